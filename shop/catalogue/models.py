@@ -1,0 +1,146 @@
+"""Products of a provincial marketplace: every product says where it comes from and who made it."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.catalogue.abstract_models import AbstractProduct
+
+from shop import geo
+from shop.text import fold
+from traceability import gs1
+
+
+def search_form(text: str) -> str:
+    """How a product's text is stored for search: folded words framed by spaces."""
+    words = "".join(ch if ch.isalnum() else " " for ch in fold(text)).split()
+    return f" {' '.join(words)} " if words else ""
+
+
+class NetUnit(models.TextChoices):
+    GRAM = "g", _("g")
+    KILOGRAM = "kg", _("kg")
+    MILLILITRE = "ml", _("ml")
+    LITRE = "l", _("l")
+    PIECE = "piece", _("piece")
+
+
+class Product(AbstractProduct):
+    producer = models.ForeignKey(
+        "partner.Partner",
+        verbose_name=_("Producer"),
+        related_name="products",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    origin_province_code = models.PositiveSmallIntegerField(
+        _("Province of origin"), null=True, blank=True, db_index=True
+    )
+    origin_ward_code = models.PositiveIntegerField(
+        _("Commune of origin"), null=True, blank=True, db_index=True
+    )
+    ocop_stars = models.PositiveSmallIntegerField(
+        _("OCOP stars"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(3), MaxValueValidator(5)],
+        choices=[(3, "3★"), (4, "4★"), (5, "5★")],
+        db_index=True,
+    )
+    geographical_indication = models.CharField(
+        _("Geographical indication"), max_length=200, blank=True
+    )
+    season = models.CharField(_("Season / harvest"), max_length=120, blank=True)
+    net_quantity = models.DecimalField(
+        _("Net weight or volume"),
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    net_unit = models.CharField(_("Unit"), max_length=8, choices=NetUnit.choices, blank=True)
+    shelf_life_days = models.PositiveIntegerField(_("Shelf life (days)"), null=True, blank=True)
+    storage = models.CharField(_("Storage"), max_length=255, blank=True)
+    gtin = models.CharField(
+        _("GTIN"),
+        max_length=14,
+        blank=True,
+        help_text=_("GS1 trade item number; allocated from our company prefix when empty."),
+    )
+
+    # Folded copies of the text for diacritic-insensitive search (see shop/search).
+    search_title = models.CharField(max_length=512, blank=True, editable=False, db_index=True)
+    search_body = models.TextField(blank=True, editable=False)
+
+    class Meta(AbstractProduct.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ocop_stars__isnull=True) | models.Q(ocop_stars__range=(3, 5)),
+                name="product_ocop_stars_3_to_5",
+            ),
+            models.UniqueConstraint(
+                fields=["gtin"], condition=~models.Q(gtin=""), name="product_gtin_unique"
+            ),
+        ]
+
+    @property
+    def origin_province(self):
+        return geo.province(self.origin_province_code)
+
+    @property
+    def origin_ward(self):
+        return geo.ward(self.origin_ward_code)
+
+    @property
+    def origin_label(self) -> str:
+        parts = [u.name for u in (self.origin_ward, self.origin_province) if u is not None]
+        return ", ".join(parts)
+
+    def get_origin_url(self) -> str:
+        if self.origin_ward_code and self.origin_ward:
+            return reverse(
+                "catalogue:origin-ward",
+                kwargs={
+                    "province": self.origin_province_code,
+                    "ward": self.origin_ward_code,
+                    "slug": self.origin_ward.codename.replace("_", "-"),
+                },
+            )
+        if self.origin_province_code and self.origin_province:
+            return reverse(
+                "catalogue:origin",
+                kwargs={
+                    "province": self.origin_province_code,
+                    "slug": geo.province_slug(self.origin_province_code),
+                },
+            )
+        return ""
+
+    def clean(self):
+        super().clean()
+        if self.origin_province_code is not None and not geo.province(self.origin_province_code):
+            raise ValidationError({"origin_province_code": _("This province does not exist.")})
+        ward_outside_province = self.origin_ward_code is not None and (
+            self.origin_province_code is None
+            or not geo.ward_in_province(self.origin_ward_code, self.origin_province_code)
+        )
+        if ward_outside_province:
+            raise ValidationError(
+                {"origin_ward_code": _("This commune is not in the chosen province.")}
+            )
+        if self.gtin and not gs1.is_valid_gtin(self.gtin):
+            raise ValidationError({"gtin": _("This GTIN's check digit is wrong.")})
+        if (self.net_quantity is None) != (not self.net_unit):
+            raise ValidationError({"net_unit": _("Enter both the net quantity and its unit.")})
+
+    def save(self, *args, **kwargs):
+        # Derived columns, not business rules: the folded text the search index reads.
+        self.search_title = search_form(self.title or "")
+        self.search_body = search_form(f"{self.description or ''} {self.origin_label}")
+        super().save(*args, **kwargs)
+
+
+from oscar.apps.catalogue.models import *  # noqa: E402, F403 (Oscar's fork pattern)

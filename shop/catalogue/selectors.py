@@ -1,0 +1,132 @@
+"""Reads of the catalogue. Every list is built for a fixed number of queries."""
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from oscar.core.loading import get_model
+
+from shop.text import search_terms
+
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+StockRecord = get_model("partner", "StockRecord")
+Partner = get_model("partner", "Partner")
+Category = get_model("catalogue", "Category")
+
+SORTS = {
+    "relevance": None,
+    "newest": ("-date_created", "-pk"),
+    "title": ("title", "pk"),
+}
+
+
+def product_cards() -> QuerySet:
+    """Public, browsable products with what a product card shows, prefetched."""
+    return (
+        Product.objects.browsable()
+        .select_related("producer", "product_class")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+            Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk")),
+        )
+    )
+
+
+def product_detail() -> QuerySet:
+    """Any product (public or not: the view decides) with what its page shows, prefetched."""
+    return Product.objects.select_related("producer", "product_class").prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+        Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk")),
+        "categories",
+    )
+
+
+def product_list(
+    *,
+    query: str = "",
+    category=None,
+    producer=None,
+    province_code: int | None = None,
+    ward_code: int | None = None,
+    min_ocop_stars: int | None = None,
+    sort: str = "relevance",
+) -> QuerySet:
+    """Products matching the buyer's filters, ranked: title matches before description matches.
+
+    The query is folded like the stored search columns, so `mat ong` finds "Mật ong".
+    """
+    products = product_cards()
+    if category is not None:
+        products = products.filter(
+            categories__path__startswith=category.path, categories__depth__gte=category.depth
+        ).distinct()
+    if producer is not None:
+        products = products.filter(producer=producer)
+    if province_code is not None:
+        products = products.filter(origin_province_code=province_code)
+    if ward_code is not None:
+        products = products.filter(origin_ward_code=ward_code)
+    if min_ocop_stars is not None:
+        products = products.filter(ocop_stars__gte=min_ocop_stars)
+
+    terms = search_terms(query)
+    order = SORTS.get(sort) or ()
+    if terms:
+        for term in terms:
+            needle = f" {term}"
+            products = products.filter(
+                Q(search_title__contains=needle) | Q(search_body__contains=needle)
+            )
+        title_hits = sum(
+            (
+                Case(
+                    When(search_title__contains=f" {term}", then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+                for term in terms
+            ),
+            Value(0),
+        )
+        phrase = " " + " ".join(terms)
+        title_hits += Case(
+            When(search_title__startswith=phrase, then=Value(len(terms) + 1)),
+            When(search_title__contains=phrase, then=Value(len(terms))),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        products = products.annotate(title_hits=title_hits)
+        if not order:
+            order = ("-title_hits", "title", "pk")
+    return products.order_by(*(order or ("-date_created", "-pk")))
+
+
+def origin_counts() -> list[dict]:
+    """Each (province, commune) that has public products, with how many."""
+    return list(
+        Product.objects.browsable()
+        .exclude(origin_province_code=None)
+        .values("origin_province_code", "origin_ward_code")
+        .annotate(n=Count("pk"))
+        .order_by("origin_province_code", "origin_ward_code")
+    )
+
+
+def ocop_counts() -> dict[int, int]:
+    rows = (
+        Product.objects.browsable()
+        .exclude(ocop_stars=None)
+        .values("ocop_stars")
+        .annotate(n=Count("pk"))
+    )
+    return {row["ocop_stars"]: row["n"] for row in rows}
+
+
+def public_producers() -> QuerySet:
+    return (
+        Partner.objects.filter(is_public=True)
+        .annotate(n_products=Count("products", filter=Q(products__is_public=True)))
+        .order_by("name")
+    )
+
+
+def top_categories() -> QuerySet:
+    return Category.objects.filter(depth=1, is_public=True).order_by("path")

@@ -1,0 +1,18 @@
+"""Oscar's root app without the dashboard, which `shop.urls` mounts on its own at /dashboard/."""
+
+from django.urls import path
+from oscar import config
+
+
+class Shop(config.Shop):
+    def get_urls(self):
+        return [
+            pattern
+            for pattern in super().get_urls()
+            if not (getattr(pattern, "pattern", None) and str(pattern.pattern) == "dashboard/")
+        ] + [path("producers/", self.producers_urls())]
+
+    def producers_urls(self):
+        from shop.partner import urls
+
+        return (urls.urlpatterns, "producers", "producers")

@@ -1,0 +1,68 @@
+"""Checks behind /healthz. Each returns (ok, detail) and never raises."""
+
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from kombu import Connection
+
+
+def check_database() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 (any failure means "down")
+        return False, type(exc).__name__
+    return True, connection.vendor
+
+
+def check_cache() -> tuple[bool, str]:
+    key, value = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    try:
+        cache.set(key, value, 10)
+        ok = cache.get(key) == value
+        cache.delete(key)
+    except Exception as exc:  # noqa: BLE001
+        return False, type(exc).__name__
+    return ok, settings.CACHES["default"]["BACKEND"].rsplit(".", 2)[-2]
+
+
+def check_broker() -> tuple[bool, str]:
+    if not settings.CELERY_BROKER_URL:
+        return True, "eager (no broker configured)"
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            transport = conn.transport_cls
+    except Exception as exc:  # noqa: BLE001
+        return False, type(exc).__name__
+    return True, str(transport)
+
+
+def check_chain() -> tuple[bool, str]:
+    """The EVM node answers and our AnchorRegistry is deployed on its chain."""
+    if not settings.CHAIN_RPC_URL:
+        return True, "not configured (events wait to be anchored)"
+    from traceability.chain import connect
+    from traceability.selectors import registry_current
+
+    try:
+        web3 = connect(settings.CHAIN_RPC_URL, timeout=min(settings.CHAIN_RPC_TIMEOUT, 3))
+        chain_id, block = int(web3.eth.chain_id), int(web3.eth.block_number)
+        registry = registry_current(chain_id=chain_id)
+        deployed = registry is not None and len(web3.eth.get_code(registry.address)) > 0
+    except Exception as exc:  # noqa: BLE001
+        return False, type(exc).__name__
+    if not deployed:
+        return False, f"chain {chain_id}: no AnchorRegistry deployed (manage.py trace_deploy)"
+    return True, f"chain {chain_id}, block {block}, registry {registry.address}"
+
+
+CHECKS = {
+    "database": check_database,
+    "cache": check_cache,
+    "broker": check_broker,
+    "chain": check_chain,
+}

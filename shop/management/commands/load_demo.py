@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from shop import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo floor (idempotent): producers, products, stock, content and accounts."
+
+    def handle(self, *args, **options):
+        result = demo.demo_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo floor ready: {result['products']} products "
+                f"({result['created']} new) in {result['categories']} categories."
+            )
+        )
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for account in demo.ACCOUNTS:
+            self.stdout.write(f"  {account.role:<10} {account.email}")

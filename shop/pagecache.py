@@ -1,0 +1,172 @@
+"""Whole-page cache for anonymous visitors who carry no state.
+
+A visitor with no session, no basket and no pending messages sees exactly what every other such
+visitor sees, so their GET pages are cached per URL and language. Two details keep this correct:
+
+* The CSRF token is per visitor. While a cacheable page renders, templates get a placeholder
+  instead of a token; the placeholder is swapped for this visitor's token on every response.
+* Any change to what a page can show (products, prices, stock, categories, producers, offers,
+  content pages) bumps one generation number that is part of every key, so stale pages are
+  never served; they simply age out of the cache.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+
+CSRF_PLACEHOLDER = "cho-phien-csrf-placeholder-0f5c2b"
+GENERATION_KEY = "pagecache:generation"
+NEVER_CACHED = (
+    "/dashboard/",
+    "/cms-admin/",
+    "/django-admin/",
+    "/healthz",
+    "/payments/",
+    "/en/payments/",
+)
+logger = logging.getLogger(__name__)
+
+
+def _stateless(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in cookies
+        and settings.OSCAR_BASKET_COOKIE_OPEN not in cookies
+        and "messages" not in cookies
+        and not request.path.startswith(NEVER_CACHED)
+    )
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A fresh start never reuses an old number, even if the key was evicted.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY, 0)
+    return value
+
+
+def bump_generation(**_kwargs) -> None:
+    """Invalidate every cached page (called when anything a page shows changes)."""
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not set yet (or evicted)
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # a cache outage must not fail the write that changed the floor
+        logger.exception("page cache generation not bumped; cached pages expire on their own")
+
+
+def _key(request: HttpRequest) -> str:
+    url = request.get_full_path()
+    digest = hashlib.sha256(f"{request.get_host()}|{url}".encode()).hexdigest()
+    return f"pagecache:{generation()}:{get_language()}:{digest}"
+
+
+def _with_token(request: HttpRequest, content: bytes) -> bytes:
+    if CSRF_PLACEHOLDER.encode() not in content:
+        return content
+    return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.PAGE_CACHE_SECONDS <= 0 or not _stateless(request):
+            return self.get_response(request)
+        try:
+            key = _key(request)
+            cached = cache.get(key)
+        except Exception:  # the cache is an optimisation: when it is down, render the page
+            logger.warning("page cache unavailable", exc_info=True)
+            return self.get_response(request)
+        request.page_cacheable = True
+        if cached is not None:
+            status, headers, content = cached
+            response = HttpResponse(_with_token(request, content), status=status)
+            for name, value in headers:
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if self._storable(request, response):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() in ("content-type", "content-language")
+            ]
+            entry = (response.status_code, headers, response.content)
+            try:
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+                response["X-Page-Cache"] = "miss"
+            except Exception:
+                logger.warning("page cache unavailable", exc_info=True)
+        if not response.streaming:
+            response.content = _with_token(request, response.content)
+        return response
+
+    @staticmethod
+    def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+        cache_control = response.get("Cache-Control", "")
+        return (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and response.get("Content-Type", "").startswith("text/html")
+            and "no-store" not in cache_control
+            and "private" not in cache_control
+            and _untouched(request)
+        )
+
+
+def _untouched(request: HttpRequest) -> bool:
+    """True when rendering did not read or write anything that belongs to this visitor."""
+    session = getattr(request, "session", None)
+    if session is not None and (session.modified or not session.is_empty()):
+        return False
+    storage = getattr(request, "_messages", None)
+    return not (storage is not None and len(storage) > 0)
+
+
+def csrf(request: HttpRequest) -> dict:
+    """Template context processor replacing Django's `csrf`: placeholder on cacheable pages."""
+    if getattr(request, "page_cacheable", False):
+        return {"csrf_token": CSRF_PLACEHOLDER}
+    return {"csrf_token": SimpleLazyObject(lambda: get_token(request))}
+
+
+def connect_invalidation() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from oscar.core.loading import get_model
+    from wagtail.signals import page_published, page_unpublished
+
+    for app_label, model_name in (
+        ("catalogue", "Product"),
+        ("catalogue", "ProductImage"),
+        ("catalogue", "Category"),
+        ("catalogue", "ProductCategory"),
+        ("partner", "StockRecord"),
+        ("partner", "Partner"),
+        ("offer", "ConditionalOffer"),
+        ("wagtailcore", "Page"),
+        ("wagtailcore", "Site"),
+    ):
+        model = get_model(app_label, model_name)
+        post_save.connect(bump_generation, sender=model, dispatch_uid=f"pagecache-s-{model_name}")
+        post_delete.connect(bump_generation, sender=model, dispatch_uid=f"pagecache-d-{model_name}")
+    m2m_changed.connect(bump_generation, dispatch_uid="pagecache-m2m")
+    page_published.connect(bump_generation, dispatch_uid="pagecache-published")
+    page_unpublished.connect(bump_generation, dispatch_uid="pagecache-unpublished")

@@ -1,0 +1,61 @@
+"""Production settings: configured only by environment variables, with no default for a secret."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, REDIS_URL, SECRET_KEY, env_bool
+
+if not SECRET_KEY or len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be set (at least 50 characters) in production.")
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
+if not REDIS_URL:
+    raise ImproperlyConfigured("REDIS_URL must be set in production (cache and Celery broker).")
+
+# The payment simulators can never run here, whatever the environment says.
+PAYMENT_SIMULATORS = False
+for _name, _gateway in PAYMENT_GATEWAYS.items():  # noqa: F405
+    _options = _gateway["OPTIONS"]
+    _missing = [
+        key for key in ("hash_secret", "webhook_secret") if key in _options and not _options[key]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"Payment gateway {_name!r} needs {', '.join(_missing)}.")
+    if any("simulator" in str(_options.get(key, "")) for key in ("pay_url", "api_url", "api_base")):
+        raise ImproperlyConfigured(f"Payment gateway {_name!r} points at a simulator.")
+
+# Traceability: the chain node, the anchoring key and our own GS1 company prefix.
+if not os.environ.get("CHAIN_RPC_URL"):
+    raise ImproperlyConfigured("CHAIN_RPC_URL must point at the EVM JSON-RPC node in production.")
+if not os.environ.get("CHAIN_ANCHOR_KEY") and not (
+    os.environ.get("CHAIN_ANCHOR_KEYSTORE")
+    and (
+        os.environ.get("CHAIN_ANCHOR_KEYSTORE_PASSWORD")
+        or os.environ.get("CHAIN_ANCHOR_KEYSTORE_PASSWORD_FILE")
+    )
+):
+    raise ImproperlyConfigured(
+        "CHAIN_ANCHOR_KEY, or CHAIN_ANCHOR_KEYSTORE with CHAIN_ANCHOR_KEYSTORE_PASSWORD(_FILE), "
+        "must give the anchoring account in production."
+    )
+if not os.environ.get("GS1_COMPANY_PREFIX"):
+    raise ImproperlyConfigured("GS1_COMPANY_PREFIX must be our GS1 company prefix in production.")
+
+DEBUG = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+OSCAR_BASKET_COOKIE_SECURE = True
+OSCAR_RECENTLY_VIEWED_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if os.environ.get("MEDIA_STORAGE_BACKEND"):
+    STORAGES["default"] = {"BACKEND": os.environ["MEDIA_STORAGE_BACKEND"]}  # noqa: F405

@@ -1,0 +1,38 @@
+"""Local payment simulators for development and tests: gateways that speak the real protocols
+(signatures, callbacks, codes) on this machine. Never imported by production settings."""
+
+SITE = "http://127.0.0.1:8000"
+
+
+def simulated_gateways(site: str = SITE) -> dict:
+    return {
+        "vnpay": {
+            "BACKEND": "payments.gateways.vnpay.VNPayGateway",
+            "OPTIONS": {
+                "tmn_code": "CHOPHIEN",
+                "hash_secret": "simulator-vnpay-hash-secret",  # the simulator's, not a secret
+                "pay_url": f"{site}/payments/simulator/vnpay/pay",
+                "api_url": f"{site}/payments/simulator/vnpay/api",
+                "timeout": 5.0,
+            },
+        },
+        "vietqr": {
+            "BACKEND": "payments.gateways.bank_transfer.BankTransferGateway",
+            "OPTIONS": {
+                "bank_bin": "970436",
+                "account_number": "1023456789",
+                "account_name": "CHO PHIEN DAC SAN",
+                "webhook_secret": "simulator-bank-feed-secret",  # the simulator's, not a secret
+            },
+        },
+        "card": {
+            "BACKEND": "payments.gateways.stripe_checkout.StripeCheckoutGateway",
+            "OPTIONS": {
+                "api_key": "sk_test_simulator",  # the local Stripe stub's, not a secret
+                "webhook_secret": "whsec_simulator",
+                "api_base": "simulator",  # started on demand (payments.simulators.stripe_stub)
+                "max_network_retries": 0,
+                "timeout": 5.0,
+            },
+        },
+    }

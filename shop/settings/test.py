@@ -1,0 +1,26 @@
+"""Test settings: fast hashing, local e-mail, the same database switch as everywhere."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret-cho-phien"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tasks run inline unless a test starts a real worker (tests/test_celery.py does, over Redis).
+CELERY_TASK_ALWAYS_EAGER = True
+# Each test run gets its own in-process cache; tests that need Redis say so.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+THUMBNAIL_DEBUG = True
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Payment gateways are simulated locally (shop/settings/simulators.py).
+from .simulators import simulated_gateways  # noqa: E402
+
+PAYMENT_SIMULATORS = True
+PAYMENT_GATEWAYS = {**simulated_gateways(), **PAYMENT_GATEWAYS}  # noqa: F405

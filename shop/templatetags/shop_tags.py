@@ -1,0 +1,77 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from shop import geo, pagecache
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """The current page in each language, query string kept.
+
+    A Wagtail page links to its translation in each language (whose slug may differ); shop
+    pages translate their URL. Computed once per request: the header and the <head> both use it.
+    """
+    request = context.get("request")
+    current = get_language()
+    cached = getattr(request, "_language_links", None)
+    if cached is not None and cached[0] == current:
+        return cached[1]
+    path = request.path if request else "/"
+    query = request.META.get("QUERY_STRING", "") if request else ""
+    page_urls = _wagtail_page_urls(context.get("page"), request)
+    links = []
+    for code, name in settings.LANGUAGES:
+        url = page_urls.get(code) or translate_url(path if not page_urls else "/", code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": f"{url}?{query}" if query else url,
+                "active": code == current,
+            }
+        )
+    if request is not None:
+        request._language_links = (current, links)
+    return links
+
+
+def _wagtail_page_urls(page, request) -> dict[str, str]:
+    """Language code -> URL of each live translation of a Wagtail page (one query)."""
+    from wagtail.models import Page
+
+    if not isinstance(page, Page) or page.pk is None:
+        return {}
+    translations = page.get_translations(inclusive=True).live().select_related("locale")
+    urls = {}
+    for translation in translations:
+        url = translation.get_url(request)
+        if url:
+            urls[translation.locale.language_code] = url
+    return urls
+
+
+@register.filter
+def province_name(code) -> str:
+    unit = geo.province(code)
+    return unit.name if unit else ""
+
+
+@register.filter
+def ward_name(code) -> str:
+    unit = geo.ward(code)
+    return unit.name if unit else ""
+
+
+@register.inclusion_tag("oscar/partials/ocop_stars.html")
+def ocop_stars(stars):
+    return {"stars": stars, "range": range(stars or 0)}
+
+
+@register.simple_tag
+def page_cache_generation() -> int:
+    """Part of fragment cache keys, so fragments are dropped with the pages (see pagecache)."""
+    return pagecache.generation()

@@ -1,0 +1,41 @@
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import sitemaps as cms_sitemaps
+from cms import views as cms_views
+from shop import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("dashboard/payments/", include("payments.dashboard.urls")),
+    path("dashboard/", apps.get_app_config("dashboard").urls),
+    path("cms-admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("django-admin/", admin.site.urls),
+    path("sitemap.xml", cms_sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", cms_sitemaps.robots_txt, name="robots-txt"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("payments/", include("payments.urls")),
+    path("", include("traceability.urls")),
+    path("search/", cms_views.search, name="content-search"),
+    # Wagtail's catch-all comes last.
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

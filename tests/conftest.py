@@ -1,0 +1,53 @@
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Browser tests keep Playwright's sync API (an event loop in the main thread) open for the whole
+# session, while every test uses Django's ORM from plain synchronous code. Subprocesses that
+# run production settings drop this variable again (see tests/shop/test_settings.py).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a real service is missing, except in CI, where that is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must provide this: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Vietnamese, whatever the previous request activated."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory):
+    root = Path(settings.MEDIA_ROOT)
+    yield
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def uses_postgres():
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
