@@ -1,0 +1,1 @@
+"""The operators' side of payments, inside Oscar's dashboard at /dashboard/payments/."""

@@ -1,0 +1,151 @@
+"""Forms of the payments dashboard: filters read GET parameters, actions need a reason."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from oscar.templatetags.currency_filters import currency
+
+from payments.models import AttemptStatus, BankCredit, Method, PaymentAttempt
+
+ANY = ("", _("Any"))
+YES, NO = "yes", "no"
+
+# What `GatewayCall.operation` holds, as the adapters and callback views write it.
+OPERATIONS = [
+    ("start", _("Payment started")),
+    ("ipn", _("VNPay IPN")),
+    ("return", _("Buyer returned from the gateway")),
+    ("webhook", _("Stripe webhook")),
+    ("statement", _("Bank statement")),
+    ("query", _("Status query")),
+    ("refund", _("Refund")),
+]
+
+
+def _yes_no(value: str) -> bool | None:
+    return {YES: True, NO: False}.get(value)
+
+
+class AttemptFilterForm(forms.Form):
+    q = forms.CharField(label=_("Reference or order number"), required=False, max_length=128)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[ANY, *AttemptStatus.choices]
+    )
+    method = forms.ChoiceField(label=_("Method"), required=False, choices=[ANY, *Method.choices])
+    needs_review = forms.ChoiceField(
+        label=_("Needs review"), required=False, choices=[ANY, (YES, _("Yes")), (NO, _("No"))]
+    )
+
+    def filters(self) -> dict:
+        """Keyword arguments for `selectors.attempts_for_operators`; none when invalid."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "method": data["method"],
+            "needs_review": _yes_no(data["needs_review"]),
+            "query": data["q"],
+        }
+
+
+class CallFilterForm(forms.Form):
+    gateway = forms.ChoiceField(
+        label=_("Gateway"),
+        required=False,
+        choices=[ANY, *((value, label) for value, label in Method.choices if value != Method.COD)],
+    )
+    operation = forms.ChoiceField(label=_("Operation"), required=False, choices=[ANY, *OPERATIONS])
+    signature = forms.ChoiceField(
+        label=_("Signature"),
+        required=False,
+        choices=[
+            ANY,
+            ("valid", _("Verified")),
+            ("invalid", _("Invalid")),
+            ("unchecked", _("Not checked")),
+        ],
+    )
+
+    def filters(self) -> dict:
+        """Keyword arguments for `selectors.calls_for_operators`; none when invalid."""
+        return dict(self.cleaned_data) if self.is_valid() else {}
+
+
+class CreditFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Waiting for an operator")), *BankCredit.Status.choices],
+    )
+
+
+class ReasonField(forms.CharField):
+    def __init__(self, *, required: bool = True, **kwargs):
+        kwargs.setdefault("label", _("Reason"))
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(required=required, **kwargs)
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount to refund (đồng)"), max_digits=14, decimal_places=0, min_value=1
+    )
+    reason = ReasonField(max_length=255)
+    # One token per rendered form: the same form submitted twice refunds once.
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, attempt: PaymentAttempt, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.attempt = attempt
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        refundable = self.attempt.refundable
+        if amount > refundable:
+            raise ValidationError(
+                _("At most %(amount)s can be refunded."),
+                code="too_much",
+                params={"amount": currency(refundable, self.attempt.currency)},
+            )
+        return amount
+
+    def renew_token(self, token: str) -> None:
+        """After a failed refund, the page shows the same form with a fresh token."""
+        self.data = self.data.copy()
+        self.data["token"] = token
+
+
+class CashCollectedForm(forms.Form):
+    reason = ReasonField(required=False, label=_("Note (optional)"))
+
+
+class ReferenceField(forms.ModelChoiceField):
+    """A payment picked by typing (or pasting) its reference, in any case, spaces tolerated."""
+
+    def to_python(self, value):
+        return super().to_python("".join(str(value or "").split()).upper())
+
+
+class TransferConfirmForm(forms.Form):
+    attempt = ReferenceField(
+        label=_("Payment reference"),
+        queryset=PaymentAttempt.objects.none(),
+        to_field_name="reference",
+        widget=forms.TextInput(attrs={"list": "transfer-suggestions", "autocomplete": "off"}),
+        error_messages={
+            "invalid_choice": _("No pending or expired VietQR payment has this reference.")
+        },
+    )
+    reason = ReasonField()
+
+    def __init__(self, *args, attempts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attempt"].queryset = attempts
+
+
+class ReasonForm(forms.Form):
+    """Dismissing a transfer, closing a review: say why."""
+
+    reason = ReasonField()

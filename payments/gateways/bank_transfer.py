@@ -1,0 +1,144 @@
+"""Direct bank transfer: show a VietQR code, learn of the payment from the bank feed.
+
+The buyer scans a dynamic VietQR code (:mod:`payments.vietqr`) that pre-fills the shop's
+account, the amount and the payment reference; the bank-feed webhook
+(:mod:`payments.gateways.bank_statement`) later reports the credit. There is no API to
+query or refund through: reconciliation is the statement feed itself, and refunds are
+transfers made by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from payments.gateways._text import compact_alnum
+from payments.gateways.bank_statement import (
+    DEFAULT_TOLERANCE,
+    StatementWebhook,
+    candidate_references,
+    parse_webhook,
+)
+from payments.ports import (
+    CURRENCY_VND,
+    GatewayError,
+    GatewayEvent,
+    NextAction,
+    PaymentRequest,
+    RefundRequest,
+    RefundResult,
+)
+from payments.vietqr import build_payload
+
+__all__ = ["BankTransferConfig", "BankTransferGateway"]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BankTransferConfig:
+    """The receiving account and the bank feed's shared secret."""
+
+    bank_bin: str
+    account_number: str
+    webhook_secret: str = field(repr=False)
+    account_name: str = ""
+    tolerance: timedelta = DEFAULT_TOLERANCE
+    reference_prefix: str = "CP"
+    reference_length: int = 8
+
+    def __post_init__(self) -> None:
+        if not self.webhook_secret:
+            raise ValueError("webhook_secret is required")
+        # Fail at configuration time, not when the first buyer checks out.
+        build_payload(bank_bin=self.bank_bin, account_number=self.account_number)
+
+
+class BankTransferGateway:
+    """VietQR bank transfer behind the payment port (:class:`payments.ports.Gateway`)."""
+
+    name = "bank_transfer"
+
+    def __init__(
+        self, *, config: BankTransferConfig, clock: Callable[[], datetime] = _utc_now
+    ) -> None:
+        self._config = config
+        self._clock = clock
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> BankTransferGateway:
+        """Build from a settings dict: the fields of :class:`BankTransferConfig`,
+        with ``tolerance`` given in seconds."""
+        values = dict(options)
+        if "tolerance" in values:
+            values["tolerance"] = timedelta(seconds=values["tolerance"])
+        return cls(config=BankTransferConfig(**values))
+
+    def start(self, request: PaymentRequest) -> NextAction:
+        """A dynamic VietQR code for the exact amount, carrying the reference."""
+        config = self._config
+        reference = request.reference
+        if request.currency != CURRENCY_VND:
+            raise GatewayError(f"bank transfers are in VND, not {request.currency}")
+        if (
+            compact_alnum(reference) != reference
+            or not reference.startswith(config.reference_prefix)
+            or len(reference) != config.reference_length
+        ):
+            raise GatewayError(f"reference {reference!r} could not be found on a statement")
+        try:
+            payload = build_payload(
+                bank_bin=config.bank_bin,
+                account_number=config.account_number,
+                amount=request.amount,
+                reference=reference,
+            )
+        except ValueError as exc:
+            raise GatewayError(str(exc)) from exc
+        return NextAction(kind="qr", qr_payload=payload)
+
+    def parse_statement(self, *, body: bytes, headers: Mapping[str, str]) -> StatementWebhook:
+        """Verify a bank-feed delivery and read all its lines."""
+        return parse_webhook(
+            body=body,
+            headers=headers,
+            secret=self._config.webhook_secret,
+            now=self._clock(),
+            tolerance=self._config.tolerance,
+        )
+
+    def parse_callback(
+        self,
+        *,
+        params: Mapping[str, str],
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> GatewayEvent:
+        """The payment event of a delivery holding one credit with one reference in it.
+
+        Anything else (several credits, no reference, several candidates) needs matching
+        against pending payments: use :meth:`parse_statement`.
+        """
+        webhook = self.parse_statement(body=body, headers=headers or {})
+        credits = [line for line in webhook.lines if line.is_credit]
+        if len(credits) != 1:
+            raise GatewayError(f"delivery holds {len(credits)} credits; match them one by one")
+        (credit,) = credits
+        candidates = candidate_references(
+            credit.description,
+            prefix=self._config.reference_prefix,
+            length=self._config.reference_length,
+        )
+        if len(candidates) != 1:
+            raise GatewayError("the transfer message has no single payment reference")
+        return credit.to_event(reference=candidates[0])
+
+    def query(self, *, reference: str, created_at: datetime) -> GatewayEvent:
+        raise GatewayError("bank transfers cannot be queried; the statement feed reports them")
+
+    def refund(self, request: RefundRequest) -> RefundResult:
+        raise GatewayError("bank transfers are refunded by a manual transfer")

@@ -1,0 +1,225 @@
+"""Reads for the payment flow."""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from payments.banks import bank_by_bin
+from payments.gateways_registry import enabled_methods
+from payments.models import (
+    AttemptStatus,
+    BankCredit,
+    GatewayCall,
+    Method,
+    PaymentAction,
+    PaymentAttempt,
+    Refund,
+)
+
+Order = get_model("order", "Order")
+_SALT = "payments.order"
+
+
+def methods_for_basket(*, basket, total: Decimal) -> list[str]:
+    """The payment methods this basket may use: cash only where every producer takes it and
+    the total stays under the limit."""
+    methods = enabled_methods()
+    if Method.COD in methods:
+        producers = {line.stockrecord.partner for line in basket.all_lines() if line.stockrecord}
+        cod_ok = (
+            producers
+            and all(p.cash_on_delivery for p in producers)
+            and total <= settings.PAYMENT_COD_MAX_TOTAL
+        )
+        if not cod_ok:
+            methods.remove(Method.COD)
+    return methods
+
+
+def order_token(order) -> str:
+    return signing.Signer(salt=_SALT).sign(str(order.number))
+
+
+def order_for_token(token: str):
+    """The order a payment link names; None for a forged or mangled token."""
+    try:
+        number = signing.Signer(salt=_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return Order.objects.filter(number=number).first()
+
+
+def order_payment_url(order) -> str:
+    return reverse("payments:order", kwargs={"token": order_token(order)})
+
+
+def return_url(request: HttpRequest, attempt: PaymentAttempt) -> str:
+    """Where the gateway sends the buyer back. VNPay adds the reference itself (vnp_TxnRef);
+    Stripe adds nothing, so the URL names the payment (`ref`) for the return page to find it."""
+    url = request.build_absolute_uri(reverse("payments:return", kwargs={"method": attempt.method}))
+    if attempt.method == Method.VNPAY:
+        return url
+    return f"{url}?{urlencode({'ref': attempt.reference})}"
+
+
+def notify_url(request: HttpRequest, attempt: PaymentAttempt) -> str:
+    names = {Method.VNPAY: "payments:vnpay-ipn", Method.CARD: "payments:stripe-webhook"}
+    name = names.get(attempt.method, "payments:bank-webhook")
+    return request.build_absolute_uri(reverse(name))
+
+
+def order_attempts(order) -> QuerySet:
+    return order.payment_attempts.order_by("-created_at", "-pk")
+
+
+def attempt_open(order) -> PaymentAttempt | None:
+    return order.payment_attempts.filter(status=AttemptStatus.PENDING).order_by("-pk").first()
+
+
+def attempts_for_review() -> QuerySet:
+    return PaymentAttempt.objects.exclude(needs_review="").select_related("order")
+
+
+def credits_for_operators() -> QuerySet:
+    return BankCredit.objects.filter(
+        status__in=(
+            BankCredit.Status.UNDERPAID,
+            BankCredit.Status.OVERPAID,
+            BankCredit.Status.UNMATCHED,
+            BankCredit.Status.LATE,
+        )
+    ).select_related("attempt", "attempt__order")
+
+
+def calls_recent() -> QuerySet:
+    return GatewayCall.objects.select_related("attempt")
+
+
+def receiving_account() -> dict[str, str]:
+    """The marketplace's account buyers transfer to, as shown beside the QR code."""
+    options = settings.PAYMENT_GATEWAYS[Method.VIETQR]["OPTIONS"]
+    bank = bank_by_bin(options["bank_bin"])
+    return {
+        "bank": bank.name if bank else options["bank_bin"],
+        "account_number": options["account_number"],
+        "account_name": options.get("account_name", ""),
+    }
+
+
+# --------------------------------------------------------------------------- operators
+
+
+def attempts_for_operators(
+    *, status: str = "", method: str = "", needs_review: bool | None = None, query: str = ""
+) -> QuerySet:
+    """Every attempt, newest first, filtered the way the dashboard asks; one query per page."""
+    attempts = PaymentAttempt.objects.select_related("order")
+    if status:
+        attempts = attempts.filter(status=status)
+    if method:
+        attempts = attempts.filter(method=method)
+    if needs_review is True:
+        attempts = attempts.exclude(needs_review="")
+    elif needs_review is False:
+        attempts = attempts.filter(needs_review="")
+    query = query.strip()
+    if query:
+        attempts = attempts.filter(
+            Q(reference__iexact=query) | Q(order__number=query) | Q(gateway_txn_id=query)
+        )
+    return attempts.order_by("-created_at", "-pk")
+
+
+def attempts_with_history() -> QuerySet:
+    """Attempts with what operators and producers did to them, for a detail page."""
+    return PaymentAttempt.objects.select_related("order").prefetch_related(
+        Prefetch("refunds", Refund.objects.select_related("created_by")),
+        Prefetch("actions", PaymentAction.objects.select_related("actor")),
+        Prefetch("credits", BankCredit.objects.select_related("resolved_by")),
+    )
+
+
+def calls_for_attempt(*, attempt: PaymentAttempt) -> QuerySet:
+    """Every exchange about an attempt, oldest first, including refused callbacks naming it."""
+    return GatewayCall.objects.filter(Q(attempt=attempt) | Q(reference=attempt.reference)).order_by(
+        "created_at", "pk"
+    )
+
+
+SIGNATURE_FILTERS = {
+    "valid": {"signature_valid": True},
+    "invalid": {"signature_valid": False},
+    "unchecked": {"signature_valid__isnull": True},
+}
+
+
+def calls_for_operators(*, gateway: str = "", operation: str = "", signature: str = "") -> QuerySet:
+    """The gateway log, newest first. `signature`: "valid", "invalid", "unchecked" or any."""
+    calls = calls_recent()
+    if gateway:
+        calls = calls.filter(gateway=gateway)
+    if operation:
+        calls = calls.filter(operation=operation)
+    if signature:
+        calls = calls.filter(**SIGNATURE_FILTERS[signature])
+    return calls.order_by("-created_at", "-pk")
+
+
+def credits_by_status(*, status: str = "") -> QuerySet:
+    """The operators' transfer queue by default; any one status of the bank feed on request."""
+    credits = (
+        BankCredit.objects.filter(status=status).select_related("attempt", "attempt__order")
+        if status
+        else credits_for_operators()
+    )
+    return credits.select_related("resolved_by").order_by("-occurred_at", "-pk")
+
+
+def attempts_awaiting_transfer() -> QuerySet:
+    """VietQR attempts a transfer may still be confirmed against: pending or expired."""
+    return PaymentAttempt.objects.filter(
+        method=Method.VIETQR, status__in=(AttemptStatus.PENDING, AttemptStatus.EXPIRED)
+    ).select_related("order")
+
+
+def transfer_suggestions(*, credit: BankCredit, limit: int = 10) -> list[PaymentAttempt]:
+    """Attempts an operator may mean for `credit`: the one it named, then those of its amount."""
+    open_attempts = attempts_awaiting_transfer().order_by("-created_at", "-pk")
+    suggestions = []
+    if credit.attempt_id:
+        suggestions = list(open_attempts.filter(pk=credit.attempt_id))
+    suggestions += list(
+        open_attempts.filter(amount=credit.amount).exclude(pk=credit.attempt_id or 0)[:limit]
+    )
+    return suggestions[:limit]
+
+
+def attempt_refund_mode(*, attempt: PaymentAttempt) -> str:
+    """How an attempt can be refunded now: "gateway", "recorded" (paid back by hand) or ""."""
+    if attempt.refundable <= 0:
+        return ""
+    if attempt.method in (Method.VNPAY, Method.CARD):
+        return "gateway" if attempt.method in settings.PAYMENT_GATEWAYS else ""
+    return "recorded"
+
+
+def cash_orders() -> QuerySet:
+    """Orders paid (or to be paid) in cash on delivery."""
+    return Order.objects.filter(payment_attempts__method=Method.COD).distinct()
+
+
+def cash_collection_allowed(*, order, user) -> bool:
+    """Operators, and producers with a line in the order, may record its cash as collected."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    return user.has_perm("partner.dashboard_access") and (
+        order.lines.filter(stockrecord__partner__users=user).exists()
+    )

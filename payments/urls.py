@@ -1,0 +1,23 @@
+from django.urls import path
+
+from payments import simulators, views
+
+app_name = "payments"
+urlpatterns = [
+    path("order/<str:token>/", views.order_payment, name="order"),
+    path("order/<str:token>/status.json", views.order_status, name="order-status"),
+    path("order/<str:token>/qr.png", views.order_qr_png, name="order-qr"),
+    path("return/<str:method>/", views.gateway_return, name="return"),
+    path("vnpay/ipn", views.vnpay_ipn, name="vnpay-ipn"),
+    path("bank/webhook", views.bank_webhook, name="bank-webhook"),
+    path("stripe/webhook", views.stripe_webhook, name="stripe-webhook"),
+    # Development and test simulators: each view is a 404 unless PAYMENT_SIMULATORS is on.
+    path("simulator/vnpay/pay", simulators.vnpay_pay, name="sim-vnpay-pay"),
+    path("simulator/vnpay/api", simulators.vnpay_api, name="sim-vnpay-api"),
+    path("simulator/bank/", simulators.bank_transfer, name="sim-bank"),
+    path(
+        "simulator/stripe/pay/<str:session_id>",
+        simulators.stripe_checkout,
+        name="sim-stripe-pay",
+    ),
+]

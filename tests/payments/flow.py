@@ -1,0 +1,53 @@
+"""Shared steps of the payment tests: a buyer checks out with a chosen method."""
+
+from urllib.parse import parse_qsl, urlsplit
+
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from tests import factories
+
+Country = get_model("address", "Country")
+Order = get_model("order", "Order")
+
+ADDRESS = {
+    "first_name": "Mai",
+    "last_name": "Phạm",
+    "line1": "12 Phố Cổ",
+    "line4": "Đồng Văn",
+    "state": "Tuyên Quang",
+    "country": "VN",
+    "phone_number": "+84912345678",
+}
+
+
+def vietnam():
+    return Country.objects.get_or_create(
+        iso_3166_1_a2="VN",
+        defaults={"name": "Việt Nam", "printable_name": "Việt Nam", "is_shipping_country": True},
+    )[0]
+
+
+def checkout(client, *, products, method: str, email="mai@example.com"):
+    """Put `products` (pairs of product, quantity) in the basket and place the order."""
+    vietnam()
+    for product, quantity in products:
+        client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
+    client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
+    client.post(reverse("checkout:shipping-address"), ADDRESS)
+    client.get(reverse("checkout:shipping-method"))
+    chosen = client.post(reverse("checkout:payment-method"), {"method": method})
+    assert chosen.status_code == 302, chosen.content.decode()[-3000:]
+    return client.post(reverse("checkout:preview"), {"action": "place_order"})
+
+
+def honey(price="350000", stock=10, **kwargs):
+    return factories.product("Mật ong bạc hà 500ml", price=price, stock=stock, **kwargs)
+
+
+def query_of(url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def latest_order():
+    return Order.objects.order_by("-pk").first()
