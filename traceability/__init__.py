@@ -1,0 +1,1 @@
+"""Traceability of Chợ Phiên lots: canonical events, Merkle batches and on-chain anchors."""

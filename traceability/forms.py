@@ -1,0 +1,124 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from traceability.models import BizStep, Unit, lot_code_validator
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _check_size(upload):
+    if upload and upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("The file is larger than 10 MB."))
+    return upload
+
+
+class LotForm(forms.Form):
+    product = forms.ModelChoiceField(queryset=None, label=_("Product"))
+    code = forms.CharField(
+        label=_("Lot code"),
+        max_length=20,
+        validators=[lot_code_validator],
+        help_text=_("As printed on the packaging, e.g. MO-2025-11."),
+    )
+    production_date = forms.DateField(
+        label=_("Harvest or production date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=0, decimal_places=3)
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=6
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, min_value=-180, max_value=180, decimal_places=6
+    )
+    ocop_certificate = forms.CharField(label=_("OCOP certificate"), required=False, max_length=100)
+    gi_certificate = forms.CharField(
+        label=_("Geographical indication certificate"), required=False, max_length=100
+    )
+    details = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+    attachment = forms.FileField(label=_("Photo or document"), required=False)
+
+    def __init__(self, *args, products=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = products
+
+    def clean_attachment(self):
+        return _check_size(self.cleaned_data.get("attachment"))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError(_("Enter both the latitude and the longitude, or neither."))
+        return data
+
+
+class EventForm(forms.Form):
+    STEPS = [
+        (step.value, step.label)
+        for step in (BizStep.PACKING, BizStep.TRANSFORMING, BizStep.SHIPPING, BizStep.RECEIVING)
+    ]
+    biz_step = forms.ChoiceField(label=_("Step"), choices=STEPS)
+    quantity = forms.DecimalField(
+        label=_("Quantity (in the lot's unit)"), required=False, min_value=0, decimal_places=3
+    )
+    details = forms.CharField(
+        label=_("Details"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("To correct an earlier event, say here what was wrong."),
+    )
+    attachment = forms.FileField(label=_("Photo or document"), required=False)
+
+    def clean_attachment(self):
+        return _check_size(self.cleaned_data.get("attachment"))
+
+
+class SigningKeyForm(forms.Form):
+    passphrase = forms.CharField(
+        label=_("Signing passphrase"),
+        min_length=12,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 12 characters. It is never stored: if you forget it, ask for a new key."
+        ),
+    )
+    confirm = forms.CharField(
+        label=_("Repeat the passphrase"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("passphrase") != data.get("confirm"):
+            raise forms.ValidationError(_("The two passphrases differ."))
+        return data
+
+
+class InspectionForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Result"),
+        choices=[("pass", _("Passed")), ("fail", _("Failed: stop selling this lot"))],
+        widget=forms.RadioSelect,
+    )
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea)
+    lab_report = forms.FileField(label=_("Lab report"), required=False)
+    passphrase = forms.CharField(
+        label=_("Signing passphrase"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_lab_report(self):
+        return _check_size(self.cleaned_data.get("lab_report"))
+
+
+class ShipmentForm(forms.Form):
+    order_number = forms.CharField(label=_("Order number"), max_length=128)
+    quantity = forms.IntegerField(label=_("Units from this lot"), min_value=1)
+
+
+class LabelsForm(forms.Form):
+    count = forms.IntegerField(label=_("Labels"), min_value=1, max_value=2100, initial=21)
+
+
+class ScanForm(forms.Form):
+    code = forms.CharField(label=_("Lot code"), max_length=20)

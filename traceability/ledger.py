@@ -1,0 +1,130 @@
+"""The site's view of the chain: which node, which registry, which anchoring account.
+
+Configuration comes from settings (see ``shop/settings/base.py``); the chain client itself
+(``traceability.chain``) knows nothing of Django. Read-only look-ups used by pages go through
+:func:`cached_anchored_at` and :func:`cached_is_inspector`, so a scan usually costs no RPC.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from eth_account import Account
+
+from traceability.chain import AnchorRegistryClient, ChainError, connect
+from traceability.proofs import Domain
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+    from web3 import Web3
+
+    from traceability.models import RegistryDeployment
+
+logger = logging.getLogger(__name__)
+
+NEGATIVE_CACHE_SECONDS = 30
+"""How long "not anchored" / "not an inspector" / "unreachable" answers are kept."""
+
+
+def configured() -> bool:
+    return bool(settings.CHAIN_RPC_URL)
+
+
+def web3() -> Web3:
+    if not settings.CHAIN_RPC_URL:
+        raise ChainError("CHAIN_RPC_URL is not set")
+    return connect(
+        settings.CHAIN_RPC_URL, timeout=settings.CHAIN_RPC_TIMEOUT, poa=settings.CHAIN_POA
+    )
+
+
+def anchor_account() -> LocalAccount:
+    """The anchoring account, from ``CHAIN_ANCHOR_KEY`` or an encrypted keystore file."""
+    return _anchor_account(
+        settings.CHAIN_ANCHOR_KEY,
+        settings.CHAIN_ANCHOR_KEYSTORE,
+        settings.CHAIN_ANCHOR_KEYSTORE_PASSWORD,
+        settings.CHAIN_ANCHOR_KEYSTORE_PASSWORD_FILE,
+    )
+
+
+@lru_cache(maxsize=4)
+def _anchor_account(key: str, keystore: str, password: str, password_file: str) -> LocalAccount:
+    # Cached per process: a worker unlocks the keystore once, not for every batch.
+    if key:
+        return Account.from_key(key)
+    if not keystore:
+        raise ImproperlyConfigured("Set CHAIN_ANCHOR_KEY or CHAIN_ANCHOR_KEYSTORE.")
+    if password_file:
+        password = Path(password_file).read_text(encoding="utf-8").strip()
+    data = json.loads(Path(keystore).read_text(encoding="utf-8"))
+    return Account.from_key(Account.decrypt(data, password))
+
+
+def client(*, registry: RegistryDeployment, signing: bool = False) -> AnchorRegistryClient:
+    return AnchorRegistryClient(
+        web3=web3(), address=registry.address, account=anchor_account() if signing else None
+    )
+
+
+def domain_of(registry: RegistryDeployment) -> Domain:
+    return Domain(chain_id=registry.chain_id, contract=registry.address)
+
+
+# --------------------------------------------------------------------------- cached reads
+
+
+def _cache_key(kind: str, domain: Domain, value: str) -> str:
+    return f"trace:{kind}:{domain.chain_id}:{domain.contract.lower()}:{value.lower()}"
+
+
+def forget_root(*, domain: Domain, root: str) -> None:
+    cache.delete(_cache_key("root", domain, root))
+
+
+def cached_anchored_at(domain: Domain, root: str) -> int | None:
+    """``anchored_at(root)``: a positive answer is kept long (anchors do not go away once
+    confirmed), "not anchored" and "unreachable" briefly; ``None`` if the chain can't tell."""
+    key = _cache_key("root", domain, root)
+    found = cache.get(key)
+    if found is not None:
+        return found if found != -1 else None
+    value = _ask_anchored(domain, root)
+    if value:
+        cache.set(key, value, settings.CHAIN_LOOKUP_CACHE_SECONDS)
+    else:
+        cache.set(key, -1 if value is None else 0, NEGATIVE_CACHE_SECONDS)
+    return value
+
+
+def cached_is_inspector(domain: Domain, address: str) -> bool | None:
+    key = _cache_key("inspector", domain, address)
+    found = cache.get(key)
+    if found is not None:
+        return None if found == -1 else bool(found)
+    try:
+        value: bool | None = _reader(domain).is_inspector(address)
+    except (ChainError, ValueError):
+        logger.warning("chain look-up failed (is_inspector)", exc_info=True)
+        value = None
+    cache.set(key, -1 if value is None else int(value), NEGATIVE_CACHE_SECONDS * 10)
+    return value
+
+
+def _ask_anchored(domain: Domain, root: str) -> int | None:
+    try:
+        return _reader(domain).anchored_at(root)
+    except (ChainError, ValueError):
+        logger.warning("chain look-up failed (anchored_at)", exc_info=True)
+        return None
+
+
+def _reader(domain: Domain) -> AnchorRegistryClient:
+    return AnchorRegistryClient(web3=web3(), address=domain.contract)

@@ -1,0 +1,258 @@
+"""Reads: lots by Digital Link, their history and proof bundle, verification, queues, recalls."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from traceability import gs1, ledger
+from traceability.models import (
+    AnchorBatch,
+    BizStep,
+    Event,
+    EventAttachment,
+    Lot,
+    LotShipment,
+    RegistryDeployment,
+)
+from traceability.proofs import BUNDLE_VERSION, Domain, LotVerdict, verify_bundle
+
+FLAGGED_PRODUCTS_KEY = "trace:flagged-products"
+
+
+def registry_current(*, chain_id: int | None = None) -> RegistryDeployment | None:
+    """The registry new anchors and signatures use: ``CHAIN_REGISTRY_ADDRESS``, else the last
+    one deployed."""
+    registries = RegistryDeployment.objects.all()
+    if settings.CHAIN_REGISTRY_ADDRESS:
+        registries = registries.filter(address__iexact=settings.CHAIN_REGISTRY_ADDRESS)
+    if chain_id is not None:
+        registries = registries.filter(chain_id=chain_id)
+    return registries.order_by("-pk").first()
+
+
+def flagged_product_ids() -> frozenset[int]:
+    """Products with a flagged lot (cached; services clear the cache when a flag changes)."""
+    found = cache.get(FLAGGED_PRODUCTS_KEY)
+    if found is None:
+        found = frozenset(
+            Lot.objects.filter(flagged_at__isnull=False).values_list("product_id", flat=True)
+        )
+        cache.set(FLAGGED_PRODUCTS_KEY, found, 300)
+    return found
+
+
+def lot_by_digital_link(*, gtin: str, code: str) -> Lot | None:
+    """The lot that ``/01/<gtin>/10/<code>`` names, or ``None``."""
+    if not gs1.is_valid_gtin(gtin) or not gs1.is_valid_lot(code):
+        return None
+    full = gtin.zfill(14)
+    forms = {full, full[1:], full[2:], full[6:]}  # stored as GTIN-14, -13, -12 or -8
+    return (
+        Lot.objects.select_related("product", "producer")
+        .filter(product__gtin__in=forms, code=code)
+        .first()
+    )
+
+
+def lots_matching_code(*, code: str) -> QuerySet[Lot]:
+    return Lot.objects.select_related("product", "producer").filter(code__iexact=code.strip())
+
+
+def lot_events(*, lot: Lot) -> list[Event]:
+    """A lot's events in chain order, with proofs, batches and attachments (fixed query count)."""
+    return list(
+        Event.objects.filter(lot=lot)
+        .select_related("proof__batch__registry", "actor")
+        .prefetch_related(Prefetch("attachments", queryset=EventAttachment.objects.order_by("pk")))
+        .order_by("seq")
+    )
+
+
+def _proof_of(event: Event) -> Any:
+    try:
+        return event.proof
+    except Event.proof.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+        return None
+
+
+def event_anchor(event: Event) -> dict[str, Any] | None:
+    proof = _proof_of(event)
+    if proof is None or proof.batch.state != AnchorBatch.State.CONFIRMED:
+        return None
+    batch = proof.batch
+    return {
+        "root": batch.root,
+        "proof": list(proof.proof),
+        "chainId": batch.registry.chain_id,
+        "contract": batch.registry.address,
+        "txHash": batch.tx_hash,
+        "blockNumber": batch.block_number,
+        "anchoredAt": batch.anchored_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def _event_object(event: Event) -> Any:
+    try:
+        return json.loads(event.canonical)
+    except ValueError:
+        return None
+
+
+def lot_uri(lot: Lot) -> str:
+    return settings.SITE_URL.rstrip("/") + lot.digital_link_path
+
+
+def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]:
+    """The lot's proof bundle, version 1 (``traceability/PROOF_FORMAT.md``)."""
+    events = lot_events(lot=lot) if events is None else events
+    return {
+        "version": BUNDLE_VERSION,
+        "lot": {"gtin": lot.gtin14, "lot": lot.code, "uri": lot_uri(lot)},
+        "events": [
+            {
+                "event": _event_object(event),
+                "digest": event.digest,
+                "signature": (
+                    {"scheme": "EIP-712", "signer": event.signer, "value": event.signature}
+                    if event.signature
+                    else None
+                ),
+                "anchor": event_anchor(event),
+            }
+            for event in events
+        ],
+    }
+
+
+@dataclass
+class LotCheck:
+    verdict: LotVerdict
+    events: list[Event]
+    bundle: dict[str, Any]
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status.value
+
+
+def lot_check(*, lot: Lot) -> LotCheck:
+    """Verify a lot live: stored data against digests, chain, proofs and the ledger (cached)."""
+    events = lot_events(lot=lot)
+    bundle = lot_bundle(lot=lot, events=events)
+    domains = {
+        index: Domain(chain_id=event.signature_chain_id, contract=event.signature_contract)
+        for index, event in enumerate(events)
+        if event.signature and event.signature_chain_id is not None
+    }
+    verdict = verify_bundle(
+        bundle,
+        anchored_at=ledger.cached_anchored_at,
+        is_inspector=ledger.cached_is_inspector,
+        signature_domains=domains,
+    )
+    verdict.problems.extend(_master_data_problems(lot, events))
+    return LotCheck(verdict=verdict, events=events, bundle=bundle)
+
+
+def _master_data_problems(lot: Lot, events: list[Event]) -> list[str]:
+    """The lot row must still say what its (hashed) commissioning event says."""
+    if not events:
+        return ["the lot has no history"]
+    first = _event_object(events[0])
+    if not isinstance(first, dict) or first.get("bizStep") != BizStep.COMMISSIONING:
+        return ["the lot's history does not start with its harvest or production"]
+    ilmd = first.get("ilmd") or {}
+    origin = ilmd.get("chophien:origin") or {}
+    element = (first.get("quantityList") or [{}])[0]
+    certificates = ilmd.get("chophien:certificates") or {}
+    recorded = {
+        "code": ilmd.get("cbvmda:lotNumber"),
+        "gtin": ilmd.get("chophien:gtin"),
+        "date": ilmd.get("chophien:productionDate"),
+        "origin": (
+            origin.get("provinceCode"),
+            origin.get("provinceName"),
+            origin.get("wardCode"),
+            origin.get("wardName"),
+        ),
+        "quantity": (_decimal(element.get("quantity")), element.get("uom")),
+        "certificates": (certificates.get("ocop", ""), certificates.get("gi", "")),
+        "class": element.get("epcClass"),
+    }
+    current = {
+        "code": lot.code,
+        "gtin": lot.gtin14,
+        "date": lot.production_date.isoformat(),
+        "origin": (
+            lot.origin_province_code,
+            lot.origin_province_name,
+            lot.origin_ward_code,
+            lot.origin_ward_name,
+        ),
+        "quantity": (_decimal(lot.quantity), lot.unit),
+        "certificates": (lot.ocop_certificate, lot.gi_certificate),
+        "class": lot.epc_class,
+    }
+    changed = sorted(key for key in recorded if recorded[key] != current[key])
+    if changed:
+        return [f"the lot record differs from its harvest event ({', '.join(changed)})"]
+    return []
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def lots_awaiting_inspection() -> QuerySet[Lot]:
+    """Lots never inspected, oldest first."""
+    inspected = Event.objects.filter(lot=OuterRef("pk"), biz_step=BizStep.INSPECTING)
+    return (
+        Lot.objects.select_related("product", "producer")
+        .annotate(inspected=Exists(inspected))
+        .filter(inspected=False)
+        .order_by("production_date", "pk")
+    )
+
+
+def lots_flagged() -> QuerySet[Lot]:
+    return (
+        Lot.objects.select_related("product", "producer")
+        .filter(flagged_at__isnull=False)
+        .order_by("-flagged_at")
+    )
+
+
+def lots_for_user(*, user: Any) -> QuerySet[Lot]:
+    """Lots a user may manage: all for staff, else those of the producers they belong to."""
+    lots = Lot.objects.select_related("product", "producer")
+    if user.is_staff:
+        return lots
+    return lots.filter(producer__users=user)
+
+
+def lot_recall(*, lot: Lot) -> QuerySet[LotShipment]:
+    """Every order line shipped from ``lot``: order, buyer, address and quantity."""
+    return (
+        LotShipment.objects.filter(lot=lot)
+        .select_related(
+            "order_line__order__user",
+            "order_line__order__shipping_address",
+            "order_line__order__shipping_address__country",
+        )
+        .order_by("order_line__order__date_placed", "pk")
+    )
+
+
+def batches_recent(*, limit: int = 20) -> QuerySet[AnchorBatch]:
+    return AnchorBatch.objects.select_related("registry").order_by("-pk")[:limit]

@@ -1,0 +1,369 @@
+"""Thin views: the public lot page (HTML, proof bundle, EPCIS), producers', inspectors' and
+operators' pages. Business rules live in services.py, reads in selectors.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from oscar.core.loading import get_model
+
+from traceability import epcis, forms, labels, selectors, services, tasks
+from traceability.models import BizStep, Event, InspectorKey, Lot
+from traceability.proofs import EventVerdict, Status
+from traceability.services import INSPECTORS_GROUP
+
+Product = get_model("catalogue", "Product")
+
+
+def is_inspector(user: Any) -> bool:
+    return user.is_authenticated and user.groups.filter(name=INSPECTORS_GROUP).exists()
+
+
+def is_operator(user: Any) -> bool:
+    return user.is_authenticated and (
+        user.is_staff or user.groups.filter(name="Operators").exists()
+    )
+
+
+inspector_required = user_passes_test(is_inspector)
+operator_required = user_passes_test(is_operator)
+
+
+def _json(data: Any, **kwargs: Any) -> JsonResponse:
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2}, **kwargs)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --------------------------------------------------------------------------- the public lot page
+
+
+@dataclass
+class TimelineItem:
+    event: Event
+    payload: dict[str, Any]
+    verdict: EventVerdict | None
+    anchor: dict[str, Any] | None
+
+    @property
+    def step_label(self) -> str:
+        return BizStep(self.event.biz_step).label
+
+    @property
+    def actor(self) -> dict[str, str]:
+        return self.payload.get("chophien:actor") or {}
+
+    @property
+    def details(self) -> str:
+        return self.payload.get("chophien:details", "")
+
+    @property
+    def result(self) -> str:
+        return (self.payload.get("chophien:inspection") or {}).get("result", "")
+
+    @property
+    def anchored_at(self) -> datetime | None:
+        if self.verdict and self.verdict.anchored_at:
+            return datetime.fromtimestamp(self.verdict.anchored_at, tz=UTC)
+        return None
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status.value if self.verdict else Status.TAMPERED.value
+
+
+def _timeline(check: selectors.LotCheck) -> list[TimelineItem]:
+    items = []
+    for index, event in enumerate(check.events):
+        payload = check.bundle["events"][index]["event"]
+        items.append(
+            TimelineItem(
+                event=event,
+                payload=payload if isinstance(payload, dict) else {},
+                verdict=check.verdict.events[index] if index < len(check.verdict.events) else None,
+                anchor=check.bundle["events"][index]["anchor"],
+            )
+        )
+    return items
+
+
+@never_cache
+def lot_page(request, gtin: str, lot: str):
+    found = selectors.lot_by_digital_link(gtin=gtin, code=lot)
+    if found is None:
+        raise Http404(_("No lot has this code."))
+    output = request.GET.get("format", "")
+    if output == "json":
+        return _json(selectors.lot_bundle(lot=found))
+    if output == "epcis":
+        events = [(e.payload, e.digest) for e in selectors.lot_events(lot=found)]
+        document = epcis.epcis_document(events, now=timezone.now())
+        response = _json(document, content_type="application/ld+json")
+        name = f"epcis-{found.gtin14}-{found.pk}.jsonld"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+
+    inspector = is_inspector(request.user)
+    if not inspector:
+        services.lot_scan_record(lot_id=found.pk)
+        found.refresh_from_db(fields=["scan_count", "first_scanned_at"])
+    check = selectors.lot_check(lot=found)
+    product = found.product
+    timeline = _timeline(check)
+    last_anchored = next((item for item in reversed(timeline) if item.anchor), None)
+    context = {
+        "lot": found,
+        "product": product,
+        "check": check,
+        "status": check.status,
+        "timeline": timeline,
+        "inspector_view": inspector,
+        "can_manage": request.user.is_authenticated
+        and selectors.lots_for_user(user=request.user).filter(pk=found.pk).exists(),
+        "json_url": f"{request.path}?format=json",
+        "epcis_url": f"{request.path}?format=epcis",
+        "last_anchor": last_anchored.anchor if last_anchored else None,
+        "last_anchored_at": last_anchored.anchored_at if last_anchored else None,
+    }
+    return render(request, "traceability/lot_detail.html", context)
+
+
+# --------------------------------------------------------------------------- producers
+
+
+def _manageable(request) -> Any:
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return selectors.lots_for_user(user=request.user)
+
+
+@login_required
+def lot_list(request):
+    lots = _manageable(request)
+    return render(request, "traceability/lot_list.html", {"lots": lots[:200]})
+
+
+def _products_for(user: Any):
+    products = Product.objects.select_related("producer").order_by("title")
+    return products if user.is_staff else products.filter(producer__users=user)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lot_create(request):
+    products = _products_for(request.user)
+    if not request.user.is_staff and not products.exists():
+        raise PermissionDenied
+    form = forms.LotForm(request.POST or None, request.FILES or None, products=products)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            lot = services.lot_create(
+                product=data["product"],
+                code=data["code"],
+                production_date=data["production_date"],
+                quantity=data["quantity"],
+                unit=data["unit"],
+                actor=request.user,
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                ocop_certificate=data["ocop_certificate"],
+                gi_certificate=data["gi_certificate"],
+                details=data["details"],
+                attachments=[data["attachment"]] if data["attachment"] else [],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Lot %(code)s recorded.") % {"code": lot.code})
+            return redirect("traceability:lot-manage", pk=lot.pk)
+    return render(request, "traceability/lot_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lot_manage(request, pk: int):
+    lot = get_object_or_404(_manageable(request), pk=pk)
+    posted = request.POST if request.method == "POST" else None
+    shipment_form = forms.ShipmentForm(
+        posted if posted and "shipment-order_number" in posted else None, prefix="shipment"
+    )
+    form = forms.EventForm(
+        posted if posted and "shipment-order_number" not in posted else None, request.FILES or None
+    )
+    if shipment_form.is_bound and shipment_form.is_valid():
+        try:
+            services.lot_shipment_record_for_order(
+                lot=lot,
+                order_number=shipment_form.cleaned_data["order_number"],
+                quantity=shipment_form.cleaned_data["quantity"],
+            )
+        except ValidationError as exc:
+            shipment_form.add_error(None, exc)
+        else:
+            messages.success(request, _("Shipment recorded."))
+            return redirect("traceability:lot-manage", pk=lot.pk)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.event_record(
+                lot=lot,
+                biz_step=data["biz_step"],
+                actor=request.user,
+                details=data["details"],
+                quantity=data["quantity"],
+                attachments=[data["attachment"]] if data["attachment"] else [],
+                role="operator" if request.user.is_staff else "producer",
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Event recorded."))
+            return redirect("traceability:lot-manage", pk=lot.pk)
+    context = {
+        "lot": lot,
+        "form": form,
+        "labels_form": forms.LabelsForm(),
+        "shipment_form": shipment_form,
+        "events": selectors.lot_events(lot=lot),
+        "uri": selectors.lot_uri(lot),
+    }
+    return render(request, "traceability/lot_manage.html", context)
+
+
+@login_required
+def lot_labels(request, pk: int):
+    lot = get_object_or_404(_manageable(request), pk=pk)
+    form = forms.LabelsForm(request.GET or None)
+    count = form.cleaned_data["count"] if form.is_valid() else labels.PER_SHEET
+    label = labels.Label(
+        uri=selectors.lot_uri(lot), product=lot.product.title, lot=lot.code, gtin=lot.gtin14
+    )
+    response = HttpResponse(labels.label_sheet(label, count=count), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="nhan-{lot.gtin14}-{lot.pk}.pdf"'
+    return response
+
+
+# --------------------------------------------------------------------------- inspectors
+
+
+@inspector_required
+def inspections(request):
+    context = {
+        "awaiting": selectors.lots_awaiting_inspection()[:100],
+        "flagged": selectors.lots_flagged()[:100],
+        "key": InspectorKey.objects.filter(user=request.user, revoked_at=None).first(),
+    }
+    return render(request, "traceability/inspections.html", context)
+
+
+@inspector_required
+@require_http_methods(["GET", "POST"])
+def signing_key(request):
+    key = InspectorKey.objects.filter(user=request.user, revoked_at=None).first()
+    form = forms.SigningKeyForm(request.POST or None)
+    if key is None and request.method == "POST" and form.is_valid():
+        try:
+            key = services.inspector_key_create(
+                user=request.user, passphrase=form.cleaned_data["passphrase"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your signing key is ready."))
+            return redirect("traceability:inspections")
+    return render(request, "traceability/signing_key.html", {"form": form, "key": key})
+
+
+@inspector_required
+@require_http_methods(["GET", "POST"])
+def inspection_create(request, pk: int):
+    lot = get_object_or_404(Lot.objects.select_related("product", "producer"), pk=pk)
+    form = forms.InspectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.inspection_record(
+                lot=lot,
+                inspector=request.user,
+                result=data["result"],
+                notes=data["notes"],
+                passphrase=data["passphrase"],
+                lab_report=data["lab_report"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Inspection signed and recorded."))
+            return redirect(lot.get_absolute_url())
+    key = InspectorKey.objects.filter(user=request.user, revoked_at=None).first()
+    return render(
+        request, "traceability/inspection_form.html", {"lot": lot, "form": form, "key": key}
+    )
+
+
+@inspector_required
+def scanner(request):
+    form = forms.ScanForm(request.GET or None)
+    matches = None
+    if form.is_valid():
+        matches = list(selectors.lots_matching_code(code=form.cleaned_data["code"])[:20])
+        if len(matches) == 1:
+            return redirect(matches[0].get_absolute_url())
+    return render(request, "traceability/scanner.html", {"form": form, "matches": matches})
+
+
+# --------------------------------------------------------------------------- operators
+
+
+@operator_required
+def recall(request, pk: int):
+    lot = get_object_or_404(Lot.objects.select_related("product", "producer"), pk=pk)
+    shipments = selectors.lot_recall(lot=lot)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "lot": lot.code,
+                "orders": [
+                    {
+                        "order": s.order_line.order.number,
+                        "buyer": s.order_line.order.email,
+                        "address": s.order_line.order.shipping_address.summary
+                        if s.order_line.order.shipping_address
+                        else "",
+                        "quantity": s.quantity,
+                    }
+                    for s in shipments
+                ],
+            }
+        )
+    return render(request, "traceability/recall.html", {"lot": lot, "shipments": shipments})
+
+
+@operator_required
+@require_http_methods(["GET", "POST"])
+def operator_lots(request):
+    if request.method == "POST":
+        key = get_object_or_404(InspectorKey, pk=request.POST.get("key"), revoked_at=None)
+        allowed = request.POST.get("allowed") == "1"
+        transaction.on_commit(lambda: tasks.accredit_inspector.delay(key.pk, allowed))
+        messages.success(request, _("Sent to the ledger: %(address)s.") % {"address": key.address})
+        return redirect("traceability:operator")
+    context = {
+        "lots": Lot.objects.select_related("product", "producer").order_by("-pk")[:200],
+        "batches": selectors.batches_recent(),
+        "keys": InspectorKey.objects.select_related("user").filter(revoked_at=None),
+    }
+    return render(request, "traceability/operator.html", context)
