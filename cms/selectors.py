@@ -1,0 +1,255 @@
+"""Reads for content pages: catalogue items chosen by editors, live lists, search.
+
+Every function here costs a fixed number of queries, whatever the number of items asked for.
+Page models are looked up through the app registry because `cms.models` imports this module
+(through its blocks).
+"""
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db.models import Count, Prefetch, Q, QuerySet
+from oscar.core.loading import get_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from shop.catalogue import selectors as catalogue
+from shop.text import fold, search_terms
+
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+
+
+def _page_model(name: str):
+    return apps.get_model("cms", name)
+
+
+# Catalogue items chosen in the admin -------------------------------------------------------
+
+
+def product_choices() -> QuerySet:
+    """What the product chooser lists: products on sale, with their producer."""
+    return Product.objects.browsable().select_related("producer")
+
+
+def product_ids_matching(query: str) -> QuerySet:
+    return catalogue.product_list(query=query).order_by().values("pk")
+
+
+def producer_choices() -> QuerySet:
+    return Partner.objects.filter(is_public=True)
+
+
+def producer_ids_matching(query: str) -> list[int]:
+    """Producers whose folded name contains every folded word of `query`.
+
+    Producers number in the hundreds, so their names are folded here rather than stored folded.
+    """
+    terms = search_terms(query)
+    names = Partner.objects.filter(is_public=True).values_list("pk", "name")
+    return [pk for pk, name in names if all(term in fold(name) for term in terms)]
+
+
+def products_by_id(ids: Iterable[int]) -> dict[int, Product]:
+    """Chosen products, on sale or not, with what a product card shows prefetched.
+
+    Withdrawn products are returned too, so the admin keeps showing the editor's choice; pages
+    render only those `on_sale`.
+    """
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return {}
+    products = (
+        Product.objects.filter(pk__in=ids)
+        .select_related("producer", "product_class")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+            Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk")),
+        )
+    )
+    return {product.pk: product for product in products}
+
+
+def on_sale(product) -> bool:
+    """Whether a chosen product may still be shown to buyers: public, canonical, with a price.
+
+    A product that is out of stock is still on sale (its card says so); one that was withdrawn,
+    deleted or has no price is not.
+    """
+    if product is None or not product.is_public or product.parent_id is not None:
+        return False
+    return any(record.price is not None for record in product.stockrecords.all())
+
+
+def producers_by_id(ids: Iterable[int]) -> dict[int, Partner]:
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return {}
+    producers = Partner.objects.filter(pk__in=ids).annotate(
+        n_products=Count("products", filter=Q(products__is_public=True))
+    )
+    return {producer.pk: producer for producer in producers}
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+
+def localized_pages(pages: Iterable[Page], *, locale: int) -> dict[int, Page]:
+    """For each chosen page, its live version in `locale` (an id), or the page itself when it
+    has none.
+
+    Chooser blocks store the page picked in the source language; a translated page shows the
+    translation instead. Pages that are not live (or not public) are left out. A fixed number of
+    queries for any number of pages.
+    """
+    pages = [page for page in pages if page is not None]
+    if not pages:
+        return {}
+    candidates = list(
+        Page.objects.live()
+        .public()
+        .filter(
+            Q(translation_key__in={page.translation_key for page in pages}, locale_id=locale)
+            | Q(pk__in=[page.pk for page in pages])
+        )
+        .specific()
+    )
+    attach_images(candidates)
+    translated = {c.translation_key: c for c in candidates if c.locale_id == locale}
+    chosen = {c.pk: c for c in candidates}
+    result = {}
+    for page in pages:
+        found = translated.get(page.translation_key) or chosen.get(page.pk)
+        if found is not None:
+            result[page.pk] = found
+    return result
+
+
+def stream_context(stream, *, locale) -> dict:
+    """What the blocks of `stream` show from outside it, fetched in bulk for all of them.
+
+    `pages`: chosen page id -> the live page to show (its translation in `locale` when there is
+    one); `stories`: producer id -> its story page; `articles`: kind ("" for any) -> the latest
+    articles of that kind, as many as the blocks asking for it want (one query per kind).
+    """
+    chosen_pages, producer_ids, article_counts = [], set(), {}
+    for block in stream:
+        value = block.value
+        if block.block_type == "region_stories":
+            chosen_pages.extend(value["pages"])
+        elif block.block_type == "hero" and value["link"].get("page"):
+            chosen_pages.append(value["link"]["page"])
+        elif block.block_type == "featured_producers":
+            producer_ids.update(p.pk for p in value["producers"] if p is not None)
+        elif block.block_type == "latest_articles":
+            kind = value.get("kind") or ""
+            article_counts[kind] = max(article_counts.get(kind, 0), value["count"])
+    return {
+        "pages": localized_pages(chosen_pages, locale=locale),
+        "stories": story_pages_by_producer(producer_ids, locale=locale),
+        "articles": {
+            kind: latest_articles(locale=locale, limit=count, kind=kind)
+            for kind, count in article_counts.items()
+        },
+    }
+
+
+def attach_images(pages: list) -> None:
+    """Load the main images of `pages` (and their renditions) in two queries."""
+    Image = get_image_model()
+    ids = {getattr(page, "image_id", None) for page in pages} - {None}
+    if not ids:
+        return
+    images = Image.objects.filter(pk__in=ids).prefetch_related("renditions").in_bulk()
+    for page in pages:
+        if getattr(page, "image_id", None) in images:
+            page.image = images[page.image_id]
+
+
+def with_listing_images(pages: QuerySet) -> QuerySet:
+    """Pages with their image (and its renditions) loaded, for cards."""
+    return pages.select_related("image").prefetch_related("image__renditions")
+
+
+def child_pages(parent: Page, model_name: str) -> QuerySet:
+    model = _page_model(model_name)
+    return with_listing_images(model.objects.child_of(parent).live().public())
+
+
+def latest_articles(*, locale: int, limit: int, kind: str = "") -> list:
+    ArticlePage = _page_model("ArticlePage")
+    articles = ArticlePage.objects.live().public().filter(locale=locale)
+    if kind:
+        articles = articles.filter(kind=kind)
+    return list(with_listing_images(articles).order_by("-date", "-pk")[:limit])
+
+
+def story_pages_by_producer(producer_ids: Iterable[int], *, locale: int) -> dict[int, Page]:
+    """The live story page of each producer, in `locale`."""
+    ids = {pk for pk in producer_ids if pk is not None}
+    if not ids:
+        return {}
+    StoryPage = _page_model("ProducerStoryPage")
+    stories = StoryPage.objects.live().public().filter(producer_id__in=ids, locale=locale)
+    return {story.producer_id: story for story in stories.order_by("pk")}
+
+
+def region_products(*, province_code: int, ward_code: int | None, limit: int) -> list:
+    products = catalogue.product_list(province_code=province_code, ward_code=ward_code)
+    return list(products[:limit])
+
+
+def region_producer_stories(*, province_code: int, ward_code: int | None, locale: int):
+    StoryPage = _page_model("ProducerStoryPage")
+    stories = (
+        StoryPage.objects.live()
+        .public()
+        .filter(locale=locale, producer__province_code=province_code)
+    )
+    if ward_code is not None:
+        stories = stories.filter(producer__ward_code=ward_code)
+    return with_listing_images(stories.select_related("producer")).order_by("title")
+
+
+def producer_products(*, producer, limit: int) -> list:
+    return list(catalogue.product_list(producer=producer, sort="newest")[:limit])
+
+
+def producer_certifications(*, producer) -> dict:
+    """What the catalogue itself certifies about a producer's live products: OCOP ratings and
+    geographical indications, each with how many products carry it."""
+    products = Product.objects.browsable().filter(producer=producer)
+    ocop = (
+        products.exclude(ocop_stars=None)
+        .values("ocop_stars")
+        .annotate(n=Count("pk"))
+        .order_by("-ocop_stars")
+    )
+    indications = (
+        products.exclude(geographical_indication="")
+        .values("geographical_indication")
+        .annotate(n=Count("pk"))
+        .order_by("geographical_indication")
+    )
+    return {
+        "ocop": [(row["ocop_stars"], row["n"]) for row in ocop],
+        "indications": [(row["geographical_indication"], row["n"]) for row in indications],
+    }
+
+
+# Search --------------------------------------------------------------------------------------
+
+
+def content_search(*, query: str, locale: int):
+    """Live content pages in `locale` matching `query`, diacritics ignored.
+
+    Pages index a folded copy of their text (see `cms.models.ContentPage.folded_text`), and the
+    query is folded the same way, so "mat ong" and "Mật ong" find the same pages.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return Page.objects.none()
+    pages = Page.objects.live().public().filter(locale=locale).exclude(depth=1)
+    return pages.search(" ".join(terms), operator="and")
