@@ -9,6 +9,8 @@ from django.utils import translation
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+pytest_plugins = ["tests.browser"]
+
 # Browser tests keep Playwright's sync API (an event loop in the main thread) open for the whole
 # session, while every test uses Django's ORM from plain synchronous code. Subprocesses that
 # run production settings drop this variable again (see tests/shop/test_settings.py).

@@ -22,15 +22,6 @@ PRODUCT = "Thịt trâu gác bếp Mèo Vạc 500g"
 WAIT = 30_000  # ms, for saving and publishing, which do real work on a busy machine
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _orm_beside_playwright_to_the_end():
-    """Like the conftest's opt-out, but for the whole module, so the database flush after each
-    test (which runs after function fixtures are gone) is covered too."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        yield
-
-
 def serve_media(page) -> None:
     """The test server serves static files but not uploads; hand the browser the files."""
     root = Path(settings.MEDIA_ROOT)

@@ -9,20 +9,16 @@ from django.utils import timezone
 
 from shop.celery import app
 from shop.tasks import clear_expired_sessions
-from tests.conftest import require
-from tests.shop.test_healthz import REDIS, redis_up
+from tests.redis import REDIS, celery_through_redis
 
 
 @pytest.fixture
 def redis_celery():
-    require(redis_up(), "needs Redis on 127.0.0.1:6379")
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
-    app.conf.update(broker_url=REDIS, task_always_eager=False, result_backend=REDIS)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.update(saved)
+    with (
+        celery_through_redis(result_backend=REDIS),
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+    ):
+        yield app
 
 
 def test_beat_schedule_clears_sessions_daily():

@@ -4,18 +4,9 @@ import pytest
 from django.test import override_settings
 
 from tests.conftest import require
+from tests.redis import REDIS, redis_up
 
 pytestmark = pytest.mark.django_db
-
-REDIS = "redis://127.0.0.1:6379/15"
-
-
-def redis_up() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        return False
-    return True
 
 
 def closed_port() -> int:

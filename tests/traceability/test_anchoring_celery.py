@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 
 import pytest
@@ -23,16 +22,12 @@ from django.db import connection
 
 from shop.celery import app
 from tests.conftest import require
-from tests.shop.test_healthz import redis_up
+from tests.redis import REDIS, celery_through_redis
 from tests.traceability.anvil import ROOT, free_port
 from traceability import ledger, tasks
 from traceability.models import AnchorBatch, AnchorSubmission, EventProof
 
 pytestmark = [pytest.mark.chain, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-
-REDIS = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/14"
-# Keys of this run only: another test run on the same Redis must not take our messages.
-TRANSPORT = {"global_keyprefix": f"trace-test-{uuid.uuid4().hex[:12]}:"}
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float = 180, what: str = "") -> object:
@@ -48,23 +43,8 @@ def wait_for(condition: Callable[[], object], *, timeout: float = 180, what: str
 
 @pytest.fixture
 def broker():
-    require(redis_up(), "needs Redis on 127.0.0.1:6379")
-    keys = ("broker_url", "task_always_eager", "broker_transport_options")
-    saved = {key: app.conf[key] for key in keys}
-    fresh_connections()
-    app.conf.update(broker_url=REDIS, task_always_eager=False, broker_transport_options=TRANSPORT)
-    yield app
-    app.conf.update(saved)
-    fresh_connections()
-
-
-def fresh_connections() -> None:
-    """Drop what Celery caches (producer pool, result backend, and the queue selection a test
-    worker made), so the next user of the app gets what ``app.conf`` says."""
-    app._after_fork()  # forgets the connection pools, as a freshly forked process would
-    app._backend_cache = None
-    app._local.__dict__.pop("backend", None)
-    app.amqp.__dict__.pop("queues", None)  # start_worker(queues=["chain"]) narrowed it
+    with celery_through_redis():
+        yield app
 
 
 @pytest.fixture
@@ -135,7 +115,7 @@ def start_worker_process(settings) -> subprocess.Popen:
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     code = (
         "import sys; from shop.celery import app\n"
-        f"app.conf.broker_transport_options = {TRANSPORT!r}\n"
+        f"app.conf.broker_transport_options = {dict(app.conf.broker_transport_options)!r}\n"
         "app.worker_main(['worker', '-Q', 'chain', '-P', 'solo', '--without-heartbeat',"
         " '--without-mingle', '--without-gossip', '-l', 'WARNING'])\n"
     )

@@ -15,7 +15,6 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.e2e.conftest import browser, phone, screenshot  # noqa: F401 (the e2e fixtures)
 from tests.traceability.test_pages import render_pdf
 from traceability import tasks
 from traceability.models import AnchorBatch, InspectorKey
@@ -23,16 +22,6 @@ from traceability.models import AnchorBatch, InspectorKey
 pytestmark = [pytest.mark.e2e, pytest.mark.chain, pytest.mark.django_db(transaction=True)]
 
 PASSPHRASE = "mật khẩu ký rất dài"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _orm_beside_playwright():
-    """Playwright's sync API runs an event loop in this thread while the test (and the database
-    set-up and flush around it) use Django's ORM synchronously; say that this is fine."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    yield
-    patch.undo()
 
 
 def logged_in(chromium, live_server, user):

@@ -1,4 +1,9 @@
-"""Browser tests: Playwright's Python package driving Debian's Chromium, headless."""
+"""Browser tests: Playwright's Python package driving Debian's Chromium, headless.
+
+One Chromium for the whole session, shared by every folder's browser tests (registered as a
+plugin in ``tests/conftest.py``): Playwright's sync API cannot be started twice in one thread.
+The ORM runs beside Playwright's event loop; ``tests/conftest.py`` allows that for the session.
+"""
 
 import os
 import shutil
@@ -8,15 +13,7 @@ import pytest
 
 from tests.conftest import require
 
-
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread, while the test itself uses
-    Django's ORM from plain synchronous code; Django must be told that this is fine."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
