@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 0}
+from shop.money import MONEY
 
 
 class Method(models.TextChoices):

@@ -5,6 +5,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 VND = "VND"
 ONE_DONG = Decimal(1)
 
+# Keyword arguments for every DecimalField that holds VND.
+MONEY = {"max_digits": 14, "decimal_places": 0}
+
 
 def whole_dong(amount: Decimal | int | str) -> Decimal:
     """`amount` rounded half-up to whole đồng (VND has no minor unit in practice)."""

@@ -11,12 +11,24 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import sitemaps as cms_sitemaps
 from cms import views as cms_views
 from shop import views
+from shop.producers.access import staff_only_dashboard
+
+oscar_dashboard, dashboard_app, dashboard_namespace = apps.get_app_config("dashboard").urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/payments/", include("payments.dashboard.urls")),
-    path("dashboard/", apps.get_app_config("dashboard").urls),
+    path("dashboard/producer/orders/", include("shop.fulfilment.urls")),
+    path("dashboard/producer/statements/", include("shop.settlements.urls")),
+    path("dashboard/producer/", include("shop.producers.urls")),
+    path("dashboard/settlements/", include("shop.settlements.dashboard_urls")),
+    path("dashboard/applications/", include("shop.onboarding.dashboard_urls")),
+    path("dashboard/listings/", include("shop.producers.dashboard_urls")),
+    path(
+        "dashboard/",
+        (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),
+    ),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", admin.site.urls),
@@ -31,6 +43,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("shop/sell/", include("shop.onboarding.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("payments.urls")),
     path("", include("traceability.urls")),

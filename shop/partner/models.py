@@ -1,7 +1,10 @@
 """Producers: households, cooperatives and OCOP enterprises, each an Oscar partner."""
 
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,12 @@ from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRec
 from oscar.core.loading import get_class
 
 from shop import geo
+from shop.money import MONEY
+
+# NAPAS account numbers: 6 to 19 digits.
+ACCOUNT_NUMBER = RegexValidator(
+    r"^[0-9]{6,19}$", _("An account number is 6 to 19 digits, without spaces or letters.")
+)
 
 
 class ProducerKind(models.TextChoices):
@@ -30,8 +39,59 @@ class Partner(AbstractPartner):
     is_public = models.BooleanField(_("Public"), default=True)
     cash_on_delivery = models.BooleanField(_("Accepts cash on delivery"), default=True)
 
+    # Contact, as given in the producer's application.
+    representative = models.CharField(_("Representative"), max_length=128, blank=True)
+    phone = models.CharField(_("Phone number"), max_length=16, blank=True)
+    email = models.EmailField(_("E-mail"), blank=True)
+    registration_number = models.CharField(
+        _("Cooperative or business registration number"), max_length=32, blank=True
+    )
+
+    # Each producer ships separately and sets its own rates (see shop/shipping).
+    shipping_same_province = models.DecimalField(
+        _("Shipping within the province"), default=Decimal(25000), **MONEY
+    )
+    shipping_elsewhere = models.DecimalField(
+        _("Shipping to other provinces"), default=Decimal(40000), **MONEY
+    )
+    free_shipping_threshold = models.DecimalField(
+        _("Free shipping from"),
+        null=True,
+        blank=True,
+        help_text=_("Goods from this producer worth at least this much ship free."),
+        **MONEY,
+    )
+
+    # What the marketplace keeps (see shop/settlements); empty means the marketplace's rate.
+    commission_rate = models.DecimalField(
+        _("Commission rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_("A fraction: 0.0800 is 8 %. Empty: the marketplace's rate."),
+    )
+
+    # Where settlements are paid: a Vietnamese bank account reachable through NAPAS (VietQR).
+    payout_bank_bin = models.CharField(_("Bank"), max_length=6, blank=True)
+    payout_account_number = models.CharField(
+        _("Account number"), max_length=19, blank=True, validators=[ACCOUNT_NUMBER]
+    )
+    payout_account_holder = models.CharField(_("Account holder"), max_length=64, blank=True)
+
     class Meta(AbstractPartner.Meta):
-        pass
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shipping_same_province__gte=0) & Q(shipping_elsewhere__gte=0),
+                name="partner_shipping_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(commission_rate__isnull=True)
+                | Q(commission_rate__gte=0, commission_rate__lte=1),
+                name="partner_commission_rate_fraction",
+            ),
+        ]
 
     @property
     def location_label(self) -> str:

@@ -13,6 +13,7 @@ from oscar.defaults import *  # noqa: F403 (Oscar's documented way to load its d
 
 # Django-free: the dashboard menu below needs the callable, not the payments app.
 from payments.dashboard.permissions import operators_only
+from shop.producers import menu as producer_menu
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CHO_PHIEN_VAR_DIR", BASE_DIR / "var"))
@@ -99,6 +100,10 @@ INSTALLED_APPS = [
     "wagtail_localize.locales",  # replaces wagtail.locales
     # Ours
     "shop.apps.SiteConfig",
+    "shop.producers",
+    "shop.fulfilment",
+    "shop.onboarding",
+    "shop.settlements",
     "cms",
     "payments",
     "traceability",
@@ -375,7 +380,59 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 }
 # The operators' payments pages (payments/dashboard/) in Oscar's dashboard menu, after Oscar's own.
 OSCAR_DASHBOARD_NAVIGATION = [
-    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405 (from oscar.defaults)
+    {
+        "label": _("My shop"),
+        "icon": "fas fa-store",
+        "children": [
+            {
+                "label": _("Overview"),
+                "url_name": "producer-dashboard:index",
+                "access_fn": producer_menu.producers,
+            },
+            {
+                "label": _("My products"),
+                "url_name": "producer-dashboard:product-list",
+                "access_fn": producer_menu.producers,
+            },
+            {
+                "label": _("My orders"),
+                "url_name": "producer-orders:list",
+                "access_fn": producer_menu.producers,
+            },
+            {
+                "label": _("My statements"),
+                "url_name": "producer-statements:list",
+                "access_fn": producer_menu.producers,
+            },
+        ],
+    },
+    *producer_menu.for_operators(OSCAR_DASHBOARD_NAVIGATION),  # noqa: F405 (from oscar.defaults)
+    {
+        "label": _("Marketplace"),
+        "icon": "fas fa-handshake",
+        "children": [
+            {
+                "label": _("Act for a producer"),
+                "url_name": "producer-dashboard:choose",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Producer applications"),
+                "url_name": "applications-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Listings to review"),
+                "url_name": "listings-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Settlements"),
+                "url_name": "settlements-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
+        ],
+    },
     {
         "label": _("Payments"),
         "icon": "fas fa-money-bill-wave",

@@ -1,0 +1,4 @@
+"""The public "sell with us" application."""
+
+app_name = "onboarding"
+urlpatterns: list = []
