@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('order', '0021_billingaddress_code_shippingaddress_code'),
-        ('partner', '0010_partner_commission_rate_partner_email_and_more'),
+        ('partner', '0010_producer_contact_shipping_commission_payout'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
