@@ -77,3 +77,24 @@ def product(
         picture.original.save(f"p{item.pk}.jpg", ContentFile(data), save=False)
         picture.save()
     return item
+
+
+def producer_user(partner, *, email=None):
+    """A producer's user: dashboard access, member of `partner`."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    email = email or f"{partner.code}@example.com"
+    user = get_user_model().objects.create_user(email.split("@")[0], email, "pw-123456789")
+    user.user_permissions.add(Permission.objects.get(codename="dashboard_access"))
+    partner.users.add(user)
+    return user
+
+
+def operator(email="operator@example.com"):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(email.split("@")[0], email, "pw-123456789")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user

@@ -1,6 +1,7 @@
 """Reads for the producer's dashboard. Every function takes the producer and filters by it."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from shop.fulfilment.models import Shipment
@@ -19,3 +20,81 @@ def producer_summary(producer) -> dict:
         in_progress=Count("pk", filter=Q(status__in=IN_PROGRESS)),
     )
     return {"products": products, "shipments": shipments}
+
+
+def producer_products(producer):
+    """The producer's products, with their stock record and any pending review."""
+    from django.db.models import Exists, OuterRef, Prefetch
+
+    from shop.producers.models import ListingChange
+
+    Product = get_model("catalogue", "Product")
+    StockRecord = get_model("partner", "StockRecord")
+    pending = ListingChange.objects.filter(product=OuterRef("pk"), status="pending")
+    return (
+        Product.objects.filter(producer=producer)
+        .annotate(has_pending_change=Exists(pending))
+        .prefetch_related(
+            Prefetch(
+                "stockrecords",
+                queryset=StockRecord.objects.filter(partner=producer),
+                to_attr="own_stockrecords",
+            ),
+            "images",
+        )
+        .order_by("-date_updated", "-pk")
+    )
+
+
+def pending_listing_changes():
+    from shop.producers.models import ListingChange
+
+    return ListingChange.objects.filter(status=ListingChange.Status.PENDING).select_related(
+        "product", "partner", "submitted_by"
+    )
+
+
+def listing_change_rows(change) -> list[dict]:
+    """Current and proposed value of every field the change touches, for the reviewer."""
+    from shop.producers.services import REVIEWED_FIELDS
+
+    Product = get_model("catalogue", "Product")
+    Category = get_model("catalogue", "Category")
+    product = change.product
+    rows = []
+    for name in [*REVIEWED_FIELDS, "categories"]:
+        if name not in change.proposed:
+            continue
+        if name == "categories":
+            label = _("Categories")
+            now = ", ".join(c.name for c in product.categories.all())
+            wanted = ", ".join(
+                Category.objects.filter(pk__in=change.proposed[name]).values_list("name", flat=True)
+            )
+        else:
+            label = Product._meta.get_field(name).verbose_name
+            now = _shown(name, getattr(product, name))
+            wanted = _shown(name, change.proposed[name])
+        rows.append(
+            {"label": label, "now": now, "proposed": wanted, "changed": str(now) != str(wanted)}
+        )
+    return rows
+
+
+def _shown(name: str, value) -> str:
+    """A field's value as the reviewer reads it: unit names instead of codes."""
+    from decimal import Decimal
+
+    from shop import geo
+
+    if value in (None, ""):
+        return ""
+    if name == "origin_province_code":
+        unit = geo.province(int(value))
+        return unit.name if unit else str(value)
+    if name == "origin_ward_code":
+        unit = geo.ward(int(value))
+        return unit.name if unit else str(value)
+    if name == "net_quantity":
+        return format(Decimal(str(value)).normalize(), "f")
+    return str(value)

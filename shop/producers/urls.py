@@ -7,5 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("choose/", views.choose, name="choose"),
     path("stop-acting/", views.stop_acting, name="stop-acting"),
-    path("products/", views.index, name="product-list"),  # TODO(issue 4): the product list
+    path("products/", views.product_list, name="product-list"),
+    path("products/new/", views.product_create, name="product-create"),
+    path("products/<int:pk>/", views.product_edit, name="product-edit"),
 ]

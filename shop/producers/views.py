@@ -1,14 +1,17 @@
-"""The producer's dashboard home, and operators choosing whom to act for."""
+"""The producer's dashboard: home, their products; operators choosing whom to act for and
+reviewing listings."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
-from shop.producers import access, selectors
+from shop.producers import access, forms, selectors, services
 from shop.producers.access import operator_required, producer_required
+from shop.producers.models import ListingChange
 
 Partner = get_model("partner", "Partner")
 
@@ -49,3 +52,121 @@ def choose(request):
 def stop_acting(request):
     access.stop_acting(request)
     return redirect("producer-dashboard:choose")
+
+
+@producer_required
+def product_list(request):
+    products = selectors.producer_products(request.producer)
+    return render(
+        request,
+        "producers/dashboard/product_list.html",
+        {"products": products, "producer": request.producer},
+    )
+
+
+@producer_required
+def product_create(request):
+    form = forms.ProductForm(request.POST or None, request.FILES or None, producer=request.producer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.product_create(
+                producer=request.producer,
+                actor=request.user,
+                on_behalf=request.on_behalf,
+                values=form.reviewed_values(),
+                price=form.cleaned_data["price"],
+                num_in_stock=form.cleaned_data["num_in_stock"],
+                images=form.cleaned_data["images"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” is saved. Buyers will see it once an operator approves it.")
+                % {"title": change.product.title},
+            )
+            return redirect("producer-dashboard:product-list")
+    return render(request, "producers/dashboard/product_form.html", {"form": form})
+
+
+@producer_required
+def product_edit(request, pk: int):
+    product = get_object_or_404(selectors.producer_products(request.producer), pk=pk)
+    # The form works on its own copy, so the product keeps its live values for comparison.
+    editable = type(product).objects.get(pk=product.pk)
+    record = product.stockrecords.filter(partner=request.producer).first()
+    initial = {"price": record.price, "num_in_stock": record.num_in_stock} if record else {}
+    form = forms.ProductForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=editable,
+        initial=initial,
+        producer=request.producer,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.product_update(
+                product=product,
+                producer=request.producer,
+                actor=request.user,
+                on_behalf=request.on_behalf,
+                values=form.reviewed_values(),
+                price=form.cleaned_data["price"],
+                num_in_stock=form.cleaned_data["num_in_stock"],
+                images=form.cleaned_data["images"],
+                remove_image_ids=[int(i) for i in form.cleaned_data.get("remove_images", [])],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if change is not None and product.is_public:
+                messages.info(
+                    request,
+                    _("Price and stock are live. The other changes wait for an operator."),
+                )
+            else:
+                messages.success(request, _("Saved."))
+            return redirect("producer-dashboard:product-list")
+    pending = product.listing_changes.filter(status=ListingChange.Status.PENDING).first()
+    last = product.listing_changes.exclude(status=ListingChange.Status.PENDING).last()
+    return render(
+        request,
+        "producers/dashboard/product_form.html",
+        {"form": form, "product": product, "pending": pending, "last_decision": last},
+    )
+
+
+@operator_required
+def listing_list(request):
+    changes = selectors.pending_listing_changes()
+    return render(request, "producers/dashboard/listing_list.html", {"changes": changes})
+
+
+@operator_required
+def listing_detail(request, pk: int):
+    change = get_object_or_404(ListingChange.objects.select_related("product", "partner"), pk=pk)
+    reject_form = forms.RejectForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("decision") == "approve":
+                services.listing_change_approve(change=change, actor=request.user)
+                messages.success(request, _("Approved: buyers now see it."))
+                return redirect("listings-dashboard:list")
+            if reject_form.is_valid():
+                services.listing_change_reject(
+                    change=change, actor=request.user, reason=reject_form.cleaned_data["reason"]
+                )
+                messages.info(request, _("Rejected; the producer sees your reason."))
+                return redirect("listings-dashboard:list")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return render(
+        request,
+        "producers/dashboard/listing_detail.html",
+        {
+            "change": change,
+            "rows": selectors.listing_change_rows(change),
+            "reject_form": reject_form,
+        },
+    )

@@ -1,0 +1,96 @@
+"""The producer's product form: what buyers read (reviewed) plus price and stock (live at once)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_model
+
+from shop import geo
+from shop.producers.services import REVIEWED_FIELDS, product_class_default
+
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+
+MAX_IMAGES = 8
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    """Several images at once, each checked by Pillow (so a renamed PDF is refused)."""
+
+    widget = MultipleImageInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        if len(files) > MAX_IMAGES:
+            raise forms.ValidationError(
+                _("At most %(n)s images at a time.") % {"n": MAX_IMAGES}, code="too_many"
+            )
+        cleaned = []
+        for upload in files:
+            if upload.size > MAX_IMAGE_BYTES:
+                raise forms.ValidationError(
+                    _("“%(name)s” is larger than 5 MB.") % {"name": upload.name}, code="too_big"
+                )
+            cleaned.append(super().clean(upload, initial))
+        return cleaned
+
+
+class ProductForm(forms.ModelForm):
+    origin_province_code = forms.TypedChoiceField(label=_("Province of origin"), coerce=int)
+    origin_ward_code = forms.TypedChoiceField(
+        label=_("Commune of origin"), coerce=int, required=False, empty_value=None
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Categories"),
+        queryset=Category.objects.filter(is_public=True).order_by("path"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    price = forms.DecimalField(
+        label=_("Price (đồng)"), min_value=0, decimal_places=0, max_digits=14
+    )
+    num_in_stock = forms.IntegerField(label=_("In stock"), min_value=0)
+    images = MultipleImageField(label=_("Add images"), required=False)
+    remove_images = forms.MultipleChoiceField(
+        label=_("Remove images"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Product
+        fields = [*REVIEWED_FIELDS, "categories"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, producer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True
+        self.fields["title"].label = _("Product name")
+        self.fields["origin_province_code"].choices = [("", "—"), *geo.province_choices()]
+        province = self.data.get("origin_province_code") or (
+            self.instance.origin_province_code if self.instance.pk else producer.province_code
+        )
+        try:
+            province = int(province) if province else None
+        except ValueError:
+            province = None
+        self.fields["origin_ward_code"].choices = [("", "—"), *geo.ward_choices(province)]
+        if not self.instance.pk:
+            self.instance.producer = producer
+            self.instance.product_class = product_class_default()
+            self.initial.setdefault("origin_province_code", producer.province_code)
+            self.initial.setdefault("origin_ward_code", producer.ward_code)
+        images = self.instance.images.all() if self.instance.pk else []
+        self.fields["remove_images"].choices = [(str(i.pk), i.caption or str(i.pk)) for i in images]
+        if not images:
+            del self.fields["remove_images"]
+
+    def reviewed_values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in [*REVIEWED_FIELDS, "categories"]}
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (the producer reads this)"), widget=forms.Textarea(attrs={"rows": 3})
+    )

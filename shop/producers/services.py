@@ -1,0 +1,245 @@
+"""Producers' products: what goes live at once (price, stock) and what waits for an operator."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from shop.money import VND, whole_dong
+from shop.producers.models import ListingChange, ListingChangeImage
+
+# The fields buyers read on the product page that an operator reviews before they change.
+REVIEWED_FIELDS = (
+    "title",
+    "description",
+    "origin_province_code",
+    "origin_ward_code",
+    "ocop_stars",
+    "geographical_indication",
+    "season",
+    "net_quantity",
+    "net_unit",
+    "shelf_life_days",
+    "storage",
+)
+
+
+def _models():
+    return (
+        get_model("catalogue", "Product"),
+        get_model("catalogue", "ProductClass"),
+        get_model("catalogue", "ProductImage"),
+        get_model("partner", "StockRecord"),
+    )
+
+
+def _as_json(value):
+    """Form values as JSON: None, text and whole numbers as they are, anything else (Decimal
+    quantities) as its string, so a stored proposal compares equal to the product's value."""
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _proposal(values: dict) -> dict:
+    proposal = {name: _as_json(values.get(name)) for name in REVIEWED_FIELDS if name in values}
+    if "categories" in values:
+        proposal["categories"] = sorted(int(c.pk) for c in values["categories"])
+    return proposal
+
+
+def _current(product) -> dict:
+    current = {name: _as_json(getattr(product, name)) for name in REVIEWED_FIELDS}
+    current["categories"] = sorted(product.categories.values_list("pk", flat=True))
+    return current
+
+
+def _apply(product, proposal: dict) -> None:
+    Product = type(product)
+    for name, value in proposal.items():
+        if name == "categories":
+            continue
+        field = Product._meta.get_field(name)
+        empty = None if field.null else ""
+        setattr(product, name, field.to_python(value) if value not in (None, "") else empty)
+    product.full_clean(exclude=["slug", "product_class", "upc"])
+    product.save()
+    if "categories" in proposal:
+        product.categories.set(proposal["categories"])
+
+
+def product_class_default():
+    """The class producers' products get: the first there is, or "Đặc sản" on a new site."""
+    ProductClass = _models()[1]
+    existing = ProductClass.objects.order_by("pk").first()
+    if existing is not None:
+        return existing
+    return ProductClass.objects.get_or_create(
+        slug="dac-san", defaults={"name": "Đặc sản", "track_stock": True}
+    )[0]
+
+
+def stock_and_price_set(*, product, producer, price: Decimal, num_in_stock: int) -> None:
+    """Price and stock go live at once. Stock may not drop below what orders already hold."""
+    StockRecord = _models()[3]
+    if price < 0 or num_in_stock < 0:
+        raise ValidationError(_("Price and stock cannot be negative."))
+    price = whole_dong(price)
+    with transaction.atomic():
+        record = (
+            StockRecord.objects.select_for_update()
+            .filter(product=product, partner=producer)
+            .first()
+        )
+        if record is None:
+            StockRecord.objects.create(
+                product=product,
+                partner=producer,
+                partner_sku=f"{producer.code}-{product.pk}",
+                price=price,
+                price_currency=VND,
+                num_in_stock=num_in_stock,
+            )
+            return
+        held = record.num_allocated or 0
+        if num_in_stock < held:
+            raise ValidationError(
+                _("%(held)s units are already in orders waiting to ship; stock cannot be less.")
+                % {"held": held}
+            )
+        record.price = price
+        record.price_currency = VND
+        record.num_in_stock = num_in_stock
+        record.save(update_fields=["price", "price_currency", "num_in_stock", "date_updated"])
+
+
+def product_create(
+    *, producer, actor, on_behalf: bool, values: dict, price: Decimal, num_in_stock: int, images=()
+):
+    """A new product, hidden from buyers until an operator approves it."""
+    Product, _class, ProductImage, _stock = _models()
+    with transaction.atomic():
+        product = Product(
+            producer=producer,
+            product_class=product_class_default(),
+            is_public=False,
+        )
+        _apply(product, _proposal(values))
+        stock_and_price_set(
+            product=product, producer=producer, price=price, num_in_stock=num_in_stock
+        )
+        for order, upload in enumerate(images):
+            picture = ProductImage(product=product, caption=product.title, display_order=order)
+            picture.original.save(upload.name, upload, save=False)
+            picture.save()
+        return ListingChange.objects.create(
+            product=product,
+            partner=producer,
+            kind=ListingChange.Kind.NEW,
+            proposed=_current(product),
+            submitted_by=actor,
+            submitted_on_behalf=on_behalf,
+        )
+
+
+def product_update(
+    *,
+    product,
+    producer,
+    actor,
+    on_behalf: bool,
+    values: dict,
+    price: Decimal,
+    num_in_stock: int,
+    images=(),
+    remove_image_ids=(),
+) -> ListingChange | None:
+    """Price and stock now; the rest, if anything changed, as a change awaiting review.
+
+    A product that was never approved is still hidden, so its edits apply at once and its
+    pending review stays open. A live product's edits accumulate in one pending change."""
+    if product.producer_id != producer.pk:
+        raise PermissionDenied
+    _product, _class, ProductImage, _stock = _models()
+    stock_and_price_set(product=product, producer=producer, price=price, num_in_stock=num_in_stock)
+    with transaction.atomic():
+        pending = (
+            ListingChange.objects.select_for_update()
+            .filter(product=product, status=ListingChange.Status.PENDING)
+            .first()
+        )
+        proposal = _proposal(values)
+        removals = sorted(
+            set(product.images.filter(pk__in=remove_image_ids).values_list("pk", flat=True))
+        )
+        if pending is not None and pending.kind == ListingChange.Kind.NEW:
+            _apply(product, proposal)
+            product.images.filter(pk__in=removals).delete()
+            start = product.images.count()
+            for order, upload in enumerate(images, start=start):
+                picture = ProductImage(product=product, caption=product.title, display_order=order)
+                picture.original.save(upload.name, upload, save=False)
+                picture.save()
+            pending.proposed = _current(product)
+            pending.submitted_by, pending.submitted_on_behalf = actor, on_behalf
+            pending.save()
+            return pending
+        current = _current(product)
+        changed = {k: v for k, v in proposal.items() if current.get(k) != v}
+        if not changed and not images and not removals and pending is None:
+            return None
+        change = pending or ListingChange(
+            product=product, partner=producer, kind=ListingChange.Kind.CHANGE
+        )
+        change.proposed = {**(change.proposed or {}), **changed}
+        change.remove_image_ids = sorted(set(change.remove_image_ids or []) | set(removals))
+        change.submitted_by, change.submitted_on_behalf = actor, on_behalf
+        change.save()
+        for upload in images:
+            ListingChangeImage.objects.create(change=change, image=upload, caption=product.title)
+        return change
+
+
+def listing_change_approve(*, change: ListingChange, actor) -> ListingChange:
+    _product, _class, ProductImage, _stock = _models()
+    with transaction.atomic():
+        change = ListingChange.objects.select_for_update().get(pk=change.pk)
+        if change.status != ListingChange.Status.PENDING:
+            raise ValidationError(_("This change has already been decided."))
+        product = change.product
+        if change.kind == ListingChange.Kind.CHANGE:
+            _apply(product, change.proposed)
+            product.images.filter(pk__in=change.remove_image_ids).delete()
+            start = product.images.count()
+            for order, added in enumerate(change.new_images.all(), start=start):
+                picture = ProductImage(product=product, caption=added.caption, display_order=order)
+                picture.original.save(added.image.name.rsplit("/", 1)[-1], added.image, save=False)
+                picture.save()
+        if not product.is_public:
+            product.is_public = True
+            product.save(update_fields=["is_public", "date_updated"])
+        change.status = ListingChange.Status.APPROVED
+        change.decided_by, change.decided_at = actor, timezone.now()
+        change.save(update_fields=["status", "decided_by", "decided_at"])
+        return change
+
+
+def listing_change_reject(*, change: ListingChange, actor, reason: str) -> ListingChange:
+    if not reason.strip():
+        raise ValidationError(_("Say why, so the producer can put it right."))
+    with transaction.atomic():
+        change = ListingChange.objects.select_for_update().get(pk=change.pk)
+        if change.status != ListingChange.Status.PENDING:
+            raise ValidationError(_("This change has already been decided."))
+        change.status = ListingChange.Status.REJECTED
+        change.decided_by, change.decided_at = actor, timezone.now()
+        change.reason = reason.strip()
+        change.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        return change
