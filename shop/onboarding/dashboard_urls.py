@@ -1,14 +1,13 @@
-"""Operators review producer applications."""
+"""Operators review producer applications (mounted at /dashboard/applications/)."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def placeholder(request):
-    raise Http404
-
+from shop.onboarding import dashboard_views as views
 
 app_name = "applications-dashboard"
 urlpatterns = [
-    path("", placeholder, name="list"),  # TODO(issue 4): replaced by the real list view
+    path("", views.application_list, name="list"),
+    path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.application_decide, name="decide"),
+    path("documents/<int:pk>/", views.document_download, name="document"),
 ]

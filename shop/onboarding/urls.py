@@ -1,4 +1,12 @@
-"""The public "sell with us" application."""
+"""The public "sell with us" application (mounted at /shop/sell/)."""
+
+from django.urls import path
+
+from shop.onboarding import views
 
 app_name = "onboarding"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.apply, name="apply"),
+    path("thanks/", views.thanks, name="thanks"),
+    path("status/<str:token>/", views.status, name="status"),
+]

@@ -234,6 +234,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Producers' application documents: never under MEDIA_ROOT, never served by URL (shop/onboarding).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+ONBOARDING_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+ONBOARDING_MAX_DOCUMENTS = 5
 
 # E-mail.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

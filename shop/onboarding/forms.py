@@ -1,0 +1,273 @@
+"""The public application form, the applicant's answer form and the operators' forms.
+
+Forms validate and normalise what people type; the services decide what happens.
+"""
+
+import re
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from payments.banks import BANKS
+from shop import geo
+from shop.onboarding import documents
+from shop.onboarding.models import Application, Status
+from shop.partner.models import ACCOUNT_NUMBER, ProducerKind
+from shop.text import fold
+
+_HOLDER = re.compile(r"^[A-Z0-9 .,&'()-]+$")
+
+
+def normalise_phone(value: str) -> str:
+    """A Vietnamese phone number in E.164 (+84…), or ValidationError."""
+    try:
+        number = phonenumbers.parse(value, "VN")
+    except phonenumbers.NumberParseException:
+        raise forms.ValidationError(
+            _("This is not a phone number. Write it like 0912 345 678 or +84 912 345 678."),
+            code="invalid_phone",
+        ) from None
+    if not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            _("This is not a valid phone number. Write it like 0912 345 678 or +84 912 345 678."),
+            code="invalid_phone",
+        )
+    if phonenumbers.region_code_for_number(number) != "VN":
+        raise forms.ValidationError(
+            _("Please give a Vietnamese phone number (+84)."), code="foreign_phone"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_account_holder(value: str) -> str:
+    """Upper case without Vietnamese marks, as banks print it: "Lò Thị Mỷ" -> "LO THI MY"."""
+    holder = fold(value).upper()
+    if not _HOLDER.match(holder):
+        raise forms.ValidationError(
+            _("Write the account holder's name as on the bank account, in letters and spaces."),
+            code="invalid_holder",
+        )
+    return holder
+
+
+def bank_choices() -> list[tuple[str, str]]:
+    return [("", _("Choose a bank"))] + [
+        (bank.bin, f"{bank.short_name} – {bank.name} ({bank.bin})") for bank in BANKS
+    ]
+
+
+def commune_choices(province_code: int | None = None):
+    """Communes of one province, or of every province grouped by province (so the list still
+    works when JavaScript is off; the page's script then shows the chosen province's only)."""
+    if province_code is not None:
+        return [("", _("Choose a commune"))] + geo.ward_choices(province_code)
+    return [("", _("Choose a commune"))] + [
+        (name, geo.ward_choices(code)) for code, name in geo.province_choices()
+    ]
+
+
+class CommuneField(forms.TypedChoiceField):
+    """Any official commune is a valid value, whichever are listed; whether it lies in the chosen
+    province is checked by the form, with a message that says so."""
+
+    def valid_value(self, value):
+        try:
+            return geo.ward(int(value)) is not None
+        except (TypeError, ValueError):
+            return False
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(forms.FileField):
+    """Several files in one input. Each must really be a PDF, JPEG or PNG (by its first bytes,
+    whatever its name or the browser says), no larger than ONBOARDING_MAX_DOCUMENT_BYTES, and
+    there are at most ONBOARDING_MAX_DOCUMENTS of them."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        limit = settings.ONBOARDING_MAX_DOCUMENTS
+        if len(files) > limit:
+            raise forms.ValidationError(
+                _("Send at most %(limit)d files."), code="too_many", params={"limit": limit}
+            )
+        errors = []
+        for upload in files:
+            try:
+                self._check(upload)
+            except forms.ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+    def _check(self, upload) -> None:
+        name = upload.name or ""
+        max_bytes = settings.ONBOARDING_MAX_DOCUMENT_BYTES
+        if upload.size > max_bytes:
+            raise forms.ValidationError(
+                _("“%(name)s” is %(size)s; a document may be at most %(limit)s."),
+                code="too_large",
+                params={
+                    "name": name,
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(max_bytes),
+                },
+            )
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        content_type = documents.sniff(head)
+        if content_type is None:
+            raise forms.ValidationError(
+                _("“%(name)s” is not a PDF, JPEG or PNG file (its content is something else)."),
+                code="wrong_type",
+                params={"name": name},
+            )
+        if not documents.extension_matches(name, content_type):
+            raise forms.ValidationError(
+                _(
+                    "“%(name)s” is really a %(kind)s file; its name does not say so. Rename it "
+                    "or choose the right file."
+                ),
+                code="forged_type",
+                params={"name": name, "kind": documents.LABELS[content_type]},
+            )
+        upload.detected_content_type = content_type
+
+
+class ApplicationForm(forms.ModelForm):
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("A Vietnamese number, e.g. 0912 345 678."),
+    )
+    province_code = forms.TypedChoiceField(label=_("Province"), coerce=int, choices=())
+    ward_code = CommuneField(label=_("Commune"), coerce=int, choices=())
+    payout_bank_bin = forms.ChoiceField(label=_("Bank"), choices=())
+    payout_account_number = forms.CharField(
+        label=_("Account number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("6 to 19 digits."),
+    )
+    documents = DocumentsField(
+        label=_("Supporting documents"),
+        required=False,
+        help_text=_(
+            "Registration certificate, OCOP or food-safety certificates, photos: PDF, JPEG or "
+            "PNG, up to %(count)d files."
+        ),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "kind",
+            "name",
+            "representative",
+            "phone",
+            "email",
+            "province_code",
+            "ward_code",
+            "registration_number",
+            "payout_bank_bin",
+            "payout_account_number",
+            "payout_account_holder",
+            "products",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "products": forms.Textarea(attrs={"rows": 4}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "representative": forms.TextInput(attrs={"autocomplete": "name"}),
+        }
+        help_texts = {
+            "payout_account_holder": _("As printed by the bank; we remove the accents for you."),
+            "products": _("For example: mint honey, buckwheat cakes, corn wine."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ProducerKind.choices
+        self.fields["province_code"].choices = [("", _("Choose a province"))] + list(
+            geo.province_choices()
+        )
+        province = self._chosen_province()
+        self.fields["ward_code"].choices = commune_choices(province)
+        self.fields["payout_bank_bin"].choices = bank_choices()
+        documents_field = self.fields["documents"]
+        documents_field.help_text = documents_field.help_text % {
+            "count": settings.ONBOARDING_MAX_DOCUMENTS
+        }
+
+    def _chosen_province(self) -> int | None:
+        raw = self.data.get(self.add_prefix("province_code")) if self.is_bound else None
+        try:
+            code = int(raw)
+        except (TypeError, ValueError):
+            return None
+        return code if geo.province(code) is not None else None
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean_payout_account_number(self):
+        number = self.cleaned_data["payout_account_number"].strip()
+        ACCOUNT_NUMBER(number)
+        return number
+
+    def clean_payout_account_holder(self):
+        return normalise_account_holder(self.cleaned_data["payout_account_holder"])
+
+    def clean(self):
+        cleaned = super().clean()
+        province, ward = cleaned.get("province_code"), cleaned.get("ward_code")
+        if province and ward and not geo.ward_in_province(ward, province):
+            self.add_error(
+                "ward_code", _("This commune is not in the province you chose. Choose again.")
+            )
+        return cleaned
+
+
+class ReplyForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    )
+    documents = DocumentsField(label=_("More documents"), required=False)
+
+
+class ApplicationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + list(Status.choices),
+    )
+
+
+class DecisionForm(forms.Form):
+    """Approve (message optional), reject (reason required) or ask (message required)."""
+
+    message = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["message"].required = required

@@ -1,0 +1,202 @@
+"""What happens to a producer's application: submitted, answered, approved, rejected, asked.
+
+Every operator decision locks the application row, checks its state and records a Decision;
+e-mails go out through Celery after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_class, get_model
+
+from shop.onboarding import documents as sniffing
+from shop.onboarding import tasks
+from shop.onboarding.models import Action, Application, Decision, Document, Reply, Status
+from shop.text import slugify
+
+Partner = get_model("partner", "Partner")
+User = get_user_model()
+generate_username = get_class("customer.forms", "generate_username")
+
+
+class DecisionNotAllowed(Exception):
+    """The application is not in a state where this decision can be taken."""
+
+
+APPLICANT_FIELDS = (
+    "kind",
+    "name",
+    "representative",
+    "phone",
+    "email",
+    "province_code",
+    "ward_code",
+    "registration_number",
+    "payout_bank_bin",
+    "payout_account_number",
+    "payout_account_holder",
+    "products",
+)
+
+
+def _store_documents(*, application: Application, uploads) -> list[Document]:
+    stored = []
+    for upload in uploads:
+        content_type = sniffing.sniff(_head(upload))
+        if content_type is None:  # the form checks this; the service does not trust callers
+            raise ValidationError(_("Only PDF, JPEG and PNG documents are accepted."))
+        document = Document(
+            application=application,
+            original_name=(upload.name or "")[-255:],
+            content_type=content_type,
+            size=upload.size,
+            sha256=sniffing.sha256_of(upload),
+        )
+        document.file.save("upload", upload, save=False)
+        document.save()
+        stored.append(document)
+    return stored
+
+
+def _head(upload) -> bytes:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return head
+
+
+def application_submit(*, data: dict, uploads=(), language: str = "vi") -> Application:
+    """Record a new application and its documents; the applicant gets their status link."""
+    with transaction.atomic():
+        application = Application(
+            **{field: data[field] for field in APPLICANT_FIELDS}, language=language
+        )
+        application.full_clean()
+        application.save()
+        _store_documents(application=application, uploads=uploads)
+        transaction.on_commit(
+            partial(
+                tasks.send_application_email.delay, application_id=application.pk, kind="received"
+            )
+        )
+    return application
+
+
+def application_reply(*, application_id: int, message: str, uploads=()) -> Application:
+    """The applicant answers a request for more information, which re-submits the application."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if application.status != Status.INFO_REQUESTED:
+            raise DecisionNotAllowed(_("This application is not waiting for an answer."))
+        Reply.objects.create(application=application, message=message)
+        _store_documents(application=application, uploads=uploads)
+        application.status = Status.INFO_PROVIDED
+        application.save(update_fields=["status", "updated_at"])
+    return application
+
+
+def _lock_decidable(application_id: int) -> Application:
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if not application.is_decidable:
+        raise DecisionNotAllowed(
+            _("An application that is “%(status)s” cannot be decided on.")
+            % {"status": application.get_status_display()}
+        )
+    return application
+
+
+def _unique_code(name: str) -> str:
+    base = slugify(name)[:120] or "producer"
+    code, n = base, 2
+    while Partner.objects.filter(code=code).exists():
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+def _producer_user(email: str):
+    """The user with this e-mail (reused, so a buyer who already has an account keeps it), or
+    a new one without a usable password: the producer sets it from the e-mailed link."""
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is None:
+        user = User(username=generate_username(), email=email)
+        user.set_unusable_password()
+        user.save()
+    permission = Permission.objects.get(
+        codename="dashboard_access", content_type__app_label="partner"
+    )
+    user.user_permissions.add(permission)
+    return user
+
+
+def application_approve(*, application_id: int, actor, message: str = "") -> Application:
+    """Create the producer (partner, user with dashboard access) from the application."""
+    with transaction.atomic():
+        application = _lock_decidable(application_id)
+        partner = Partner.objects.create(
+            name=application.name,
+            code=_unique_code(application.name),
+            kind=application.kind,
+            province_code=application.province_code,
+            ward_code=application.ward_code,
+            representative=application.representative,
+            phone=application.phone,
+            email=application.email,
+            registration_number=application.registration_number,
+            payout_bank_bin=application.payout_bank_bin,
+            payout_account_number=application.payout_account_number,
+            payout_account_holder=application.payout_account_holder,
+        )
+        user = _producer_user(application.email)
+        partner.users.add(user)
+        application.partner = partner
+        application.status = Status.APPROVED
+        application.save(update_fields=["partner", "status", "updated_at"])
+        Decision.objects.create(
+            application=application, actor=actor, action=Action.APPROVE, message=message
+        )
+        transaction.on_commit(
+            partial(tasks.send_welcome_email.delay, application_id=application.pk, user_id=user.pk)
+        )
+    return application
+
+
+def application_reject(*, application_id: int, actor, reason: str) -> Application:
+    if not reason.strip():
+        raise ValidationError(_("Give the applicant a reason."))
+    return _decide(
+        application_id=application_id,
+        actor=actor,
+        action=Action.REJECT,
+        status=Status.REJECTED,
+        message=reason,
+    )
+
+
+def application_ask(*, application_id: int, actor, message: str) -> Application:
+    if not message.strip():
+        raise ValidationError(_("Tell the applicant what you need."))
+    return _decide(
+        application_id=application_id,
+        actor=actor,
+        action=Action.ASK,
+        status=Status.INFO_REQUESTED,
+        message=message,
+    )
+
+
+def _decide(*, application_id, actor, action, status, message) -> Application:
+    with transaction.atomic():
+        application = _lock_decidable(application_id)
+        application.status = status
+        application.save(update_fields=["status", "updated_at"])
+        decision = Decision.objects.create(
+            application=application, actor=actor, action=action, message=message
+        )
+        transaction.on_commit(partial(tasks.send_decision_email.delay, decision_id=decision.pk))
+    return application
