@@ -130,3 +130,22 @@ def public_producers() -> QuerySet:
 
 def top_categories() -> QuerySet:
     return Category.objects.filter(depth=1, is_public=True).order_by("path")
+
+
+def producer_certificates(producer) -> dict:
+    """The certificates a producer's live products carry: OCOP stars (best first, with how
+    many products hold them) and geographical indications."""
+    live = Product.objects.filter(producer=producer, is_public=True)
+    ocop = (
+        live.exclude(ocop_stars__isnull=True)
+        .values("ocop_stars")
+        .annotate(n=Count("pk"))
+        .order_by("-ocop_stars")
+    )
+    indications = (
+        live.exclude(geographical_indication="")
+        .values_list("geographical_indication", flat=True)
+        .distinct()
+        .order_by("geographical_indication")
+    )
+    return {"ocop": list(ocop), "indications": list(indications)}

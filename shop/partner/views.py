@@ -7,6 +7,16 @@ from oscar.core.loading import get_class, get_model
 from shop.catalogue import selectors
 
 Partner = get_model("partner", "Partner")
+
+
+def story_page_for(producer):
+    """The live content page telling this producer's story, in the current language, if any."""
+    from wagtail.models import Locale
+
+    from cms.models import ProducerStoryPage
+
+    pages = ProducerStoryPage.objects.live().filter(producer=producer)
+    return pages.filter(locale=Locale.get_active()).first() or pages.first()
 ProductListView = get_class("search.views", "ProductListView")
 
 
@@ -31,5 +41,7 @@ class ProducerDetailView(ProductListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["producer"] = self.producer
+        context["certificates"] = selectors.producer_certificates(self.producer)
+        context["story_page"] = story_page_for(self.producer)
         context["summary"] = self.producer.name
         return context

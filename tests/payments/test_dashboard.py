@@ -170,8 +170,9 @@ def test_the_payments_menu_shows_for_operators_only(operator_client, django_user
     menu = reverse("payments-dashboard:attempt-list")
     assert menu in text(operator_client.get(reverse("dashboard:index")))
     producer = client_for(producer_user(django_user_model, "producer", factories.producer()))
-    page = producer.get(reverse("dashboard:index"))
+    page = producer.get(reverse("dashboard:index"), follow=True)  # to the producer's own home
     assert page.status_code == 200 and menu not in text(page)
+    assert reverse("producer-dashboard:product-list") in text(page)
 
 
 # --------------------------------------------------------------------------- attempts
