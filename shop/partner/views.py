@@ -17,6 +17,8 @@ def story_page_for(producer):
 
     pages = ProducerStoryPage.objects.live().filter(producer=producer)
     return pages.filter(locale=Locale.get_active()).first() or pages.first()
+
+
 ProductListView = get_class("search.views", "ProductListView")
 
 
