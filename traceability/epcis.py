@@ -2,13 +2,14 @@
 
 Pure: takes event objects (as hashed) and returns a JSON-ready document. Our event objects are
 already EPCIS-shaped; the export only moves our own members (schema version, hash chain,
-coordinates) under the ``chophien:`` namespace and writes quantities as JSON numbers, as the
-EPCIS JSON schema asks. The hashed objects themselves are never changed.
+coordinates) under the ``chophien:`` namespace, writes quantities as JSON numbers, as the
+EPCIS JSON schema asks, and gives an event that a later one corrects (``chophien:correction``)
+EPCIS's ``errorDeclaration``. The hashed objects themselves are never changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -43,9 +44,21 @@ def _quantities(elements: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def epcis_event(event: dict[str, Any], *, digest: str) -> dict[str, Any]:
-    """One of our event objects as an EPCIS 2.0 JSON-LD event."""
+def epcis_event(
+    event: dict[str, Any], *, digest: str, corrected_by: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """One of our event objects as an EPCIS 2.0 JSON-LD event.
+
+    ``corrected_by`` lists the later events that declare this one wrong (their
+    ``chophien:correction`` names it); the export carries that as EPCIS's ``errorDeclaration``.
+    """
     out: dict[str, Any] = {key: event[key] for key in _STANDARD if key in event}
+    if corrected_by:
+        out["errorDeclaration"] = {
+            "declarationTime": corrected_by[0]["eventTime"],
+            "reason": "incorrect_data",
+            "correctiveEventIDs": [e["eventID"] for e in corrected_by],
+        }
     for key in ("quantityList", "inputQuantityList", "outputQuantityList"):
         if key in event:
             out[key] = _quantities(event[key])
@@ -66,10 +79,21 @@ def epcis_event(event: dict[str, Any], *, digest: str) -> dict[str, Any]:
 
 def epcis_document(events: Iterable[tuple[dict[str, Any], str]], *, now: datetime) -> dict:
     """An ``EPCISDocument`` of ``(event object, digest)`` pairs, in order."""
+    pairs = list(events)
+    corrections: dict[str, list[dict[str, Any]]] = {}
+    for event, _digest in pairs:
+        correction = event.get("chophien:correction")
+        if isinstance(correction, dict) and "eventID" in correction:
+            corrections.setdefault(correction["eventID"], []).append(event)
     return {
         "@context": [EPCIS_CONTEXT, {"chophien": NAMESPACE}],
         "type": "EPCISDocument",
         "schemaVersion": "2.0",
         "creationDate": now.isoformat(timespec="milliseconds"),
-        "epcisBody": {"eventList": [epcis_event(e, digest=d) for e, d in events]},
+        "epcisBody": {
+            "eventList": [
+                epcis_event(e, digest=d, corrected_by=corrections.get(e.get("eventID"), []))
+                for e, d in pairs
+            ]
+        },
     }

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from traceability.models import BizStep, Unit, lot_code_validator
@@ -61,6 +63,13 @@ class EventForm(forms.Form):
     quantity = forms.DecimalField(
         label=_("Quantity (in the lot's unit)"), required=False, min_value=0, decimal_places=3
     )
+    corrects = forms.TypedChoiceField(
+        label=_("Corrects an earlier event"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Recorded events never change: to correct one, choose it here."),
+    )
     details = forms.CharField(
         label=_("Details"),
         required=False,
@@ -69,8 +78,30 @@ class EventForm(forms.Form):
     )
     attachment = forms.FileField(label=_("Photo or document"), required=False)
 
+    def __init__(self, *args, events=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.events = {event.pk: event for event in events}
+        self.fields["corrects"].choices = [("", "—")] + [
+            (
+                event.pk,
+                f"#{event.seq} · {event.get_biz_step_display()} · "
+                f"{date_format(timezone.localtime(event.event_time), 'DATETIME_FORMAT')}",
+            )
+            for event in events
+        ]
+
+    def clean_corrects(self):
+        pk = self.cleaned_data.get("corrects")
+        return self.events.get(pk) if pk is not None else None
+
     def clean_attachment(self):
         return _check_size(self.cleaned_data.get("attachment"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("corrects") is not None and not (data.get("details") or "").strip():
+            self.add_error("details", _("Say what was wrong in the event you correct."))
+        return data
 
 
 class SigningKeyForm(forms.Form):

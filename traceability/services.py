@@ -319,10 +319,26 @@ def event_record(
     quantity: Decimal | None = None,
     event_time: datetime | None = None,
     role: str = "producer",
+    corrects: Event | None = None,
 ) -> Event:
-    """Record a later step of a lot (packing, shipping, receiving, processing, a correction)."""
+    """Record a later step of a lot (packing, shipping, receiving, processing, a correction).
+
+    Recorded events are never changed. A correction is a new event that names the earlier
+    event it corrects (``corrects``, by event ID and digest) and says in ``details`` what was
+    wrong; the lot page and the EPCIS export show the earlier event as corrected.
+    """
     if biz_step in (BizStep.COMMISSIONING, BizStep.INSPECTING):
         raise ValidationError(_("Use the lot and inspection forms for this step."))
+    extensions: dict[str, Any] = {}
+    if corrects is not None:
+        if corrects.lot_id != lot.pk:
+            raise ValidationError(_("A correction can only correct an event of the same lot."))
+        if not details.strip():
+            raise ValidationError(_("Say what was wrong in the event you correct."))
+        extensions["chophien:correction"] = {
+            "eventID": corrects.event_id,
+            "digest": corrects.digest,
+        }
     inputs = []
     if biz_step == BizStep.TRANSFORMING:
         inputs = [LotQuantity(lot=lot.epc_class)]  # processed from its own harvest
@@ -340,6 +356,7 @@ def event_record(
             quantity=quantity,
             inputs=inputs,
             disposition=disposition,
+            extensions=extensions,
         )
 
 

@@ -3,7 +3,7 @@ operators' pages. Business rules live in services.py, reads in selectors.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,6 +56,10 @@ class TimelineItem:
     payload: dict[str, Any]
     verdict: EventVerdict | None
     anchor: dict[str, Any] | None
+    corrects: int | None = None
+    """The position of the earlier event this one corrects."""
+    corrected_by: list[int] = field(default_factory=list)
+    """The positions of later events that correct this one."""
 
     @property
     def step_label(self) -> str:
@@ -96,6 +100,13 @@ def _timeline(check: selectors.LotCheck) -> list[TimelineItem]:
                 anchor=check.bundle["events"][index]["anchor"],
             )
         )
+    by_id = {item.event.event_id: item for item in items}
+    for item in items:
+        correction = item.payload.get("chophien:correction")
+        corrected = by_id.get(correction.get("eventID")) if isinstance(correction, dict) else None
+        if corrected is not None and corrected.event.seq < item.event.seq:
+            item.corrects = corrected.event.seq
+            corrected.corrected_by.append(item.event.seq)
     return items
 
 
@@ -200,8 +211,11 @@ def lot_manage(request, pk: int):
     shipment_form = forms.ShipmentForm(
         posted if posted and "shipment-order_number" in posted else None, prefix="shipment"
     )
+    events = selectors.lot_events(lot=lot)
     form = forms.EventForm(
-        posted if posted and "shipment-order_number" not in posted else None, request.FILES or None
+        posted if posted and "shipment-order_number" not in posted else None,
+        request.FILES or None,
+        events=events,
     )
     if shipment_form.is_bound and shipment_form.is_valid():
         try:
@@ -226,6 +240,7 @@ def lot_manage(request, pk: int):
                 quantity=data["quantity"],
                 attachments=[data["attachment"]] if data["attachment"] else [],
                 role="operator" if request.user.is_staff else "producer",
+                corrects=data["corrects"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -237,7 +252,7 @@ def lot_manage(request, pk: int):
         "form": form,
         "labels_form": forms.LabelsForm(),
         "shipment_form": shipment_form,
-        "events": selectors.lot_events(lot=lot),
+        "events": events,
         "uri": selectors.lot_uri(lot),
     }
     return render(request, "traceability/lot_manage.html", context)

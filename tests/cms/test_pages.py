@@ -312,3 +312,11 @@ class PageTreeTests(WagtailPageTestCase):
             self.assertPageIsRenderable(page)
         self.assertIn("Hoàng Su Phì", self.client.get(self.regions.url).content.decode())
         self.assertIn("Giữ ong trên đá", self.client.get(self.stories.url).content.decode())
+
+    def test_a_province_region_page_lists_the_products_of_all_its_communes(self):
+        elsewhere = factories.product("Thịt trâu gác bếp", ward=factories.MEO_VAC)
+        page = content.region(self.regions, title="Tuyên Quang", slug="tuyen-quang", ward=None)
+        self.assertPageIsRenderable(page)
+        html = self.client.get(page.url).content.decode()
+        self.assertIn(self.honey.title, html)
+        self.assertIn(elsewhere.title, html)

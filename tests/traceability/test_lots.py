@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from tests import factories
 from traceability import gs1, selectors, services, tasks
 from traceability.canonical import event_digest, find_chain_break
-from traceability.models import AnchorBatch, AppendOnlyError, Event, EventProof
+from traceability.models import AnchorBatch, AnchorSubmission, AppendOnlyError, Event, EventProof
 from traceability.proofs import Status
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,135 @@ def _force_update(pk: int, **values) -> None:
         else:
             cursor.execute(f"DROP TRIGGER {table}_append_only")
             cursor.execute(sql, [*values.values(), pk])
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def test_a_correction_is_a_new_event_that_names_the_event_it_corrects(make_lot):
+    from django.core.exceptions import ValidationError
+
+    lot, other = make_lot(), make_lot()
+    wrong = services.event_record(lot=lot, biz_step="shipping", actor=None, quantity=Decimal(20))
+    before = wrong.canonical
+    with pytest.raises(ValidationError):  # a correction says what was wrong
+        services.event_record(lot=lot, biz_step="shipping", actor=None, corrects=wrong)
+    with pytest.raises(ValidationError):  # and corrects an event of its own lot
+        services.event_record(
+            lot=other, biz_step="shipping", actor=None, details="Sai lô", corrects=wrong
+        )
+    fix = services.event_record(
+        lot=lot,
+        biz_step="shipping",
+        actor=None,
+        quantity=Decimal(12),
+        details="Gửi 12 kg, không phải 20 kg",
+        corrects=wrong,
+    )
+    assert fix.payload["chophien:correction"] == {
+        "eventID": wrong.event_id,
+        "digest": wrong.digest,
+    }
+    assert fix.digest == event_digest(fix.payload) and fix.payload["prevDigest"] == wrong.digest
+    assert Event.objects.get(pk=wrong.pk).canonical == before  # the wrong event stays as it was
+    assert find_chain_break([e.payload for e in selectors.lot_events(lot=lot)]) is None
+
+
+def test_a_correction_is_recorded_from_the_lot_page_and_shown_and_exported(
+    client, make_lot, django_user_model
+):
+    from django.urls import reverse
+
+    lot = make_lot()
+    wrong = services.event_record(lot=lot, biz_step="shipping", actor=None, quantity=Decimal(20))
+    client.force_login(django_user_model.objects.create_superuser("op", "op@example.vn", "x"))
+    url = reverse("traceability:lot-manage", kwargs={"pk": lot.pk})
+    form = {"biz_step": "shipping", "quantity": "12", "corrects": str(wrong.pk), "details": ""}
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and refused.context["form"].errors["details"]
+    assert lot.events.count() == 2
+    assert client.post(url, {**form, "details": "Gửi 12 kg"}).status_code == 302
+    fix = lot.events.get(seq=3)
+    assert fix.payload["chophien:correction"]["eventID"] == wrong.event_id
+
+    path = f"/01/{lot.gtin14}/10/{lot.code}"
+    html = client.get("/en" + path).content.decode()
+    assert "Corrects event #2." in html and "Corrected by event #3." in html
+
+    document = client.get(path, {"format": "epcis"}).json()
+    events = document["epcisBody"]["eventList"]
+    assert "errorDeclaration" not in events[0] and "errorDeclaration" not in events[2]
+    assert events[1]["errorDeclaration"] == {
+        "declarationTime": fix.payload["eventTime"],
+        "reason": "incorrect_data",
+        "correctiveEventIDs": [fix.event_id],
+    }
+    assert events[2]["chophien:correction"]["digest"] == wrong.digest
+
+
+# --------------------------------------------------------------------------- submission
+
+
+def _separate_anchorer(tester_chain, settings):
+    """Anchor from an account of its own (the owner stays able to revoke it)."""
+    from eth_account import Account
+
+    from tests.traceability.conftest import funded_account
+    from traceability.chain import AnchorRegistryClient
+
+    web3, registry = tester_chain
+    owner = AnchorRegistryClient(
+        web3=web3, address=registry.address, account=Account.from_key(settings.CHAIN_ANCHOR_KEY)
+    )
+    anchorer = funded_account(web3)
+    owner.set_anchorer(address=anchorer.address, allowed=True)
+    settings.CHAIN_ANCHOR_KEY = anchorer.key.hex()
+    return owner, anchorer
+
+
+def test_a_batch_waits_for_the_configured_confirmations(make_lot, tester_chain, settings):
+    web3, _registry = tester_chain
+    settings.CHAIN_CONFIRMATIONS = 3
+    make_lot()
+    batch = services.batch_open()
+    assert services.batch_advance(batch_id=batch.pk).state == AnchorBatch.State.SUBMITTED
+    assert services.batch_advance(batch_id=batch.pk).state == AnchorBatch.State.SUBMITTED
+    web3.provider.ethereum_tester.mine_blocks(1)  # two confirmations
+    assert services.batch_advance(batch_id=batch.pk).state == AnchorBatch.State.SUBMITTED
+    web3.provider.ethereum_tester.mine_blocks(1)  # three
+    batch = services.batch_advance(batch_id=batch.pk)
+    assert batch.state == AnchorBatch.State.CONFIRMED and batch.attempts == 1
+
+
+def test_a_reverted_anchoring_transaction_is_resubmitted(
+    make_lot, tester_chain, settings, monkeypatch
+):
+    from traceability.chain import AnchorRegistryClient, TxState
+
+    web3, _registry = tester_chain
+    owner, anchorer = _separate_anchorer(tester_chain, settings)
+    make_lot()
+    batch = services.batch_open()
+    send = AnchorRegistryClient.send
+
+    def revoked_before_it_is_mined(client, signed):
+        # The owner revokes the anchoring account after the call was simulated and signed:
+        # the transaction is mined, and reverts.
+        owner.set_anchorer(address=anchorer.address, allowed=False)
+        monkeypatch.setattr(AnchorRegistryClient, "send", send)
+        return send(client, signed)
+
+    monkeypatch.setattr(AnchorRegistryClient, "send", revoked_before_it_is_mined)
+    batch = services.batch_advance(batch_id=batch.pk)
+    first = batch.tx_hash
+    assert owner.tx_status(first).state is TxState.REVERTED
+    assert owner.anchored_at(batch.root) == 0
+
+    owner.set_anchorer(address=anchorer.address, allowed=True)
+    batch = services.batch_advance(batch_id=batch.pk)  # found reverted: sent again
+    assert batch.tx_hash != first and batch.attempts == 2
+    batch = services.batch_advance(batch_id=batch.pk)
+    assert batch.state == AnchorBatch.State.CONFIRMED and owner.anchored_at(batch.root) > 0
+    outcomes = dict(AnchorSubmission.objects.values_list("tx_hash", "outcome"))
+    assert outcomes == {first: "reverted", batch.tx_hash: "confirmed"}
+    assert EventProof.objects.filter(batch=batch).count() == 1

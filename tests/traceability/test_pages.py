@@ -343,3 +343,32 @@ def test_operator_accredits_an_inspector_from_the_page(
     key.refresh_from_db()
     assert key.accredited_at is not None
     assert ledger.client(registry=registry).is_inspector(key.address)
+
+
+def test_a_scan_costs_no_rpc_once_the_chain_answers_are_cached(
+    client, make_lot, inspector, monkeypatch
+):
+    from traceability import ledger
+
+    lot = make_lot()
+    services.inspection_record(
+        lot=lot, inspector=inspector, result="pass", notes="Đạt", passphrase=PASSPHRASE
+    )
+    tasks.anchor_pending.delay()
+    reader, calls = ledger._reader, []
+
+    def counted(domain):
+        calls.append(domain)
+        return reader(domain)
+
+    monkeypatch.setattr(ledger, "_reader", counted)
+    path = f"/en/01/{lot.gtin14}/10/{lot.code}"
+    first = client.get(path).content.decode()
+    assert "Verified on the ledger" in first and "accredited on the ledger" in first
+    assert calls  # the first scan asks the chain (root anchored? signer accredited?)
+    calls.clear()
+    again = client.get(path).content.decode()
+    assert "Verified on the ledger" in again and "accredited on the ledger" in again
+    assert calls == []  # later scans are answered from the cache
+    lot.refresh_from_db()
+    assert lot.scan_count == 2
