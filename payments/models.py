@@ -188,6 +188,15 @@ class Refund(models.Model):
     reason = models.CharField(max_length=255)
     status = models.CharField(max_length=16, choices=Status.choices)
     gateway_reference = models.CharField(max_length=128, blank=True)
+    # Whose goods the money is for: settlements claw it back from that producer.
+    partner = models.ForeignKey(
+        "partner.Partner",
+        verbose_name=_("Producer"),
+        null=True,
+        blank=True,
+        related_name="refunds",
+        on_delete=models.PROTECT,
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -41,6 +41,7 @@ from payments.ports import (
     PaymentRequest,
     RefundRequest,
 )
+from shop.fulfilment import services as fulfilment
 from shop.money import whole_dong
 
 logger = logging.getLogger(__name__)
@@ -249,6 +250,7 @@ def _order_paid(attempt: PaymentAttempt) -> None:
     order = Order.objects.select_for_update().get(pk=attempt.order_id)
     if order.status in (statuses.PENDING_PAYMENT, statuses.CASH_ON_DELIVERY):
         order.set_status(statuses.PAID)
+        fulfilment.shipments_open_for_order(order=order)
         source_type, _ = SourceType.objects.get_or_create(
             code=attempt.method, defaults={"name": attempt.get_method_display()}
         )
@@ -435,6 +437,7 @@ def cod_attempt_create(*, order: Order) -> PaymentAttempt:
     """Cash on delivery: the order is confirmed now and paid when the cash is collected."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     order.set_status(statuses.CASH_ON_DELIVERY)
+    fulfilment.shipments_open_for_order(order=order)
     return PaymentAttempt.objects.create(
         order=order,
         method=Method.COD,
@@ -445,20 +448,49 @@ def cod_attempt_create(*, order: Order) -> PaymentAttempt:
     )
 
 
+def refund_partners(*, attempt: PaymentAttempt) -> list:
+    """The producers whose goods are in the attempt's order (one refund is for one of them)."""
+    Partner = get_model("partner", "Partner")
+    return list(
+        Partner.objects.filter(order_lines__order_id=attempt.order_id).distinct().order_by("name")
+    )
+
+
+def refund_partner(*, attempt: PaymentAttempt, partner=None):
+    """Whose goods a refund is for: the one given, which must be in the order; implied when the
+    order holds one producer's goods; required when it holds several."""
+    partners = refund_partners(attempt=attempt)
+    if partner is not None:
+        if partner.pk not in {p.pk for p in partners}:
+            raise PaymentNotAllowed("this producer has no goods in the order")
+        return partner
+    if len(partners) > 1:
+        raise PaymentNotAllowed("choose the producer whose goods are refunded")
+    return partners[0] if partners else None
+
+
 def payment_refund(
-    *, attempt: PaymentAttempt, amount: Decimal, reason: str, actor, requester_ip: str = ""
+    *,
+    attempt: PaymentAttempt,
+    amount: Decimal,
+    reason: str,
+    actor,
+    requester_ip: str = "",
+    partner=None,
 ) -> Refund:
     """Refund all or part of a paid attempt: through its gateway where it has one.
 
     The amount is reserved on the attempt (a conditional UPDATE) before the gateway is called,
     so two operators can never send the same money back twice. A refusal releases it; a
     gateway that does not answer leaves the refund *pending* for an operator to check.
+    The refund is for one producer's goods (`refund_partner`), which settlements claw back.
     """
     amount = whole_dong(amount)
     if not reason.strip():
         raise PaymentNotAllowed("a reason is required")
     if amount <= 0:
         raise PaymentNotAllowed("the amount must be positive")
+    partner = refund_partner(attempt=attempt, partner=partner)
     through_gateway = attempt.method in (Method.VNPAY, Method.CARD)
     with transaction.atomic():
         reserved = PaymentAttempt.objects.filter(
@@ -473,6 +505,7 @@ def payment_refund(
             reason=reason,
             status=Refund.Status.PENDING if through_gateway else Refund.Status.RECORDED,
             created_by=actor,
+            partner=partner,
         )
         if not through_gateway:
             _refund_event(attempt, amount)
@@ -574,6 +607,7 @@ def order_cancel_if_abandoned(*, order_id: int, now: datetime) -> bool:
     if alive:
         return False
     order.set_status(statuses.CANCELLED)
+    fulfilment.shipments_cancel_for_order(order=order, note="payment never came")
     EventHandler().cancel_stock_allocations(order)
     return True
 
@@ -624,7 +658,13 @@ class RefundAlreadySubmitted(PaymentNotAllowed):
 
 
 def payment_refund_once(
-    *, attempt: PaymentAttempt, amount: Decimal, reason: str, actor, request_token: str
+    *,
+    attempt: PaymentAttempt,
+    amount: Decimal,
+    reason: str,
+    actor,
+    request_token: str,
+    partner=None,
 ) -> Refund:
     """`payment_refund`, at most once per submitted refund form (its one-time token).
 
@@ -636,7 +676,10 @@ def payment_refund_once(
         gateway="dashboard", event_id=f"refund:{request_token}"
     ):
         raise RefundAlreadySubmitted("this refund form was already submitted")
-    return payment_refund(attempt=attempt, amount=amount, reason=reason, actor=actor)
+    partner = refund_partner(attempt=attempt, partner=partner)  # before the token is spent
+    return payment_refund(
+        attempt=attempt, amount=amount, reason=reason, actor=actor, partner=partner
+    )
 
 
 def attempt_review_close(*, attempt: PaymentAttempt, actor, reason: str) -> PaymentAttempt:

@@ -93,12 +93,22 @@ class RefundForm(forms.Form):
         label=_("Amount to refund (đồng)"), max_digits=14, decimal_places=0, min_value=1
     )
     reason = ReasonField(max_length=255)
+    # Whose goods are refunded: asked only when the order holds several producers' goods.
+    partner = forms.ModelChoiceField(
+        label=_("Producer whose goods are refunded"), queryset=None, required=True
+    )
     # One token per rendered form: the same form submitted twice refunds once.
     token = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, attempt: PaymentAttempt, **kwargs):
+    def __init__(self, *args, attempt: PaymentAttempt, partners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.attempt = attempt
+        if len(partners) > 1:
+            self.fields["partner"].queryset = (
+                type(partners[0]).objects.filter(pk__in=[p.pk for p in partners]).order_by("name")
+            )
+        else:  # one producer (or none): implied
+            del self.fields["partner"]
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]

@@ -101,8 +101,9 @@ def attempt_refund(request, pk: int):
     if not mode:
         messages.error(request, _("This payment cannot be refunded."))
         return redirect("payments-dashboard:attempt-detail", pk=attempt.pk)
+    partners = services.refund_partners(attempt=attempt)
     if request.method == "POST":
-        form = forms.RefundForm(request.POST, attempt=attempt)
+        form = forms.RefundForm(request.POST, attempt=attempt, partners=partners)
         if form.is_valid():
             try:
                 refund = services.payment_refund_once(
@@ -111,6 +112,7 @@ def attempt_refund(request, pk: int):
                     reason=form.cleaned_data["reason"],
                     actor=request.user,
                     request_token=form.cleaned_data["token"],
+                    partner=form.cleaned_data.get("partner"),
                 )
             except GatewayError as exc:
                 form.add_error(
@@ -137,6 +139,7 @@ def attempt_refund(request, pk: int):
     else:
         form = forms.RefundForm(
             attempt=attempt,
+            partners=partners,
             initial={"amount": attempt.refundable, "token": secrets.token_urlsafe(16)},
         )
     return render(

@@ -4,6 +4,7 @@ before the buyer leaves for the gateway, then the payment flow takes over (payme
 import logging
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,8 +17,15 @@ from payments import statuses as payment_statuses
 from payments.models import Method
 from payments.ports import GatewayError
 from shop.checkout.forms import PaymentMethodForm
+from shop.fulfilment import services as fulfilment_services
+from shop.shipping.forms import ShippingAddressForm
+from shop.shipping.methods import breakdown_of
 
 logger = logging.getLogger(__name__)
+
+
+class ShippingAddressView(views.ShippingAddressView):
+    form_class = ShippingAddressForm  # the province from the official list (shipping rates)
 
 
 class PaymentMethodView(views.PaymentMethodView):
@@ -72,6 +80,14 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if method not in allowed:
             PaymentError = get_class("payment.exceptions", "UnableToTakePayment")
             raise PaymentError(_("This payment method is not available for this order."))
+
+    def place_order(self, **kwargs):
+        """The order and its shipments, one per producer, are written in one transaction."""
+        with transaction.atomic():
+            order = super().place_order(**kwargs)
+            parts = breakdown_of(kwargs["shipping_method"], kwargs["basket"]) or []
+            fulfilment_services.shipments_create_for_order(order=order, parts=parts)
+        return order
 
     def send_order_placed_email(self, order):
         payment_services.order_emails_after_placement(order=order)

@@ -1,14 +1,12 @@
 """The producer's orders: their own shipments, and their own lines in them only."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def placeholder(request):
-    raise Http404
-
+from shop.fulfilment import views
 
 app_name = "producer-orders"
 urlpatterns = [
-    path("", placeholder, name="list"),  # TODO(issue 4): replaced by the real list view
+    path("", views.shipment_list, name="list"),
+    path("<int:pk>/", views.shipment_detail, name="detail"),
+    path("<int:pk>/advance/", views.shipment_advance, name="advance"),
 ]

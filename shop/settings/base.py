@@ -5,6 +5,7 @@ embedded defaults (SQLite, no Redis, local files) need none of them.
 """
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -50,7 +51,7 @@ INSTALLED_APPS = [
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    "shop.shipping.apps.ShippingConfig",
     "shop.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -382,6 +383,16 @@ OSCAR_ORDER_STATUS_PIPELINE = {
     "Paid": (),
     "Cancelled": (),
 }
+# Each order line follows its producer's shipment (shop/fulfilment/services.py).
+OSCAR_LINE_STATUS_PIPELINE = {
+    "Pending": ("To confirm", "Cancelled"),
+    "To confirm": ("Confirmed", "Cancelled"),
+    "Confirmed": ("Packed",),
+    "Packed": ("Shipped",),
+    "Shipped": ("Delivered",),
+    "Delivered": (),
+    "Cancelled": (),
+}
 # The operators' payments pages (payments/dashboard/) in Oscar's dashboard menu, after Oscar's own.
 OSCAR_DASHBOARD_NAVIGATION = [
     {
@@ -463,4 +474,13 @@ CELERY_BEAT_SCHEDULE["payments-expire"] = {"task": "payments.expire_attempts", "
 CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "task": "payments.reconcile_attempts",
     "schedule": 120,
+}
+
+# Settlements (shop/settlements): what the marketplace keeps on goods, as a fraction (a
+# producer's own Partner.commission_rate overrides it). Periods: SETTLEMENT_PERIOD_START_DAYS,
+# default (1, 16), twice a month. Statements of a finished period are issued hourly.
+MARKETPLACE_COMMISSION_RATE = Decimal(os.environ.get("MARKETPLACE_COMMISSION_RATE", "0.08"))
+CELERY_BEAT_SCHEDULE["settlements-close"] = {
+    "task": "settlements.close_periods",
+    "schedule": 60 * 60,
 }

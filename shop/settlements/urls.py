@@ -1,14 +1,13 @@
 """The producer's settlement statements."""
 
-from django.http import Http404
 from django.urls import path
 
-
-def placeholder(request):
-    raise Http404
-
+from shop.settlements import views
 
 app_name = "producer-statements"
 urlpatterns = [
-    path("", placeholder, name="list"),  # TODO(issue 4): replaced by the real list view
+    path("", views.producer_list, name="list"),
+    path("<int:pk>/", views.producer_detail, name="detail"),
+    path("<int:pk>/csv/", views.producer_download, {"kind": "csv"}, name="csv"),
+    path("<int:pk>/pdf/", views.producer_download, {"kind": "pdf"}, name="pdf"),
 ]

@@ -1,0 +1,153 @@
+"""Shipments: created with the order, opened when it is paid (or cash on delivery), then moved
+forward one step at a time by their producer (or an operator acting for them).
+
+Nothing here touches another producer's shipment or the order's status: Oscar's order status
+pipeline (shop/settings/base.py) ends at *Paid*, so an order whose shipments are all delivered
+keeps that status; the lines of each shipment carry its progress (Oscar's ``Line.status``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+
+from shop.fulfilment.models import Shipment, ShipmentEvent
+from shop.money import whole_dong
+
+Line = get_model("order", "Line")
+Status = Shipment.Status
+
+# Oscar's line status (OSCAR_LINE_STATUS_PIPELINE) for each shipment status.
+LINE_STATUS = {
+    Status.PENDING: "Pending",
+    Status.NEW: "To confirm",
+    Status.CONFIRMED: "Confirmed",
+    Status.PACKED: "Packed",
+    Status.SHIPPED: "Shipped",
+    Status.DELIVERED: "Delivered",
+    Status.CANCELLED: "Cancelled",
+}
+
+# What a producer may do next: one step forward at a time, never cancel.
+NEXT_STEP = {
+    Status.NEW: Status.CONFIRMED,
+    Status.CONFIRMED: Status.PACKED,
+    Status.PACKED: Status.SHIPPED,
+    Status.SHIPPED: Status.DELIVERED,
+}
+
+# What an order's cancellation (its payment never came) cancels.
+CANCELLABLE = (Status.PENDING, Status.NEW)
+
+
+class ShipmentRefused(Exception):
+    """The move asked for is not allowed; the message says why, for the producer."""
+
+
+@transaction.atomic
+def shipments_create_for_order(*, order, parts: Iterable) -> list[Shipment]:
+    """One shipment per producer with lines in `order`, charged as in the shipping method's
+    breakdown `parts` (ProducerShipping items). The charges add up to the order's shipping
+    charge: a shipping discount is shared out between producers in proportion to their charge."""
+    partner_ids = sorted(
+        set(order.lines.exclude(partner=None).values_list("partner_id", flat=True))
+    )
+    by_producer = {part.producer.pk: part.charge for part in parts}
+    charges = _fit(
+        [whole_dong(by_producer.get(pk, Decimal(0))) for pk in partner_ids],
+        whole_dong(order.shipping_incl_tax),
+    )
+    shipments = []
+    for partner_id, charge in zip(partner_ids, charges, strict=True):
+        shipment = Shipment.objects.create(order=order, partner_id=partner_id, charge=charge)
+        ShipmentEvent.objects.create(shipment=shipment, status=shipment.status)
+        shipments.append(shipment)
+    return shipments
+
+
+def _fit(charges: list[Decimal], total: Decimal) -> list[Decimal]:
+    current = sum(charges, Decimal(0))
+    if current == total or not charges:
+        return charges
+    if current == 0:
+        return [total] + [Decimal(0)] * (len(charges) - 1)
+    fitted = [whole_dong(charge * total / current) for charge in charges]
+    largest = max(range(len(fitted)), key=lambda i: fitted[i])
+    fitted[largest] += total - sum(fitted, Decimal(0))
+    return fitted
+
+
+@transaction.atomic
+def shipments_open_for_order(*, order, actor=None) -> int:
+    """The order is paid, or placed as cash on delivery: its producers can start (pending ->
+    new). Idempotent; returns how many shipments moved."""
+    moved = 0
+    for shipment in Shipment.objects.select_for_update().filter(
+        order_id=order.pk, status=Status.PENDING
+    ):
+        _move(shipment, Status.NEW, actor=actor, on_behalf=False)
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def shipments_cancel_for_order(*, order, actor=None, note: str = "") -> int:
+    """The order is cancelled before any producer started: its shipments are cancelled."""
+    moved = 0
+    for shipment in Shipment.objects.select_for_update().filter(
+        order_id=order.pk, status__in=CANCELLABLE
+    ):
+        _move(shipment, Status.CANCELLED, actor=actor, on_behalf=False, note=note)
+        moved += 1
+    return moved
+
+
+@transaction.atomic
+def shipment_advance(
+    *,
+    shipment: Shipment,
+    to: str,
+    actor,
+    on_behalf: bool,
+    carrier: str = "",
+    tracking_number: str = "",
+) -> Shipment:
+    """Move `shipment` one step forward (confirmed -> packed -> shipped -> delivered)."""
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if shipment.status == Status.PENDING:
+        raise ShipmentRefused(_("This order is not paid yet: wait before preparing it."))
+    if to == Status.CANCELLED:
+        raise ShipmentRefused(_("Producers cannot cancel a shipment. Please contact us."))
+    if NEXT_STEP.get(shipment.status) != to:
+        raise ShipmentRefused(
+            _("This shipment is “%(status)s”: it moves one step at a time, forward only.")
+            % {"status": shipment.get_status_display()}
+        )
+    carrier, tracking_number = carrier.strip(), tracking_number.strip()
+    if to == Status.SHIPPED:
+        if not carrier or not tracking_number:
+            raise ShipmentRefused(_("Give the carrier and the tracking number to ship."))
+        shipment.carrier, shipment.tracking_number = carrier[:64], tracking_number[:64]
+    _move(shipment, to, actor=actor, on_behalf=on_behalf)
+    return shipment
+
+
+def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = "") -> None:
+    """Within the caller's transaction, with `shipment` locked."""
+    now = timezone.now()
+    shipment.status = to
+    if to == Status.SHIPPED:
+        shipment.shipped_at = now
+    elif to == Status.DELIVERED:
+        shipment.delivered_at = now
+    shipment.save()
+    ShipmentEvent.objects.create(
+        shipment=shipment, status=to, actor=actor, on_behalf=on_behalf, note=note[:255]
+    )
+    for line in Line.objects.filter(order_id=shipment.order_id, partner_id=shipment.partner_id):
+        line.set_status(LINE_STATUS[to])

@@ -1,0 +1,72 @@
+"""Reads of settlements: statements for operators and producers, and what a statement shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from payments import vietqr
+from payments.banks import bank_by_bin
+from shop.settlements.models import Entry, EntryKind, Statement
+
+
+def statements_for_operators(
+    *, partner=None, day: date | None = None, status: str = ""
+) -> QuerySet[Statement]:
+    statements = Statement.objects.select_related("partner", "paid_by")
+    if partner is not None:
+        statements = statements.filter(partner=partner)
+    if day is not None:
+        statements = statements.filter(period_start__lte=day, period_end__gte=day)
+    if status:
+        statements = statements.filter(status=status)
+    return statements
+
+
+def statements_of(*, producer) -> QuerySet[Statement]:
+    return Statement.objects.filter(partner=producer).select_related("partner")
+
+
+@dataclass(frozen=True)
+class StatementLines:
+    sales: list[Entry]
+    shipping: list[Entry]
+    refunds: list[Entry]
+    carried: list[Entry]
+
+
+def statement_lines(*, statement: Statement) -> StatementLines:
+    entries = list(
+        statement.entries.select_related("order", "line", "refund").order_by("earned_at", "pk")
+    )
+    return StatementLines(
+        sales=[e for e in entries if e.kind == EntryKind.SALE],
+        shipping=[e for e in entries if e.kind == EntryKind.SHIPPING],
+        refunds=[e for e in entries if e.kind == EntryKind.REFUND],
+        carried=[e for e in entries if e.kind == EntryKind.CARRIED],
+    )
+
+
+def bank_name(bank_bin: str) -> str:
+    bank = bank_by_bin(bank_bin) if bank_bin else None
+    return bank.short_name if bank else bank_bin
+
+
+def statement_transfer_payload(*, statement: Statement) -> str | None:
+    """The VietQR payload paying the statement's exact net amount into the producer's account,
+    with the statement's reference as the message; None when the producer has no usable
+    payout account (or nothing is to be paid)."""
+    partner = statement.partner
+    if not statement.is_payable or not (partner.payout_bank_bin and partner.payout_account_number):
+        return None
+    try:
+        return vietqr.build_payload(
+            bank_bin=partner.payout_bank_bin,
+            account_number=partner.payout_account_number,
+            amount=statement.net,
+            reference=statement.reference,
+        )
+    except ValueError:
+        return None

@@ -1,0 +1,283 @@
+"""Authorization, enforced on the server for every dashboard URL the site has.
+
+Producer A requests every URL pattern under /dashboard/ and /trace/, filled in with the ids of
+producer B's products, orders, lines, shipments, statements, listings, lots, and of an
+application's documents, by GET and by POST. Every answer is a refusal (403/404/405), or a page
+that shows none of B's data; and B's data is unchanged afterwards. Anonymous users are sent to
+the login page. The URL list is read from the resolver, so a new page is covered when added.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import LocalePrefixPattern, RoutePattern
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from payments import services as payments
+from shop.fulfilment import services as fulfilment
+from shop.fulfilment.models import Shipment
+from shop.onboarding import services as onboarding
+from shop.producers import services as listings
+from shop.settlements import services as settlements
+from shop.settlements.models import Statement
+from tests import factories
+from tests.onboarding.conftest import pdf, valid_data
+from tests.payments import flow
+
+pytestmark = pytest.mark.django_db
+
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+
+# Anything a producer may reach; operators' pages are in here too (A must be refused there).
+SCOPE = ("dashboard/", "trace/")
+# Pages every signed-in user may open, and the login page itself.
+OPEN_TO_ALL = {"dashboard/login/", "dashboard/logout/"}
+B_TITLE = "Chè Shan Tuyết cổ thụ Tà Xùa (B)"
+B_SECRET = "9704369999000111"  # B's payout account number
+
+
+def routes():
+    """(route with <converters>, is_regex) for every URL pattern of the site, from the resolver."""
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            pattern = entry.pattern
+            if isinstance(pattern, LocalePrefixPattern):
+                piece = ""
+            elif isinstance(pattern, RoutePattern):
+                piece = pattern._route
+            else:
+                piece = "\x00" + pattern._regex.lstrip("^").rstrip("$") + "\x00"
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + piece)
+            elif isinstance(entry, URLPattern):
+                yield prefix + piece
+
+    return sorted({r for r in walk(get_resolver().url_patterns) if r.startswith(SCOPE)})
+
+
+PARAM = re.compile(r"<(?:(\w+):)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+
+def urls_for(route: str, values: dict[str, list[str]]) -> list[str]:
+    """Every URL of `route` with its parameters filled from `values` (by parameter name)."""
+    route = route.replace("\x00", "").replace("\\", "")
+    names = [m.group(2) or m.group(3) for m in PARAM.finditer(route)]
+    if not names:
+        return ["/" + route]
+    choices = [values.get(name) or values["*"] for name in names]
+    urls = []
+    for combo in itertools.islice(itertools.product(*choices), 40):
+        parts = iter(combo)
+        urls.append("/" + PARAM.sub(lambda _m, parts=parts: str(next(parts)), route))
+    return urls
+
+
+@pytest.fixture
+def world(settings):
+    settings.PAYMENT_COD_MAX_TOTAL = Decimal(100_000_000)
+    operator = factories.operator()
+    a = factories.producer("HTX Mật ong A", code="a-honey")
+    b = factories.producer("HTX Chè B", code="b-tea", ward=factories.MEO_VAC)
+    b.payout_bank_bin, b.payout_account_number, b.payout_account_holder = "970436", B_SECRET, "B"
+    b.save()
+    a_user, b_user = factories.producer_user(a), factories.producer_user(b)
+    a_product = factories.product("Mật ong bạc hà (A)", price="200000", maker=a)
+    b_product = factories.product(B_TITLE, price="300000", maker=b)
+
+    mixed = _order([(a_product, 1), (b_product, 2)])
+    b_only = _order([(b_product, 1)])
+    b_shipment = Shipment.objects.get(order=b_only, partner=b)
+    for step in ("confirmed", "packed"):
+        fulfilment.shipment_advance(shipment=b_shipment, to=step, actor=b_user, on_behalf=False)
+    fulfilment.shipment_advance(
+        shipment=b_shipment,
+        to="shipped",
+        actor=b_user,
+        on_behalf=False,
+        carrier="VNPost",
+        tracking_number="EB123456789VN",
+    )
+    fulfilment.shipment_advance(shipment=b_shipment, to="delivered", actor=b_user, on_behalf=False)
+    payments.cash_collected(order=b_only, actor=operator)
+    settlements.entries_record(now=timezone.now())
+    settlements.statements_close(now=timezone.now() + timedelta(days=40))
+    statement = Statement.objects.get(partner=b)
+
+    change = listings.product_update(
+        product=b_product,
+        producer=b,
+        actor=b_user,
+        on_behalf=False,
+        values={"title": B_TITLE + " mới", "categories": []},
+        price=Decimal(300000),
+        num_in_stock=10,
+    )
+    application = onboarding.application_submit(
+        data=_application_data(name="HTX Chè B (đơn)"), uploads=[pdf()]
+    )
+    from traceability import services as trace
+
+    lot = trace.lot_create(
+        product=b_product,
+        code="B-2025-001",
+        production_date=timezone.localdate(),
+        quantity=Decimal("50"),
+        unit="KGM",
+        actor=b_user,
+    )
+    b_orders = [mixed, b_only]
+    ids = {
+        "product": [b_product.pk],
+        "order": [o.pk for o in b_orders],
+        "line": list(Line.objects.filter(partner=b).values_list("pk", flat=True)),
+        "shipment": list(Shipment.objects.filter(partner=b).values_list("pk", flat=True)),
+        "statement": [statement.pk],
+        "change": [change.pk],
+        "application": [application.pk],
+        "document": list(application.documents.values_list("pk", flat=True)),
+        "lot": [lot.pk],
+        "partner": [b.pk],
+        "attempt": list(
+            payments.PaymentAttempt.objects.filter(order__in=b_orders).values_list("pk", flat=True)
+        ),
+    }
+    every_int = sorted({str(i) for values in ids.values() for i in values})
+    values = {
+        "*": every_int,
+        "number": [o.number for o in b_orders],
+        "code": [b.code],
+        "slug": [b_product.slug, "approve", "reject", "ask"],
+        "action": ["approve", "reject", "ask"],
+    }
+    return {
+        "a": a,
+        "b": b,
+        "a_user": a_user,
+        "b_product": b_product,
+        "b_only": b_only,
+        "statement": statement,
+        "application": application,
+        "values": values,
+        "ids": ids,
+    }
+
+
+def _order(items):
+    client = Client()
+    response = flow.checkout(client, products=items, method="cod")
+    assert response.status_code == 302, response
+    return flow.latest_order()
+
+
+def _application_data(**overrides):
+    data = valid_data(**overrides)
+    data["province_code"] = int(data["province_code"])
+    data["ward_code"] = int(data["ward_code"])
+    return data
+
+
+def b_snapshot(world) -> dict:
+    b = world["b"]
+    product = type(world["b_product"]).objects.get(pk=world["b_product"].pk)
+    return {
+        "product": (product.title, product.is_public, product.description),
+        "stock": list(product.stockrecords.values_list("price", "num_in_stock")),
+        "shipments": list(
+            Shipment.objects.filter(partner=b)
+            .order_by("pk")
+            .values_list("status", "tracking_number")
+        ),
+        "orders": list(
+            Order.objects.filter(lines__partner=b).order_by("pk").values_list("status", flat=True)
+        ),
+        "statement": Statement.objects.filter(pk=world["statement"].pk).values().get(),
+        "application": type(world["application"])
+        .objects.filter(pk=world["application"].pk)
+        .values("status")
+        .get(),
+        "changes": list(b.listing_changes.values_list("status", flat=True)),
+    }
+
+
+def leaks(body: str, world) -> list[str]:
+    markers = [B_TITLE, B_SECRET, world["b"].name, world["b_only"].number]
+    return [m for m in markers if m in body]
+
+
+def test_producer_a_gets_nothing_of_producer_b_from_any_dashboard_url(world):
+    before = b_snapshot(world)
+    client = Client()
+    client.force_login(world["a_user"])
+    checked, problems = 0, []
+    for route in routes():
+        if route in OPEN_TO_ALL:  # logging out would make the rest anonymous requests
+            continue
+        for url in urls_for(route, world["values"]):
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                checked += 1
+                status = response.status_code
+                if status in (403, 404, 405):
+                    continue
+                body = response.content.decode(errors="replace") if status == 200 else ""
+                location = response.get("Location", "")
+                found = leaks(body + location, world)
+                if found or status >= 500:
+                    problems.append(f"{method.upper()} {url} -> {status} {found}")
+    assert checked > 200
+    assert client.get("/dashboard/producer/").status_code == 200  # still signed in as A
+    assert not problems, "\n".join(problems)
+    assert b_snapshot(world) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "route"),
+    [
+        ("product", "/dashboard/producer/products/{}/"),
+        ("shipment", "/dashboard/producer/orders/{}/"),
+        ("statement", "/dashboard/producer/statements/{}/"),
+        ("statement", "/dashboard/producer/statements/{}/csv/"),
+        ("statement", "/dashboard/producer/statements/{}/pdf/"),
+        ("document", "/dashboard/applications/documents/{}/"),
+        ("application", "/dashboard/applications/{}/"),
+        ("change", "/dashboard/listings/{}/"),
+        ("lot", "/trace/lots/{}/"),
+        ("lot", "/trace/lots/{}/labels.pdf"),
+    ],
+)
+def test_b_s_own_objects_are_refused_outright(world, kind, route):
+    client = Client()
+    client.force_login(world["a_user"])
+    for pk in world["ids"][kind]:
+        assert client.get(route.format(pk)).status_code in (403, 404)
+
+
+def test_oscar_order_pages_are_closed_to_producers(world):
+    client = Client()
+    client.force_login(world["a_user"])
+    number = world["b_only"].number
+    for url in (f"/dashboard/orders/{number}/", "/dashboard/orders/", "/dashboard/catalogue/"):
+        assert client.get(url).status_code == 403
+    assert client.get("/dashboard/").url.endswith("/dashboard/producer/")
+
+
+def test_anonymous_users_get_the_login_page(world):
+    client = Client()
+    for route in routes():
+        if not route.startswith("dashboard/") or route in OPEN_TO_ALL:
+            continue
+        for url in urls_for(route, world["values"])[:2]:
+            response = client.get(url)
+            assert response.status_code in (302, 405), (url, response.status_code)
+            if response.status_code == 302:
+                assert "login" in response.url, (url, response.url)
