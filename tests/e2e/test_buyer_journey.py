@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shop import demo
+from tests.e2e.steps import fill_shipping_address
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -55,10 +56,7 @@ def test_buyer_journey_on_a_phone(live_server, phone, screenshot):
     page.locator("#id_username").fill("khach@example.com")
     page.locator("input[name=options][value=anonymous]").check()
     page.locator("form#login_form button[type=submit], form button[type=submit]").first.click()
-    page.locator("#id_first_name").fill("Mai")
-    page.locator("#id_last_name").fill("Phạm")
-    page.locator("#id_line1").fill("12 Phố Cổ")
-    page.locator("#id_line4").fill("Đồng Văn")
+    fill_shipping_address(page)
     # Việt Nam is the only shipping country, so the form does not ask for it.
     expect(page.locator("#id_country")).to_have_count(0)
     page.locator("#new_shipping_address button[type=submit], form button[type=submit]").last.click()

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from payments import statuses, vietqr
 from payments.models import AttemptStatus, Method, PaymentAttempt
 from shop.settings.simulators import simulated_gateways
+from tests.e2e.steps import fill_shipping_address
 from tests.payments import flow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -55,10 +56,7 @@ def checkout(page, product_url: str, *, method: str) -> Order:
     page.locator("#id_username").fill("khach@example.com")
     page.locator("input[name=options][value=anonymous]").check()
     page.locator("form#login_form button[type=submit], form button[type=submit]").first.click()
-    page.locator("#id_first_name").fill("Mai")
-    page.locator("#id_last_name").fill("Phạm")
-    page.locator("#id_line1").fill("12 Phố Cổ")
-    page.locator("#id_line4").fill("Đồng Văn")
+    fill_shipping_address(page)
     page.locator("#new_shipping_address button[type=submit], form button[type=submit]").last.click()
     expect(page).to_have_url(re.compile(r"/shop/checkout/payment-method/"))
     page.get_by_role("radio", name=re.compile(re.escape(METHOD_LABELS[method]))).check()
