@@ -15,6 +15,7 @@ from payments.banks import BANKS
 from shop import geo
 from shop.onboarding import documents
 from shop.onboarding.models import Application, Status
+from shop.onboarding.services import APPLICANT_FIELDS
 from shop.partner.models import ACCOUNT_NUMBER, ProducerKind
 from shop.text import fold
 
@@ -178,20 +179,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "kind",
-            "name",
-            "representative",
-            "phone",
-            "email",
-            "province_code",
-            "ward_code",
-            "registration_number",
-            "payout_bank_bin",
-            "payout_account_number",
-            "payout_account_holder",
-            "products",
-        ]
+        fields = list(APPLICANT_FIELDS)
         widgets = {
             "kind": forms.RadioSelect,
             "products": forms.Textarea(attrs={"rows": 4}),

@@ -86,8 +86,18 @@ class ProductForm(forms.ModelForm):
         if not images:
             del self.fields["remove_images"]
 
-    def reviewed_values(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in [*REVIEWED_FIELDS, "categories"]}
+    def submission(self) -> dict:
+        """The cleaned form as the services' keyword arguments."""
+        data = self.cleaned_data
+        submitted = {
+            "values": {name: data.get(name) for name in [*REVIEWED_FIELDS, "categories"]},
+            "price": data["price"],
+            "num_in_stock": data["num_in_stock"],
+            "images": data["images"],
+        }
+        if self.instance.pk:
+            submitted["remove_image_ids"] = [int(i) for i in data.get("remove_images", [])]
+        return submitted
 
 
 class RejectForm(forms.Form):

@@ -73,10 +73,7 @@ def product_create(request):
                 producer=request.producer,
                 actor=request.user,
                 on_behalf=request.on_behalf,
-                values=form.reviewed_values(),
-                price=form.cleaned_data["price"],
-                num_in_stock=form.cleaned_data["num_in_stock"],
-                images=form.cleaned_data["images"],
+                **form.submission(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -111,11 +108,7 @@ def product_edit(request, pk: int):
                 producer=request.producer,
                 actor=request.user,
                 on_behalf=request.on_behalf,
-                values=form.reviewed_values(),
-                price=form.cleaned_data["price"],
-                num_in_stock=form.cleaned_data["num_in_stock"],
-                images=form.cleaned_data["images"],
-                remove_image_ids=[int(i) for i in form.cleaned_data.get("remove_images", [])],
+                **form.submission(),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -67,6 +67,20 @@ def test_the_order_placed_email_groups_lines_by_producer(
     assert html.count("order-shipment") == 2
 
 
+def test_the_awaiting_payment_email_groups_lines_by_producer(
+    client, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order, honey_maker, tea_maker = two_producer_order(client, method="vietqr")
+    (message,) = [m for m in mail.outbox if order.number in m.body]
+    body = message.body
+    honey_at, tea_at = body.index(honey_maker.name), body.index(tea_maker.name)
+    assert "Mật ong bạc hà 500ml" in body[honey_at:tea_at] and "Trà Shan" in body[tea_at:]
+    html = message.alternatives[0][0] if message.alternatives else ""
+    assert html.count("order-shipment") == 2
+
+
 def test_the_anonymous_order_status_page_groups_lines_by_producer(client):
     order, honey_maker, tea_maker = two_producer_order(client, method="cod")
     session = client.session
