@@ -17,7 +17,7 @@ from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 
 from shop import geo
-from shop.text import slugify
+from shop.text import fold, slugify
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -767,6 +767,7 @@ def demo_load() -> dict[str, int]:
     product_class, _ = ProductClass.objects.get_or_create(
         slug="dac-san", defaults={"name": "Đặc sản", "requires_shipping": True, "track_stock": True}
     )
+    _demo_application()
     categories = []
     for name, _colour in CATEGORIES:
         category = Category.objects.filter(name=name, depth=1).first()
@@ -775,7 +776,7 @@ def demo_load() -> dict[str, int]:
         categories.append(category)
 
     producers: dict[str, Partner] = {}
-    for key, (name, kind, ward_name, story) in PRODUCERS.items():
+    for index, (key, (name, kind, ward_name, story)) in enumerate(PRODUCERS.items()):
         ward = geo.find_ward(province_code=PROVINCE, name=ward_name)
         partner, _ = Partner.objects.update_or_create(
             code=key,
@@ -785,6 +786,7 @@ def demo_load() -> dict[str, int]:
                 "province_code": PROVINCE,
                 "ward_code": int(ward.code),
                 "story": story,
+                **_payout_and_shipping(index, name, kind),
             },
         )
         producers[key] = partner
@@ -844,3 +846,44 @@ def demo_load() -> dict[str, int]:
 
     content_demo_load()  # home, regions, producers' stories, articles: in Vietnamese and English
     return {"products": len(PRODUCTS), "created": created, "categories": len(categories)}
+
+
+# Payout accounts of the demo producers (fictitious numbers at real NAPAS banks), and their rates.
+DEMO_BANKS = ("970405", "970436", "970418", "970415", "970422", "970407")
+
+
+def _payout_and_shipping(index: int, name: str, kind: str) -> dict:
+    return {
+        "payout_bank_bin": DEMO_BANKS[index % len(DEMO_BANKS)],
+        "payout_account_number": f"{8800_0000_0000 + index * 1_234_567:013d}",
+        "payout_account_holder": fold(name).upper(),
+        "shipping_same_province": Decimal(20000 + 5000 * (index % 2)),
+        "shipping_elsewhere": Decimal(35000 + 5000 * (index % 3)),
+        "free_shipping_threshold": Decimal(500000) if kind != "household" else None,
+    }
+
+
+def _demo_application() -> None:
+    """One application waiting for the operator, so the review pages have something to show."""
+    from shop.onboarding import services as onboarding
+    from shop.onboarding.models import Application
+
+    if Application.objects.filter(email="htx.hoaban@chophien.test").exists():
+        return
+    ward = geo.find_ward(province_code=PROVINCE, name="Xã Đồng Văn")
+    onboarding.application_submit(
+        data={
+            "kind": "cooperative",
+            "name": "HTX Mật ong hoa ban Lũng Cú",
+            "representative": "Lò Thị Mỷ",
+            "phone": "+84912345678",
+            "email": "htx.hoaban@chophien.test",
+            "province_code": PROVINCE,
+            "ward_code": int(ward.code),
+            "registration_number": "HTX-5101",
+            "payout_bank_bin": "970405",
+            "payout_account_number": "2105205123456",
+            "payout_account_holder": "HTX MAT ONG HOA BAN LUNG CU",
+            "products": "Mật ong hoa ban, mật ong bạc hà",
+        }
+    )

@@ -44,6 +44,16 @@ def test_demo_floor_is_believable_and_loading_twice_changes_nothing(capsys):
         assert image.original.size > 10_000  # a real JPEG drawn locally
         assert image.original.read(3) == b"\xff\xd8\xff"
 
+    # Every producer can be paid out (VietQR needs a NAPAS bank and an account) and has rates.
+    from payments.banks import bank_by_bin
+    from shop.onboarding.models import Application
+
+    for producer in Partner.objects.all():
+        assert bank_by_bin(producer.payout_bank_bin) is not None
+        assert producer.payout_account_number.isdigit() and producer.payout_account_holder
+        assert producer.shipping_same_province <= producer.shipping_elsewhere
+    assert Application.objects.filter(status="submitted").count() == 1  # one to review
+
     out = capsys.readouterr().out
     for account in demo.ACCOUNTS:
         assert account.email in out
