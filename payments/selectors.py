@@ -215,11 +215,14 @@ def cash_orders() -> QuerySet:
 
 
 def cash_collection_allowed(*, order, user) -> bool:
-    """Operators, and producers with a line in the order, may record its cash as collected."""
+    """Operators may record an order's cash as collected; so may its producer, when every line
+    of the order is theirs (the page shows the order's total, which in an order shared with
+    other producers is not theirs to see: operators record those)."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_staff:
         return True
-    return user.has_perm("partner.dashboard_access") and (
-        order.lines.filter(stockrecord__partner__users=user).exists()
-    )
+    if not user.has_perm("partner.dashboard_access"):
+        return False
+    lines = order.lines.all()
+    return lines.exists() and not lines.exclude(partner__users=user).exists()

@@ -140,3 +140,22 @@ def test_a_user_who_is_not_a_producer_is_refused(client, placed, django_user_mod
     order, honey_maker, _ = placed
     client.force_login(django_user_model.objects.create_user("buyer", "b@example.com", "pw"))
     assert client.get(reverse("producer-orders:list")).status_code == 403
+
+
+def test_cash_on_delivery_link_only_on_orders_wholly_the_producers(client):
+    from tests.payments import flow
+
+    cash_url = "cash-collected"
+    order, honey_maker, _tea_maker = two_producer_order(client, method="cod")
+    client.logout()
+    login(client, honey_maker)
+    shared = order.shipments.get(partner=honey_maker)
+    page = client.get(reverse("producer-orders:detail", kwargs={"pk": shared.pk}))
+    assert cash_url not in page.content.decode()  # shared with the tea producer: operators
+
+    own = factories.product("Mật ong hoa ban 250ml", price="150000", maker=honey_maker)
+    buyer = client.__class__()
+    assert flow.checkout(buyer, products=[(own, 1)], method="cod").status_code == 302
+    alone = flow.latest_order().shipments.get()
+    page = client.get(reverse("producer-orders:detail", kwargs={"pk": alone.pk}))
+    assert cash_url in page.content.decode()

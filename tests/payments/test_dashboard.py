@@ -659,3 +659,24 @@ def test_transfer_suggestions_put_the_named_payment_first():
     attempt(Method.VNPAY, total="480000")
     short = credit(amount="480000", status="underpaid", attempt=named)
     assert selectors.transfer_suggestions(credit=short) == [named, same_amount]
+
+
+def test_a_producer_cannot_record_cash_for_an_order_shared_with_another_producer(
+    client, django_user_model
+):
+    from payments import selectors
+
+    honey_maker = factories.producer("HTX Mật ong", code="mat-ong-chung")
+    tea_maker = factories.producer("HTX Chè", code="che-chung")
+    honey = flow.honey(price="300000", maker=honey_maker)
+    tea = factories.product("Chè Shan Tuyết 200g", price="200000", maker=tea_maker)
+    response = flow.checkout(client, products=[(honey, 1), (tea, 1)], method="cod")
+    assert response.status_code == 302
+    placed = flow.latest_order()
+    honey_user = producer_user(django_user_model, "honey", honey_maker)
+    assert not selectors.cash_collection_allowed(order=placed, user=honey_user)
+    page = client_for(honey_user).get(
+        reverse("payments-dashboard:cash-collected", kwargs={"number": placed.number})
+    )
+    assert page.status_code in (403, 404)
+    assert "500.000" not in page.content.decode()  # the shared order's total
