@@ -34,15 +34,21 @@ class Label:
     gtin: str
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
+    """Register DejaVu Sans with reportlab once per process (label sheets, statements)."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
+    regular, bold = font_files()
+    pdfmetrics.registerFont(TTFont(FONT, str(regular)))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
+
+
+def font_files() -> tuple[Path, Path]:
+    """DejaVu Sans, regular and bold, from the first of TRACE_LABEL_FONT_DIRS that has both."""
     for directory in settings.TRACE_LABEL_FONT_DIRS:
         regular, bold = Path(directory) / "DejaVuSans.ttf", Path(directory) / "DejaVuSans-Bold.ttf"
         if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont(FONT, str(regular)))
-            pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
-            return
+            return regular, bold
     raise ImproperlyConfigured(
         "Label sheets need DejaVu Sans (apt-get install fonts-dejavu-core) in one of "
         f"TRACE_LABEL_FONT_DIRS: {settings.TRACE_LABEL_FONT_DIRS}"
@@ -86,7 +92,7 @@ def _wrap(text: str, *, font: str, size: float, width: float, lines: int) -> lis
 
 def label_sheet(label: Label, *, count: int = PER_SHEET) -> bytes:
     """A PDF of ``count`` identical labels, ``PER_SHEET`` (3 × 7) to an A4 page."""
-    _register_fonts()
+    register_fonts()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1)
     pdf.setTitle(f"{label.product} – {label.lot}")

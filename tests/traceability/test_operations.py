@@ -146,14 +146,11 @@ def test_transforming_events_name_their_input(make_lot):
 
 
 def test_labels_need_a_vietnamese_font(settings):
-    from reportlab.pdfbase import pdfmetrics
-
-    registered = labels.FONT in pdfmetrics.getRegisteredFontNames()
-    if registered:
-        pytest.skip("the label font is already registered in this process")
+    regular, bold = labels.font_files()
+    assert regular.name == "DejaVuSans.ttf" and bold.name == "DejaVuSans-Bold.ttf"
     settings.TRACE_LABEL_FONT_DIRS = ["/nonexistent"]
     with pytest.raises(ImproperlyConfigured, match="fonts-dejavu-core"):
-        labels.label_sheet(labels.Label(uri="https://x/01/1/10/A", product="P", lot="A", gtin="1"))
+        labels.font_files()
 
 
 @pytest.mark.parametrize("missing", ["CHAIN_RPC_URL", "CHAIN_ANCHOR_KEY", "GS1_COMPANY_PREFIX"])
