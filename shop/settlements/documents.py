@@ -20,8 +20,7 @@ from reportlab.pdfgen import canvas
 
 from shop.settlements.models import Entry, EntryKind, Statement
 from shop.settlements.selectors import bank_name, statement_lines
-from traceability.labels import FONT, FONT_BOLD
-from traceability.labels import register_fonts
+from traceability.labels import FONT, FONT_BOLD, register_fonts
 
 BOM = "\ufeff"
 
