@@ -34,3 +34,10 @@ def test_hidden_and_unknown_producers_are_not_found(client):
     hidden.save()
     assert client.get(reverse("producers:detail", kwargs={"code": "an"})).status_code == 404
     assert client.get(reverse("producers:detail", kwargs={"code": "khong-co"})).status_code == 404
+
+
+def test_the_dashboard_carries_the_marketplace_s_name(client):
+    client.force_login(factories.producer_user(factories.producer("HTX Tên", code="ten")))
+    page = client.get("/dashboard/producer/").content.decode()
+    assert '<a class="navbar-brand" href="#">Chợ Phiên</a>' in page
+    assert "background: none; text-indent: 0" in page  # not Oscar's logo
