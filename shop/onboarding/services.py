@@ -101,9 +101,9 @@ def application_reply(*, application_id: int, message: str, uploads=()) -> Appli
     return application
 
 
-def _lock_decidable(application_id: int) -> Application:
+def _lock_decidable(application_id: int, *, also=()) -> Application:
     application = Application.objects.select_for_update().get(pk=application_id)
-    if not application.is_decidable:
+    if not application.is_decidable and application.status not in also:
         raise DecisionNotAllowed(
             _("An application that is “%(status)s” cannot be decided on.")
             % {"status": application.get_status_display()}
@@ -175,6 +175,8 @@ def application_reject(*, application_id: int, actor, reason: str) -> Applicatio
         action=Action.REJECT,
         status=Status.REJECTED,
         message=reason,
+        # an applicant who never answers a question can still be turned down
+        also=(Status.INFO_REQUESTED,),
     )
 
 
@@ -190,9 +192,9 @@ def application_ask(*, application_id: int, actor, message: str) -> Application:
     )
 
 
-def _decide(*, application_id, actor, action, status, message) -> Application:
+def _decide(*, application_id, actor, action, status, message, also=()) -> Application:
     with transaction.atomic():
-        application = _lock_decidable(application_id)
+        application = _lock_decidable(application_id, also=also)
         application.status = status
         application.save(update_fields=["status", "updated_at"])
         decision = Decision.objects.create(

@@ -202,3 +202,20 @@ def test_decisions_are_for_operators_only(client, submitted, producer_user):
     assert decide(client, submitted, "approve").status_code == 403
     assert not Decision.objects.exists()
     assert Application.objects.get().status == Status.SUBMITTED
+
+
+def test_an_application_waiting_for_an_answer_can_still_be_rejected_not_approved(
+    client, submitted, operator
+):
+    client.force_login(operator)
+    decide(client, submitted, "ask", "Xin gửi giấy chứng nhận OCOP")
+    page = client.get(reverse("applications-dashboard:detail", kwargs={"pk": submitted.pk}))
+    assert 'action="' + reverse(
+        "applications-dashboard:decide", kwargs={"pk": submitted.pk, "action": "reject"}
+    ) in page.content.decode()
+    with pytest.raises(services.DecisionNotAllowed):
+        services.application_approve(application_id=submitted.pk, actor=operator)
+    decide(client, submitted, "reject", "Không nhận được trả lời sau 30 ngày")
+    submitted.refresh_from_db()
+    assert submitted.status == Status.REJECTED
+    assert [d.action for d in Decision.objects.order_by("pk")] == [Action.ASK, Action.REJECT]
