@@ -210,9 +210,11 @@ def test_an_application_waiting_for_an_answer_can_still_be_rejected_not_approved
     client.force_login(operator)
     decide(client, submitted, "ask", "Xin gửi giấy chứng nhận OCOP")
     page = client.get(reverse("applications-dashboard:detail", kwargs={"pk": submitted.pk}))
-    assert 'action="' + reverse(
-        "applications-dashboard:decide", kwargs={"pk": submitted.pk, "action": "reject"}
-    ) in page.content.decode()
+    assert (
+        'action="'
+        + reverse("applications-dashboard:decide", kwargs={"pk": submitted.pk, "action": "reject"})
+        in page.content.decode()
+    )
     with pytest.raises(services.DecisionNotAllowed):
         services.application_approve(application_id=submitted.pk, actor=operator)
     decide(client, submitted, "reject", "Không nhận được trả lời sau 30 ngày")
