@@ -281,3 +281,12 @@ def test_anonymous_users_get_the_login_page(world):
             assert response.status_code in (302, 405), (url, response.status_code)
             if response.status_code == 302:
                 assert "login" in response.url, (url, response.url)
+
+
+def test_the_other_admin_sites_turn_producers_away(world):
+    client = Client()
+    client.force_login(world["a_user"])
+    for url in ("/cms-admin/", "/cms-admin/pages/", "/django-admin/", "/django-admin/order/order/"):
+        response = client.get(url)
+        assert response.status_code in (302, 403), (url, response.status_code)
+        assert not leaks(response.content.decode(errors="replace"), world)
