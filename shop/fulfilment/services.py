@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop.fulfilment import tasks
 from shop.fulfilment.models import Shipment, ShipmentEvent
 from shop.money import whole_dong
 
@@ -146,8 +148,10 @@ def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = ""
     elif to == Status.DELIVERED:
         shipment.delivered_at = now
     shipment.save()
-    ShipmentEvent.objects.create(
+    event = ShipmentEvent.objects.create(
         shipment=shipment, status=to, actor=actor, on_behalf=on_behalf, note=note[:255]
     )
+    if to in (Status.NEW, Status.SHIPPED):  # the producer has an order; the buyer a parcel
+        transaction.on_commit(partial(tasks.send_shipment_email.delay, event_id=event.pk))
     for line in Line.objects.filter(order_id=shipment.order_id, partner_id=shipment.partner_id):
         line.set_status(LINE_STATUS[to])
