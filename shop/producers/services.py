@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop.money import VND, whole_dong
+from shop.producers import tasks
 from shop.producers.models import ListingChange, ListingChangeImage
 
 # The fields buyers read on the product page that an operator reviews before they change.
@@ -228,6 +230,7 @@ def listing_change_approve(*, change: ListingChange, actor) -> ListingChange:
         change.status = ListingChange.Status.APPROVED
         change.decided_by, change.decided_at = actor, timezone.now()
         change.save(update_fields=["status", "decided_by", "decided_at"])
+        _tell_producer(change)
         return change
 
 
@@ -242,4 +245,9 @@ def listing_change_reject(*, change: ListingChange, actor, reason: str) -> Listi
         change.decided_by, change.decided_at = actor, timezone.now()
         change.reason = reason.strip()
         change.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        _tell_producer(change)
         return change
+
+
+def _tell_producer(change: ListingChange) -> None:
+    transaction.on_commit(partial(tasks.send_listing_decision_email.delay, change_id=change.pk))

@@ -255,3 +255,38 @@ def test_a_buyer_and_a_producer_cannot_use_the_operators_pages(client, honey):
 def errors(response):
     form = (response.context or {}).get("form")
     return form.errors if form is not None else response.status_code
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_the_producer_hears_of_the_decision(
+    client, honey, decision, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from shop.producers import services
+
+    honey.email = "mat-ong@example.com"
+    honey.save()
+    product = factories.product("Mật ong 250ml", maker=honey)
+    user = factories.producer_user(honey)
+    change = services.product_update(
+        product=product,
+        producer=honey,
+        actor=user,
+        on_behalf=False,
+        values={"title": "Mật ong chữa bách bệnh"},
+        price=Decimal(100000),
+        num_in_stock=5,
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        if decision == "approve":
+            services.listing_change_approve(change=change, actor=factories.operator())
+        else:
+            services.listing_change_reject(
+                change=change, actor=factories.operator(), reason="Không quảng cáo chữa bệnh."
+            )
+    (message,) = [m for m in mail.outbox if "mat-ong@example.com" in m.to]
+    assert f"/dashboard/producer/products/{product.pk}/" in message.body
+    if decision == "reject":
+        assert "Không quảng cáo chữa bệnh." in message.body
