@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -28,7 +29,7 @@ from payments import statuses
 from payments.models import Refund
 from shop.fulfilment.models import Shipment
 from shop.money import whole_dong
-from shop.settlements import periods
+from shop.settlements import periods, tasks
 from shop.settlements.models import Entry, EntryKind, Statement
 
 Line = get_model("order", "Line")
@@ -265,7 +266,12 @@ def statement_issue(*, partner_id: int, period: periods.Period, now: datetime) -
             earned_at=period.ends_at,
             recorded_at=now,
         )
+    _tell_producer(statement)
     return statement
+
+
+def _tell_producer(statement: Statement) -> None:
+    transaction.on_commit(partial(tasks.send_statement_email.delay, statement_id=statement.pk))
 
 
 def statement_pay(
@@ -286,4 +292,5 @@ def statement_pay(
         statement.paid_by = actor
         statement.bank_reference = bank_reference[:64]
         statement.save(update_fields=["status", "paid_at", "paid_by", "bank_reference"])
+        _tell_producer(statement)
     return statement

@@ -227,3 +227,26 @@ def test_operators_filter_statements(client, mixed):
     one = client.get(url, {"producer": mixed["tea"].pk, "day": "2026-11-10", "status": "issued"})
     assert [s.partner for s in one.context["statements"]] == [mixed["tea"]]
     assert not client.get(url, {"day": "2026-11-20"}).context["statements"]
+
+
+def test_the_producer_is_e_mailed_when_a_statement_is_issued_and_when_it_is_paid(
+    mixed, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    honey = mixed["honey"]
+    honey.email = "mat-ong@example.com"
+    honey.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statements_close(now=CLOSING)
+    statement = Statement.objects.get(partner=honey)
+    (issued,) = [m for m in mail.outbox if "mat-ong@example.com" in m.to]
+    assert statement.reference in issued.subject and "660.000" in issued.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statement_pay(
+            statement=statement, actor=mixed["operator"], bank_reference="FT26320123456"
+        )
+    (paid,) = [m for m in mail.outbox if "mat-ong@example.com" in m.to]
+    assert "FT26320123456" in paid.body
