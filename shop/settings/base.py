@@ -419,6 +419,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "producer-statements:list",
                 "access_fn": producer_menu.producers,
             },
+            {
+                "label": _("Lots and origin labels"),
+                "url_name": "traceability:lot-list",
+                "access_fn": producer_menu.producers,
+            },
         ],
     },
     *producer_menu.for_operators(OSCAR_DASHBOARD_NAVIGATION),  # noqa: F405 (from oscar.defaults)

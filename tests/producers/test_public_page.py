@@ -41,3 +41,5 @@ def test_the_dashboard_carries_the_marketplace_s_name(client):
     page = client.get("/dashboard/producer/").content.decode()
     assert '<a class="navbar-brand" href="#">Chợ Phiên</a>' in page
     assert "background: none; text-indent: 0" in page  # not Oscar's logo
+    for url in ("/dashboard/producer/products/", "/dashboard/producer/orders/", "/trace/lots/"):
+        assert f'href="{url}"' in page  # the producer's menu
