@@ -126,6 +126,19 @@ def gateway_return(request, method: str):
 # --------------------------------------------------------------------------- bank feed, Stripe
 
 
+def _log_refused(request, *, gateway: str, operation: str, signature_valid: bool, outcome: str):
+    """Record an incoming callback we did not act on, with the start of its body."""
+    services.call_log(
+        gateway=gateway,
+        direction=GatewayCall.Direction.IN,
+        operation=operation,
+        request={"body": request.body[:2000]},
+        signature_valid=signature_valid,
+        outcome=outcome,
+        remote_addr=_remote(request),
+    )
+
+
 @csrf_exempt
 @never_cache
 @require_POST
@@ -136,26 +149,22 @@ def bank_webhook(request):
     try:
         webhook = gateway.parse_statement(body=request.body, headers=headers)
     except InvalidSignature as exc:
-        services.call_log(
+        _log_refused(
+            request,
             gateway=Method.VIETQR,
-            direction=GatewayCall.Direction.IN,
             operation="statement",
-            request={"body": request.body[:2000]},
             signature_valid=False,
             outcome=f"refused: {exc}",
-            remote_addr=_remote(request),
         )
         logger.warning("bank webhook refused from %s: %s", _remote(request), exc)
         return JsonResponse({"ok": False, "error": "invalid signature"}, status=401)
     except GatewayError as exc:
-        services.call_log(
+        _log_refused(
+            request,
             gateway=Method.VIETQR,
-            direction=GatewayCall.Direction.IN,
             operation="statement",
-            request={"body": request.body[:2000]},
             signature_valid=True,
             outcome=f"malformed: {exc}",
-            remote_addr=_remote(request),
         )
         return JsonResponse({"ok": False, "error": "malformed statement"}, status=400)
     credits = services.bank_statement_ingest(webhook=webhook)
@@ -183,26 +192,22 @@ def stripe_webhook(request):
             params={}, body=request.body, headers=headers
         )
     except InvalidSignature as exc:
-        services.call_log(
+        _log_refused(
+            request,
             gateway=Method.CARD,
-            direction=GatewayCall.Direction.IN,
             operation="webhook",
-            request={"body": request.body[:2000]},
             signature_valid=False,
             outcome=f"refused: {exc}",
-            remote_addr=_remote(request),
         )
         logger.warning("Stripe webhook refused from %s: %s", _remote(request), exc)
         return JsonResponse({"error": "invalid signature"}, status=400)
     except GatewayError as exc:
-        services.call_log(
+        _log_refused(
+            request,
             gateway=Method.CARD,
-            direction=GatewayCall.Direction.IN,
             operation="webhook",
-            request={"body": request.body[:2000]},
             signature_valid=True,
             outcome=f"ignored: {exc}",
-            remote_addr=_remote(request),
         )
         return JsonResponse({"received": True, "ignored": True})
     event_id = str(event.raw.get("event_id") or event.raw.get("id") or "")
