@@ -14,15 +14,14 @@ Needs PostgreSQL and Redis (DATABASE_URL / REDIS_URL, defaults: the local ones) 
 import argparse
 import os
 import re
-import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.server import gunicorn_start, gunicorn_stop, production_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chophien_bench")
@@ -96,36 +95,13 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk")
 
     static_root = tempfile.mkdtemp(prefix="chophien-bench-static-")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "DATABASE_URL": DB,
-        "REDIS_URL": REDIS,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "STATIC_ROOT": static_root,
-        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
-        "GUNICORN_ACCESS_LOG": "",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    setup = prepare(env)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    env = production_env(
+        database=DB, redis=REDIS, static_root=static_root, bind=f"127.0.0.1:{PORT}"
     )
+    setup = prepare(env)
     base = f"http://127.0.0.1:{PORT}"
+    server = gunicorn_start(env, base)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/ping", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
         workers = os.environ.get("WEB_CONCURRENCY", f"{os.cpu_count() * 2 + 1} (default)")
         print(
             f"gunicorn gthread workers={workers} on {os.cpu_count()} cores; "
@@ -167,8 +143,7 @@ def main() -> None:
                     )
                 )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        gunicorn_stop(server)
         shutil.rmtree(static_root, ignore_errors=True)
 
 

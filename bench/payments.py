@@ -28,7 +28,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,9 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.server import gunicorn_start, gunicorn_stop, production_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = os.environ.get(
@@ -69,26 +71,12 @@ def run(*args: str, env: dict, **kwargs) -> subprocess.CompletedProcess:
 
 def site_env(static_root: str) -> dict[str, str]:
     return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "DATABASE_URL": DB,
-        "REDIS_URL": REDIS,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "STATIC_ROOT": static_root,
+        **production_env(database=DB, redis=REDIS, static_root=static_root, bind=f"{HOST}:{PORT}"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         # VNPay through its real settings; nobody ever follows the pay URL.
         "VNPAY_TMN_CODE": "CPBENCH1",
         "VNPAY_HASH_SECRET": secrets.token_hex(16).upper(),
         "VNPAY_PAY_URL": PAY_URL,
-        # Required by production settings; no block chain is called while paying.
-        "CHAIN_RPC_URL": "http://127.0.0.1:9",
-        "CHAIN_ANCHOR_KEY": "0x" + secrets.token_hex(32),
-        "GS1_COMPANY_PREFIX": "8930000",
-        "GUNICORN_BIND": f"{HOST}:{PORT}",
-        "GUNICORN_ACCESS_LOG": "",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
     }
 
 
@@ -408,22 +396,9 @@ def main() -> None:
     queries = signed_ipns(warm + options.ipns)
     paths = checkout_product()
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     base = f"http://{HOST}:{PORT}"
+    server = gunicorn_start(env, base)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/ping", timeout=1)  # noqa: S310
-                break
-            except OSError:
-                time.sleep(0.2)
         workers = os.environ.get("WEB_CONCURRENCY", f"{os.cpu_count() * 2 + 1} (default)")
         threads = os.environ.get("GUNICORN_THREADS", "4")
         print(
@@ -463,8 +438,7 @@ def main() -> None:
         print()
         print(database_check(warm + options.ipns, warm_refs + alone_refs + crowd_refs))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        gunicorn_stop(server)
         shutil.rmtree(static_root, ignore_errors=True)
 
 
