@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from payments.gateways import factory
 from payments.gateways.factory import build_gateway
 from payments.ports import Gateway
 
@@ -26,3 +27,8 @@ def gateway_for(method: str) -> Gateway:
 
 def enabled_methods() -> list[str]:
     return [m for m in settings.PAYMENT_METHODS if m == "cod" or m in settings.PAYMENT_GATEWAYS]
+
+
+def browser_origins() -> tuple[str, ...]:
+    """The origins the configured gateways send buyers to (the pages' form-action)."""
+    return factory.browser_origins(settings=settings.PAYMENT_GATEWAYS)

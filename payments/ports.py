@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 __all__ = [
     "CURRENCY_VND",
@@ -34,6 +35,7 @@ __all__ = [
     "RefundResult",
     "RefundStatus",
     "from_minor_units",
+    "origins_of",
     "to_minor_units",
 ]
 
@@ -115,6 +117,16 @@ def from_minor_units(value: int | str, *, currency: str, multiplier: int) -> Dec
     if number < 0:
         raise ValueError("amount must not be negative")
     return Decimal(number) / Decimal(multiplier)
+
+
+def origins_of(*urls: str) -> tuple[str, ...]:
+    """The ``scheme://host[:port]`` of each absolute http(s) URL (others are skipped)."""
+    found = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            found.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return tuple(dict.fromkeys(found))
 
 
 def _require_aware(name: str, moment: datetime | None) -> None:
@@ -256,4 +268,10 @@ class Gateway(Protocol):
 
     def refund(self, request: RefundRequest) -> RefundResult:
         """Ask the gateway to give money back."""
+        ...
+
+    @staticmethod
+    def browser_origins(options: Mapping[str, Any]) -> tuple[str, ...]:
+        """The origins the buyer's browser is sent to when paying, from the adapter's options
+        (no adapter is built): our pages' Content-Security-Policy lets forms go there."""
         ...

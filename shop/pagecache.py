@@ -5,6 +5,10 @@ visitor sees, so their GET pages are cached per URL and language. Two details ke
 
 * The CSRF token is per visitor. While a cacheable page renders, templates get a placeholder
   instead of a token; the placeholder is swapped for this visitor's token on every response.
+* So is the Content-Security-Policy nonce: a cacheable page renders with a placeholder for
+  ``request.csp_nonce``, and every response, served from the cache or not, gets a fresh nonce
+  both in its scripts and in its header. The placeholder derives from SECRET_KEY, so text
+  that someone typed into a page cannot guess it and be handed the nonce.
 * Any change to what a page can show (products, prices, stock, categories, producers, offers,
   content pages) bumps one generation number that is part of every key, so stale pages are
   never served; they simply age out of the cache.
@@ -13,11 +17,13 @@ visitor sees, so their GET pages are cached per URL and language. Two details ke
 import hashlib
 import logging
 import time
+from functools import cache as memoize
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
@@ -72,10 +78,26 @@ def _key(request: HttpRequest) -> str:
     return f"pagecache:{generation()}:{get_language()}:{digest}"
 
 
+@memoize
+def _nonce_placeholder(secret_key: str) -> bytes:
+    digest = salted_hmac("shop.pagecache.csp-nonce", "placeholder", secret=secret_key)
+    return digest.hexdigest()[:32].encode()
+
+
+def nonce_placeholder() -> str:
+    """What ``request.csp_nonce`` reads while a cacheable page renders."""
+    return _nonce_placeholder(settings.SECRET_KEY).decode()
+
+
 def _with_token(request: HttpRequest, content: bytes) -> bytes:
-    if CSRF_PLACEHOLDER.encode() not in content:
-        return content
-    return content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    """This visitor's CSRF token and this response's CSP nonce in place of the placeholders."""
+    if CSRF_PLACEHOLDER.encode() in content:
+        content = content.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    placeholder = _nonce_placeholder(settings.SECRET_KEY)
+    if placeholder in content:
+        # Reading the nonce is what makes the CSP middleware put it in the header.
+        content = content.replace(placeholder, str(getattr(request, "csp_nonce", "")).encode())
+    return content
 
 
 class AnonymousPageCacheMiddleware:
@@ -100,7 +122,12 @@ class AnonymousPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
 
-        response = self.get_response(request)
+        nonce = getattr(request, "csp_nonce", "")
+        request.csp_nonce = nonce_placeholder()
+        try:
+            response = self.get_response(request)
+        finally:
+            request.csp_nonce = nonce
         if self._storable(request, response):
             headers = [
                 (name, value)

@@ -3,6 +3,10 @@
 One Chromium for the whole session, shared by every folder's browser tests (registered as a
 plugin in ``tests/conftest.py``): Playwright's sync API cannot be started twice in one thread.
 The ORM runs beside Playwright's event loop; ``tests/conftest.py`` allows that for the session.
+
+Every page any browser test opens runs under the site's Content-Security-Policy and is watched:
+a console error about the policy or a ``securitypolicyviolation`` event in any frame fails the
+test that was running, with the list of what was blocked.
 """
 
 import os
@@ -26,6 +30,110 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Runs in every frame before the page's own scripts: reports what the policy blocked.
+VIOLATION_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} in ` +
+    `${event.sourceFile || event.documentURI}:${event.lineNumber} ${event.sample || ""}`
+  );
+}, true);
+"""
+
+
+class PolicyWatch:
+    """Collects Content-Security-Policy violations from every context opened in a test."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+        self.contexts: list = []
+
+    def watch(self, context) -> None:
+        self.contexts.append(context)
+        context.expose_binding(
+            "__cspViolation", lambda _source, text: self.violations.append(f"event: {text}")
+        )
+        context.add_init_script(VIOLATION_LISTENER)
+        context.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            where = message.location.get("url", "") if message.location else ""
+            self.violations.append(f"console: {message.text} ({where})")
+
+    def reset(self) -> None:
+        self.violations = []
+        self.contexts = []
+
+    def drain(self) -> None:
+        """Let Playwright deliver the events still queued from the test's pages."""
+        for context in self.contexts:
+            for page in context.pages:
+                try:
+                    page.wait_for_timeout(100)
+                except Exception:  # noqa: S112 (a page closing under us has nothing to tell)
+                    continue
+                return
+
+    def close_contexts(self) -> None:
+        for context in self.contexts:
+            try:
+                context.close()
+            except Exception:  # noqa: S112 (already closed with its browser or by the test)
+                continue
+
+
+class WatchedBrowser:
+    """The session's Chromium, handing out contexts that report policy violations."""
+
+    def __init__(self, browser, watch: PolicyWatch) -> None:
+        self._browser = browser
+        self._watch = watch
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        self._watch.watch(context)
+        return context
+
+    def new_page(self, **kwargs):
+        return self.new_context(**kwargs).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+WATCH = PolicyWatch()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    WATCH.reset()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    try:
+        result = yield
+    finally:
+        if WATCH.contexts:
+            WATCH.drain()
+        found = "\n  ".join(dict.fromkeys(WATCH.violations))
+        if found:  # also shown when the test failed for another reason: often the cause
+            item.add_report_section("call", "Content-Security-Policy", found)
+    if found:
+        pytest.fail(f"Content-Security-Policy violations:\n  {found}", pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        WATCH.close_contexts()
+        WATCH.reset()
+
+
 def chromium_path() -> str | None:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     return os.environ.get("CHROMIUM") or found
@@ -43,7 +151,7 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
+        yield WatchedBrowser(browser, WATCH)
         browser.close()
 
 

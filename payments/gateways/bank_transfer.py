@@ -78,6 +78,11 @@ class BankTransferGateway:
             values["tolerance"] = timedelta(seconds=values["tolerance"])
         return cls(config=BankTransferConfig(**values))
 
+    @staticmethod
+    def browser_origins(options: Mapping[str, Any]) -> tuple[str, ...]:
+        """Where the buyer's browser is sent: nowhere, the buyer scans a code."""
+        return ()
+
     def start(self, request: PaymentRequest) -> NextAction:
         """A dynamic VietQR code for the exact amount, carrying the reference."""
         config = self._config

@@ -71,6 +71,7 @@ from payments.ports import (
 __all__ = [
     "AMOUNT_MULTIPLIER",
     "CANCEL_QUERY_PARAM",
+    "CHECKOUT_ORIGIN",
     "DEFAULT_API_BASE",
     "HANDLED_EVENTS",
     "SIGNATURE_HEADER",
@@ -91,6 +92,8 @@ AMOUNT_MULTIPLIER: Final = 1
 
 STRIPE_CURRENCY: Final = "vnd"
 DEFAULT_API_BASE: Final = "https://api.stripe.com"
+# Stripe's hosted Checkout page, where the buyer is redirected to pay.
+CHECKOUT_ORIGIN: Final = "https://checkout.stripe.com"
 SIGNATURE_HEADER: Final = "Stripe-Signature"
 WEBHOOK_TOLERANCE: Final = 300
 """Seconds a signed webhook stays acceptable (Stripe's default, a replay bound)."""
@@ -483,6 +486,11 @@ class StripeCheckoutGateway:
         if "allowed_payment_method_types" in values:
             values["allowed_payment_method_types"] = tuple(values["allowed_payment_method_types"])
         return cls(config=StripeConfig(**values))
+
+    @staticmethod
+    def browser_origins(options: Mapping[str, Any]) -> tuple[str, ...]:
+        """Where the buyer's browser is sent (our pages' form-action): Stripe's hosted page."""
+        return (CHECKOUT_ORIGIN,)
 
     # -- start -------------------------------------------------------------
 

@@ -48,6 +48,7 @@ from payments.ports import (
     RefundRequest,
     RefundResult,
     from_minor_units,
+    origins_of,
     to_minor_units,
 )
 
@@ -351,6 +352,11 @@ class VNPayGateway:
     def from_options(cls, options: Mapping[str, Any]) -> VNPayGateway:
         """Build from a settings dict: the fields of :class:`VNPayConfig`."""
         return cls(config=VNPayConfig(**options))
+
+    @staticmethod
+    def browser_origins(options: Mapping[str, Any]) -> tuple[str, ...]:
+        """Where the buyer's browser is sent (our pages' form-action): the pay URL's origin."""
+        return origins_of(options.get("pay_url", ""))
 
     # -- pay ---------------------------------------------------------------
 

@@ -4,11 +4,14 @@ Everything that differs between a laptop and production comes from environment v
 embedded defaults (SQLite, no Redis, local files) need none of them.
 """
 
+import base64
+import hashlib
 import os
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 (Oscar's documented way to load its defaults)
 
@@ -46,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     # Oscar, with the apps we fork replaced by ours.
     "shop.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
@@ -108,11 +112,13 @@ INSTALLED_APPS = [
     "cms",
     "payments",
     "traceability",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "shop.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -148,6 +154,52 @@ TEMPLATES = [
         },
     },
 ]
+
+# Content-Security-Policy (django-csp 4; shop/csp.py adds what is decided per response). Scripts
+# come from our static files or carry the response's nonce (`nonce="{{ request.csp_nonce }}"`);
+# nothing is loaded from another origin.
+
+
+def _csp_hash(source: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()}'"
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # Style attributes: only the exact ones Oscar's basket and checkout templates write.
+        "style-src-attr": [UNSAFE_HASHES, _csp_hash("display:none")],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons are data: SVGs; so is a statement's QR
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],  # and the payment gateways' origins (shop/csp.py)
+    }
+}
+# Paths rendered by other projects' templates that cannot run under that policy: each rule (a
+# regular expression on the path) replaces the directives it names.
+CONTENT_SECURITY_POLICY_PATHS = [
+    # The Wagtail admin writes inline scripts (date pickers, inline panels) and styles; it is
+    # for staff only and shows no text a producer or buyer wrote without escaping it.
+    (
+        r"^/cms-admin/",
+        {
+            "script-src": [SELF, UNSAFE_INLINE],
+            "style-src": [SELF, UNSAFE_INLINE],
+            "style-src-attr": None,  # style attributes follow style-src there
+        },
+    ),
+    # Oscar's dashboard templates and widgets write style attributes (the index's bars, select
+    # boxes, the rich-text editor); its scripts and style sheets stay under the strict rules.
+    (r"^/dashboard/", {"style-src-attr": [UNSAFE_INLINE]}),
+]
+# Scripts read the CSRF token from the page (the form's field or <meta name="csrf-token">).
+CSRF_COOKIE_HTTPONLY = True
+
+# Widgets render through TEMPLATES, so templates/ can override one (Oscar's image input).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: SQLite on a laptop, PostgreSQL (DATABASE_URL) anywhere that matters.
 DATABASES = {
@@ -228,6 +280,17 @@ LANGUAGE_COOKIE_NAME = "cho_phien_language"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "shop.staticfiles.NpmAssetsFinder",
+]
+# Runtime npm packages the pages use (package.json "dependencies", installed by the build step
+# `npm ci --omit=dev`): (URL prefix under STATIC_URL, directory). collectstatic refuses to run
+# without them (shop/staticfiles.py).
+NPM_STATIC_ASSETS = [
+    ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),  # the label scanner
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -278,6 +341,8 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False  # ASCII page addresses, like the shop's (sh
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# No avatars from gravatar.com: the admin loads nothing from another origin, nor tells it who works.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Anonymous page cache (see shop/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
@@ -310,7 +375,6 @@ CELERY_BEAT_SCHEDULE["traceability-anchor"] = {
     "task": "traceability.anchor_pending",
     "schedule": TRACE_BATCH_INTERVAL,
 }
-STATICFILES_DIRS += [("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist")]
 if CELERY_BROKER_URL.startswith("filesystem://"):  # ./dev run: a broker in files, no Redis
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
