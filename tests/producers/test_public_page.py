@@ -1,6 +1,9 @@
 """The public producer page under the shop: story, location, certificates, live products."""
 
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from tests import factories
@@ -40,6 +43,8 @@ def test_the_dashboard_carries_the_marketplace_s_name(client):
     client.force_login(factories.producer_user(factories.producer("HTX Tên", code="ten")))
     page = client.get("/dashboard/producer/").content.decode()
     assert '<a class="navbar-brand" href="#">Chợ Phiên</a>' in page
-    assert "background: none; text-indent: 0" in page  # not Oscar's logo
+    assert '<link rel="stylesheet" href="/static/shop/dashboard.css">' in page
+    stylesheet = finders.find("shop/dashboard.css")
+    assert "background: none; text-indent: 0" in Path(stylesheet).read_text()  # not the logo
     for url in ("/dashboard/producer/products/", "/dashboard/producer/orders/", "/trace/lots/"):
         assert f'href="{url}"' in page  # the producer's menu
