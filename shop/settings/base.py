@@ -195,7 +195,7 @@ CONTENT_SECURITY_POLICY_PATHS = [
     # boxes, the rich-text editor); its scripts and style sheets stay under the strict rules.
     (r"^/dashboard/", {"style-src-attr": [UNSAFE_INLINE]}),
 ]
-# Scripts read the CSRF token from the page (the form's field or <meta name="csrf-token">).
+# Scripts read the CSRF token from the page (a form's csrfmiddlewaretoken field), never the cookie.
 CSRF_COOKIE_HTTPONLY = True
 
 # Widgets render through TEMPLATES, so templates/ can override one (Oscar's image input).
