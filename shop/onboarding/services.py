@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
-from shop.onboarding import documents as sniffing
 from shop.onboarding import tasks
 from shop.onboarding.models import Action, Application, Decision, Document, Reply, Status
 from shop.text import slugify
+from shop.uploads import files
 
 Partner = get_model("partner", "Partner")
 User = get_user_model()
@@ -48,27 +48,19 @@ APPLICANT_FIELDS = (
 def _store_documents(*, application: Application, uploads) -> list[Document]:
     stored = []
     for upload in uploads:
-        content_type = sniffing.sniff(_head(upload))
-        if content_type is None:  # the form checks this; the service does not trust callers
-            raise ValidationError(_("Only PDF, JPEG and PNG documents are accepted."))
+        # the form checks this; the service does not trust its callers
+        checked = files.upload_clean(upload, policy=files.APPLICATION)
         document = Document(
             application=application,
-            original_name=(upload.name or "")[-255:],
-            content_type=content_type,
-            size=upload.size,
-            sha256=sniffing.sha256_of(upload),
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
         )
-        document.file.save("upload", upload, save=False)
+        document.file.save("upload", checked.file, save=False)
         document.save()
         stored.append(document)
     return stored
-
-
-def _head(upload) -> bytes:
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    return head
 
 
 def application_submit(*, data: dict, uploads=(), language: str = "vi") -> Application:

@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
@@ -230,15 +230,49 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Private files (applicants' documents, lot-event attachments, lab reports): never under
+# MEDIA_ROOT, never given a URL, downloaded only through views (shop/uploads).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "shop.uploads.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several web and worker nodes share files through an S3-compatible store when it is configured.
+_S3 = {
+    key: value
+    for key, value in {
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL", ""),
+        "region_name": os.environ.get("S3_REGION", ""),
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+    }.items()
+    if value
+}
+if os.environ.get("S3_MEDIA_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "bucket_name": os.environ["S3_MEDIA_BUCKET"],
+            "custom_domain": os.environ.get("S3_MEDIA_DOMAIN") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+if os.environ.get("S3_PRIVATE_BUCKET"):
+    STORAGES["private"] = {
+        "BACKEND": "shop.uploads.s3.PrivateS3Storage",
+        "OPTIONS": {**_S3, "bucket_name": os.environ["S3_PRIVATE_BUCKET"], "file_overwrite": False},
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Producers' application documents: never under MEDIA_ROOT, never served by URL (shop/onboarding).
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
-ONBOARDING_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+# Uploads (shop/uploads): the largest file accepted, per use.
+ONBOARDING_MAX_DOCUMENT_BYTES = int(os.environ.get("ONBOARDING_MAX_DOCUMENT_BYTES", 5 * 2**20))
 ONBOARDING_MAX_DOCUMENTS = 5
+TRACE_MAX_ATTACHMENT_BYTES = int(os.environ.get("TRACE_MAX_ATTACHMENT_BYTES", 10 * 2**20))
+PRODUCT_MAX_IMAGE_BYTES = int(os.environ.get("PRODUCT_MAX_IMAGE_BYTES", 5 * 2**20))
+PRODUCT_MAX_IMAGES = 8  # added at a time
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000))
 
 # E-mail.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
