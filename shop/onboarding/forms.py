@@ -8,6 +8,7 @@ import re
 import phonenumbers
 from django import forms
 from django.conf import settings
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from payments.banks import BANKS
@@ -179,6 +180,33 @@ class ReplyForm(forms.Form):
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
     documents = DocumentsField(label=_("More documents"), required=False)
+
+
+class StatusLinkForm(forms.Form):
+    """The applicant types the e-mail address or the phone number they applied with."""
+
+    contact = forms.CharField(
+        label=_("E-mail or phone number you applied with"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        contact = (cleaned.get("contact") or "").strip()
+        cleaned["email"], cleaned["phone"] = "", ""
+        if "@" in contact:
+            try:
+                validate_email(contact)
+            except forms.ValidationError:
+                self.add_error("contact", _("Enter a valid e-mail address or phone number."))
+            cleaned["email"] = contact
+        elif contact:
+            try:
+                cleaned["phone"] = normalise_phone(contact)
+            except forms.ValidationError:
+                self.add_error("contact", _("Enter a valid e-mail address or phone number."))
+        return cleaned
 
 
 class ApplicationFilterForm(forms.Form):

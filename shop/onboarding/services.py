@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
@@ -91,6 +92,25 @@ def application_reply(*, application_id: int, message: str, uploads=()) -> Appli
         application.status = Status.INFO_PROVIDED
         application.save(update_fields=["status", "updated_at"])
     return application
+
+
+STATUS_LINKS_AT_ONCE = 5
+
+
+def application_status_links_send(*, email: str = "", phone: str = "") -> int:
+    """E-mail a fresh status link for each application made with this e-mail address or phone
+    number (the latest few), to the address in the application. Returns how many were queued;
+    the caller never tells the person asking."""
+    if not email and not phone:
+        return 0
+    matching = Application.objects.filter(
+        Q(email__iexact=email) if email else Q(phone=phone)
+    ).values_list("pk", flat=True)[:STATUS_LINKS_AT_ONCE]
+    for application_id in matching:
+        transaction.on_commit(
+            partial(tasks.send_application_email.delay, application_id=application_id, kind="link")
+        )
+    return len(matching)
 
 
 def _lock_decidable(application_id: int, *, also=()) -> Application:

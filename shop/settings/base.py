@@ -269,6 +269,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Uploads (shop/uploads): the largest file accepted, per use.
 ONBOARDING_MAX_DOCUMENT_BYTES = int(os.environ.get("ONBOARDING_MAX_DOCUMENT_BYTES", 5 * 2**20))
 ONBOARDING_MAX_DOCUMENTS = 5
+# An applicant's status link works this long; a fresh one is e-mailed on request.
+ONBOARDING_STATUS_LINK_MAX_AGE = int(
+    os.environ.get("ONBOARDING_STATUS_LINK_MAX_AGE", 30 * 24 * 60 * 60)
+)
 TRACE_MAX_ATTACHMENT_BYTES = int(os.environ.get("TRACE_MAX_ATTACHMENT_BYTES", 10 * 2**20))
 PRODUCT_MAX_IMAGE_BYTES = int(os.environ.get("PRODUCT_MAX_IMAGE_BYTES", 5 * 2**20))
 PRODUCT_MAX_IMAGES = 8  # added at a time
@@ -304,8 +308,13 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Chợ Phiên"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Every absolute link (e-mails, labels, gateways' return addresses) starts with SITE_URL
+# (shop/links.py); on a laptop it follows the port the run command serves on (PORT).
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or 8000}").rstrip(
+    "/"
+)
 WAGTAILADMIN_BASE_URL = SITE_URL
+OSCAR_URL_SCHEMA = SITE_URL.split("://", 1)[0]
 # Content in Vietnamese and English: one page tree per locale, translated with wagtail-localize.
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # ASCII page addresses, like the shop's (shop.text.slugify)
@@ -375,6 +384,9 @@ PAYMENT_EXPIRY_SECONDS = {
     "vietqr": int(os.environ.get("PAYMENT_EXPIRY_VIETQR", 24 * 60 * 60)),
     "card": int(os.environ.get("PAYMENT_EXPIRY_CARD", 60 * 60)),
 }
+# A payment page link (in e-mails, on the thank-you page) works this long; then its holder
+# asks for a new one, e-mailed to the order's address. Signed-in buyers get one on their order.
+PAYMENT_LINK_MAX_AGE = int(os.environ.get("PAYMENT_LINK_MAX_AGE", 7 * 24 * 60 * 60))
 PAYMENT_COD_MAX_TOTAL = int(os.environ.get("PAYMENT_COD_MAX_TOTAL", "2000000"))
 PAYMENT_GATEWAYS: dict = {}
 if os.environ.get("VNPAY_TMN_CODE"):
