@@ -12,10 +12,16 @@ class SiteConfig(AppConfig):
     verbose_name = "Chợ Phiên"
 
     def ready(self) -> None:
+        from django.apps import apps
+
         from . import links, pagecache
 
         pagecache.connect_invalidation()
-        post_migrate.connect(links.sites_sync, sender=self, dispatch_uid="shop.sites_sync")
+        # After the sites app creates its default record (this app has no models of its own,
+        # so migrate sends no signal for it).
+        post_migrate.connect(
+            links.sites_sync, sender=apps.get_app_config("sites"), dispatch_uid="shop.sites_sync"
+        )
         checks.register(sites_check, checks.Tags.database)
 
 

@@ -25,8 +25,8 @@ class UploadField(forms.FileField):
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        if not upload:
-            return None
+        if not upload or upload is initial:  # nothing new: no file, or the one stored
+            return upload or None
         return upload_clean(upload, policy=self.policy)
 
 
