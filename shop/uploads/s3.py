@@ -4,9 +4,8 @@ from storages.backends.s3 import S3Storage
 
 
 class PrivateS3Storage(S3Storage):
-    """A private bucket: objects readable only with the keys, and no URL handed out."""
-
-    default_acl = "private"
+    """A bucket kept private (no public ACL, no public policy: objects are readable with the
+    keys only), for which no URL is ever handed out."""
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         raise ValueError("Private files have no URL; they are downloaded through a view.")

@@ -2,12 +2,13 @@
 wrote (an S3-compatible store in production, the filesystem on one machine).
 
 ``STORAGES["default"]`` holds public media (product images); ``STORAGES["private"]`` holds
-what is only ever downloaded through a view that checks who asks (applicants' documents,
+what is only ever sent through views, which decide who may have it (applicants' documents,
 lot-event attachments, lab reports). Private files have no URL.
 """
 
 import uuid
 
+from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -20,8 +21,6 @@ class PrivateFileSystemStorage(FileSystemStorage):
     """The filesystem under PRIVATE_MEDIA_ROOT, outside MEDIA_ROOT, refusing to make a URL."""
 
     def __init__(self, **kwargs):
-        from django.conf import settings
-
         kwargs.setdefault("location", settings.PRIVATE_MEDIA_ROOT)
         kwargs["base_url"] = None
         super().__init__(**kwargs)
