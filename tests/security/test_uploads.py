@@ -117,6 +117,25 @@ def test_application_documents_refuse(client, roots, name, data, content_type):
     assert not Application.objects.exists() and not stored_files(roots)
 
 
+def test_applicants_answers_refuse(client, roots):
+    from shop.onboarding import links, services
+    from shop.onboarding.models import Application, Document
+    from tests.onboarding.conftest import valid_data
+
+    client.post(reverse("onboarding:apply"), valid_data())
+    application = Application.objects.get()
+    services.application_ask(
+        application_id=application.pk, actor=factories.operator(), message="Thêm giấy phép?"
+    )
+    url = reverse("onboarding:status", kwargs={"token": links.status_token(application.pk)})
+    for name, data, content_type in BAD_DOCUMENTS:
+        response = client.post(
+            url, {"message": "Đây ạ", "documents": [upload(name, data, content_type)]}
+        )
+        assert_refused_clearly(file_errors(response, "documents"), name)
+    assert not Document.objects.exists() and not stored_files(roots)
+
+
 @pytest.fixture
 def producer_client(client, django_user_model):
     maker = factories.producer()
