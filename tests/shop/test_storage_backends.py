@@ -206,3 +206,32 @@ def test_no_code_reads_files_by_local_path():
         if re.search(r"\.(file|original|image|document)\.path\b|MEDIA_ROOT", text):
             offenders.append(relative)
     assert offenders == [], offenders
+
+
+def test_the_environment_chooses_the_s3_store():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        "from django.core.files.storage import storages; "
+        "print(json.dumps({k: [type(storages[k]).__name__, getattr(storages[k], 'bucket_name', '')]"
+        " for k in ('default', 'private')}))"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("S3_")},
+        "DJANGO_SETTINGS_MODULE": "shop.settings.dev",
+        "S3_MEDIA_BUCKET": "cho-media",
+        "S3_PRIVATE_BUCKET": "cho-private",
+        "S3_ENDPOINT_URL": "http://127.0.0.1:9",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    assert found == {
+        "default": ["S3Storage", "cho-media"],
+        "private": ["PrivateS3Storage", "cho-private"],
+    }
