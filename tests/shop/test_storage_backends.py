@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
+import os
 import re
 import socket
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -209,11 +213,6 @@ def test_no_code_reads_files_by_local_path():
 
 
 def test_the_environment_chooses_the_s3_store():
-    import json
-    import os
-    import subprocess
-    import sys
-
     code = (
         "import json, django; from django.conf import settings; django.setup(); "
         "from django.core.files.storage import storages; "
