@@ -39,7 +39,7 @@ REAL_GATEWAYS = {
             "api_url": "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction",
         },
     },
-    "vietqr": simulated_gateways()["vietqr"],
+    "vietqr": simulated_gateways(settings.SITE_URL)["vietqr"],
     "card": {
         "BACKEND": "payments.gateways.stripe_checkout.StripeCheckoutGateway",
         "OPTIONS": {"api_key": "sk_test_not_real", "webhook_secret": "whsec_not_real"},
@@ -111,7 +111,7 @@ def signed_in(email: str) -> Client:
 
 @pytest.fixture
 def floor(settings):
-    settings.PAYMENT_GATEWAYS = simulated_gateways()
+    settings.PAYMENT_GATEWAYS = simulated_gateways(settings.SITE_URL)
     demo.demo_load()
     cache.clear()
 
