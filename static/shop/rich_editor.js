@@ -18,43 +18,77 @@
         return SCHEMES.test(href) ? href : null;
     }
 
+    var DROPPED = /^(SCRIPT|STYLE|IFRAME|OBJECT|EMBED|TEMPLATE|SVG|MATH|NOSCRIPT)$/;
+
+    function isBlock(node) {
+        return node.nodeType === Node.ELEMENT_NODE && /^(P|DIV|UL|OL)$/.test(node.nodeName.toUpperCase());
+    }
+
     /* Copy `source`'s children into `target` (a node of `doc`), keeping only the allow-list. */
     function copyAllowed(source, target, doc) {
         Array.prototype.forEach.call(source.childNodes, function (node) {
-            if (node.nodeType === Node.TEXT_NODE) {
-                target.appendChild(doc.createTextNode(node.nodeValue));
-                return;
-            }
-            if (node.nodeType !== Node.ELEMENT_NODE) {
-                return;
-            }
-            var name = node.nodeName.toUpperCase();
-            if (name === "SCRIPT" || name === "STYLE" || name === "IFRAME" || name === "OBJECT" ||
-                name === "EMBED" || name === "TEMPLATE" || name === "SVG" || name === "MATH") {
-                return;
-            }
-            if (name === "BR") {
-                target.appendChild(doc.createElement("br"));
-                return;
-            }
-            var tag = BLOCKS[name] || INLINE[name];
-            if (!tag) {
+            copyNode(node, target, doc);
+        });
+    }
+
+    function copyNode(node, target, doc) {
+        if (node.nodeType === Node.TEXT_NODE) {
+            target.appendChild(doc.createTextNode(node.nodeValue));
+            return;
+        }
+        if (node.nodeType !== Node.ELEMENT_NODE) {
+            return;
+        }
+        var name = node.nodeName.toUpperCase();
+        if (DROPPED.test(name)) {
+            return;
+        }
+        if (name === "BR") {
+            target.appendChild(doc.createElement("br"));
+            return;
+        }
+        var tag = BLOCKS[name] || INLINE[name];
+        if (!tag) {
+            copyAllowed(node, target, doc);
+            return;
+        }
+        if (tag === "p") {
+            copyParagraph(node, target, doc);
+            return;
+        }
+        var element = doc.createElement(tag);
+        if (tag === "a") {
+            var href = safeHref(node.getAttribute("href"));
+            if (!href) {
                 copyAllowed(node, target, doc);
                 return;
             }
-            var element = doc.createElement(tag);
-            if (tag === "a") {
-                var href = safeHref(node.getAttribute("href"));
-                if (!href) {
-                    copyAllowed(node, target, doc);
-                    return;
-                }
-                element.setAttribute("href", href);
-                element.setAttribute("rel", "nofollow noopener");
+            element.setAttribute("href", href);
+            element.setAttribute("rel", "nofollow noopener");
+        }
+        copyAllowed(node, element, doc);
+        target.appendChild(element);
+    }
+
+    /* A paragraph never holds a list or another paragraph (the browser's editing can nest
+     * them): its runs of text become paragraphs of their own, beside the lists. */
+    function copyParagraph(node, target, doc) {
+        var current = null;
+        Array.prototype.forEach.call(node.childNodes, function (child) {
+            if (isBlock(child)) {
+                current = null;
+                copyNode(child, target, doc);
+                return;
             }
-            copyAllowed(node, element, doc);
-            target.appendChild(element);
+            if (!current) {
+                current = doc.createElement("p");
+                target.appendChild(current);
+            }
+            copyNode(child, current, doc);
         });
+        if (!node.childNodes.length) {
+            target.appendChild(doc.createElement("p"));
+        }
     }
 
     /* Stored text as nodes: HTML is parsed inert (nothing in it loads or runs), plain text
