@@ -18,7 +18,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
-from shop.onboarding.models import Application
+from shop.onboarding.models import Application, Document, Reply
 from shop.producers.models import ListingChange
 from tests import factories
 
@@ -73,6 +73,10 @@ class Authored:
         Application.objects.filter(pk=self.application.pk).update(
             **{name: _fit(Application, name, text) for name in APPLICATION_FIELDS}
         )
+        Reply.objects.filter(application=self.application).update(message=text)
+        Document.objects.filter(application=self.application).update(
+            original_name=_fit(Document, "original_name", text)
+        )
 
     def lot_with(self, text: str):
         """A lot of the product whose harvest record's details are `text` (recorded through
@@ -126,6 +130,15 @@ def authored(db, settings):
         payout_account_number="0071000123456",
         payout_account_holder="LO THI MAI",
         products="Mật ong hoa ban",
+    )
+    Reply.objects.create(application=application, message="Đã bổ sung giấy phép.")
+    Document.objects.create(
+        application=application,
+        file="applications/giay-phep.pdf",
+        original_name="giay-phep.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
     )
     return Authored(
         product=product,
