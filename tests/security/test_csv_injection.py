@@ -177,3 +177,31 @@ def test_the_dashboard_report_downloads_are_neutralised(client, evil_statement, 
     body = [cell for row in rows[1:] for cell in row]
     expected = "'" + EVIL_PRODUCT if report == "product_analytics" else "'=1+2@example.com"
     assert expected in body
+
+
+def test_the_voucher_codes_download_is_neutralised(client, django_user_model):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    VoucherSet = get_model("voucher", "VoucherSet")
+    Voucher = get_model("voucher", "Voucher")
+    now = timezone.now()
+    vouchers = VoucherSet.objects.create(
+        name="Tết",
+        count=1,
+        description="Mã giảm giá Tết",
+        start_datetime=now,
+        end_datetime=now + timedelta(days=7),
+    )
+    Voucher.objects.create(
+        name="Tết 1",
+        code="=1+1",
+        voucher_set=vouchers,
+        start_datetime=now,
+        end_datetime=now + timedelta(days=7),
+    )
+    client.force_login(django_user_model.objects.create_superuser("qt", "qt@example.com", "pw-1"))
+    rows = _rows(client.get(reverse("dashboard:voucher-set-download", args=[vouchers.pk])))
+    assert ["'=1+1"] in rows
+    _assert_no_live_formula(rows)
