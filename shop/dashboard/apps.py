@@ -1,7 +1,8 @@
-import oscar.apps.dashboard.apps as apps
+from oscar.apps.dashboard import apps
 
 
 class DashboardConfig(apps.DashboardConfig):
-    """Forked so that its sub-apps' modules (`shop.dashboard.<sub-app>`) are found by get_class."""
+    """Oscar's dashboard, forked so that its catalogue forms check uploaded images and its
+    sub-apps' modules (`shop.dashboard.<sub-app>`: the CSV downloads) are found by get_class."""
 
     name = "shop.dashboard"
