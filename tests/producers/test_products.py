@@ -292,3 +292,17 @@ def test_the_producer_hears_of_the_decision(
     assert f"/dashboard/producer/products/{product.pk}/" in message.body
     if decision == "reject":
         assert "Không quảng cáo chữa bệnh." in message.body
+
+
+def test_the_edit_form_shows_the_price_in_whole_dong_so_an_unchanged_save_is_valid(client, honey):
+    product = factories.product("Mật ong 250ml", price="120000", stock=5, maker=honey)
+    client.force_login(factories.producer_user(honey))
+    url = reverse("producer-dashboard:product-edit", kwargs={"pk": product.pk})
+    page = client.get(url)
+    assert 'name="price" value="120000"' in page.content.decode()
+    data = {field.name: field.value() for field in page.context["form"] if field.name != "images"}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["categories"] = [factories.category().pk]
+    response = client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    assert product.stockrecords.get().price == Decimal(120000)
