@@ -81,6 +81,7 @@ def test_an_onerror_description_does_not_run_on_the_product_page(
     context.close()
 
 
+@pytest.mark.csp_blocks(r"inline .*rich_editor\.js")
 def test_the_producers_editor_writes_only_the_allow_list(
     django_db_setup, live_server, request, settings
 ):
