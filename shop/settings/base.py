@@ -166,15 +166,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
-# Cache and broker: Redis when REDIS_URL is set, in-process otherwise.
+# Cache and broker: Redis when REDIS_URL is set, in-process otherwise. The cache fails soft
+# (shop/cache.py): with Redis down, pages render uncached and sessions come from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shop.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "chophien"),
             "TIMEOUT": 600,
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5")),
+                "BREAKER_SECONDS": float(os.environ.get("CACHE_BREAKER_SECONDS", "5")),
+            },
         }
     }
 else:
