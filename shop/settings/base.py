@@ -111,6 +111,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shop.limits.BodySizeLimitMiddleware",  # before anything reads a body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -118,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shop.limits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shop.pagecache.AnonymousPageCacheMiddleware",
@@ -284,6 +286,49 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False  # ASCII page addresses, like the shop's (sh
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+
+# Abuse limits (shop/limits.py). Requests per client address to the views named here, counted
+# in the cache (they fail open when it is down). Payment callbacks with a valid signature are
+# never counted: a gateway's retries must not be refused; only refused callbacks count, and past
+# the limit they are answered 429 without storing a row.
+RATE_LIMITS = {
+    "login": {
+        "rate": os.environ.get("RATE_LIMIT_LOGIN", "30/m"),
+        "methods": ("POST",),
+        "views": ("customer:login", "dashboard:login", "wagtailadmin_login", "admin:login"),
+    },
+    "register": {
+        "rate": os.environ.get("RATE_LIMIT_REGISTER", "10/h"),
+        "methods": ("POST",),
+        "views": ("customer:register", "password-reset"),
+    },
+    "apply": {
+        "rate": os.environ.get("RATE_LIMIT_APPLY", "10/h"),
+        "methods": ("POST",),
+        "views": ("onboarding:apply",),
+    },
+    "search": {
+        "rate": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
+        "methods": ("GET", "HEAD"),
+        "views": ("search:search", "content-search", "traceability:scanner"),
+    },
+    "refused-callback": {"rate": os.environ.get("RATE_LIMIT_REFUSED_CALLBACK", "30/m")},
+}
+# How many of our own proxies append to X-Forwarded-For in front of the site (0: trust only
+# REMOTE_ADDR, as when gunicorn faces the Internet).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "shop.limits.client_address"
+RATELIMIT_FAIL_OPEN = True
+# Request bodies: refused from their Content-Length (413) past the limit of the longest matching
+# path prefix; pages that take uploads get more than a search or a login.
+REQUEST_BODY_MAX_BYTES = 256 * 1024
+REQUEST_BODY_LIMITS = {
+    "/shop/sell/": 30 * 1024 * 1024,  # ONBOARDING_MAX_DOCUMENTS of ONBOARDING_MAX_DOCUMENT_BYTES
+    "/dashboard/": 20 * 1024 * 1024,
+    "/trace/": 20 * 1024 * 1024,
+    "/cms-admin/": 20 * 1024 * 1024,
+    "/django-admin/": 20 * 1024 * 1024,
+}
 
 # Anonymous page cache (see shop/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))

@@ -1,0 +1,212 @@
+"""Abuse limits: requests per address, body sizes, label sheets, numbers that fit their columns,
+junk query parameters in the page cache, and the distinct-scan counter."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from payments.gateways.vnpay_simulator import VNPaySimulatorCore
+from payments.models import GatewayCall
+from tests.conftest import require
+from tests.payments import flow
+from tests.redis import REDIS, redis_up
+
+pytestmark = pytest.mark.django_db
+
+
+def limits(**rates: str) -> dict:
+    """RATE_LIMITS with some rates lowered, the views they guard unchanged."""
+    return {
+        group: {**limit, "rate": rates.get(group.replace("-", "_"), limit["rate"])}
+        for group, limit in settings.RATE_LIMITS.items()
+    }
+
+
+def dead_cache() -> dict:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return {
+        "default": {
+            "BACKEND": "shop.cache.FailSoftRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "BREAKER_SECONDS": 60},
+        }
+    }
+
+
+@pytest.fixture
+def redis_cache():
+    """The cache on the real Redis, as in production, under keys of this test only."""
+    require(redis_up(), "needs Redis on 127.0.0.1:6379")
+    caches = {
+        "default": {
+            "BACKEND": "shop.cache.FailSoftRedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}",
+        }
+    }
+    with override_settings(CACHES=caches):
+        yield
+
+
+# --------------------------------------------------------------------------- requests per address
+
+LOGIN_FORMS = [
+    (
+        "customer:login",
+        {"login-username": "x@example.com", "login-password": "x", "login_submit": "1"},
+    ),
+    ("dashboard:login", {"username": "x@example.com", "password": "x"}),
+    ("wagtailadmin_login", {"username": "x", "password": "x"}),
+    ("admin:login", {"username": "x", "password": "x"}),
+]
+
+
+@pytest.mark.parametrize("view, data", LOGIN_FORMS, ids=[name for name, _ in LOGIN_FORMS])
+def test_a_flood_of_logins_from_one_address_gets_429(view, data, redis_cache):
+    url = reverse(view)
+    with override_settings(RATE_LIMITS=limits(login="3/m")):
+        client = Client(REMOTE_ADDR="203.0.113.7")
+        for attempt in range(3):
+            account = {
+                key: f"user{attempt}@example.com" if "username" in key else value
+                for key, value in data.items()
+            }
+            assert client.post(url, account).status_code != 429
+        refused = client.post(url, data)
+        assert refused.status_code == 429
+        assert 0 < int(refused["Retry-After"]) <= 60
+        page = refused.content.decode()
+        assert "Quá nhiều yêu cầu" in page and "Too many requests" in page
+        # Another address is not affected; reading the form is not counted.
+        assert Client(REMOTE_ADDR="203.0.113.8").post(url, data).status_code != 429
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "view, method, data, group",
+    [
+        ("customer:register", "post", {"registration-email": "a@example.com"}, "register"),
+        ("password-reset", "post", {"email": "a@example.com"}, "register"),
+        ("onboarding:apply", "post", {"name": "HTX"}, "apply"),
+        ("search:search", "get", {"q": "mật ong"}, "search"),
+        ("content-search", "get", {"q": "mật ong"}, "search"),
+    ],
+)
+def test_anonymous_forms_and_search_are_limited_per_address(view, method, data, group):
+    with override_settings(RATE_LIMITS=limits(**{group: "2/m"})):
+        client = Client(REMOTE_ADDR="198.51.100.20")
+        send = getattr(client, method)
+        assert [send(reverse(view), data).status_code == 429 for _ in range(3)] == [
+            False,
+            False,
+            True,
+        ]
+
+
+def test_forwarded_for_counts_only_behind_a_trusted_proxy():
+    url = reverse("search:search")
+    with override_settings(RATE_LIMITS=limits(search="1/m")):
+        # Without a trusted proxy a client cannot pick a new address per request.
+        client = Client(REMOTE_ADDR="192.0.2.1")
+        assert client.get(url, HTTP_X_FORWARDED_FOR="10.0.0.1").status_code == 200
+        assert client.get(url, HTTP_X_FORWARDED_FOR="10.0.0.2").status_code == 429
+        with override_settings(TRUSTED_PROXY_COUNT=1):
+            proxy = Client(REMOTE_ADDR="192.0.2.254")
+            # The proxy appends the client's address; what the client wrote itself is ignored.
+            first = {"HTTP_X_FORWARDED_FOR": "1.1.1.1, 198.51.100.1"}
+            other = {"HTTP_X_FORWARDED_FOR": "1.1.1.1, 198.51.100.2"}
+            assert proxy.get(url, **first).status_code == 200
+            assert proxy.get(url, **first).status_code == 429
+            assert proxy.get(url, **other).status_code == 200
+
+
+def test_limits_fail_open_when_the_cache_is_down(caplog):
+    with override_settings(CACHES=dead_cache(), RATE_LIMITS=limits(search="1/m")):
+        client = Client()
+        answers = [client.get(reverse("search:search")).status_code for _ in range(3)]
+    assert answers == [200, 200, 200]
+    assert any("cache unavailable" in r.getMessage() for r in caplog.records)
+
+
+# --------------------------------------------------------------------------- payment callbacks
+
+
+@pytest.fixture
+def vnpay():
+    options = settings.PAYMENT_GATEWAYS["vnpay"]["OPTIONS"]
+    return VNPaySimulatorCore(tmn_code=options["tmn_code"], hash_secret=options["hash_secret"])
+
+
+def test_unsigned_ipns_stop_storing_rows_but_signed_ones_always_pass(client, vnpay):
+    product = flow.honey()
+    response = flow.checkout(client, products=[(product, 1)], method="vnpay")
+    transaction = vnpay.accept_pay_url(response["Location"])
+    url = reverse("payments:vnpay-ipn")
+    forged = {"vnp_TxnRef": "1", "vnp_Amount": "100", "vnp_SecureHash": "00"}
+    with override_settings(RATE_LIMITS=limits(refused_callback="3/m")):
+        answers = [client.get(url, forged).status_code for _ in range(6)]
+        assert answers == [200, 200, 200, 429, 429, 429]
+        assert GatewayCall.objects.filter(operation="ipn", signature_valid=False).count() == 3
+        # The gateway's signed notification from the same address is never refused.
+        paid = client.get(url, vnpay.pay(transaction.txn_ref))
+    assert paid.status_code == 200 and paid.json()["RspCode"] == "00"
+
+
+def test_unsigned_bank_statements_stop_storing_rows(client):
+    url = reverse("payments:bank-webhook")
+    with override_settings(RATE_LIMITS=limits(refused_callback="2/m")):
+        answers = [
+            client.post(url, b'{"lines": []}', content_type="application/json").status_code
+            for _ in range(4)
+        ]
+    assert answers == [401, 401, 429, 429]
+    assert GatewayCall.objects.filter(operation="statement").count() == 2
+
+
+# --------------------------------------------------------------------------- request bodies
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read():
+    client = Client()
+    # The declared length is far larger than what is sent: reading it would fail or hang.
+    response = client.post(
+        reverse("customer:login"),
+        b"login-username=a",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(settings.REQUEST_BODY_MAX_BYTES + 1),
+    )
+    assert response.status_code == 413
+    assert "Yêu cầu bị từ chối" in response.content.decode()
+
+
+def test_upload_pages_accept_more_than_a_login():
+    big = settings.REQUEST_BODY_MAX_BYTES * 4
+    assert big < settings.REQUEST_BODY_LIMITS["/shop/sell/"]
+    client = Client()
+    response = client.post(
+        reverse("onboarding:apply"),
+        {"name": "HTX", "story": "x" * big},
+    )
+    assert response.status_code == 200  # the form answers (with its errors), nothing refused
+    too_big = client.post(
+        "/en" + reverse("onboarding:apply"),
+        b"",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(settings.REQUEST_BODY_LIMITS["/shop/sell/"] + 1),
+    )
+    assert too_big.status_code == 413
+
+
+def test_a_chunked_body_without_length_is_refused():
+    response = Client().generic(
+        "POST", reverse("customer:login"), b"", HTTP_TRANSFER_ENCODING="chunked"
+    )
+    assert response.status_code == 411
