@@ -5,6 +5,8 @@ visitor sees, so their GET pages are cached per URL and language. Two details ke
 
 * The CSRF token is per visitor. While a cacheable page renders, templates get a placeholder
   instead of a token; the placeholder is swapped for this visitor's token on every response.
+* Only the query parameters that change a page are part of its key; a URL with others is
+  served the page cached for its canonical URL, or rendered without being stored.
 * Any change to what a page can show (products, prices, stock, categories, producers, offers,
   content pages) bumps one generation number that is part of every key, so stale pages are
   never served; they simply age out of the cache.
@@ -13,6 +15,7 @@ visitor sees, so their GET pages are cached per URL and language. Two details ke
 import hashlib
 import logging
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -66,10 +69,20 @@ def bump_generation(**_kwargs) -> None:
         logger.exception("page cache generation not bumped; cached pages expire on their own")
 
 
-def _key(request: HttpRequest) -> str:
-    url = request.get_full_path()
+def _canonical(request: HttpRequest) -> tuple[str, bool]:
+    """The URL with only the query parameters that change a page (PAGE_CACHE_QUERY_PARAMETERS),
+    by name (a repeated name keeps its order), and whether any other parameter was dropped."""
+    allowed = settings.PAGE_CACHE_QUERY_PARAMETERS
+    pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+    kept = sorted((pair for pair in pairs if pair[0] in allowed), key=lambda pair: pair[0])
+    query = urlencode(kept)
+    return (f"{request.path}?{query}" if query else request.path), len(kept) < len(pairs)
+
+
+def _key(request: HttpRequest) -> tuple[str, bool]:
+    url, dropped = _canonical(request)
     digest = hashlib.sha256(f"{request.get_host()}|{url}".encode()).hexdigest()
-    return f"pagecache:{generation()}:{get_language()}:{digest}"
+    return f"pagecache:{generation()}:{get_language()}:{digest}", dropped
 
 
 def _with_token(request: HttpRequest, content: bytes) -> bytes:
@@ -86,7 +99,7 @@ class AnonymousPageCacheMiddleware:
         if settings.PAGE_CACHE_SECONDS <= 0 or not _stateless(request):
             return self.get_response(request)
         try:
-            key = _key(request)
+            key, dropped = _key(request)
             cached = cache.get(key)
         except Exception:  # the cache is an optimisation: when it is down, render the page
             logger.warning("page cache unavailable", exc_info=True)
@@ -101,7 +114,9 @@ class AnonymousPageCacheMiddleware:
             return response
 
         response = self.get_response(request)
-        if self._storable(request, response):
+        # A URL with parameters that change nothing gets the page stored under its canonical
+        # URL when there is one, and never adds an entry of its own (``?x=1``, ``?x=2``…).
+        if not dropped and self._storable(request, response):
             headers = [
                 (name, value)
                 for name, value in response.items()

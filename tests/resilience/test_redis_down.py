@@ -274,7 +274,8 @@ def production_site(tmp_path):
         gunicorn_stop(server)
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: the data migrations' rows (Wagtail's locales, pages) come back after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_production_site_answers_with_redis_down(floor, production_site):
     import requests
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from payments.gateways.vnpay_simulator import VNPaySimulatorCore
 from payments.models import GatewayCall
+from tests import factories
 from tests.conftest import require
 from tests.payments import flow
 from tests.redis import REDIS, redis_up
@@ -210,3 +211,36 @@ def test_a_chunked_body_without_length_is_refused():
         "POST", reverse("customer:login"), b"", HTTP_TRANSFER_ENCODING="chunked"
     )
     assert response.status_code == 411
+
+
+# --------------------------------------------------------------------------- page cache
+
+
+def cache_entries() -> int:
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = cache._cache.get_client().keys(f"{prefix}:*pagecache:*")
+    return len([key for key in keys if not key.endswith(b"pagecache:generation")])
+
+
+def test_junk_query_parameters_add_no_page_cache_entries(redis_cache):
+    factories.product("Mật ong bạc hà 500ml", price="350000")
+    url = reverse("catalogue:index")
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+    assert Client().get(url + "?page=1")["X-Page-Cache"] == "miss"
+    before = cache_entries()
+    assert before == 2
+    for n in range(25):
+        response = Client().get(f"{url}?x={n}&utm_source=spam{n}")
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "hit"  # the canonical page, served from the cache
+    junk_with_page = Client().get(f"{url}?page=1&fbclid=abc")
+    assert junk_with_page["X-Page-Cache"] == "hit"
+    assert cache_entries() == before
+    # Parameters that change the page still have entries of their own.
+    sorted_page = Client().get(url, {"sort": "newest", "x": "1"})
+    assert sorted_page.status_code == 200 and "X-Page-Cache" not in sorted_page
+    assert cache_entries() == before
+    assert Client().get(url, {"sort": "newest"})["X-Page-Cache"] == "miss"
+    assert cache_entries() == before + 1
