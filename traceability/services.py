@@ -45,6 +45,7 @@ from traceability.models import (
     EventProof,
     InspectorKey,
     Lot,
+    LotScan,
     LotShipment,
     RegistryDeployment,
 )
@@ -670,11 +671,23 @@ def _batch_confirm(
 # --------------------------------------------------------------------------- scans, shipments
 
 
-def lot_scan_record(*, lot_id: int) -> None:
-    """Count one scan of a lot's label; remember the first (one UPDATE, no read)."""
-    Lot.objects.filter(pk=lot_id).update(
-        scan_count=F("scan_count") + 1, first_scanned_at=Coalesce("first_scanned_at", Now())
-    )
+def lot_scan_record(*, lot_id: int, visitors: Sequence[str]) -> bool:
+    """Count a scan of a lot's label once per visitor: when none of ``visitors`` (keyed digests
+    naming one visitor in different ways) has scanned this lot before. True when counted."""
+    with transaction.atomic():
+        # The lot's row lock orders concurrent scans, so a visitor's reloads count once.
+        Lot.objects.select_for_update().filter(pk=lot_id).values_list("pk").first()
+        seen = LotScan.objects.filter(lot_id=lot_id, visitor__in=visitors).exists()
+        LotScan.objects.bulk_create(
+            [LotScan(lot_id=lot_id, visitor=visitor) for visitor in visitors],
+            ignore_conflicts=True,
+        )
+        if not seen:
+            Lot.objects.filter(pk=lot_id).update(
+                scan_count=F("scan_count") + 1,
+                first_scanned_at=Coalesce("first_scanned_at", Now()),
+            )
+    return not seen
 
 
 def lot_shipment_record_for_order(*, lot: Lot, order_number: str, quantity: int) -> LotShipment:

@@ -49,10 +49,11 @@ class ProductForm(forms.ModelForm):
         queryset=Category.objects.filter(is_public=True).order_by("path"),
         widget=forms.CheckboxSelectMultiple,
     )
+    # Bounded by their columns: StockRecord.price is NUMERIC(12, 2), num_in_stock an integer.
     price = forms.DecimalField(
-        label=_("Price (đồng)"), min_value=0, decimal_places=0, max_digits=14
+        label=_("Price (đồng)"), min_value=0, decimal_places=0, max_digits=10
     )
-    num_in_stock = forms.IntegerField(label=_("In stock"), min_value=0)
+    num_in_stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=2**31 - 1)
     images = MultipleImageField(label=_("Add images"), required=False)
     remove_images = forms.MultipleChoiceField(
         label=_("Remove images"), required=False, widget=forms.CheckboxSelectMultiple

@@ -356,6 +356,7 @@ TRACE_BATCH_MAX = int(os.environ.get("TRACE_BATCH_MAX", "100000"))
 TRACE_POLL_SECONDS = float(os.environ.get("TRACE_POLL_SECONDS", "5"))
 TRACE_RETRY_BACKOFF_MAX = int(os.environ.get("TRACE_RETRY_BACKOFF_MAX", "600"))
 TRACE_KEYSTORE_SCRYPT_N = int(os.environ.get("TRACE_KEYSTORE_SCRYPT_N", str(2**18)))
+TRACE_LABELS_MAX = int(os.environ.get("TRACE_LABELS_MAX", "210"))  # ten A4 sheets per PDF
 TRACE_LABEL_FONT_DIRS = env_list(
     "TRACE_LABEL_FONT_DIRS", "/usr/share/fonts/truetype/dejavu,/usr/share/fonts/dejavu"
 )

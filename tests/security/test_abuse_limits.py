@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import socket
 import uuid
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -244,3 +246,175 @@ def test_junk_query_parameters_add_no_page_cache_entries(redis_cache):
     assert cache_entries() == before
     assert Client().get(url, {"sort": "newest"})["X-Page-Cache"] == "miss"
     assert cache_entries() == before + 1
+
+
+# --------------------------------------------------------------------------- lots: scans, labels
+
+
+def a_lot(product=None):
+    from traceability import services
+
+    return services.lot_create(
+        product=product or factories.product(),
+        code="MO-2025-001",
+        production_date=date(2025, 11, 20),
+        quantity=Decimal("120.5"),
+        unit="KGM",
+        actor=None,
+    )
+
+
+def scans(lot) -> int:
+    lot.refresh_from_db()
+    return lot.scan_count
+
+
+def test_reloading_a_lot_page_is_one_scan():
+    lot = a_lot()
+    path = lot.get_absolute_url()
+    browser = Client(HTTP_USER_AGENT="Mozilla/5.0 (Android 14)")
+    for _ in range(5):
+        assert browser.get(path).status_code == 200
+    assert scans(lot) == 1
+    page = browser.get("/en" + path).content.decode()
+    assert "This label has been scanned 1 time." in page
+    # A visitor who keeps no cookie is known by address and browser for the day.
+    for _ in range(3):
+        Client(HTTP_USER_AGENT="curl/8", REMOTE_ADDR="203.0.113.50").get(path)
+    assert scans(lot) == 2
+    # Other people scanning count, each once.
+    Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone)", REMOTE_ADDR="198.51.100.9").get(path)
+    assert scans(lot) == 3
+    # The same browser on another network (its cookie) is still the same visitor.
+    browser.get(path, REMOTE_ADDR="192.0.2.77")
+    assert scans(lot) == 3
+
+
+def test_scans_are_stored_without_personal_data():
+    from traceability.models import LotScan
+
+    lot = a_lot()
+    Client(HTTP_USER_AGENT="Mozilla/5.0 (Android 14)", REMOTE_ADDR="203.0.113.50").get(
+        lot.get_absolute_url()
+    )
+    stored = " ".join(LotScan.objects.values_list("visitor", flat=True))
+    assert stored and "203.0.113" not in stored and "Android" not in stored
+
+
+def test_a_forged_scan_cookie_does_not_count_again():
+    lot = a_lot()
+    path = lot.get_absolute_url()
+    client = Client(REMOTE_ADDR="203.0.113.60")
+    client.get(path)
+    for n in range(3):
+        client.cookies["cho_phien_scan"] = f"forged-{n}"
+        client.get(path)
+    assert scans(lot) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_reloads_count_once(uses_postgres):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    lot = a_lot()
+    path = lot.get_absolute_url()
+
+    def scan(_):
+        try:
+            return Client(REMOTE_ADDR="203.0.113.70", HTTP_USER_AGENT="same").get(path).status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert set(pool.map(scan, range(12))) == {200}
+    assert scans(lot) == 1
+
+
+def test_a_label_sheet_over_the_cap_is_a_form_error(client):
+    partner = factories.producer()
+    lot = a_lot(factories.product(maker=partner))
+    client.force_login(factories.producer_user(partner))
+    url = reverse("traceability:lot-labels", kwargs={"pk": lot.pk})
+    too_many = client.get(url, {"count": settings.TRACE_LABELS_MAX + 1}, follow=True)
+    assert too_many.redirect_chain[-1][0] == reverse(
+        "traceability:lot-manage", kwargs={"pk": lot.pk}
+    )
+    assert "210" in too_many.content.decode()  # "Ensure this value is less than or equal to 210"
+    allowed = client.get(url, {"count": 42})
+    assert allowed.status_code == 200 and allowed["Content-Type"] == "application/pdf"
+
+
+# --------------------------------------------------------------------------- numbers and columns
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("price", "10000000000"),  # 11 digits: StockRecord.price is NUMERIC(12, 2)
+        ("price", "1e20"),
+        ("num_in_stock", str(2**31)),
+        ("net_quantity", "1" + "0" * 20),
+        ("shelf_life_days", str(2**31)),
+    ],
+)
+def test_numbers_beyond_their_columns_are_form_errors_for_producers(client, field, value):
+    from shop.producers.models import ListingChange
+
+    partner = factories.producer()
+    client.force_login(factories.producer_user(partner))
+    data = {
+        "title": "Mật ong hoa bạc hà 250ml",
+        "description": "Mật ong.",
+        "categories": [factories.category().pk],
+        "origin_province_code": 8,
+        "origin_ward_code": factories.DONG_VAN,
+        "net_quantity": "250",
+        "net_unit": "ml",
+        "price": "180000",
+        "num_in_stock": "30",
+        field: value,
+    }
+    response = client.post(reverse("producer-dashboard:product-create"), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not ListingChange.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("price", "10000000000"), ("num_in_stock", str(2**31)), ("num_in_stock", "-1")],
+)
+def test_numbers_beyond_their_columns_are_form_errors_in_oscars_stock_form(field, value):
+    from oscar.core.loading import get_class
+
+    StockRecordForm = get_class("dashboard.catalogue.forms", "StockRecordForm")
+    item = factories.product()
+    data = {"partner": item.producer.pk, "partner_sku": "x-1", "price": "1000", "num_in_stock": "1"}
+    form = StockRecordForm(item.product_class, factories.operator(), data={**data, field: value})
+    assert not form.is_valid() and field in form.errors
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("quantity", "1" + "0" * 12), ("quantity", "1e15")],
+)
+def test_lot_quantities_beyond_their_column_are_form_errors(client, field, value):
+    from traceability.models import Lot
+
+    partner = factories.producer()
+    item = factories.product(maker=partner)
+    client.force_login(factories.producer_user(partner))
+    data = {
+        "product": item.pk,
+        "code": "MO-2025-009",
+        "production_date": "2025-11-20",
+        "quantity": "12",
+        "unit": "KGM",
+        field: value,
+    }
+    response = client.post(reverse("traceability:lot-create"), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Lot.objects.exists()
