@@ -25,6 +25,7 @@ from django.urls import reverse
 from tests import factories
 from tests.conftest import require
 from tests.payments import flow
+from tests.redis import REDIS, redis_up
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +169,14 @@ def test_healthz_says_the_cache_is_down(redis_down, client):
     checks = response.json()["checks"]
     assert checks["cache"] == {"ok": False, "detail": "ConnectionError"}
     assert checks["database"]["ok"] is True
+
+
+def test_healthz_is_ok_with_redis_up(client):
+    require(redis_up(), "needs Redis on 127.0.0.1:6379")
+    with override_settings(CACHES=cache_settings(REDIS), CELERY_BROKER_URL=REDIS):
+        response = client.get("/healthz")
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"]["cache"] == {"ok": True, "detail": "FailSoftRedisCache"}
 
 
 def test_healthz_asks_redis_even_while_the_breaker_is_open(redis_down, client):
