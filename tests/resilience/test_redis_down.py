@@ -326,6 +326,12 @@ def test_production_site_answers_with_redis_down(floor, production_site):
     answers[reverse("customer:profile-view")] = profile.status_code
     assert "mai@example.com" in profile.text
 
+    # Bodies: refused from the headers alone, by the server as deployed.
+    huge = raw_request(base, "POST", reverse("customer:login"), "Content-Length: 100000000")
+    chunked = raw_request(base, "POST", reverse("customer:login"), "Transfer-Encoding: chunked")
+    assert huge.startswith(b"HTTP/1.1 413"), huge[:200]
+    assert chunked.startswith(b"HTTP/1.1 411"), chunked[:200]
+
     healthz = requests.get(base + "/healthz", timeout=30)
     print(
         f"\nRedis down under gunicorn: {sum(s == 200 for s in answers.values())} of {len(answers)}"
@@ -338,3 +344,18 @@ def test_production_site_answers_with_redis_down(floor, production_site):
     assert healthz.json()["checks"]["cache"]["ok"] is False
     assert healthz.json()["checks"]["broker"]["ok"] is False
     assert elapsed < 10, "a dead Redis must not add seconds to every request"
+
+
+def raw_request(base: str, method: str, path: str, header: str) -> bytes:
+    """Send only a request's head (no body follows) and read the status line the server sends."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        lines = [
+            f"{method} {path} HTTP/1.1",
+            f"Host: {host}",
+            "X-Forwarded-Proto: https",
+            "Content-Type: application/x-www-form-urlencoded",
+            header,
+        ]
+        conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return conn.recv(200)
