@@ -22,8 +22,9 @@ from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
 from shop.limits import client_address
+from shop.uploads.responses import attachment_response
 from traceability import epcis, forms, labels, selectors, services, tasks
-from traceability.models import BizStep, Event, InspectorKey, Lot
+from traceability.models import BizStep, Event, EventAttachment, InspectorKey, Lot
 from traceability.proofs import EventVerdict, Status
 from traceability.services import INSPECTORS_GROUP
 
@@ -181,6 +182,15 @@ def _scan_visitors(request) -> tuple[list[str], str | None]:
     if known and known != network:
         return [known[:64], network], None
     return [network], None if known else network
+
+
+@never_cache
+def attachment_download(request, pk: int):
+    """A lot-event attachment, public like the lot page, always sent as a download."""
+    attachment = get_object_or_404(EventAttachment, pk=pk)
+    return attachment_response(
+        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.media_type
+    )
 
 
 # --------------------------------------------------------------------------- producers

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('traceability', '0002_append_only_triggers'),
+        ('traceability', '0003_attachments_private_storage'),
     ]
 
     operations = [
