@@ -82,20 +82,20 @@ def floor():
     return {"category": honey, "product": item, "lot": lot, "user": user}
 
 
-def storefront_urls(floor) -> list[str]:
+def storefront_urls(floor, *, content_pages: bool = True) -> list[str]:
     lot = floor["lot"]
-    return [
-        "/",
-        "/en/",
+    shop = [
         reverse("catalogue:index"),
         floor["category"].get_absolute_url(),
         floor["product"].get_absolute_url(),
         reverse("search:search") + "?q=m%E1%BA%ADt",
-        reverse("content-search") + "?q=ong",
         reverse("basket:summary"),
         reverse("customer:login"),
         f"/01/{lot.gtin14}/10/{lot.code}",
     ]
+    # Wagtail's pages and locales come from data migrations, which a flushing test empties.
+    content = ["/", "/en/", reverse("content-search") + "?q=ong"]
+    return shop + content if content_pages else shop
 
 
 def walk_to_the_payment_step(client: Client, floor) -> list[tuple[str, int]]:
@@ -283,8 +283,8 @@ def production_site(tmp_path):
         gunicorn_stop(server)
 
 
-# Serialized rollback: the data migrations' rows (Wagtail's locales, pages) come back after.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The pages of Wagtail, whose rows a flushing test may have emptied, are checked in process.
+@pytest.mark.django_db(transaction=True)
 def test_production_site_answers_with_redis_down(floor, production_site):
     import requests
 
@@ -302,7 +302,7 @@ def test_production_site_answers_with_redis_down(floor, production_site):
         return response
 
     started = time.monotonic()
-    answers = {path: get(path).status_code for path in storefront_urls(floor)}
+    answers = {path: get(path).status_code for path in storefront_urls(floor, content_pages=False)}
     elapsed = time.monotonic() - started
 
     login_page = get(reverse("customer:login"))
@@ -335,7 +335,7 @@ def test_production_site_answers_with_redis_down(floor, production_site):
     healthz = requests.get(base + "/healthz", timeout=30)
     print(
         f"\nRedis down under gunicorn: {sum(s == 200 for s in answers.values())} of {len(answers)}"
-        f" pages answered 200 ({elapsed:.2f}s for the first {len(storefront_urls(floor))});"
+        f" pages answered 200 ({elapsed:.2f}s for the first {len(answers) - 2});"
         f" /healthz {healthz.status_code}"
     )
     assert login_page.status_code == 200

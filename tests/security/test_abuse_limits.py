@@ -312,7 +312,7 @@ def test_a_forged_scan_cookie_does_not_count_again():
     assert scans(lot) == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_reloads_count_once(uses_postgres):
     from concurrent.futures import ThreadPoolExecutor
 
