@@ -41,12 +41,30 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = [*REVIEWED_FIELDS, "categories"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            # static/shop/rich_editor.js puts its toolbar over this box; without it, plain text.
+            "description": forms.Textarea(
+                attrs={
+                    "rows": 6,
+                    "data-rich-editor": "",
+                    "data-label-toolbar": _("Formatting"),
+                    "data-label-bold": _("Bold"),
+                    "data-label-italic": _("Italic"),
+                    "data-label-bullets": _("Bulleted list"),
+                    "data-label-numbers": _("Numbered list"),
+                    "data-label-link": _("Link"),
+                    "data-label-link-prompt": _("Address of the link (https://…)"),
+                }
+            )
+        }
 
     def __init__(self, *args, producer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = True
         self.fields["title"].label = _("Product name")
+        self.fields["description"].help_text = _(
+            "Paragraphs, bold, italic, lists and links; any other formatting is removed."
+        )
         self.fields["origin_province_code"].choices = [("", "—"), *geo.province_choices()]
         province = self.data.get("origin_province_code") or (
             self.instance.origin_province_code if self.instance.pk else producer.province_code

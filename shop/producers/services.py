@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 from shop.money import VND, whole_dong
 from shop.producers import tasks
 from shop.producers.models import ListingChange, ListingChangeImage
+from shop.richtext import clean_html
 from shop.uploads.files import PRODUCT_IMAGE, Upload, upload_clean
 
 # The fields buyers read on the product page that an operator reviews before they change.
@@ -53,6 +54,9 @@ def _as_json(value):
 
 def _proposal(values: dict) -> dict:
     proposal = {name: _as_json(values.get(name)) for name in REVIEWED_FIELDS if name in values}
+    if "description" in proposal:
+        # Stored as it will be shown: the allow-list's HTML (templates clean it again at render).
+        proposal["description"] = clean_html(proposal["description"])
     if "categories" in values:
         proposal["categories"] = sorted(int(c.pk) for c in values["categories"])
     return proposal
