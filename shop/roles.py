@@ -82,6 +82,9 @@ def _guard(check):
 operator_required = _guard(is_operator)
 """Operators only: anonymous users go to the login page, anyone else gets 403."""
 
+producer_or_operator_required = _guard(lambda user: is_operator(user) or is_producer(user))
+"""Pages of a producer's own (lots, labels): its users while they have access, and operators."""
+
 inspector_required = _guard(is_inspector)
 """Inspectors only: anonymous users go to the login page, anyone else gets 403."""
 

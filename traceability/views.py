@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
 from shop import roles
-from shop.roles import inspector_required, operator_required
+from shop.roles import inspector_required, operator_required, producer_or_operator_required
 from traceability import epcis, forms, labels, selectors, services, tasks
 from traceability.models import BizStep, Event, InspectorKey, Lot
 from traceability.proofs import EventVerdict, Status
@@ -147,7 +146,7 @@ def _manageable(request) -> Any:
     return selectors.lots_for_user(user=request.user)
 
 
-@login_required
+@producer_or_operator_required
 def lot_list(request):
     lots = _manageable(request)
     return render(request, "traceability/lot_list.html", {"lots": lots[:200]})
@@ -160,7 +159,7 @@ def _products_for(user: Any):
     )
 
 
-@login_required
+@producer_or_operator_required
 @require_http_methods(["GET", "POST"])
 def lot_create(request):
     products = _products_for(request.user)
@@ -192,7 +191,7 @@ def lot_create(request):
     return render(request, "traceability/lot_form.html", {"form": form})
 
 
-@login_required
+@producer_or_operator_required
 @require_http_methods(["GET", "POST"])
 def lot_manage(request, pk: int):
     lot = get_object_or_404(_manageable(request), pk=pk)
@@ -247,7 +246,7 @@ def lot_manage(request, pk: int):
     return render(request, "traceability/lot_manage.html", context)
 
 
-@login_required
+@producer_or_operator_required
 def lot_labels(request, pk: int):
     lot = get_object_or_404(_manageable(request), pk=pk)
     form = forms.LabelsForm(request.GET or None)

@@ -8,7 +8,8 @@
 - The Django admin does not exist for a signed-in user who is not an operator: 404, even its
   login page. Anonymous visitors get its login page (throttled like every login form).
 
-Placed after django-otp's OTPMiddleware (which sets ``request.user.is_verified``).
+Placed after django-otp's OTPMiddleware (which sets ``request.user.is_verified``); it acts
+in ``process_view``, once every middleware has set up the request (a 404 page needs the basket).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 
 from shop import roles
 from shop.accounts import selectors
@@ -32,10 +33,10 @@ class OperatorGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return self.get_response(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
         user = request.user
         if "admin" in match.namespaces and user.is_authenticated and not roles.is_operator(user):
             raise Http404
@@ -43,7 +44,7 @@ class OperatorGateMiddleware:
             name = "verify" if selectors.has_authenticator(user=user) else "enrol"
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('second-factor:' + name)}?{query}")
-        return self.get_response(request)
+        return None
 
 
 def _open(match) -> bool:

@@ -2,8 +2,9 @@
 
 A producer's user belongs to exactly one partner and sees that partner's data only (who counts
 as a producer or an operator is decided in ``shop.roles``). An operator can act on behalf of
-any producer, chosen in the session; what they do is recorded as theirs, with ``on_behalf`` set. Every producer page goes through :func:`producer_required`, and
-every query on those pages is filtered by ``request.producer``.
+any producer, chosen in the session; what they do is recorded as theirs, with ``on_behalf``
+set. Every producer page goes through :func:`producer_required`, and every query on those pages
+is filtered by ``request.producer``.
 """
 
 from __future__ import annotations
