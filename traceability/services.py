@@ -253,8 +253,9 @@ def _append_event(
 
 def _ensure_may_record(*, actor: Any, producer_id: int | None) -> None:
     """Operators record for any producer; a producer's user only for their own, while they have
-    access (``shop.roles``). Events are permanent and public, so this holds here too."""
-    if roles.is_operator(actor):
+    access (``shop.roles``). Events are permanent and public, so this holds here too. No actor
+    is the floor itself (imports, the demo), never a request."""
+    if actor is None or roles.is_operator(actor):
         return
     producer = roles.producer_of(actor)
     if producer is None or producer.pk != producer_id:
