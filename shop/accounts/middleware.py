@@ -38,12 +38,12 @@ class OperatorGateMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         user = request.user
-        if "admin" in match.namespaces and user.is_authenticated and not roles.is_operator(user):
-            raise Http404
         if roles.needs_second_factor(user) and not user.is_verified() and not _open(match):
             name = "verify" if selectors.has_authenticator(user=user) else "enrol"
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('second-factor:' + name)}?{query}")
+        if "admin" in match.namespaces and user.is_authenticated and not roles.is_operator(user):
+            raise Http404
         return None
 
 

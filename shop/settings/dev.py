@@ -17,4 +17,4 @@ PAYMENT_GATEWAYS = {**simulated_gateways(), **PAYMENT_GATEWAYS}  # noqa: F405
 # The demo operator's second factor (shop/accounts/services.py, demo_device_ensure): a fixed,
 # public development key, and the verify page shows its current code. Never set elsewhere.
 DEMO_TOTP_KEY = "63686f706869656e2d64656d6f2d6f6e6c79"  # noqa: S105 ("chophien-demo-only")
-DEMO_RECOVERY_CODE = "demo-recovery"  # noqa: S105
+DEMO_RECOVERY_CODE = "chophiendemo"  # noqa: S105

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pypdfium2
 import pytest
 import zxingcpp
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
