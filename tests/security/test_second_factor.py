@@ -192,3 +192,14 @@ def test_the_demo_operator_passes_with_the_printed_recovery_code(settings):
     )
     assert client.post("/second-factor/", {"code": "chophiendemo"}).status_code == 302
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_an_operator_who_lost_everything_enrols_again_after_a_reset():
+    from django.core.management import call_command
+
+    operator = _operator()
+    _enrol(_password_login(operator))
+    call_command("second_factor_reset", operator.email.upper())
+    client = _password_login(operator)
+    assert client.get("/dashboard/")["Location"].startswith("/second-factor/enrol/")
+    assert len(_enrol(client)) == 10
