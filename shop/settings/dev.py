@@ -16,5 +16,5 @@ PAYMENT_GATEWAYS = {**simulated_gateways(), **PAYMENT_GATEWAYS}  # noqa: F405
 
 # The demo operator's second factor (shop/accounts/services.py, demo_device_ensure): a fixed,
 # public development key, and the verify page shows its current code. Never set elsewhere.
-DEMO_TOTP_KEY = "63686f706869656e2d64656d6f2d6f6e6c79"  # noqa: S105 ("chophien-demo-only")
+DEMO_TOTP_KEY = "63686f706869656e2d64656d6f2d6f6e6c793230"  # noqa: S105 ("chophien-demo-only20")
 DEMO_RECOVERY_CODE = "chophiendemo"  # noqa: S105
