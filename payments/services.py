@@ -291,6 +291,11 @@ def order_emails_after_placement(*, order: Order) -> None:
     transaction.on_commit(lambda: _enqueue_email(order.pk, code))
 
 
+def payment_link_send(*, order: Order) -> None:
+    """A fresh payment link, e-mailed to the address the order was placed with."""
+    transaction.on_commit(lambda: _enqueue_email(order.pk, "PAYMENT_LINK"))
+
+
 # --------------------------------------------------------------------------- callbacks
 
 

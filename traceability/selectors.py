@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from shop import roles
+from shop.links import absolute_url
 from traceability import gs1, ledger
 from traceability.models import (
     AnchorBatch,
@@ -108,7 +109,7 @@ def _event_object(event: Event) -> Any:
 
 
 def lot_uri(lot: Lot) -> str:
-    return settings.SITE_URL.rstrip("/") + lot.digital_link_path
+    return absolute_url(lot.digital_link_path)
 
 
 def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]:

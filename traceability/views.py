@@ -20,8 +20,9 @@ from oscar.core.loading import get_model
 
 from shop import roles
 from shop.roles import inspector_required, operator_required, producer_or_operator_required
+from shop.uploads.responses import attachment_response
 from traceability import epcis, forms, labels, selectors, services, tasks
-from traceability.models import BizStep, Event, InspectorKey, Lot
+from traceability.models import BizStep, Event, EventAttachment, InspectorKey, Lot
 from traceability.proofs import EventVerdict, Status
 
 Product = get_model("catalogue", "Product")
@@ -135,6 +136,15 @@ def lot_page(request, gtin: str, lot: str):
         "last_anchored_at": last_anchored.anchored_at if last_anchored else None,
     }
     return render(request, "traceability/lot_detail.html", context)
+
+
+@never_cache
+def attachment_download(request, pk: int):
+    """A lot-event attachment, public like the lot page, always sent as a download."""
+    attachment = get_object_or_404(EventAttachment, pk=pk)
+    return attachment_response(
+        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.media_type
+    )
 
 
 # --------------------------------------------------------------------------- producers
