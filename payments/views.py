@@ -23,6 +23,7 @@ from payments.gateways_registry import enabled_methods, gateway_for
 from payments.models import AttemptStatus, GatewayCall, Method, PaymentAttempt
 from payments.ports import GatewayError, InvalidSignature
 from payments.services import Outcome
+from shop import limits
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ IPN_ANSWERS = {
 
 
 def _remote(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return limits.client_address(request)
 
 
 def _single_values(querydict) -> dict[str, str] | None:
@@ -74,6 +75,8 @@ def vnpay_ipn(request):
     except Exception:  # answer 99 and keep the request: VNPay retries the IPN later
         logger.exception("VNPay IPN failed")
         outcome = "error: unexpected"
+    if signature_valid is False and (throttled := _throttled(request)):
+        return throttled
     services.call_log(
         gateway=Method.VNPAY,
         direction=GatewayCall.Direction.IN,
@@ -103,6 +106,8 @@ def gateway_return(request, method: str):
             valid = True
         except GatewayError:
             valid = False
+        if not valid and (throttled := _throttled(request)):
+            return throttled
         services.call_log(
             gateway=Method.VNPAY,
             direction=GatewayCall.Direction.IN,
@@ -134,8 +139,20 @@ def gateway_return(request, method: str):
 # --------------------------------------------------------------------------- bank feed, Stripe
 
 
-def _log_refused(request, *, gateway: str, operation: str, signature_valid: bool, outcome: str):
-    """Record an incoming callback we did not act on, with the start of its body."""
+def _throttled(request) -> HttpResponse | None:
+    """Past RATE_LIMITS["refused-callback"] from one address, a 429 instead of another row.
+    Only callbacks whose signature failed are counted: a gateway's signed ones always pass."""
+    retry_after = limits.over_limit(request, "refused-callback")
+    return limits.too_many_requests(request, retry_after) if retry_after else None
+
+
+def _log_refused(
+    request, *, gateway: str, operation: str, signature_valid: bool, outcome: str
+) -> HttpResponse | None:
+    """Record an incoming callback we did not act on, with the start of its body (or answer
+    429 when its address keeps sending unsigned ones)."""
+    if not signature_valid and (throttled := _throttled(request)):
+        return throttled
     services.call_log(
         gateway=gateway,
         direction=GatewayCall.Direction.IN,
@@ -145,6 +162,7 @@ def _log_refused(request, *, gateway: str, operation: str, signature_valid: bool
         outcome=outcome,
         remote_addr=_remote(request),
     )
+    return None
 
 
 @csrf_exempt
@@ -157,13 +175,14 @@ def bank_webhook(request):
     try:
         webhook = gateway.parse_statement(body=request.body, headers=headers)
     except InvalidSignature as exc:
-        _log_refused(
+        if throttled := _log_refused(
             request,
             gateway=Method.VIETQR,
             operation="statement",
             signature_valid=False,
             outcome=f"refused: {exc}",
-        )
+        ):
+            return throttled
         logger.warning("bank webhook refused from %s: %s", _remote(request), exc)
         return JsonResponse({"ok": False, "error": "invalid signature"}, status=401)
     except GatewayError as exc:
@@ -200,13 +219,14 @@ def stripe_webhook(request):
             params={}, body=request.body, headers=headers
         )
     except InvalidSignature as exc:
-        _log_refused(
+        if throttled := _log_refused(
             request,
             gateway=Method.CARD,
             operation="webhook",
             signature_valid=False,
             outcome=f"refused: {exc}",
-        )
+        ):
+            return throttled
         logger.warning("Stripe webhook refused from %s: %s", _remote(request), exc)
         return JsonResponse({"error": "invalid signature"}, status=400)
     except GatewayError as exc:

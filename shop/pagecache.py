@@ -9,6 +9,8 @@ visitor sees, so their GET pages are cached per URL and language. Two details ke
   ``request.csp_nonce``, and every response, served from the cache or not, gets a fresh nonce
   both in its scripts and in its header. The placeholder derives from SECRET_KEY, so text
   that someone typed into a page cannot guess it and be handed the nonce.
+* Only the query parameters that change a page are part of its key; a URL with others is
+  served the page cached for its canonical URL, or rendered without being stored.
 * Any change to what a page can show (products, prices, stock, categories, producers, offers,
   content pages) bumps one generation number that is part of every key, so stale pages are
   never served; they simply age out of the cache.
@@ -18,6 +20,7 @@ import hashlib
 import logging
 import time
 from functools import cache as memoize
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -72,10 +75,20 @@ def bump_generation(**_kwargs) -> None:
         logger.exception("page cache generation not bumped; cached pages expire on their own")
 
 
-def _key(request: HttpRequest) -> str:
-    url = request.get_full_path()
+def _canonical(request: HttpRequest) -> tuple[str, bool]:
+    """The URL with only the query parameters that change a page (PAGE_CACHE_QUERY_PARAMETERS),
+    by name (a repeated name keeps its order), and whether any other parameter was dropped."""
+    allowed = settings.PAGE_CACHE_QUERY_PARAMETERS
+    pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+    kept = sorted((pair for pair in pairs if pair[0] in allowed), key=lambda pair: pair[0])
+    query = urlencode(kept)
+    return (f"{request.path}?{query}" if query else request.path), len(kept) < len(pairs)
+
+
+def _key(request: HttpRequest) -> tuple[str, bool]:
+    url, dropped = _canonical(request)
     digest = hashlib.sha256(f"{request.get_host()}|{url}".encode()).hexdigest()
-    return f"pagecache:{generation()}:{get_language()}:{digest}"
+    return f"pagecache:{generation()}:{get_language()}:{digest}", dropped
 
 
 @memoize
@@ -108,7 +121,7 @@ class AnonymousPageCacheMiddleware:
         if settings.PAGE_CACHE_SECONDS <= 0 or not _stateless(request):
             return self.get_response(request)
         try:
-            key = _key(request)
+            key, dropped = _key(request)
             cached = cache.get(key)
         except Exception:  # the cache is an optimisation: when it is down, render the page
             logger.warning("page cache unavailable", exc_info=True)
@@ -128,7 +141,9 @@ class AnonymousPageCacheMiddleware:
             response = self.get_response(request)
         finally:
             request.csp_nonce = nonce
-        if self._storable(request, response):
+        # A URL with parameters that change nothing gets the page stored under its canonical
+        # URL when there is one, and never adds an entry of its own (``?x=1``, ``?x=2``…).
+        if not dropped and self._storable(request, response):
             headers = [
                 (name, value)
                 for name, value in response.items()

@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +21,9 @@ class LotForm(forms.Form):
     production_date = forms.DateField(
         label=_("Harvest or production date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=0, decimal_places=3)
+    quantity = forms.DecimalField(  # Lot.quantity is NUMERIC(12, 3)
+        label=_("Quantity"), min_value=0, max_digits=12, decimal_places=3
+    )
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
     latitude = forms.DecimalField(
         label=_("Latitude"), required=False, min_value=-90, max_value=90, decimal_places=6
@@ -52,7 +56,11 @@ class EventForm(forms.Form):
     ]
     biz_step = forms.ChoiceField(label=_("Step"), choices=STEPS)
     quantity = forms.DecimalField(
-        label=_("Quantity (in the lot's unit)"), required=False, min_value=0, decimal_places=3
+        label=_("Quantity (in the lot's unit)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=3,
     )
     corrects = forms.TypedChoiceField(
         label=_("Corrects an earlier event"),
@@ -129,11 +137,21 @@ class InspectionForm(forms.Form):
 
 class ShipmentForm(forms.Form):
     order_number = forms.CharField(label=_("Order number"), max_length=128)
-    quantity = forms.IntegerField(label=_("Units from this lot"), min_value=1)
+    quantity = forms.IntegerField(  # LotShipment.quantity is an integer column
+        label=_("Units from this lot"), min_value=1, max_value=2**31 - 1
+    )
 
 
 class LabelsForm(forms.Form):
-    count = forms.IntegerField(label=_("Labels"), min_value=1, max_value=2100, initial=21)
+    count = forms.IntegerField(label=_("Labels"), min_value=1, initial=21)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A PDF is drawn within the request: TRACE_LABELS_MAX keeps it to a few seconds.
+        field = self.fields["count"]
+        field.max_value = settings.TRACE_LABELS_MAX
+        field.validators.append(MaxValueValidator(settings.TRACE_LABELS_MAX))
+        field.widget.attrs["max"] = settings.TRACE_LABELS_MAX
 
 
 class ScanForm(forms.Form):

@@ -128,7 +128,7 @@ class Lot(models.Model):
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
     flagged_at = models.DateTimeField(_("Flagged at"), null=True, blank=True, db_index=True)
     flag_reason = models.TextField(_("Reason for the flag"), blank=True)
-    scan_count = models.PositiveIntegerField(_("Scans"), default=0)
+    scan_count = models.PositiveIntegerField(_("Scans"), default=0)  # distinct visitors (LotScan)
     first_scanned_at = models.DateTimeField(_("First scanned at"), null=True, blank=True)
 
     class Meta:
@@ -158,6 +158,24 @@ class Lot(models.Model):
         from traceability.proofs import gs1_lot_uri
 
         return gs1_lot_uri(self.gtin14, self.code)
+
+
+class LotScan(models.Model):
+    """A visitor who scanned a lot's label, kept as a keyed digest only (no address, no user
+    agent, no cookie value): ``Lot.scan_count`` counts visitors, not page views."""
+
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="scans")
+    visitor = models.CharField(_("Visitor (keyed digest)"), max_length=64)
+    created_at = models.DateTimeField(_("Scanned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Lot scan")
+        constraints = [
+            models.UniqueConstraint(fields=["lot", "visitor"], name="lot_scan_once_per_visitor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot_id}:{self.visitor[:8]}"
 
 
 class Event(AppendOnlyModel):

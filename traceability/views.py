@@ -7,39 +7,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
+from shop import roles
+from shop.limits import client_address
+from shop.roles import inspector_required, operator_required, producer_or_operator_required
 from shop.uploads.responses import attachment_response
 from traceability import epcis, forms, labels, selectors, services, tasks
 from traceability.models import BizStep, Event, EventAttachment, InspectorKey, Lot
 from traceability.proofs import EventVerdict, Status
-from traceability.services import INSPECTORS_GROUP
 
 Product = get_model("catalogue", "Product")
-
-
-def is_inspector(user: Any) -> bool:
-    return user.is_authenticated and user.groups.filter(name=INSPECTORS_GROUP).exists()
-
-
-def is_operator(user: Any) -> bool:
-    return user.is_authenticated and (
-        user.is_staff or user.groups.filter(name="Operators").exists()
-    )
-
-
-inspector_required = user_passes_test(is_inspector)
-operator_required = user_passes_test(is_operator)
 
 
 def _json(data: Any, **kwargs: Any) -> JsonResponse:
@@ -111,6 +100,9 @@ def _timeline(check: selectors.LotCheck) -> list[TimelineItem]:
     return items
 
 
+SCAN_COOKIE = "cho_phien_scan"
+
+
 @never_cache
 def lot_page(request, gtin: str, lot: str):
     found = selectors.lot_by_digital_link(gtin=gtin, code=lot)
@@ -127,9 +119,11 @@ def lot_page(request, gtin: str, lot: str):
         response["Content-Disposition"] = f'inline; filename="{name}"'
         return response
 
-    inspector = is_inspector(request.user)
+    inspector = roles.is_inspector(request.user)
+    new_visitor = None
     if not inspector:
-        services.lot_scan_record(lot_id=found.pk)
+        visitors, new_visitor = _scan_visitors(request)
+        services.lot_scan_record(lot_id=found.pk, visitors=visitors)
         found.refresh_from_db(fields=["scan_count", "first_scanned_at"])
     check = selectors.lot_check(lot=found)
     product = found.product
@@ -149,7 +143,31 @@ def lot_page(request, gtin: str, lot: str):
         "last_anchor": last_anchored.anchor if last_anchored else None,
         "last_anchored_at": last_anchored.anchored_at if last_anchored else None,
     }
-    return render(request, "traceability/lot_detail.html", context)
+    response = render(request, "traceability/lot_detail.html", context)
+    if new_visitor:
+        response.set_signed_cookie(
+            SCAN_COOKIE,
+            new_visitor,
+            salt=SCAN_COOKIE,
+            max_age=365 * 24 * 60 * 60,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
+def _scan_visitors(request) -> tuple[list[str], str | None]:
+    """Who scans, as keyed digests (never the address or user agent themselves): this
+    browser's signed cookie, and its address and user agent today (for a visitor who keeps no
+    cookie). Returns the digests and, for a browser without the cookie, the value to give it."""
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    today = timezone.localdate().isoformat()
+    network = salted_hmac(SCAN_COOKIE, f"{client_address(request)}|{agent}|{today}").hexdigest()
+    known = request.get_signed_cookie(SCAN_COOKIE, default=None, salt=SCAN_COOKIE)
+    if known and known != network:
+        return [known[:64], network], None
+    return [network], None if known else network
 
 
 @never_cache
@@ -170,7 +188,7 @@ def _manageable(request) -> Any:
     return selectors.lots_for_user(user=request.user)
 
 
-@login_required
+@producer_or_operator_required
 def lot_list(request):
     lots = _manageable(request)
     return render(request, "traceability/lot_list.html", {"lots": lots[:200]})
@@ -178,14 +196,16 @@ def lot_list(request):
 
 def _products_for(user: Any):
     products = Product.objects.select_related("producer").order_by("title")
-    return products if user.is_staff else products.filter(producer__users=user)
+    return (
+        products if roles.is_operator(user) else products.filter(producer=roles.producer_of(user))
+    )
 
 
-@login_required
+@producer_or_operator_required
 @require_http_methods(["GET", "POST"])
 def lot_create(request):
     products = _products_for(request.user)
-    if not request.user.is_staff and not products.exists():
+    if not roles.is_operator(request.user) and not products.exists():
         raise PermissionDenied
     form = forms.LotForm(request.POST or None, request.FILES or None, products=products)
     if request.method == "POST" and form.is_valid():
@@ -213,7 +233,7 @@ def lot_create(request):
     return render(request, "traceability/lot_form.html", {"form": form})
 
 
-@login_required
+@producer_or_operator_required
 @require_http_methods(["GET", "POST"])
 def lot_manage(request, pk: int):
     lot = get_object_or_404(_manageable(request), pk=pk)
@@ -249,7 +269,7 @@ def lot_manage(request, pk: int):
                 details=data["details"],
                 quantity=data["quantity"],
                 attachments=[data["attachment"]] if data["attachment"] else [],
-                role="operator" if request.user.is_staff else "producer",
+                role="operator" if roles.is_operator(request.user) else "producer",
                 corrects=data["corrects"],
             )
         except ValidationError as exc:
@@ -268,11 +288,15 @@ def lot_manage(request, pk: int):
     return render(request, "traceability/lot_manage.html", context)
 
 
-@login_required
+@producer_or_operator_required
 def lot_labels(request, pk: int):
     lot = get_object_or_404(_manageable(request), pk=pk)
     form = forms.LabelsForm(request.GET or None)
-    count = form.cleaned_data["count"] if form.is_valid() else labels.PER_SHEET
+    if form.is_bound and not form.is_valid():
+        for error in form.errors.get("count", form.non_field_errors()):
+            messages.error(request, error)
+        return redirect("traceability:lot-manage", pk=lot.pk)
+    count = form.cleaned_data["count"] if form.is_bound else labels.PER_SHEET
     label = labels.Label(
         uri=selectors.lot_uri(lot), product=lot.product.title, lot=lot.code, gtin=lot.gtin14
     )

@@ -23,10 +23,11 @@ class ProductForm(forms.ModelForm):
         queryset=Category.objects.filter(is_public=True).order_by("path"),
         widget=forms.CheckboxSelectMultiple,
     )
+    # Bounded by their columns: StockRecord.price is NUMERIC(12, 2), num_in_stock an integer.
     price = forms.DecimalField(
-        label=_("Price (đồng)"), min_value=0, decimal_places=0, max_digits=14
+        label=_("Price (đồng)"), min_value=0, decimal_places=0, max_digits=10
     )
-    num_in_stock = forms.IntegerField(label=_("In stock"), min_value=0)
+    num_in_stock = forms.IntegerField(label=_("In stock"), min_value=0, max_value=2**31 - 1)
     images = UploadsField(
         label=_("Add images"),
         required=False,
@@ -101,3 +102,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Why (the producer reads this)"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label=_("Why the producer is suspended"), max_length=255)

@@ -7,6 +7,7 @@ embedded defaults (SQLite, no Redis, local files) need none of them.
 import base64
 import hashlib
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,8 +16,7 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 (Oscar's documented way to load its defaults)
 
-# Django-free: the dashboard menu below needs the callable, not the payments app.
-from payments.dashboard.permissions import operators_only
+# Django-free at import: the dashboard menu below needs the callables.
 from shop.producers import menu as producer_menu
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -103,8 +103,14 @@ INSTALLED_APPS = [
     "taggit",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
+    # Sign-in security: login throttling and operators' second factor.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Ours
     "shop.apps.SiteConfig",
+    "shop.accounts",
     "shop.producers",
     "shop.fulfilment",
     "shop.onboarding",
@@ -116,6 +122,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shop.limits.BodySizeLimitMiddleware",  # before anything reads a body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shop.csp.ContentSecurityPolicyMiddleware",
@@ -124,11 +131,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shop.limits.RateLimitMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shop.accounts.middleware.OperatorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shop.pagecache.AnonymousPageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into shop/accounts/lockout.py's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -218,15 +230,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
-# Cache and broker: Redis when REDIS_URL is set, in-process otherwise.
+# Cache and broker: Redis when REDIS_URL is set, in-process otherwise. The cache fails soft
+# (shop/cache.py): with Redis down, pages render uncached and sessions come from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shop.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "chophien"),
             "TIMEOUT": 600,
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5")),
+                "BREAKER_SECONDS": float(os.environ.get("CACHE_BREAKER_SECONDS", "5")),
+            },
         }
     }
 else:
@@ -255,6 +273,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 AUTHENTICATION_BACKENDS = (
+    # First: refuses a locked-out account at its address before any password is checked.
+    "shop.accounts.backends.LoginThrottleBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
@@ -266,6 +286,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "/"
+
+# Login throttling (django-axes, on the shop, dashboard, Wagtail and Django admin logins):
+# after LOGIN_FAILURE_LIMIT wrong passwords an account is locked at that address (other
+# addresses and accounts are unaffected) for LOGIN_COOLOFF_MINUTES, even with the right
+# password. Operators unlock at /dashboard/lockouts/ or with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "shop.accounts.lockout.login_identity"
+AXES_LOCKOUT_CALLABLE = "shop.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login-password", "code"]
+
+# Operators' second factor (django-otp): see shop/accounts and shop/roles.py.
+OTP_TOTP_ISSUER = "Chợ Phiên"
+DEMO_TOTP_KEY = ""  # development only (shop/settings/dev.py)
+DEMO_RECOVERY_CODE = ""
 
 # Language, time and money.
 LANGUAGE_CODE = "vi"
@@ -387,8 +424,57 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # No avatars from gravatar.com: the admin loads nothing from another origin, nor tells it who works.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
+# Abuse limits (shop/limits.py). Requests per client address to the views named here, counted
+# in the cache (they fail open when it is down). Payment callbacks with a valid signature are
+# never counted: a gateway's retries must not be refused; only refused callbacks count, and past
+# the limit they are answered 429 without storing a row.
+RATE_LIMITS = {
+    "login": {
+        "rate": os.environ.get("RATE_LIMIT_LOGIN", "30/m"),
+        "methods": ("POST",),
+        "views": ("customer:login", "dashboard:login", "wagtailadmin_login", "admin:login"),
+    },
+    "register": {
+        "rate": os.environ.get("RATE_LIMIT_REGISTER", "10/h"),
+        "methods": ("POST",),
+        "views": ("customer:register", "password-reset"),
+    },
+    "apply": {
+        "rate": os.environ.get("RATE_LIMIT_APPLY", "10/h"),
+        "methods": ("POST",),
+        "views": ("onboarding:apply",),
+    },
+    "search": {
+        "rate": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
+        "methods": ("GET", "HEAD"),
+        "views": ("search:search", "content-search", "traceability:scanner"),
+    },
+    "refused-callback": {"rate": os.environ.get("RATE_LIMIT_REFUSED_CALLBACK", "30/m")},
+}
+# How many of our own proxies append to X-Forwarded-For in front of the site (0: trust only
+# REMOTE_ADDR, as when gunicorn faces the Internet).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "shop.limits.client_address"
+RATELIMIT_FAIL_OPEN = True
+# Request bodies: refused from their Content-Length (413) past the limit of the longest matching
+# path prefix; pages that take uploads get more than a search or a login.
+REQUEST_BODY_MAX_BYTES = 256 * 1024
+_FORM_BYTES = 2**20  # the fields and multipart framing around the files
+REQUEST_BODY_LIMITS = {
+    "/shop/sell/": ONBOARDING_MAX_DOCUMENTS * ONBOARDING_MAX_DOCUMENT_BYTES + _FORM_BYTES,
+    "/dashboard/": PRODUCT_MAX_IMAGES * PRODUCT_MAX_IMAGE_BYTES + _FORM_BYTES,
+    "/trace/": TRACE_MAX_ATTACHMENT_BYTES + _FORM_BYTES,
+    "/cms-admin/": 20 * 2**20,
+    "/django-admin/": 20 * 2**20,
+}
+
 # Anonymous page cache (see shop/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# The query parameters that change what a public page shows (listings, search, content pages);
+# any other parameter (tracking tags, junk) is ignored by the page cache.
+PAGE_CACHE_QUERY_PARAMETERS = frozenset(
+    {"page", "q", "sort", "sort_by", "ocop", "selected_facets", "kind", "format", "linkType"}
+)
 
 # Traceability (see traceability/): the chain, the anchoring account, batches, GS1 numbering.
 CHAIN_RPC_URL = os.environ.get("CHAIN_RPC_URL", "")
@@ -408,6 +494,7 @@ TRACE_BATCH_MAX = int(os.environ.get("TRACE_BATCH_MAX", "100000"))
 TRACE_POLL_SECONDS = float(os.environ.get("TRACE_POLL_SECONDS", "5"))
 TRACE_RETRY_BACKOFF_MAX = int(os.environ.get("TRACE_RETRY_BACKOFF_MAX", "600"))
 TRACE_KEYSTORE_SCRYPT_N = int(os.environ.get("TRACE_KEYSTORE_SCRYPT_N", str(2**18)))
+TRACE_LABELS_MAX = int(os.environ.get("TRACE_LABELS_MAX", "210"))  # ten A4 sheets per PDF
 TRACE_LABEL_FONT_DIRS = env_list(
     "TRACE_LABEL_FONT_DIRS", "/usr/share/fonts/truetype/dejavu,/usr/share/fonts/dejavu"
 )
@@ -561,6 +648,16 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "settlements-dashboard:list",
                 "access_fn": producer_menu.operators,
             },
+            {
+                "label": _("Producers' access"),
+                "url_name": "producer-access:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Locked sign-ins"),
+                "url_name": "lockouts-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
         ],
     },
     {
@@ -570,17 +667,17 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {
                 "label": _("Payment attempts"),
                 "url_name": "payments-dashboard:attempt-list",
-                "access_fn": operators_only,
+                "access_fn": producer_menu.operators,
             },
             {
                 "label": _("Transfer queue"),
                 "url_name": "payments-dashboard:transfer-list",
-                "access_fn": operators_only,
+                "access_fn": producer_menu.operators,
             },
             {
                 "label": _("Gateway calls"),
                 "url_name": "payments-dashboard:call-list",
-                "access_fn": operators_only,
+                "access_fn": producer_menu.operators,
             },
         ],
     },
