@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
-from traceability import epcis, forms, labels, selectors, services, tasks
+from traceability import epcis, forms, labels, selectors, services
 from traceability.models import BizStep, Event, InspectorKey, Lot
 from traceability.proofs import EventVerdict, Status
 from traceability.services import INSPECTORS_GROUP
@@ -373,7 +372,7 @@ def operator_lots(request):
     if request.method == "POST":
         key = get_object_or_404(InspectorKey, pk=request.POST.get("key"), revoked_at=None)
         allowed = request.POST.get("allowed") == "1"
-        transaction.on_commit(lambda: tasks.accredit_inspector.delay(key.pk, allowed))
+        services.inspector_accreditation_queue(key=key, allowed=allowed)
         messages.success(request, _("Sent to the ledger: %(address)s.") % {"address": key.address})
         return redirect("traceability:operator")
     context = {

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "shop.fulfilment",
     "shop.onboarding",
     "shop.settlements",
+    "shop.outbox",
     "cms",
     "payments",
     "traceability",
@@ -201,6 +202,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Wagtail's scheduled publishing (go-live and expiry dates) runs every minute.
     "publish-scheduled-content": {"task": "cms.publish_scheduled", "schedule": 60},
 }
+
+# The outbox (shop/outbox): side effects of committed changes wait in the database until a
+# worker has carried them out. Handed to the broker on commit; what is still undone after the
+# grace (broker down, worker lost) is handed over again by the drain, every OUTBOX_DRAIN_SECONDS
+# (without a broker: `manage.py outbox_drain` from cron). A claimed row is another worker's for
+# OUTBOX_LEASE_SECONDS, longer than any task takes; failures retry with exponential backoff.
+OUTBOX_DISPATCH_GRACE_SECONDS = int(os.environ.get("OUTBOX_DISPATCH_GRACE_SECONDS", "300"))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))
+OUTBOX_DRAIN_SECONDS = int(os.environ.get("OUTBOX_DRAIN_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["outbox-drain"] = {"task": "outbox.drain", "schedule": OUTBOX_DRAIN_SECONDS}
 
 AUTHENTICATION_BACKENDS = (
     "oscar.apps.customer.auth_backends.EmailBackend",
