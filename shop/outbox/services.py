@@ -166,3 +166,10 @@ def outbox_drain(*, limit: int = 500, inline: bool = False) -> int:
             break  # the broker is down: the rest wait for the next run
         count += 1
     return count
+
+
+def outbox_purge(*, now: datetime | None = None) -> int:
+    """Forget rows done more than `OUTBOX_KEEP_DAYS` ago; returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(done_at__lt=cutoff).delete()
+    return deleted

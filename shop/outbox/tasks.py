@@ -13,4 +13,5 @@ def deliver(*, message_id: int) -> bool:
 
 @shared_task(name="outbox.drain", ignore_result=True)
 def drain() -> int:
+    services.outbox_purge()
     return services.outbox_drain()

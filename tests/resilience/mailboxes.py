@@ -15,3 +15,10 @@ class HangingBackend(BaseEmailBackend):
         Path(os.environ["TEST_MAIL_DIR"], f"sending-{os.getpid()}").write_text("")
         while True:
             time.sleep(1)
+
+
+class RefusingBackend(BaseEmailBackend):
+    """The mail server is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("the mail server refused the connection")
