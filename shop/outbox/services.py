@@ -15,6 +15,7 @@ again.
 """
 
 import logging
+import threading
 import uuid
 from datetime import datetime, timedelta
 
@@ -60,9 +61,14 @@ def outbox_dispatch(*, key: str) -> bool:
     return _send(message.pk, message.task)
 
 
+_tasks_import = threading.Lock()
+
+
 def _task(name: str):
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()  # the apps' tasks modules (autodiscovery)
+        with _tasks_import:  # the first requests of a process arrive together, in threads
+            if name not in current_app.tasks:
+                current_app.loader.import_default_modules()  # the apps' tasks modules
     try:
         return current_app.tasks[name]
     except KeyError:

@@ -97,3 +97,51 @@ def test_done_rows_are_forgotten_after_the_keeping_time():
     assert outbox.outbox_purge(now=now) == 1
     assert set(OutboxMessage.objects.values_list("key", flat=True)) == {"recent", "waiting"}
     assert settings.OUTBOX_KEEP_DAYS == 30
+
+
+RACE = """
+import threading
+import django
+
+django.setup()
+from shop.outbox.services import _task
+
+errors, start = [], threading.Barrier(12)
+
+
+def look_up():
+    start.wait()
+    try:
+        _task("payments.send_order_email")
+    except Exception as exc:
+        errors.append(repr(exc))
+
+
+threads = [threading.Thread(target=look_up) for _ in range(12)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(errors))
+"""
+
+
+def test_a_new_process_finds_the_tasks_from_many_threads_at_once():
+    """The first requests of a web process arrive together; none may fail to find a task
+    (a callback would answer an error and its change would roll back)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "shop.settings.test"}
+    for _ in range(3):
+        result = subprocess.run(
+            [sys.executable, "-c", RACE],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert result.stdout.split()[-1] == "0"
