@@ -31,6 +31,7 @@ UserAddress = get_model("address", "UserAddress")
 CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
 
 BASKET_SALT = "shop.checkout.basket"
+BASKET_TOKEN_AGE = 24 * 60 * 60  # a preview form older than a day shows no order
 
 
 class ShippingAddressView(views.ShippingAddressView):
@@ -108,7 +109,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def order_of_submitted_basket(self, request):
         """The order the basket in the submitted form already became, if it did and is ours."""
         try:
-            basket_id = signing.loads(request.POST.get("basket_token", ""), salt=BASKET_SALT)
+            basket_id = signing.loads(
+                request.POST.get("basket_token", ""), salt=BASKET_SALT, max_age=BASKET_TOKEN_AGE
+            )
         except signing.BadSignature:
             return None
         order = Order.objects.filter(basket_id=basket_id).first()
