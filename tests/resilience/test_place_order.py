@@ -170,3 +170,36 @@ def test_online_order_with_the_broker_down_goes_on_to_the_payment(broker_down):
     assert placed.status_code == 302 and placed["Location"].startswith(PAY_URL)
     order = flow.latest_order()
     assert OutboxMessage.objects.get(key=f"order-email:{order.pk}:PAYMENT_PENDING").done_at is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_address_saved_by_two_checkouts_at_once_is_saved_once(uses_postgres, django_user_model):
+    """The address book, on its own: two checkouts of one buyer (two baskets) at once."""
+    from django.db import transaction
+
+    from shop.checkout.views import PaymentDetailsView
+
+    ShippingAddress = get_model("order", "ShippingAddress")
+    user = django_user_model.objects.create_user("mai", "mai@example.com", "pw-123456")
+    fields = {k: v for k, v in flow.ADDRESS.items() if k != "country"}
+    country = flow.vietnam()
+    start, errors = threading.Barrier(2, timeout=30), []
+
+    def checkout():
+        try:
+            with transaction.atomic():
+                address = ShippingAddress.objects.create(country=country, **fields)
+                start.wait()
+                PaymentDetailsView().update_address_book(user, address)
+        except Exception as exc:  # noqa: BLE001 (what a buyer would have seen as an error)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=checkout) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert UserAddress.objects.get(user=user).num_orders_as_shipping_address == 2
