@@ -13,6 +13,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from shop.richtext import clean_html
+
 OG_LOCALES = {"vi": "vi_VN", "en": "en_US"}
 SOCIAL_RENDITION = "fill-1200x630"
 SCHEMA = "https://schema.org"
@@ -57,7 +59,7 @@ def product_social(request, product) -> dict:
     return {
         "type": "product",
         "title": product.get_title(),
-        "description": plain_text(product.description, 200),
+        "description": plain_text(clean_html(product.description), 200),
         "url": request.build_absolute_uri(product.get_absolute_url()),
         "image": (
             request.build_absolute_uri(image.original.url)
@@ -157,7 +159,7 @@ def product_ld(request, product, info) -> dict:
         "@type": "Product",
         "name": product.get_title(),
         "url": url,
-        "description": plain_text(product.description, 500),
+        "description": plain_text(clean_html(product.description), 500),
     }
     if social["image"]:
         data["image"] = [social["image"]]

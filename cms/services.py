@@ -30,6 +30,7 @@ from wagtail_localize.models import (
 from wagtail_localize.strings import StringValue
 
 from cms.models import HomePage
+from shop import links
 
 DEFAULT_HERO = {
     "heading": "Đặc sản vùng cao, từ tay người làm ra",
@@ -87,8 +88,13 @@ def home_page_ensure() -> HomePage:
     site = Site.objects.filter(is_default_site=True).first()
     old_root = site.root_page if site else None
     if site is None:
+        hostname, port = links.site_host_and_port()
         Site.objects.create(
-            hostname="localhost", root_page=home, is_default_site=True, site_name="Chợ Phiên"
+            hostname=hostname,
+            port=port,
+            root_page=home,
+            is_default_site=True,
+            site_name="Chợ Phiên",
         )
     elif site.root_page_id != home.pk:
         site.root_page = home

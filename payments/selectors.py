@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpRequest
 from django.urls import reverse
 from oscar.core.loading import get_model
 
@@ -21,6 +20,7 @@ from payments.models import (
     PaymentAttempt,
     Refund,
 )
+from shop.links import absolute_url
 
 Order = get_model("order", "Order")
 _SALT = "payments.order"
@@ -42,36 +42,72 @@ def methods_for_basket(*, basket, total: Decimal) -> list[str]:
     return methods
 
 
+class LinkExpired(Exception):
+    """A genuine payment link, older than PAYMENT_LINK_MAX_AGE: its holder may ask for a new
+    one, which is e-mailed to the order's address."""
+
+    def __init__(self, order):
+        super().__init__(order.number)
+        self.order = order
+
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=_SALT)
+
+
 def order_token(order) -> str:
-    return signing.Signer(salt=_SALT).sign(str(order.number))
+    return _signer().sign(str(order.number))
 
 
-def order_for_token(token: str):
-    """The order a payment link names; None for a forged or mangled token."""
+def order_for_token(token: str, *, allow_expired: bool = False):
+    """The order a payment link names; None for a forged or mangled token. A link older than
+    PAYMENT_LINK_MAX_AGE raises LinkExpired, unless `allow_expired`."""
     try:
-        number = signing.Signer(salt=_SALT).unsign(token)
+        number = _signer().unsign(token, max_age=settings.PAYMENT_LINK_MAX_AGE)
+        expired = False
+    except signing.SignatureExpired:
+        number, expired = _signer().unsign(token), True
     except signing.BadSignature:
         return None
-    return Order.objects.filter(number=number).first()
+    order = Order.objects.filter(number=number).first()
+    if order is not None and expired and not allow_expired:
+        raise LinkExpired(order)
+    return order
 
 
 def order_payment_url(order) -> str:
+    """A fresh link to the order's payment page (a path; e-mails put SITE_URL before it)."""
     return reverse("payments:order", kwargs={"token": order_token(order)})
 
 
-def return_url(request: HttpRequest, attempt: PaymentAttempt) -> str:
+SEEN_ORDERS_SESSION_KEY = "payments_orders"
+
+
+def order_visible_to(request, order) -> bool:
+    """Whether this browser may be sent to the order's payment page from a gateway's return:
+    the order is the signed-in buyer's, or this session placed it or opened its payment page.
+    Knowing a payment reference alone is not enough."""
+    if request.user.is_authenticated and order.user_id == request.user.pk:
+        return True
+    session = request.session
+    return session.get("checkout_order_id") == order.pk or order.number in session.get(
+        SEEN_ORDERS_SESSION_KEY, []
+    )
+
+
+def return_url(attempt: PaymentAttempt) -> str:
     """Where the gateway sends the buyer back. VNPay adds the reference itself (vnp_TxnRef);
-    Stripe adds nothing, so the URL names the payment (`ref`) for the return page to find it."""
-    url = request.build_absolute_uri(reverse("payments:return", kwargs={"method": attempt.method}))
+    Stripe adds nothing, so the URL names the payment (`ref`) for the return page to find it.
+    From SITE_URL, never from the request's Host header."""
+    url = absolute_url(reverse("payments:return", kwargs={"method": attempt.method}))
     if attempt.method == Method.VNPAY:
         return url
     return f"{url}?{urlencode({'ref': attempt.reference})}"
 
 
-def notify_url(request: HttpRequest, attempt: PaymentAttempt) -> str:
+def notify_url(attempt: PaymentAttempt) -> str:
     names = {Method.VNPAY: "payments:vnpay-ipn", Method.CARD: "payments:stripe-webhook"}
-    name = names.get(attempt.method, "payments:bank-webhook")
-    return request.build_absolute_uri(reverse(name))
+    return absolute_url(reverse(names.get(attempt.method, "payments:bank-webhook")))
 
 
 def order_attempts(order) -> QuerySet:

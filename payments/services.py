@@ -279,12 +279,13 @@ def event_type_for(name: str):
     return PaymentEventType.objects.get_or_create(name=name)[0]
 
 
-def _enqueue_email(order_id: int, code: str) -> None:
-    """In the caller's transaction: the e-mail goes out once it commits (the outbox)."""
+def _enqueue_email(order_id: int, code: str, *, once: bool = True) -> None:
+    """In the caller's transaction: the e-mail goes out once it commits (the outbox); `once`,
+    at most once per order and code."""
     outbox_enqueue(
         task="payments.send_order_email",
         kwargs={"order_id": order_id, "code": code},
-        key=f"order-email:{order_id}:{code}",
+        key=f"order-email:{order_id}:{code}" if once else "",
     )
 
 
@@ -292,6 +293,11 @@ def order_emails_after_placement(*, order: Order) -> None:
     """The buyer learns the order was received (and, unless cash, that it awaits payment)."""
     code = "ORDER_PLACED" if order.status == statuses.CASH_ON_DELIVERY else "PAYMENT_PENDING"
     _enqueue_email(order.pk, code)
+
+
+def payment_link_send(*, order: Order) -> None:
+    """A fresh payment link, e-mailed to the address the order was placed with."""
+    _enqueue_email(order.pk, "PAYMENT_LINK", once=False)  # each request, its own e-mail
 
 
 # --------------------------------------------------------------------------- callbacks

@@ -7,6 +7,7 @@ urlpatterns = [
     path("order/<str:token>/", views.order_payment, name="order"),
     path("order/<str:token>/status.json", views.order_status, name="order-status"),
     path("order/<str:token>/qr.png", views.order_qr_png, name="order-qr"),
+    path("order/<str:token>/new-link/", views.order_link_resend, name="order-resend"),
     path("return/<str:method>/", views.gateway_return, name="return"),
     path("vnpay/ipn", views.vnpay_ipn, name="vnpay-ipn"),
     path("bank/webhook", views.bank_webhook, name="bank-webhook"),

@@ -120,7 +120,15 @@ def gateway_return(request, method: str):
     )
     if attempt is None:
         raise Http404(_("No such payment."))
-    return redirect(selectors.order_payment_url(attempt.order) + "?returned=1")
+    order = attempt.order
+    if selectors.order_visible_to(request, order):
+        return redirect(selectors.order_payment_url(order) + "?returned=1")
+    # Whoever merely knows a reference learns the payment's status, never a link to the order.
+    return render(
+        request,
+        "payments/return.html",
+        {"attempt": attempt, "paid": order.status == statuses.PAID, "statuses": statuses},
+    )
 
 
 # --------------------------------------------------------------------------- bank feed, Stripe
@@ -240,11 +248,21 @@ def _order_or_404(token: str):
     return order
 
 
+def _link_expired(request, token: str):
+    return render(request, "payments/link_expired.html", {"token": token}, status=410)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def order_payment(request, token: str):
     """The order's payment page: status, the QR to scan, and a retry after a failure."""
-    order = _order_or_404(token)
+    try:
+        order = _order_or_404(token)
+    except selectors.LinkExpired:
+        return _link_expired(request, token)
+    seen = request.session.get(selectors.SEEN_ORDERS_SESSION_KEY, [])
+    if order.number not in seen:
+        request.session[selectors.SEEN_ORDERS_SESSION_KEY] = [*seen[-19:], order.number]
     online = [m for m in enabled_methods() if m != Method.COD]
     if request.method == "POST":
         method = request.POST.get("method", "")
@@ -256,8 +274,8 @@ def order_payment(request, token: str):
             action = services.attempt_start(
                 attempt=attempt,
                 buyer_ip=_remote(request),
-                return_url=selectors.return_url(request, attempt),
-                notify_url=selectors.notify_url(request, attempt),
+                return_url=selectors.return_url(attempt),
+                notify_url=selectors.notify_url(attempt),
                 locale=get_language(),
             )
         except GatewayError:
@@ -292,7 +310,10 @@ def order_payment(request, token: str):
 @require_GET
 def order_status(request, token: str):
     """What the payment page polls: the order's status, without a reload."""
-    order = _order_or_404(token)
+    try:
+        order = _order_or_404(token)
+    except selectors.LinkExpired:
+        return JsonResponse({"expired": True}, status=410)
     attempt = selectors.order_attempts(order).first()
     return JsonResponse(
         {
@@ -313,8 +334,23 @@ def order_status(request, token: str):
 @never_cache
 @require_GET
 def order_qr_png(request, token: str):
-    order = _order_or_404(token)
+    try:
+        order = _order_or_404(token)
+    except selectors.LinkExpired:
+        raise Http404(_("This link has expired.")) from None
     attempt = selectors.attempt_open(order)
     if attempt is None or not attempt.qr_payload:
         raise Http404(_("No QR code to show."))
     return HttpResponse(vietqr.render_png(attempt.qr_payload), content_type="image/png")
+
+
+@never_cache
+@require_POST
+def order_link_resend(request, token: str):
+    """The holder of an expired payment link asks for a new one: it goes to the order's e-mail
+    address, never to the page."""
+    order = selectors.order_for_token(token, allow_expired=True)
+    if order is None:
+        raise Http404(_("No such order."))
+    services.payment_link_send(order=order)
+    return render(request, "payments/link_sent.html")

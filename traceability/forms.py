@@ -3,15 +3,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from shop.uploads.files import LOT_ATTACHMENT
+from shop.uploads.forms import UploadField
 from traceability.models import BizStep, Unit, lot_code_validator
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def _check_size(upload):
-    if upload and upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(_("The file is larger than 10 MB."))
-    return upload
 
 
 class LotForm(forms.Form):
@@ -38,14 +32,11 @@ class LotForm(forms.Form):
         label=_("Geographical indication certificate"), required=False, max_length=100
     )
     details = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
-    attachment = forms.FileField(label=_("Photo or document"), required=False)
+    attachment = UploadField(label=_("Photo or document"), required=False, policy=LOT_ATTACHMENT)
 
     def __init__(self, *args, products=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = products
-
-    def clean_attachment(self):
-        return _check_size(self.cleaned_data.get("attachment"))
 
     def clean(self):
         data = super().clean()
@@ -76,7 +67,7 @@ class EventForm(forms.Form):
         widget=forms.Textarea,
         help_text=_("To correct an earlier event, say here what was wrong."),
     )
-    attachment = forms.FileField(label=_("Photo or document"), required=False)
+    attachment = UploadField(label=_("Photo or document"), required=False, policy=LOT_ATTACHMENT)
 
     def __init__(self, *args, events=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,9 +84,6 @@ class EventForm(forms.Form):
     def clean_corrects(self):
         pk = self.cleaned_data.get("corrects")
         return self.events.get(pk) if pk is not None else None
-
-    def clean_attachment(self):
-        return _check_size(self.cleaned_data.get("attachment"))
 
     def clean(self):
         data = super().clean()
@@ -132,14 +120,11 @@ class InspectionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea)
-    lab_report = forms.FileField(label=_("Lab report"), required=False)
+    lab_report = UploadField(label=_("Lab report"), required=False, policy=LOT_ATTACHMENT)
     passphrase = forms.CharField(
         label=_("Signing passphrase"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-
-    def clean_lab_report(self):
-        return _check_size(self.cleaned_data.get("lab_report"))
 
 
 class ShipmentForm(forms.Form):

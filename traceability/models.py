@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shop.uploads.storage import private_storage
 from traceability import gs1
 
 lot_code_validator = RegexValidator(
@@ -200,10 +201,12 @@ class Event(AppendOnlyModel):
 
 
 class EventAttachment(AppendOnlyModel):
-    """A file attached to an event (lab report, photo); the event object carries its SHA-256."""
+    """A file attached to an event (lab report, photo); the event object carries its SHA-256.
+
+    Kept in the private store and sent as a download by ``views.attachment_download``."""
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(_("File"), upload_to="traceability/%Y/%m/")
+    file = models.FileField(_("File"), storage=private_storage, upload_to="traceability/%Y/%m/")
     name = models.CharField(_("Name"), max_length=200)
     media_type = models.CharField(_("Media type"), max_length=100)
     sha256 = models.CharField(_("SHA-256"), max_length=64)

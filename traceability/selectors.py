@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from shop.links import absolute_url
 from traceability import gs1, ledger
 from traceability.models import (
     AnchorBatch,
@@ -107,7 +108,7 @@ def _event_object(event: Event) -> Any:
 
 
 def lot_uri(lot: Lot) -> str:
-    return settings.SITE_URL.rstrip("/") + lot.digital_link_path
+    return absolute_url(lot.digital_link_path)
 
 
 def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]:

@@ -7,10 +7,7 @@ a small state machine that can be resumed at any step after a crash.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import mimetypes
-import os
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,8 +18,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import Coalesce, Length, Now
@@ -33,6 +28,8 @@ from oscar.core.loading import get_model
 
 from shop import geo
 from shop.outbox.services import outbox_enqueue
+from shop.uploads.files import LOT_ATTACHMENT, upload_clean
+from shop.uploads.storage import private
 from traceability import gs1, ledger
 from traceability.canonical import Location, LotQuantity, build_event, canonical_json, event_digest
 from traceability.chain import AnchorRegistryClient, ChainError, TxState
@@ -115,24 +112,23 @@ class StoredFile:
 
 
 def _store_attachments(files: Iterable[Any]) -> list[StoredFile]:
-    """Hash and store uploaded files before any transaction opens (storage may be remote)."""
+    """Check and store uploaded files before any transaction opens (storage may be remote).
+
+    Only PDF and images are kept (images re-encoded, without their metadata), in the private
+    store under a name we choose; the lot page links a view that sends them as downloads."""
     stored = []
     for upload in files:
-        digest = hashlib.sha256()
-        for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
-            digest.update(chunk)
-        upload.seek(0)
-        name = os.path.basename(upload.name or "attachment")
-        media_type = (
-            getattr(upload, "content_type", None)
-            or mimetypes.guess_type(name)[0]
-            or "application/octet-stream"
-        )
-        path = default_storage.save(
-            f"traceability/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{name}", File(upload)
+        checked = upload_clean(upload, policy=LOT_ATTACHMENT)
+        path = private.save(
+            f"traceability/{timezone.now():%Y/%m}/{checked.file.name}", checked.file
         )
         stored.append(
-            StoredFile(name=name, path=path, media_type=media_type, sha256=digest.hexdigest())
+            StoredFile(
+                name=checked.original_name[-200:],
+                path=path,
+                media_type=checked.content_type,
+                sha256=checked.sha256,
+            )
         )
     return stored
 

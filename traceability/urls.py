@@ -12,6 +12,7 @@ from traceability import views
 app_name = "traceability"
 urlpatterns = [
     re_path(r"^01/(?P<gtin>[0-9]{14})/10/(?P<lot>.{1,60})$", views.lot_page, name="lot"),
+    path("trace/attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("trace/lots/", views.lot_list, name="lot-list"),
     path("trace/lots/new/", views.lot_create, name="lot-create"),
     path("trace/lots/<int:pk>/", views.lot_manage, name="lot-manage"),

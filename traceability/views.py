@@ -18,8 +18,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
+from shop.uploads.responses import attachment_response
 from traceability import epcis, forms, labels, selectors, services
-from traceability.models import BizStep, Event, InspectorKey, Lot
+from traceability.models import BizStep, Event, EventAttachment, InspectorKey, Lot
 from traceability.proofs import EventVerdict, Status
 from traceability.services import INSPECTORS_GROUP
 
@@ -148,6 +149,15 @@ def lot_page(request, gtin: str, lot: str):
         "last_anchored_at": last_anchored.anchored_at if last_anchored else None,
     }
     return render(request, "traceability/lot_detail.html", context)
+
+
+@never_cache
+def attachment_download(request, pk: int):
+    """A lot-event attachment, public like the lot page, always sent as a download."""
+    attachment = get_object_or_404(EventAttachment, pk=pk)
+    return attachment_response(
+        attachment.file.open("rb"), filename=attachment.name, content_type=attachment.media_type
+    )
 
 
 # --------------------------------------------------------------------------- producers

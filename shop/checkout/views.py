@@ -246,8 +246,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
             action = payment_services.attempt_start(
                 attempt=attempt,
                 buyer_ip=request.META.get("REMOTE_ADDR", ""),
-                return_url=payment_selectors.return_url(request, attempt),
-                notify_url=payment_selectors.notify_url(request, attempt),
+                return_url=payment_selectors.return_url(attempt),
+                notify_url=payment_selectors.notify_url(attempt),
                 locale=get_language(),
             )
         except Exception:  # the order is placed: the buyer pays from its page

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from shop.onboarding import forms, selectors, services
 from shop.onboarding.models import Application, Document
 from shop.producers.access import operator_required
+from shop.uploads.responses import attachment_response
 
 PAGE_SIZE = 25
 
@@ -96,12 +97,8 @@ def document_download(request, pk):
         document = selectors.document_for_operators(pk=pk)
     except Document.DoesNotExist:
         raise Http404 from None
-    response = FileResponse(
+    return attachment_response(
         document.file.open("rb"),
-        as_attachment=True,
         filename=document.original_name,
         content_type=document.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

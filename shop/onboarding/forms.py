@@ -8,16 +8,17 @@ import re
 import phonenumbers
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from payments.banks import BANKS
 from shop import geo
-from shop.onboarding import documents
 from shop.onboarding.models import Application, Status
 from shop.onboarding.services import APPLICANT_FIELDS
 from shop.partner.models import ACCOUNT_NUMBER, ProducerKind
 from shop.text import fold
+from shop.uploads import files
+from shop.uploads.forms import UploadsField
 
 _HOLDER = re.compile(r"^[A-Z0-9 .,&'()-]+$")
 
@@ -81,75 +82,15 @@ class CommuneField(forms.TypedChoiceField):
             return False
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class DocumentsField(forms.FileField):
-    """Several files in one input. Each must really be a PDF, JPEG or PNG (by its first bytes,
+class DocumentsField(UploadsField):
+    """Several files in one input. Each must really be a PDF, JPEG, PNG or WebP (by its bytes,
     whatever its name or the browser says), no larger than ONBOARDING_MAX_DOCUMENT_BYTES, and
     there are at most ONBOARDING_MAX_DOCUMENTS of them."""
 
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            if self.required:
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return []
-        limit = settings.ONBOARDING_MAX_DOCUMENTS
-        if len(files) > limit:
-            raise forms.ValidationError(
-                _("Send at most %(limit)d files."), code="too_many", params={"limit": limit}
-            )
-        errors = []
-        for upload in files:
-            try:
-                self._check(upload)
-            except forms.ValidationError as error:
-                errors.append(error)
-        if errors:
-            raise forms.ValidationError(errors)
-        return files
-
-    def _check(self, upload) -> None:
-        name = upload.name or ""
-        max_bytes = settings.ONBOARDING_MAX_DOCUMENT_BYTES
-        if upload.size > max_bytes:
-            raise forms.ValidationError(
-                _("“%(name)s” is %(size)s; a document may be at most %(limit)s."),
-                code="too_large",
-                params={
-                    "name": name,
-                    "size": filesizeformat(upload.size),
-                    "limit": filesizeformat(max_bytes),
-                },
-            )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        content_type = documents.sniff(head)
-        if content_type is None:
-            raise forms.ValidationError(
-                _("“%(name)s” is not a PDF, JPEG or PNG file (its content is something else)."),
-                code="wrong_type",
-                params={"name": name},
-            )
-        if not documents.extension_matches(name, content_type):
-            raise forms.ValidationError(
-                _(
-                    "“%(name)s” is really a %(kind)s file; its name does not say so. Rename it "
-                    "or choose the right file."
-                ),
-                code="forged_type",
-                params={"name": name, "kind": documents.LABELS[content_type]},
-            )
-        upload.detected_content_type = content_type
+    def __init__(self, **kwargs):
+        super().__init__(
+            policy=files.APPLICATION, max_count_setting="ONBOARDING_MAX_DOCUMENTS", **kwargs
+        )
 
 
 class ApplicationForm(forms.ModelForm):
@@ -172,8 +113,8 @@ class ApplicationForm(forms.ModelForm):
         label=_("Supporting documents"),
         required=False,
         help_text=_(
-            "Registration certificate, OCOP or food-safety certificates, photos: PDF, JPEG or "
-            "PNG, up to %(count)d files."
+            "Registration certificate, OCOP or food-safety certificates, photos: PDF, JPEG, "
+            "PNG or WebP, up to %(count)d files."
         ),
     )
 
@@ -239,6 +180,33 @@ class ReplyForm(forms.Form):
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
     documents = DocumentsField(label=_("More documents"), required=False)
+
+
+class StatusLinkForm(forms.Form):
+    """The applicant types the e-mail address or the phone number they applied with."""
+
+    contact = forms.CharField(
+        label=_("E-mail or phone number you applied with"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        contact = (cleaned.get("contact") or "").strip()
+        cleaned["email"], cleaned["phone"] = "", ""
+        if "@" in contact:
+            try:
+                validate_email(contact)
+            except forms.ValidationError:
+                self.add_error("contact", _("Enter a valid e-mail address or phone number."))
+            cleaned["email"] = contact
+        elif contact:
+            try:
+                cleaned["phone"] = normalise_phone(contact)
+            except forms.ValidationError:
+                self.add_error("contact", _("Enter a valid e-mail address or phone number."))
+        return cleaned
 
 
 class ApplicationFilterForm(forms.Form):

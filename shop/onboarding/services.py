@@ -10,14 +10,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
-from shop.onboarding import documents as sniffing
 from shop.onboarding import tasks
 from shop.onboarding.models import Action, Application, Decision, Document, Reply, Status
 from shop.outbox.services import outbox_enqueue
 from shop.text import slugify
+from shop.uploads import files
 
 Partner = get_model("partner", "Partner")
 User = get_user_model()
@@ -47,27 +48,19 @@ APPLICANT_FIELDS = (
 def _store_documents(*, application: Application, uploads) -> list[Document]:
     stored = []
     for upload in uploads:
-        content_type = sniffing.sniff(_head(upload))
-        if content_type is None:  # the form checks this; the service does not trust callers
-            raise ValidationError(_("Only PDF, JPEG and PNG documents are accepted."))
+        # the form checks this; the service does not trust its callers
+        checked = files.upload_clean(upload, policy=files.APPLICATION)
         document = Document(
             application=application,
-            original_name=(upload.name or "")[-255:],
-            content_type=content_type,
-            size=upload.size,
-            sha256=sniffing.sha256_of(upload),
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
         )
-        document.file.save("upload", upload, save=False)
+        document.file.save("upload", checked.file, save=False)
         document.save()
         stored.append(document)
     return stored
-
-
-def _head(upload) -> bytes:
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    return head
 
 
 def application_submit(*, data: dict, uploads=(), language: str = "vi") -> Application:
@@ -98,6 +91,26 @@ def application_reply(*, application_id: int, message: str, uploads=()) -> Appli
         application.status = Status.INFO_PROVIDED
         application.save(update_fields=["status", "updated_at"])
     return application
+
+
+STATUS_LINKS_AT_ONCE = 5
+
+
+def application_status_links_send(*, email: str = "", phone: str = "") -> int:
+    """E-mail a fresh status link for each application made with this e-mail address or phone
+    number (the latest few), to the address in the application. Returns how many were queued;
+    the caller never tells the person asking."""
+    if not email and not phone:
+        return 0
+    matching = Application.objects.filter(
+        Q(email__iexact=email) if email else Q(phone=phone)
+    ).values_list("pk", flat=True)[:STATUS_LINKS_AT_ONCE]
+    for application_id in matching:
+        outbox_enqueue(  # each request, its own e-mail
+            task=tasks.send_application_email.name,
+            kwargs={"application_id": application_id, "kind": "link"},
+        )
+    return len(matching)
 
 
 def _lock_decidable(application_id: int, *, also=()) -> Application:

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from shop.links import absolute_url
 from shop.onboarding import links
 from shop.onboarding.models import Application, Decision
 
@@ -64,8 +65,8 @@ def send_welcome_email(*, application_id: int, user_id: int) -> None:
         application=application,
         template="approve",
         context={
-            "set_password_url": settings.SITE_URL + path,
-            "dashboard_url": settings.SITE_URL + dashboard,
+            "set_password_url": absolute_url(path),
+            "dashboard_url": absolute_url(dashboard),
             "user": user,
         },
     )

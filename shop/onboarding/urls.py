@@ -8,5 +8,6 @@ app_name = "onboarding"
 urlpatterns = [
     path("", views.apply, name="apply"),
     path("thanks/", views.thanks, name="thanks"),
+    path("status/", views.status_resend, name="status-resend"),
     path("status/<str:token>/", views.status, name="status"),
 ]

@@ -1,4 +1,5 @@
-"""The public "sell with us" pages: apply, thank you, and the applicant's signed status page."""
+"""The public "sell with us" pages: apply, thank you, the applicant's signed status page and
+the page that e-mails a fresh link to it."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -45,7 +46,12 @@ def thanks(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def status(request, token):
-    application_id = links.application_id_from(token)
+    try:
+        application_id = links.application_id_from(token)
+    except links.LinkExpired:
+        return render(
+            request, "onboarding/link_expired.html", {"form": forms.StatusLinkForm()}, status=410
+        )
     application = Application.objects.filter(pk=application_id).first() if application_id else None
     if application is None:
         raise Http404
@@ -72,3 +78,17 @@ def status(request, token):
             "files_lost": form is not None and form.is_bound and bool(request.FILES),
         },
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status_resend(request):
+    """A fresh status link, e-mailed to the application's own address. The answer is the same
+    whether or not an application matches what was typed."""
+    form = forms.StatusLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.application_status_links_send(
+            email=form.cleaned_data["email"], phone=form.cleaned_data["phone"]
+        )
+        return render(request, "onboarding/link_sent.html")
+    return render(request, "onboarding/link_request.html", {"form": form})

@@ -6,37 +6,11 @@ from oscar.core.loading import get_model
 
 from shop import geo
 from shop.producers.services import REVIEWED_FIELDS, product_class_default
+from shop.uploads.files import PRODUCT_IMAGE
+from shop.uploads.forms import UploadsField
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
-
-MAX_IMAGES = 8
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.ImageField):
-    """Several images at once, each checked by Pillow (so a renamed PDF is refused)."""
-
-    widget = MultipleImageInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else [data] if data else []
-        if len(files) > MAX_IMAGES:
-            raise forms.ValidationError(
-                _("At most %(n)s images at a time.") % {"n": MAX_IMAGES}, code="too_many"
-            )
-        cleaned = []
-        for upload in files:
-            if upload.size > MAX_IMAGE_BYTES:
-                raise forms.ValidationError(
-                    _("“%(name)s” is larger than 5 MB.") % {"name": upload.name}, code="too_big"
-                )
-            cleaned.append(super().clean(upload, initial))
-        return cleaned
 
 
 class ProductForm(forms.ModelForm):
@@ -53,7 +27,12 @@ class ProductForm(forms.ModelForm):
         label=_("Price (đồng)"), min_value=0, decimal_places=0, max_digits=14
     )
     num_in_stock = forms.IntegerField(label=_("In stock"), min_value=0)
-    images = MultipleImageField(label=_("Add images"), required=False)
+    images = UploadsField(
+        label=_("Add images"),
+        required=False,
+        policy=PRODUCT_IMAGE,
+        max_count_setting="PRODUCT_MAX_IMAGES",
+    )
     remove_images = forms.MultipleChoiceField(
         label=_("Remove images"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -61,12 +40,30 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = [*REVIEWED_FIELDS, "categories"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        widgets = {
+            # static/shop/rich_editor.js puts its toolbar over this box; without it, plain text.
+            "description": forms.Textarea(
+                attrs={
+                    "rows": 6,
+                    "data-rich-editor": "",
+                    "data-label-toolbar": _("Formatting"),
+                    "data-label-bold": _("Bold"),
+                    "data-label-italic": _("Italic"),
+                    "data-label-bullets": _("Bulleted list"),
+                    "data-label-numbers": _("Numbered list"),
+                    "data-label-link": _("Link"),
+                    "data-label-link-prompt": _("Address of the link (https://…)"),
+                }
+            )
+        }
 
     def __init__(self, *args, producer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = True
         self.fields["title"].label = _("Product name")
+        self.fields["description"].help_text = _(
+            "Paragraphs, bold, italic, lists and links; any other formatting is removed."
+        )
         self.fields["origin_province_code"].choices = [("", "—"), *geo.province_choices()]
         province = self.data.get("origin_province_code") or (
             self.instance.origin_province_code if self.instance.pk else producer.province_code

@@ -76,7 +76,13 @@ def listing_change_rows(change) -> list[dict]:
             now = _shown(name, getattr(product, name))
             wanted = _shown(name, change.proposed[name])
         rows.append(
-            {"label": label, "now": now, "proposed": wanted, "changed": str(now) != str(wanted)}
+            {
+                "label": label,
+                "now": now,
+                "proposed": wanted,
+                "changed": str(now) != str(wanted),
+                "html": name == "description",
+            }
         )
     return rows
 

@@ -14,6 +14,8 @@ from shop.money import VND, whole_dong
 from shop.outbox.services import outbox_enqueue
 from shop.producers import tasks
 from shop.producers.models import ListingChange, ListingChangeImage
+from shop.richtext import clean_html
+from shop.uploads.files import PRODUCT_IMAGE, Upload, upload_clean
 
 # The fields buyers read on the product page that an operator reviews before they change.
 REVIEWED_FIELDS = (
@@ -52,6 +54,9 @@ def _as_json(value):
 
 def _proposal(values: dict) -> dict:
     proposal = {name: _as_json(values.get(name)) for name in REVIEWED_FIELDS if name in values}
+    if "description" in proposal:
+        # Stored as it will be shown: the allow-list's HTML (templates clean it again at render).
+        proposal["description"] = clean_html(proposal["description"])
     if "categories" in values:
         proposal["categories"] = sorted(int(c.pk) for c in values["categories"])
     return proposal
@@ -122,11 +127,17 @@ def stock_and_price_set(*, product, producer, price: Decimal, num_in_stock: int)
         record.save(update_fields=["price", "price_currency", "num_in_stock", "date_updated"])
 
 
+def _checked_images(images) -> list[Upload]:
+    """Every image checked and re-encoded, whoever calls (the form has done it already)."""
+    return [upload_clean(image, policy=PRODUCT_IMAGE) for image in images]
+
+
 def product_create(
     *, producer, actor, on_behalf: bool, values: dict, price: Decimal, num_in_stock: int, images=()
 ):
     """A new product, hidden from buyers until an operator approves it."""
     Product, _class, ProductImage, _stock = _models()
+    images = _checked_images(images)
     with transaction.atomic():
         product = Product(
             producer=producer,
@@ -139,7 +150,7 @@ def product_create(
         )
         for order, upload in enumerate(images):
             picture = ProductImage(product=product, caption=product.title, display_order=order)
-            picture.original.save(upload.name, upload, save=False)
+            picture.original.save(upload.file.name, upload.file, save=False)
             picture.save()
         return ListingChange.objects.create(
             product=product,
@@ -170,6 +181,7 @@ def product_update(
     if product.producer_id != producer.pk:
         raise PermissionDenied
     _product, _class, ProductImage, _stock = _models()
+    images = _checked_images(images)
     stock_and_price_set(product=product, producer=producer, price=price, num_in_stock=num_in_stock)
     with transaction.atomic():
         pending = (
@@ -187,7 +199,7 @@ def product_update(
             start = product.images.count()
             for order, upload in enumerate(images, start=start):
                 picture = ProductImage(product=product, caption=product.title, display_order=order)
-                picture.original.save(upload.name, upload, save=False)
+                picture.original.save(upload.file.name, upload.file, save=False)
                 picture.save()
             pending.proposed = _current(product)
             pending.submitted_by, pending.submitted_on_behalf = actor, on_behalf
@@ -205,7 +217,9 @@ def product_update(
         change.submitted_by, change.submitted_on_behalf = actor, on_behalf
         change.save()
         for upload in images:
-            ListingChangeImage.objects.create(change=change, image=upload, caption=product.title)
+            ListingChangeImage.objects.create(
+                change=change, image=upload.file, caption=product.title
+            )
         return change
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
+from shop.money import whole_dong
 from shop.producers import access, forms, selectors, services
 from shop.producers.access import operator_required, producer_required
 from shop.producers.models import ListingChange
@@ -93,7 +94,10 @@ def product_edit(request, pk: int):
     # The form works on its own copy, so the product keeps its live values for comparison.
     editable = type(product).objects.get(pk=product.pk)
     record = product.stockrecords.filter(partner=request.producer).first()
-    initial = {"price": record.price, "num_in_stock": record.num_in_stock} if record else {}
+    # Stock records keep two decimals; the form takes whole đồng, so an unchanged save stays valid.
+    initial = (
+        {"price": whole_dong(record.price), "num_in_stock": record.num_in_stock} if record else {}
+    )
     form = forms.ProductForm(
         request.POST or None,
         request.FILES or None,

@@ -64,17 +64,17 @@ INSTALLED_APPS = [
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
-    "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
+    "shop.dashboard.apps.DashboardConfig",
+    "shop.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "shop.dashboard.orders.apps.OrdersDashboardConfig",
     "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
     "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
     "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",
-    "oscar.apps.dashboard.vouchers.apps.VouchersDashboardConfig",
+    "shop.dashboard.vouchers.apps.VouchersDashboardConfig",
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
     "widget_tweaks",
@@ -245,15 +245,53 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Private files (applicants' documents, lot-event attachments, lab reports): never under
+# MEDIA_ROOT, never given a URL, downloaded only through views (shop/uploads).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "shop.uploads.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several web and worker nodes share files through an S3-compatible store when it is configured.
+_S3 = {
+    key: value
+    for key, value in {
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL", ""),
+        "region_name": os.environ.get("S3_REGION", ""),
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY", ""),
+    }.items()
+    if value
+}
+if os.environ.get("S3_MEDIA_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3,
+            "bucket_name": os.environ["S3_MEDIA_BUCKET"],
+            "custom_domain": os.environ.get("S3_MEDIA_DOMAIN") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+if os.environ.get("S3_PRIVATE_BUCKET"):
+    STORAGES["private"] = {
+        "BACKEND": "shop.uploads.s3.PrivateS3Storage",
+        "OPTIONS": {**_S3, "bucket_name": os.environ["S3_PRIVATE_BUCKET"], "file_overwrite": False},
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Producers' application documents: never under MEDIA_ROOT, never served by URL (shop/onboarding).
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
-ONBOARDING_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+# Uploads (shop/uploads): the largest file accepted, per use.
+ONBOARDING_MAX_DOCUMENT_BYTES = int(os.environ.get("ONBOARDING_MAX_DOCUMENT_BYTES", 5 * 2**20))
 ONBOARDING_MAX_DOCUMENTS = 5
+# An applicant's status link works this long; a fresh one is e-mailed on request.
+ONBOARDING_STATUS_LINK_MAX_AGE = int(
+    os.environ.get("ONBOARDING_STATUS_LINK_MAX_AGE", 30 * 24 * 60 * 60)
+)
+TRACE_MAX_ATTACHMENT_BYTES = int(os.environ.get("TRACE_MAX_ATTACHMENT_BYTES", 10 * 2**20))
+PRODUCT_MAX_IMAGE_BYTES = int(os.environ.get("PRODUCT_MAX_IMAGE_BYTES", 5 * 2**20))
+PRODUCT_MAX_IMAGES = 8  # added at a time
+UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000))
 
 # E-mail.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -285,8 +323,13 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Chợ Phiên"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Every absolute link (e-mails, labels, gateways' return addresses) starts with SITE_URL
+# (shop/links.py); on a laptop it follows the port the run command serves on (PORT).
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or 8000}").rstrip(
+    "/"
+)
 WAGTAILADMIN_BASE_URL = SITE_URL
+OSCAR_URL_SCHEMA = SITE_URL.split("://", 1)[0]
 # Content in Vietnamese and English: one page tree per locale, translated with wagtail-localize.
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # ASCII page addresses, like the shop's (shop.text.slugify)
@@ -362,6 +405,9 @@ PAYMENT_EXPIRY_SECONDS = {
     "vietqr": int(os.environ.get("PAYMENT_EXPIRY_VIETQR", 24 * 60 * 60)),
     "card": int(os.environ.get("PAYMENT_EXPIRY_CARD", 60 * 60)),
 }
+# A payment page link (in e-mails, on the thank-you page) works this long; then its holder
+# asks for a new one, e-mailed to the order's address. Signed-in buyers get one on their order.
+PAYMENT_LINK_MAX_AGE = int(os.environ.get("PAYMENT_LINK_MAX_AGE", 7 * 24 * 60 * 60))
 PAYMENT_COD_MAX_TOTAL = int(os.environ.get("PAYMENT_COD_MAX_TOTAL", "2000000"))
 PAYMENT_GATEWAYS: dict = {}
 if os.environ.get("VNPAY_TMN_CODE"):

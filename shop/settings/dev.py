@@ -1,7 +1,7 @@
 """Development settings: the embedded defaults, runnable with nothing but Python."""
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import SECRET_KEY, SITE_URL
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "dev-only-not-secret-cho-phien"  # noqa: S105
@@ -12,4 +12,4 @@ INTERNAL_IPS = ["127.0.0.1"]
 from .simulators import simulated_gateways  # noqa: E402
 
 PAYMENT_SIMULATORS = True
-PAYMENT_GATEWAYS = {**simulated_gateways(), **PAYMENT_GATEWAYS}  # noqa: F405
+PAYMENT_GATEWAYS = {**simulated_gateways(SITE_URL), **PAYMENT_GATEWAYS}  # noqa: F405

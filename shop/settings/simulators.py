@@ -1,10 +1,9 @@
 """Local payment simulators for development and tests: gateways that speak the real protocols
 (signatures, callbacks, codes) on this machine. Never imported by production settings."""
 
-SITE = "http://127.0.0.1:8000"
 
-
-def simulated_gateways(site: str = SITE) -> dict:
+def simulated_gateways(site: str) -> dict:
+    """The simulators live on this site: ``site`` is SITE_URL (the port the server runs on)."""
     return {
         "vnpay": {
             "BACKEND": "payments.gateways.vnpay.VNPayGateway",

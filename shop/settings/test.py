@@ -9,6 +9,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "shop.uploads.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Tasks run inline unless a test starts a real worker (tests/test_celery.py does, over Redis).
@@ -20,7 +21,8 @@ THUMBNAIL_DEBUG = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # Payment gateways are simulated locally (shop/settings/simulators.py).
+from .base import SITE_URL  # noqa: E402
 from .simulators import simulated_gateways  # noqa: E402
 
 PAYMENT_SIMULATORS = True
-PAYMENT_GATEWAYS = {**simulated_gateways(), **PAYMENT_GATEWAYS}  # noqa: F405
+PAYMENT_GATEWAYS = {**simulated_gateways(SITE_URL), **PAYMENT_GATEWAYS}  # noqa: F405

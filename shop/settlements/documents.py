@@ -7,7 +7,6 @@ labels use for Vietnamese.
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
+from shop import csvsafe
 from shop.settlements.models import Entry, EntryKind, Statement
 from shop.settlements.selectors import bank_name, statement_lines
 from traceability.labels import FONT, FONT_BOLD, register_fonts
@@ -82,7 +82,7 @@ def _totals(statement: Statement) -> list[tuple[str, Decimal]]:
 
 def statement_csv(statement: Statement) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvsafe.writer(buffer)
     writer.writerow([_("Statement"), statement.reference])
     writer.writerow([_("Producer"), statement.partner.name])
     writer.writerow(

@@ -134,6 +134,7 @@ def world(settings):
         quantity=Decimal("50"),
         unit="KGM",
         actor=b_user,
+        attachments=[pdf("kiem-nghiem.pdf")],  # public, like the lot page: sent as a download
     )
     b_orders = [mixed, b_only]
     ids = {
@@ -146,6 +147,7 @@ def world(settings):
         "application": [application.pk],
         "document": list(application.documents.values_list("pk", flat=True)),
         "lot": [lot.pk],
+        "attachment": list(lot.events.values_list("attachments", flat=True)),
         "partner": [b.pk],
         "attempt": list(
             payments.PaymentAttempt.objects.filter(order__in=b_orders).values_list("pk", flat=True)
@@ -229,7 +231,10 @@ def test_producer_a_gets_nothing_of_producer_b_from_any_dashboard_url(world):
                 status = response.status_code
                 if status in (403, 404, 405):
                     continue
-                body = response.content.decode(errors="replace") if status == 200 else ""
+                raw = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                body = raw.decode(errors="replace") if status == 200 else ""
                 location = response.get("Location", "")
                 found = leaks(body + location, world)
                 if found or status >= 500:

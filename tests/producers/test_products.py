@@ -92,7 +92,7 @@ def test_name_and_description_changes_wait_but_price_and_stock_go_live(client, h
         url,
         form_data(
             title="Mật ong bạc hà thượng hạng 500ml",
-            description="Mới",
+            description="Mới<script>alert(1)</script>",
             price="320000",
             num_in_stock="25",
         ),
@@ -104,6 +104,7 @@ def test_name_and_description_changes_wait_but_price_and_stock_go_live(client, h
     assert product.title == "Mật ong bạc hà 500ml"  # waits
     change = ListingChange.objects.get(product=product, status="pending")
     assert change.proposed["title"] == "Mật ong bạc hà thượng hạng 500ml"
+    assert change.proposed["description"] == "<p>Mới</p>"  # normalised to the allow-list
     page = client.get(product.get_absolute_url()).content.decode()
     assert "Mật ong bạc hà 500ml" in page and "thượng hạng" not in page
 
@@ -115,7 +116,8 @@ def test_name_and_description_changes_wait_but_price_and_stock_go_live(client, h
         reverse("listings-dashboard:detail", kwargs={"pk": change.pk}), {"decision": "approve"}
     )
     product.refresh_from_db()
-    assert product.title == "Mật ong bạc hà thượng hạng 500ml" and product.description == "Mới"
+    assert product.title == "Mật ong bạc hà thượng hạng 500ml"
+    assert product.description == "<p>Mới</p>"
 
 
 def test_only_price_and_stock_changed_needs_no_review(client, honey):
@@ -290,3 +292,17 @@ def test_the_producer_hears_of_the_decision(
     assert f"/dashboard/producer/products/{product.pk}/" in message.body
     if decision == "reject":
         assert "Không quảng cáo chữa bệnh." in message.body
+
+
+def test_the_edit_form_shows_the_price_in_whole_dong_so_an_unchanged_save_is_valid(client, honey):
+    product = factories.product("Mật ong 250ml", price="120000", stock=5, maker=honey)
+    client.force_login(factories.producer_user(honey))
+    url = reverse("producer-dashboard:product-edit", kwargs={"pk": product.pk})
+    page = client.get(url)
+    assert 'name="price" value="120000"' in page.content.decode()
+    data = {field.name: field.value() for field in page.context["form"] if field.name != "images"}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data["categories"] = [factories.category().pk]
+    response = client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    assert product.stockrecords.get().price == Decimal(120000)

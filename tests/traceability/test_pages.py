@@ -135,13 +135,13 @@ def test_producer_records_a_lot_and_downloads_labels_with_a_scannable_qr(client,
             "quantity": "80",
             "unit": "KGM",
             "details": "Thu hoạch vụ bạc hà",
-            "attachment": SimpleUploadedFile("anh.jpg", b"anh", content_type="image/jpeg"),
+            "attachment": SimpleUploadedFile("anh.pdf", b"%PDF-1.4 anh", "application/pdf"),
         },
     )
     assert response.status_code == 302, response.content.decode()
     lot = Lot.objects.get(code="MO/2025.11")
     attachment = lot.events.get().attachments.get()
-    assert attachment.sha256 == hashlib.sha256(b"anh").hexdigest()
+    assert attachment.sha256 == hashlib.sha256(b"%PDF-1.4 anh").hexdigest()
     assert lot.events.get().payload["chophien:attachments"][0]["sha256"] == attachment.sha256
 
     settings.SITE_URL = "https://chophien.example.vn"

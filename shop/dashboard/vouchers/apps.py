@@ -1,0 +1,5 @@
+import oscar.apps.dashboard.vouchers.apps as apps
+
+
+class VouchersDashboardConfig(apps.VouchersDashboardConfig):
+    name = "shop.dashboard.vouchers"
