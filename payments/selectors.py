@@ -20,6 +20,7 @@ from payments.models import (
     PaymentAttempt,
     Refund,
 )
+from shop import roles
 from shop.links import absolute_url
 
 Order = get_model("order", "Order")
@@ -254,11 +255,10 @@ def cash_collection_allowed(*, order, user) -> bool:
     """Operators may record an order's cash as collected; so may its producer, when every line
     of the order is theirs (the page shows the order's total, which in an order shared with
     other producers is not theirs to see: operators record those)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_staff:
+    if roles.is_operator(user):
         return True
-    if not user.has_perm("partner.dashboard_access"):
+    producer = roles.producer_of(user)
+    if producer is None:
         return False
     lines = order.lines.all()
-    return lines.exists() and not lines.exclude(partner__users=user).exists()
+    return lines.exists() and not lines.exclude(partner=producer).exists()

@@ -16,7 +16,7 @@ from django.db import transaction
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 
-from shop import geo
+from shop import geo, roles
 from shop.text import fold, slugify
 
 Category = get_model("catalogue", "Category")
@@ -730,8 +730,7 @@ def product_image(title: str, colour: str, *, seed: int) -> bytes:
 def _ensure_accounts(producers: dict[str, Partner]) -> None:
     User = get_user_model()
     dashboard_access = Permission.objects.get(codename="dashboard_access")
-    inspectors, _ = Group.objects.get_or_create(name="Inspectors")
-    operators, _ = Group.objects.get_or_create(name="Operators")
+    inspectors, _ = Group.objects.get_or_create(name=roles.INSPECTORS_GROUP)
     producer_keys = iter(["mat-ong", "che"])
     for account in ACCOUNTS:
         user = User.objects.filter(email=account.email).first() or User(
@@ -743,7 +742,10 @@ def _ensure_accounts(producers: dict[str, Partner]) -> None:
             user.set_password(DEMO_PASSWORD)
         user.save()
         if account.role == "operator":
-            user.groups.add(operators)
+            # Development only (dev settings): a known authenticator key and recovery code.
+            from shop.accounts.services import demo_device_ensure
+
+            demo_device_ensure(user=user)
         elif account.role == "inspector":
             user.groups.add(inspectors)
         elif account.role == "producer":
@@ -887,3 +889,14 @@ def _demo_application() -> None:
             "products": "Mật ong hoa ban, mật ong bạc hà",
         }
     )
+
+
+def demo_operator_otpauth_uri() -> str:
+    """The demo operator's authenticator as an otpauth:// URI (development only)."""
+    from shop.accounts.selectors import totp_devices
+
+    operator = get_user_model().objects.get(
+        email=next(a.email for a in ACCOUNTS if a.role == "operator")
+    )
+    device = totp_devices(user=operator).first()
+    return device.config_url if device else ""

@@ -25,6 +25,8 @@ urlpatterns = [
     path("dashboard/settlements/", include("shop.settlements.dashboard_urls")),
     path("dashboard/applications/", include("shop.onboarding.dashboard_urls")),
     path("dashboard/listings/", include("shop.producers.dashboard_urls")),
+    path("dashboard/producer-access/", include("shop.producers.access_urls")),
+    path("dashboard/lockouts/", include("shop.accounts.dashboard_urls")),
     path(
         "dashboard/",
         (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),
@@ -44,6 +46,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("second-factor/", include("shop.accounts.urls")),
     path("shop/sell/", include("shop.onboarding.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("payments.urls")),

@@ -48,6 +48,22 @@ def _media_root(tmp_path_factory):
     shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def _operators_pass_the_second_factor(monkeypatch):
+    """``client.force_login(operator)`` signs in with the second factor too (see tests/otp.py)."""
+    from django.test import Client
+
+    from shop import roles
+    from tests import otp
+
+    def force_login(client, user, backend=None):
+        otp.password_only_login(client, user, backend)
+        if roles.needs_second_factor(user):
+            otp.verify_session(client, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def uses_postgres():
     from django.db import connection

@@ -42,10 +42,12 @@ LOTS = {
 def demo_traceability_load(*, producers: dict) -> int:
     """Ensure the demo lots (inside the caller's transaction); return how many were created."""
     services.products_gtin_allocate()
-    actor = get_user_model().objects.filter(partners__isnull=False).first()
     created = 0
     for index, (code, (lot_codes, unit, quantity, lat, lon)) in enumerate(LOTS.items()):
         producer = producers[code]
+        # Each lot is recorded by its own producer's user; the floor itself (no actor) for
+        # demo producers who have no account.
+        actor = producer.users.order_by("pk").first()
         product = producer.products.order_by("pk").first()
         if product is None:
             continue

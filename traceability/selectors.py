@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
+from shop import roles
 from shop.links import absolute_url
 from traceability import gs1, ledger
 from traceability.models import (
@@ -235,11 +236,13 @@ def lots_flagged() -> QuerySet[Lot]:
 
 
 def lots_for_user(*, user: Any) -> QuerySet[Lot]:
-    """Lots a user may manage: all for staff, else those of the producers they belong to."""
+    """Lots a user may manage: all for operators, a producer's own for its users while they have
+    access (``shop.roles``), none for anyone else."""
     lots = Lot.objects.select_related("product", "producer")
-    if user.is_staff:
+    if roles.is_operator(user):
         return lots
-    return lots.filter(producer__users=user)
+    producer = roles.producer_of(user)
+    return lots.filter(producer=producer) if producer is not None else lots.none()
 
 
 def lot_recall(*, lot: Lot) -> QuerySet[LotShipment]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from eth_account import Account
 from oscar.core.loading import get_model
 
-from shop import geo
+from shop import geo, roles
 from shop.outbox.services import outbox_enqueue
 from shop.uploads.files import LOT_ATTACHMENT, upload_clean
 from shop.uploads.storage import private
@@ -52,7 +52,6 @@ from traceability.selectors import FLAGGED_PRODUCTS_KEY, registry_current
 logger = logging.getLogger(__name__)
 Product = get_model("catalogue", "Product")
 
-INSPECTORS_GROUP = "Inspectors"
 MIN_PASSPHRASE_LENGTH = 12
 
 
@@ -249,6 +248,17 @@ def _append_event(
     return event
 
 
+def _ensure_may_record(*, actor: Any, producer_id: int | None) -> None:
+    """Operators record for any producer; a producer's user only for their own, while they have
+    access (``shop.roles``). Events are permanent and public, so this holds here too. No actor
+    is the floor itself (imports, the demo), never a request."""
+    if actor is None or roles.is_operator(actor):
+        return
+    producer = roles.producer_of(actor)
+    if producer is None or producer.pk != producer_id:
+        raise ValidationError(_("You may not record events for this producer's lots."))
+
+
 def lot_create(
     *,
     product: Any,
@@ -266,6 +276,7 @@ def lot_create(
     event_time: datetime | None = None,
 ) -> Lot:
     """Register a lot of ``product`` and record its commissioning (harvest/production) event."""
+    _ensure_may_record(actor=actor, producer_id=product.producer_id)
     if not gs1.is_valid_lot(code):
         raise ValidationError({"code": _("This is not a valid lot code.")})
     if product.producer_id is None or product.origin_ward_code is None:
@@ -324,6 +335,7 @@ def event_record(
     event it corrects (``corrects``, by event ID and digest) and says in ``details`` what was
     wrong; the lot page and the EPCIS export show the earlier event as corrected.
     """
+    _ensure_may_record(actor=actor, producer_id=lot.producer_id)
     if biz_step in (BizStep.COMMISSIONING, BizStep.INSPECTING):
         raise ValidationError(_("Use the lot and inspection forms for this step."))
     extensions: dict[str, Any] = {}
@@ -399,7 +411,7 @@ def inspection_record(
     """
     if result not in ("pass", "fail"):
         raise ValidationError(_("Choose the inspection result."))
-    if not inspector.groups.filter(name=INSPECTORS_GROUP).exists():
+    if not roles.is_inspector(inspector):
         raise ValidationError(_("Only inspectors can record inspections."))
     key = InspectorKey.objects.filter(user=inspector, revoked_at=None).first()
     if key is None:

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,27 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
+from shop import roles
+from shop.roles import inspector_required, operator_required, producer_or_operator_required
 from shop.uploads.responses import attachment_response
 from traceability import epcis, forms, labels, selectors, services
 from traceability.models import BizStep, Event, EventAttachment, InspectorKey, Lot
 from traceability.proofs import EventVerdict, Status
-from traceability.services import INSPECTORS_GROUP
 
 Product = get_model("catalogue", "Product")
-
-
-def is_inspector(user: Any) -> bool:
-    return user.is_authenticated and user.groups.filter(name=INSPECTORS_GROUP).exists()
-
-
-def is_operator(user: Any) -> bool:
-    return user.is_authenticated and (
-        user.is_staff or user.groups.filter(name="Operators").exists()
-    )
-
-
-inspector_required = user_passes_test(is_inspector)
-operator_required = user_passes_test(is_operator)
 
 
 def _json(data: Any, **kwargs: Any) -> JsonResponse:
@@ -126,7 +112,7 @@ def lot_page(request, gtin: str, lot: str):
         response["Content-Disposition"] = f'inline; filename="{name}"'
         return response
 
-    inspector = is_inspector(request.user)
+    inspector = roles.is_inspector(request.user)
     if not inspector:
         services.lot_scan_record(lot_id=found.pk)
         found.refresh_from_db(fields=["scan_count", "first_scanned_at"])
@@ -169,7 +155,7 @@ def _manageable(request) -> Any:
     return selectors.lots_for_user(user=request.user)
 
 
-@login_required
+@producer_or_operator_required
 def lot_list(request):
     lots = _manageable(request)
     return render(request, "traceability/lot_list.html", {"lots": lots[:200]})
@@ -177,14 +163,16 @@ def lot_list(request):
 
 def _products_for(user: Any):
     products = Product.objects.select_related("producer").order_by("title")
-    return products if user.is_staff else products.filter(producer__users=user)
+    return (
+        products if roles.is_operator(user) else products.filter(producer=roles.producer_of(user))
+    )
 
 
-@login_required
+@producer_or_operator_required
 @require_http_methods(["GET", "POST"])
 def lot_create(request):
     products = _products_for(request.user)
-    if not request.user.is_staff and not products.exists():
+    if not roles.is_operator(request.user) and not products.exists():
         raise PermissionDenied
     form = forms.LotForm(request.POST or None, request.FILES or None, products=products)
     if request.method == "POST" and form.is_valid():
@@ -212,7 +200,7 @@ def lot_create(request):
     return render(request, "traceability/lot_form.html", {"form": form})
 
 
-@login_required
+@producer_or_operator_required
 @require_http_methods(["GET", "POST"])
 def lot_manage(request, pk: int):
     lot = get_object_or_404(_manageable(request), pk=pk)
@@ -248,7 +236,7 @@ def lot_manage(request, pk: int):
                 details=data["details"],
                 quantity=data["quantity"],
                 attachments=[data["attachment"]] if data["attachment"] else [],
-                role="operator" if request.user.is_staff else "producer",
+                role="operator" if roles.is_operator(request.user) else "producer",
                 corrects=data["corrects"],
             )
         except ValidationError as exc:
@@ -267,7 +255,7 @@ def lot_manage(request, pk: int):
     return render(request, "traceability/lot_manage.html", context)
 
 
-@login_required
+@producer_or_operator_required
 def lot_labels(request, pk: int):
     lot = get_object_or_404(_manageable(request), pk=pk)
     form = forms.LabelsForm(request.GET or None)

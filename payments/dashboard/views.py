@@ -1,7 +1,7 @@
 """Operators' pages for payments: thin views over `payments.selectors` and `payments.services`.
 
-Every page is for operators (staff) only, through Oscar's dashboard permission check, except
-recording cash as collected, which the producer of a line in the order may do as well.
+Every page is for operators only (``shop.roles``), except recording cash as collected, which the
+producer of a line in the order may do as well.
 """
 
 import json
@@ -20,15 +20,15 @@ from oscar.views.decorators import permissions_required
 
 from payments import selectors, services
 from payments.dashboard import forms
-from payments.dashboard.permissions import OPERATORS
 from payments.models import BankCredit, Method, PaymentAttempt
 from payments.ports import GatewayError
 from payments.services import Outcome, PaymentNotAllowed, RefundAlreadySubmitted
+from shop import roles
 
 PAGE_SIZE = 25
 LOGIN_URL = reverse_lazy("dashboard:login")
 
-operators_only = permissions_required(OPERATORS, login_url=LOGIN_URL)
+operators_only = roles.operator_required
 signed_in = permissions_required(["is_authenticated"], login_url=LOGIN_URL)
 
 # The log never stores secrets; should a gateway ever echo one back, it is not shown either.
@@ -194,7 +194,7 @@ def cash_collected(request, number: str):
                 messages.info(request, _("This order's cash was already recorded."))
             else:
                 messages.error(request, _("The cash could not be recorded."))
-        if request.user.is_staff:
+        if roles.is_operator(request.user):
             return redirect("payments-dashboard:attempt-detail", pk=attempt.pk)
         return redirect("payments-dashboard:cash-collected", number=order.number)
     return render(

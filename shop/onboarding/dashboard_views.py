@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from shop.onboarding import forms, selectors, services
 from shop.onboarding.models import Application, Document
-from shop.producers.access import operator_required
+from shop.roles import operator_required
 from shop.uploads.responses import attachment_response
 
 PAGE_SIZE = 25

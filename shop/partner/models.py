@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -80,6 +81,28 @@ class Partner(AbstractPartner):
     )
     payout_account_holder = models.CharField(_("Account holder"), max_length=64, blank=True)
 
+    # A suspended producer's users lose every producer page at once (shop.roles); operators
+    # suspend and reinstate (shop/producers/services.py), and who did it is kept.
+    suspended_at = models.DateTimeField(_("Suspended at"), null=True, blank=True)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Suspended by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    suspension_reason = models.CharField(_("Reason for the suspension"), max_length=255, blank=True)
+    reinstated_at = models.DateTimeField(_("Reinstated at"), null=True, blank=True)
+    reinstated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Reinstated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
     class Meta(AbstractPartner.Meta):
         constraints = [
             models.CheckConstraint(
@@ -92,6 +115,10 @@ class Partner(AbstractPartner):
                 name="partner_commission_rate_fraction",
             ),
         ]
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
 
     @property
     def location_label(self) -> str:

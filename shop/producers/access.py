@@ -1,9 +1,10 @@
 """Who is the producer behind a dashboard request.
 
-A producer's user belongs to exactly one partner and sees that partner's data only. An operator
-(staff) can act on behalf of any producer, chosen in the session; what they do is recorded as
-theirs, with ``on_behalf`` set. Every producer page goes through :func:`producer_required`, and
-every query on those pages is filtered by ``request.producer``.
+A producer's user belongs to exactly one partner and sees that partner's data only (who counts
+as a producer or an operator is decided in ``shop.roles``). An operator can act on behalf of
+any producer, chosen in the session; what they do is recorded as theirs, with ``on_behalf``
+set. Every producer page goes through :func:`producer_required`, and every query on those pages
+is filtered by ``request.producer``.
 """
 
 from __future__ import annotations
@@ -16,19 +17,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from oscar.core.loading import get_model
 
+from shop.roles import is_operator, producer_of
+
 SESSION_KEY = "acting_for_producer"
-
-
-def producer_of(user):
-    """The partner a producer's user belongs to, or None."""
-    if not user.is_authenticated or not user.has_perm("partner.dashboard_access"):
-        return None
-    return user.partners.order_by("pk").first()
 
 
 def acting_producer(request):
     """The producer this request works for: the user's own, or the one an operator chose."""
-    if request.user.is_authenticated and request.user.is_staff:
+    if is_operator(request.user):
         pk = request.session.get(SESSION_KEY)
         Partner = get_model("partner", "Partner")
         return Partner.objects.filter(pk=pk).first() if pk else None
@@ -36,7 +32,7 @@ def acting_producer(request):
 
 
 def act_for(request, partner) -> None:
-    if not request.user.is_staff:
+    if not is_operator(request.user):
         raise PermissionDenied
     request.session[SESSION_KEY] = partner.pk
 
@@ -56,25 +52,11 @@ def producer_required(view):
             return redirect_to_login(request.get_full_path(), reverse("dashboard:login"))
         producer = acting_producer(request)
         if producer is None:
-            if request.user.is_staff:
+            if is_operator(request.user):
                 return redirect(reverse("producer-dashboard:choose") + f"?next={request.path}")
             raise PermissionDenied
         request.producer = producer
-        request.on_behalf = request.user.is_staff
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def operator_required(view):
-    """Operators (staff) only: anonymous users go to the login page, anyone else gets 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("dashboard:login"))
-        if not request.user.is_staff:
-            raise PermissionDenied
+        request.on_behalf = is_operator(request.user)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -100,7 +82,7 @@ def _staff_only(view, name):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not user.is_staff:
+        if user.is_authenticated and not is_operator(user):
             if name == "index" and producer_of(user) is not None:
                 return redirect("producer-dashboard:index")
             raise PermissionDenied

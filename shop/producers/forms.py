@@ -101,3 +101,7 @@ class RejectForm(forms.Form):
     reason = forms.CharField(
         label=_("Why (the producer reads this)"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label=_("Why the producer is suspended"), max_length=255)

@@ -104,3 +104,13 @@ def _shown(name: str, value) -> str:
     if name == "net_quantity":
         return format(Decimal(str(value)).normalize(), "f")
     return str(value)
+
+
+def producers_for_access_page():
+    """Every producer with its users and who last suspended or reinstated it."""
+    return (
+        get_model("partner", "Partner")
+        .objects.select_related("suspended_by", "reinstated_by")
+        .prefetch_related("users")
+        .order_by("name")
+    )

@@ -269,3 +269,34 @@ def _tell_producer(change: ListingChange) -> None:
         kwargs={"change_id": change.pk},
         key=f"listing-decision-email:{change.pk}",
     )
+
+
+# --------------------------------------------------------------------------- access
+
+
+@transaction.atomic
+def producer_suspend(*, partner, actor, reason: str):
+    """Take a producer's access away: its users lose every producer page at once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the producer is suspended."))
+    Partner = get_model("partner", "Partner")
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.suspended_at is None:
+        partner.suspended_at, partner.suspended_by = timezone.now(), actor
+        partner.suspension_reason = reason[:255]
+        partner.save(update_fields=["suspended_at", "suspended_by", "suspension_reason"])
+    return partner
+
+
+@transaction.atomic
+def producer_reinstate(*, partner, actor):
+    """Give a suspended producer's users their pages back; who suspended it and why is kept
+    until the next suspension, who reinstated it and when is recorded."""
+    Partner = get_model("partner", "Partner")
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.suspended_at is not None:
+        partner.suspended_at = None
+        partner.reinstated_at, partner.reinstated_by = timezone.now(), actor
+        partner.save(update_fields=["suspended_at", "reinstated_at", "reinstated_by"])
+    return partner

@@ -11,8 +11,9 @@ from oscar.core.loading import get_model
 
 from shop.money import whole_dong
 from shop.producers import access, forms, selectors, services
-from shop.producers.access import operator_required, producer_required
+from shop.producers.access import producer_required
 from shop.producers.models import ListingChange
+from shop.roles import operator_required
 
 Partner = get_model("partner", "Partner")
 
@@ -167,3 +168,38 @@ def listing_detail(request, pk: int):
             "reject_form": reject_form,
         },
     )
+
+
+@operator_required
+def access_list(request):
+    """Operators suspend a producer (its users lose every producer page) or reinstate it."""
+    return render(
+        request,
+        "producers/dashboard/access_list.html",
+        {"producers": selectors.producers_for_access_page(), "form": forms.SuspendForm()},
+    )
+
+
+@operator_required
+@require_POST
+def access_change(request, pk: int):
+    partner = get_object_or_404(Partner, pk=pk)
+    if request.POST.get("action") == "reinstate":
+        services.producer_reinstate(partner=partner, actor=request.user)
+        messages.success(request, _("%(name)s is reinstated.") % {"name": partner.name})
+        return redirect("producer-access:list")
+    form = forms.SuspendForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the producer is suspended."))
+        services.producer_suspend(
+            partner=partner, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is suspended: its users lost their pages.") % {"name": partner.name},
+        )
+    return redirect("producer-access:list")

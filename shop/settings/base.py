@@ -5,6 +5,7 @@ embedded defaults (SQLite, no Redis, local files) need none of them.
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,8 +13,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 (Oscar's documented way to load its defaults)
 
-# Django-free: the dashboard menu below needs the callable, not the payments app.
-from payments.dashboard.permissions import operators_only
+# Django-free at import: the dashboard menu below needs the callables.
 from shop.producers import menu as producer_menu
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -99,8 +99,14 @@ INSTALLED_APPS = [
     "taggit",
     "wagtail_localize",
     "wagtail_localize.locales",  # replaces wagtail.locales
+    # Sign-in security: login throttling and operators' second factor.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Ours
     "shop.apps.SiteConfig",
+    "shop.accounts",
     "shop.producers",
     "shop.fulfilment",
     "shop.onboarding",
@@ -119,11 +125,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "shop.accounts.middleware.OperatorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shop.pagecache.AnonymousPageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into shop/accounts/lockout.py's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shop.urls"
@@ -218,6 +228,8 @@ OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "30"))  # done rows, t
 CELERY_BEAT_SCHEDULE["outbox-drain"] = {"task": "outbox.drain", "schedule": OUTBOX_DRAIN_SECONDS}
 
 AUTHENTICATION_BACKENDS = (
+    # First: refuses a locked-out account at its address before any password is checked.
+    "shop.accounts.backends.LoginThrottleBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 )
@@ -229,6 +241,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "/"
+
+# Login throttling (django-axes, on the shop, dashboard, Wagtail and Django admin logins):
+# after LOGIN_FAILURE_LIMIT wrong passwords an account is locked at that address (other
+# addresses and accounts are unaffected) for LOGIN_COOLOFF_MINUTES, even with the right
+# password. Operators unlock at /dashboard/lockouts/ or with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "shop.accounts.lockout.login_identity"
+AXES_LOCKOUT_CALLABLE = "shop.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login-password", "code"]
+
+# Operators' second factor (django-otp): see shop/accounts and shop/roles.py.
+OTP_TOTP_ISSUER = "Chợ Phiên"
+DEMO_TOTP_KEY = ""  # development only (shop/settings/dev.py)
+DEMO_RECOVERY_CODE = ""
 
 # Language, time and money.
 LANGUAGE_CODE = "vi"
@@ -518,6 +547,16 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "settlements-dashboard:list",
                 "access_fn": producer_menu.operators,
             },
+            {
+                "label": _("Producers' access"),
+                "url_name": "producer-access:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Locked sign-ins"),
+                "url_name": "lockouts-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
         ],
     },
     {
@@ -527,17 +566,17 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {
                 "label": _("Payment attempts"),
                 "url_name": "payments-dashboard:attempt-list",
-                "access_fn": operators_only,
+                "access_fn": producer_menu.operators,
             },
             {
                 "label": _("Transfer queue"),
                 "url_name": "payments-dashboard:transfer-list",
-                "access_fn": operators_only,
+                "access_fn": producer_menu.operators,
             },
             {
                 "label": _("Gateway calls"),
                 "url_name": "payments-dashboard:call-list",
-                "access_fn": operators_only,
+                "access_fn": producer_menu.operators,
             },
         ],
     },

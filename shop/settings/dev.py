@@ -13,3 +13,8 @@ from .simulators import simulated_gateways  # noqa: E402
 
 PAYMENT_SIMULATORS = True
 PAYMENT_GATEWAYS = {**simulated_gateways(SITE_URL), **PAYMENT_GATEWAYS}  # noqa: F405
+
+# The demo operator's second factor (shop/accounts/services.py, demo_device_ensure): a fixed,
+# public development key, and the verify page shows its current code. Never set elsewhere.
+DEMO_TOTP_KEY = "63686f706869656e2d64656d6f2d6f6e6c793230"  # noqa: S105 ("chophien-demo-only20")
+DEMO_RECOVERY_CODE = "chophiendemo"  # noqa: S105

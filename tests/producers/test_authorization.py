@@ -41,6 +41,8 @@ Line = get_model("order", "Line")
 SCOPE = ("dashboard/", "trace/")
 # Pages every signed-in user may open, and the login page itself.
 OPEN_TO_ALL = {"dashboard/login/", "dashboard/logout/"}
+# Public like the lot page (anyone may download a lot event's attachment).
+PUBLIC = {"trace/attachments/<int:pk>/"}
 B_TITLE = "Chè Shan Tuyết cổ thụ Tà Xùa (B)"
 B_SECRET = "9704369999000111"  # B's payout account number
 
@@ -291,7 +293,49 @@ def test_anonymous_users_get_the_login_page(world):
 def test_the_other_admin_sites_turn_producers_away(world):
     client = Client()
     client.force_login(world["a_user"])
-    for url in ("/cms-admin/", "/cms-admin/pages/", "/django-admin/", "/django-admin/order/order/"):
+    for url in ("/cms-admin/", "/cms-admin/pages/"):
         response = client.get(url)
         assert response.status_code in (302, 403), (url, response.status_code)
         assert not leaks(response.content.decode(errors="replace"), world)
+    # The Django admin does not exist for them, not even its login page.
+    for url in ("/django-admin/", "/django-admin/login/", "/django-admin/order/order/"):
+        response = client.get(url)
+        assert response.status_code == 404, (url, response.status_code)
+        assert not leaks(response.content.decode(errors="replace"), world)
+
+
+def _take_access_away(world, how: str):
+    """B's own user, once B's access is taken away in one of the ways shop.roles knows."""
+    from shop.producers import services as producers
+
+    b_user = world["b"].users.get()
+    if how == "suspended":
+        producers.producer_suspend(
+            partner=world["b"], actor=factories.operator("ops2@example.com"), reason="Kiểm tra"
+        )
+    elif how == "removed":
+        world["b"].users.remove(b_user)
+    return b_user
+
+
+@pytest.mark.parametrize("how", ["suspended", "removed"])
+def test_a_producer_whose_access_was_taken_away_reaches_no_producer_page(world, how):
+    """B's own user, with B's own ids, after B is suspended or the user is removed from B's
+    users: every /dashboard/ and /trace/ URL refuses them, by GET and by POST."""
+    b_user = _take_access_away(world, how)
+    before = b_snapshot(world)
+    client = Client()
+    client.force_login(b_user)
+    checked, reachable = 0, []
+    for route in routes():
+        if route in OPEN_TO_ALL | PUBLIC:
+            continue
+        for url in urls_for(route, world["values"]):
+            for method in ("get", "post"):
+                response = getattr(client, method)(url)
+                checked += 1
+                if response.status_code not in (403, 404, 405):
+                    reachable.append(f"{method.upper()} {url} -> {response.status_code}")
+    assert checked > 200
+    assert not reachable, "\n".join(reachable)
+    assert b_snapshot(world) == before

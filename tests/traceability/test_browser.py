@@ -62,8 +62,7 @@ def test_inspector_signs_batch_anchors_buyer_scans_label_and_sees_verified(
     settings.SITE_URL = live_server.url
     maker = factories.producer()
     product = factories.product("Mật ong bạc hà Đồng Văn 500ml", maker=maker)
-    producer = django_user_model.objects.create_user("sinh", "sinh@example.vn", "pw-123456")
-    maker.users.add(producer)
+    producer = factories.producer_user(maker, email="sinh@example.vn")
     lot = make_lot(product, code="MO-2511-07", actor=producer)
     inspector = django_user_model.objects.create_user("hung", "hung@example.vn", "pw-123456")
     inspector.groups.add(Group.objects.get_or_create(name="Inspectors")[0])

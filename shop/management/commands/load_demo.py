@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from shop import demo
@@ -17,3 +18,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for account in demo.ACCOUNTS:
             self.stdout.write(f"  {account.role:<10} {account.email}")
+        if settings.DEMO_TOTP_KEY:
+            self.stdout.write(
+                "The operator's second factor (development only): the verify page shows the "
+                f"current code; or add {demo.demo_operator_otpauth_uri()} to an authenticator "
+                f"app; recovery code: {settings.DEMO_RECOVERY_CODE}"
+            )
