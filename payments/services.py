@@ -43,6 +43,7 @@ from payments.ports import (
 )
 from shop.fulfilment import services as fulfilment
 from shop.money import whole_dong
+from shop.outbox.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -264,8 +265,7 @@ def _order_paid(attempt: PaymentAttempt) -> None:
         EventHandler().create_payment_event(
             order, event_type_for("Paid"), attempt.amount, reference=attempt.reference
         )
-        order_id = order.pk
-        transaction.on_commit(lambda: _enqueue_email(order_id, "PAYMENT_RECEIVED"))
+        _enqueue_email(order.pk, "PAYMENT_RECEIVED")
     elif order.status == statuses.PAID:
         attempt.needs_review = "order already paid by another attempt: refund this one"
     else:
@@ -279,21 +279,25 @@ def event_type_for(name: str):
     return PaymentEventType.objects.get_or_create(name=name)[0]
 
 
-def _enqueue_email(order_id: int, code: str) -> None:
-    from payments.tasks import send_order_email
-
-    send_order_email.delay(order_id=order_id, code=code)
+def _enqueue_email(order_id: int, code: str, *, once: bool = True) -> None:
+    """In the caller's transaction: the e-mail goes out once it commits (the outbox); `once`,
+    at most once per order and code."""
+    outbox_enqueue(
+        task="payments.send_order_email",
+        kwargs={"order_id": order_id, "code": code},
+        key=f"order-email:{order_id}:{code}" if once else "",
+    )
 
 
 def order_emails_after_placement(*, order: Order) -> None:
     """The buyer learns the order was received (and, unless cash, that it awaits payment)."""
     code = "ORDER_PLACED" if order.status == statuses.CASH_ON_DELIVERY else "PAYMENT_PENDING"
-    transaction.on_commit(lambda: _enqueue_email(order.pk, code))
+    _enqueue_email(order.pk, code)
 
 
 def payment_link_send(*, order: Order) -> None:
     """A fresh payment link, e-mailed to the address the order was placed with."""
-    transaction.on_commit(lambda: _enqueue_email(order.pk, "PAYMENT_LINK"))
+    _enqueue_email(order.pk, "PAYMENT_LINK", once=False)  # each request, its own e-mail
 
 
 # --------------------------------------------------------------------------- callbacks

@@ -27,6 +27,7 @@ from eth_account import Account
 from oscar.core.loading import get_model
 
 from shop import geo, roles
+from shop.outbox.services import outbox_enqueue
 from shop.uploads.files import LOT_ATTACHMENT, upload_clean
 from shop.uploads.storage import private
 from traceability import gs1, ledger
@@ -452,6 +453,13 @@ def _flags_changed() -> None:
 
     cache.delete(FLAGGED_PRODUCTS_KEY)
     bump_generation()
+
+
+def inspector_accreditation_queue(*, key: InspectorKey, allowed: bool = True) -> None:
+    """Have a worker (dis)allow `key` on the ledger: durably queued, carried out once committed."""
+    outbox_enqueue(
+        task="traceability.accredit_inspector", kwargs={"key_id": key.pk, "allowed": allowed}
+    )
 
 
 def inspector_accredit(*, key: InspectorKey, allowed: bool = True, timeout: float = 120) -> str:

@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +23,7 @@ from shop import roles
 from shop.limits import client_address
 from shop.roles import inspector_required, operator_required, producer_or_operator_required
 from shop.uploads.responses import attachment_response
-from traceability import epcis, forms, labels, selectors, services, tasks
+from traceability import epcis, forms, labels, selectors, services
 from traceability.models import BizStep, Event, EventAttachment, InspectorKey, Lot
 from traceability.proofs import EventVerdict, Status
 
@@ -407,7 +406,7 @@ def operator_lots(request):
     if request.method == "POST":
         key = get_object_or_404(InspectorKey, pk=request.POST.get("key"), revoked_at=None)
         allowed = request.POST.get("allowed") == "1"
-        transaction.on_commit(lambda: tasks.accredit_inspector.delay(key.pk, allowed))
+        services.inspector_accreditation_queue(key=key, allowed=allowed)
         messages.success(request, _("Sent to the ledger: %(address)s.") % {"address": key.address})
         return redirect("traceability:operator")
     context = {

@@ -4,24 +4,34 @@ before the buyer leaves for the gateway, then the payment flow takes over (payme
 import logging
 
 from django.contrib import messages
-from django.db import transaction
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import views
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_model
 
 from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments import statuses as payment_statuses
 from payments.models import Method
-from payments.ports import GatewayError
 from shop.checkout.forms import PaymentMethodForm
 from shop.fulfilment import services as fulfilment_services
 from shop.shipping.forms import ShippingAddressForm
 from shop.shipping.methods import breakdown_of
 
 logger = logging.getLogger(__name__)
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+ShippingAddress = get_model("order", "ShippingAddress")
+UserAddress = get_model("address", "UserAddress")
+CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
+
+BASKET_SALT = "shop.checkout.basket"
+BASKET_TOKEN_AGE = 24 * 60 * 60  # a preview form older than a day shows no order
 
 
 class ShippingAddressView(views.ShippingAddressView):
@@ -58,7 +68,30 @@ class PaymentMethodView(views.PaymentMethodView):
         return redirect("checkout:preview")
 
 
+class OrderAlreadyPlaced(Exception):
+    """The basket being submitted is an order already (a double click, a second tab)."""
+
+    def __init__(self, order):
+        super().__init__(order.number)
+        self.order = order
+
+
 class PaymentDetailsView(views.PaymentDetailsView):
+    """Placing an order is idempotent. The preview's form carries the basket it shows (signed);
+    the basket row is locked while its order is written and turns *submitted* in that same
+    transaction, so a second submit of it, at once or later, shows the order already placed.
+    A basket that became an order is never re-opened: its order number (100000 + basket id,
+    unique) can never be asked for again. Once the order is committed, nothing that follows
+    (payment start, signals) can turn it into an error page; its e-mails are in the outbox."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and request.POST.get("action") == "place_order":
+            order = self.order_of_submitted_basket(request)
+            if order is not None:  # before the pre-conditions: its basket is no longer open
+                self.checkout_session = CheckoutSessionData(request)
+                return self.show_placed_order(order)
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         if not self.preview:  # there are no card details to take here: go on to the preview
             return redirect("checkout:preview")
@@ -69,7 +102,30 @@ class PaymentDetailsView(views.PaymentDetailsView):
         method = self.checkout_session.payment_method()
         context["payment_method"] = method
         context["payment_method_label"] = dict(Method.choices).get(method, "")
+        if self.request.basket.pk:
+            context["basket_token"] = signing.dumps(self.request.basket.pk, salt=BASKET_SALT)
         return context
+
+    def order_of_submitted_basket(self, request):
+        """The order the basket in the submitted form already became, if it did and is ours."""
+        try:
+            basket_id = signing.loads(
+                request.POST.get("basket_token", ""), salt=BASKET_SALT, max_age=BASKET_TOKEN_AGE
+            )
+        except signing.BadSignature:
+            return None
+        order = Order.objects.filter(basket_id=basket_id).first()
+        if order is None or (order.user_id and order.user_id != request.user.pk):
+            return None
+        return order
+
+    def show_placed_order(self, order):
+        messages.info(self.request, _("This order has already been placed."))
+        self.checkout_session.flush()
+        self.request.session["checkout_order_id"] = order.pk
+        if order.status == payment_statuses.PENDING_PAYMENT:
+            return redirect(payment_selectors.order_payment_url(order))
+        return redirect(self.get_success_url())
 
     def handle_payment(self, order_number, total, **kwargs):
         """Nothing is taken here: the order is placed first, then paid (see payments/)."""
@@ -81,31 +137,112 @@ class PaymentDetailsView(views.PaymentDetailsView):
             PaymentError = get_class("payment.exceptions", "UnableToTakePayment")
             raise PaymentError(_("This payment method is not available for this order."))
 
+    def freeze_basket(self, basket):
+        """Not frozen: the basket goes from open to submitted in the transaction that writes
+        its order (`place_order`), so no failure can leave it frozen, or thaw it once used."""
+
+    def restore_frozen_basket(self):
+        """Oscar's, for a basket still frozen; a basket that became an order stays closed."""
+        basket_id = self.checkout_session.get_submitted_basket_id()
+        if basket_id is None or Order.objects.filter(basket_id=basket_id).exists():
+            return
+        if Basket.objects.filter(pk=basket_id, status=Basket.FROZEN).exists():
+            super().restore_frozen_basket()
+
+    def handle_order_placement(
+        self,
+        order_number,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        billing_address,
+        order_total,
+        surcharges=None,
+        **kwargs,
+    ):
+        """Oscar's, with the basket submitted inside `place_order`'s transaction."""
+        try:
+            order = self.place_order(
+                order_number=order_number,
+                user=user,
+                basket=basket,
+                shipping_address=shipping_address,
+                shipping_method=shipping_method,
+                shipping_charge=shipping_charge,
+                order_total=order_total,
+                billing_address=billing_address,
+                surcharges=surcharges,
+                **kwargs,
+            )
+        except OrderAlreadyPlaced as placed:
+            return self.show_placed_order(placed.order)
+        return self.handle_successful_order(order)
+
     def place_order(self, **kwargs):
-        """The order and its shipments, one per producer, are written in one transaction."""
+        """One transaction, with the basket locked: the order, its shipments (one per
+        producer), the basket submitted, a cash order's confirmation and the buyer's e-mail
+        (in the outbox). A second submit of the basket waits for the lock, then finds it done."""
+        basket = kwargs["basket"]
         with transaction.atomic():
+            locked = Basket.objects.select_for_update().get(pk=basket.pk)
+            placed = Order.objects.filter(basket_id=basket.pk).first()
+            if placed is not None:
+                raise OrderAlreadyPlaced(placed)
+            if locked.status not in (Basket.OPEN, Basket.FROZEN):
+                UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
+                raise UnableToPlaceOrder(_("This basket can no longer be ordered."))
             order = super().place_order(**kwargs)
-            parts = breakdown_of(kwargs["shipping_method"], kwargs["basket"]) or []
+            parts = breakdown_of(kwargs["shipping_method"], basket) or []
             fulfilment_services.shipments_create_for_order(order=order, parts=parts)
+            basket.submit()
+            if self.checkout_session.payment_method() == Method.COD:
+                payment_services.cod_attempt_create(order=order)
+                order.refresh_from_db()
+            payment_services.order_emails_after_placement(order=order)
         return order
 
+    def update_address_book(self, user, addr):
+        """Oscar's, safe when one buyer places two orders at once: the address is added or
+        found (the unique user and hash decide), and its use counted in the database."""
+        counter = (
+            "num_orders_as_shipping_address"
+            if isinstance(addr, ShippingAddress)
+            else "num_orders_as_billing_address"
+        )
+        address_hash = addr.generate_hash()
+        saved = user.addresses.filter(hash=address_hash).first()
+        if saved is None:
+            saved = UserAddress(user=user)
+            addr.populate_alternative_model(saved)
+            try:
+                with transaction.atomic():
+                    saved.save()
+            except IntegrityError:  # the same address, saved by a checkout running alongside
+                saved = user.addresses.get(hash=address_hash)
+        UserAddress.objects.filter(pk=saved.pk).update(**{counter: F(counter) + 1})
+
     def send_order_placed_email(self, order):
-        payment_services.order_emails_after_placement(order=order)
+        """Already in the outbox, written with the order (`place_order`)."""
 
     def handle_successful_order(self, order):
+        """The order is committed: from here on the buyer lands on it, whatever fails."""
         method = self.checkout_session.payment_method()
-        if method == Method.COD:
-            payment_services.cod_attempt_create(order=order)
-            order.refresh_from_db()
-        response = super().handle_successful_order(order)
+        try:
+            response = super().handle_successful_order(order)
+        except Exception:
+            logger.exception("order %s is placed; what follows failed", order.number)
+            self.request.session["checkout_order_id"] = order.pk
+            response = redirect(self.get_success_url())
         if method == Method.COD:
             return response
         return self.start_payment(order, method)
 
     def start_payment(self, order, method):
         request = self.request
-        attempt = payment_services.attempt_create(order=order, method=method)
         try:
+            attempt = payment_services.attempt_create(order=order, method=method)
             action = payment_services.attempt_start(
                 attempt=attempt,
                 buyer_ip=request.META.get("REMOTE_ADDR", ""),
@@ -113,8 +250,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 notify_url=payment_selectors.notify_url(attempt),
                 locale=get_language(),
             )
-        except GatewayError:
-            logger.exception("could not start payment %s", attempt.reference)
+        except Exception:  # the order is placed: the buyer pays from its page
+            logger.exception("could not start paying order %s", order.number)
             messages.error(
                 request,
                 _("The payment service did not answer. Your order is saved: please try again."),

@@ -6,8 +6,6 @@ e-mails go out through Celery after the transaction commits.
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
@@ -18,6 +16,7 @@ from oscar.core.loading import get_class, get_model
 
 from shop.onboarding import tasks
 from shop.onboarding.models import Action, Application, Decision, Document, Reply, Status
+from shop.outbox.services import outbox_enqueue
 from shop.text import slugify
 from shop.uploads import files
 
@@ -73,10 +72,10 @@ def application_submit(*, data: dict, uploads=(), language: str = "vi") -> Appli
         application.full_clean()
         application.save()
         _store_documents(application=application, uploads=uploads)
-        transaction.on_commit(
-            partial(
-                tasks.send_application_email.delay, application_id=application.pk, kind="received"
-            )
+        outbox_enqueue(
+            task=tasks.send_application_email.name,
+            kwargs={"application_id": application.pk, "kind": "received"},
+            key=f"application-email:{application.pk}:received",
         )
     return application
 
@@ -107,8 +106,9 @@ def application_status_links_send(*, email: str = "", phone: str = "") -> int:
         Q(email__iexact=email) if email else Q(phone=phone)
     ).values_list("pk", flat=True)[:STATUS_LINKS_AT_ONCE]
     for application_id in matching:
-        transaction.on_commit(
-            partial(tasks.send_application_email.delay, application_id=application_id, kind="link")
+        outbox_enqueue(  # each request, its own e-mail
+            task=tasks.send_application_email.name,
+            kwargs={"application_id": application_id, "kind": "link"},
         )
     return len(matching)
 
@@ -172,8 +172,10 @@ def application_approve(*, application_id: int, actor, message: str = "") -> App
         Decision.objects.create(
             application=application, actor=actor, action=Action.APPROVE, message=message
         )
-        transaction.on_commit(
-            partial(tasks.send_welcome_email.delay, application_id=application.pk, user_id=user.pk)
+        outbox_enqueue(
+            task=tasks.send_welcome_email.name,
+            kwargs={"application_id": application.pk, "user_id": user.pk},
+            key=f"welcome-email:{application.pk}",
         )
     return application
 
@@ -212,5 +214,9 @@ def _decide(*, application_id, actor, action, status, message, also=()) -> Appli
         decision = Decision.objects.create(
             application=application, actor=actor, action=action, message=message
         )
-        transaction.on_commit(partial(tasks.send_decision_email.delay, decision_id=decision.pk))
+        outbox_enqueue(
+            task=tasks.send_decision_email.name,
+            kwargs={"decision_id": decision.pk},
+            key=f"decision-email:{decision.pk}",
+        )
     return application

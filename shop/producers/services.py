@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop.money import VND, whole_dong
+from shop.outbox.services import outbox_enqueue
 from shop.producers import tasks
 from shop.producers.models import ListingChange, ListingChangeImage
 from shop.richtext import clean_html
@@ -264,7 +264,11 @@ def listing_change_reject(*, change: ListingChange, actor, reason: str) -> Listi
 
 
 def _tell_producer(change: ListingChange) -> None:
-    transaction.on_commit(partial(tasks.send_listing_decision_email.delay, change_id=change.pk))
+    outbox_enqueue(
+        task=tasks.send_listing_decision_email.name,
+        kwargs={"change_id": change.pk},
+        key=f"listing-decision-email:{change.pk}",
+    )
 
 
 # --------------------------------------------------------------------------- access

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "shop.fulfilment",
     "shop.onboarding",
     "shop.settlements",
+    "shop.outbox",
     "cms",
     "payments",
     "traceability",
@@ -271,6 +272,20 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Wagtail's scheduled publishing (go-live and expiry dates) runs every minute.
     "publish-scheduled-content": {"task": "cms.publish_scheduled", "schedule": 60},
 }
+
+# The outbox (shop/outbox): side effects of committed changes wait in the database until a
+# worker has carried them out. Handed to the broker on commit; what is still undone after the
+# grace (broker down, worker lost) is handed over again by the drain, every OUTBOX_DRAIN_SECONDS
+# (without a broker: `manage.py outbox_drain` from cron). A claimed row is another worker's for
+# OUTBOX_LEASE_SECONDS, longer than any task takes; failures retry with exponential backoff.
+# The drain also forgets rows done more than OUTBOX_KEEP_DAYS ago.
+OUTBOX_DISPATCH_GRACE_SECONDS = int(os.environ.get("OUTBOX_DISPATCH_GRACE_SECONDS", "300"))
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))
+OUTBOX_DRAIN_SECONDS = int(os.environ.get("OUTBOX_DRAIN_SECONDS", "60"))
+OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "30"))  # done rows, then forgotten
+CELERY_BEAT_SCHEDULE["outbox-drain"] = {"task": "outbox.drain", "schedule": OUTBOX_DRAIN_SECONDS}
 
 AUTHENTICATION_BACKENDS = (
     # First: refuses a locked-out account at its address before any password is checked.
@@ -505,6 +520,12 @@ CELERY_BEAT_SCHEDULE["traceability-anchor"] = {
     "task": "traceability.anchor_pending",
     "schedule": TRACE_BATCH_INTERVAL,
 }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A broker host that does not answer fails a request's hand-over in seconds, not minutes:
+    # what was to be handed over waits in the outbox (shop/outbox).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": float(os.environ.get("CELERY_BROKER_CONNECT_TIMEOUT", "2"))
+    }
 if CELERY_BROKER_URL.startswith("filesystem://"):  # ./dev run: a broker in files, no Redis
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +28,7 @@ from payments import statuses
 from payments.models import Refund
 from shop.fulfilment.models import Shipment
 from shop.money import whole_dong
+from shop.outbox.services import outbox_enqueue
 from shop.settlements import periods, tasks
 from shop.settlements.models import Entry, EntryKind, Statement
 
@@ -271,7 +271,11 @@ def statement_issue(*, partner_id: int, period: periods.Period, now: datetime) -
 
 
 def _tell_producer(statement: Statement) -> None:
-    transaction.on_commit(partial(tasks.send_statement_email.delay, statement_id=statement.pk))
+    outbox_enqueue(
+        task=tasks.send_statement_email.name,
+        kwargs={"statement_id": statement.pk},
+        key=f"statement-email:{statement.pk}:{statement.status}",
+    )
 
 
 def statement_pay(

@@ -1,0 +1,181 @@
+"""The outbox: side effects of a committed change, durable in the database until done.
+
+A service that changes something and must then e-mail someone (or start any follow-up task)
+calls `outbox_enqueue` inside its transaction. The row commits with the change or not at all.
+Once committed, the row is handed to the broker at once, so the normal case is as fast as a
+plain ``.delay()``; when the broker is down, the row waits and `outbox_drain` (Celery beat, or
+``manage.py outbox_drain`` from cron) hands it over again later.
+
+Delivery (`outbox_deliver`, run by the ``outbox.deliver`` task) claims the row with a
+conditional UPDATE, runs the task outside any transaction or lock, then marks the row done.
+A second copy of the message finds the row claimed or done and does nothing, so each e-mail
+goes out once even when a row is dispatched twice. A worker that dies holding a claim only
+delays the row: the claim expires after ``OUTBOX_LEASE_SECONDS`` and the drain hands it over
+again.
+"""
+
+import logging
+import threading
+import uuid
+from datetime import datetime, timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from shop.outbox.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def outbox_enqueue(*, task: str, kwargs: dict, key: str = "") -> None:
+    """Record that `task` must run with `kwargs` (ids) once the caller's transaction commits.
+
+    `key` names the side effect; a second enqueue with the same key is ignored. Without a
+    key, every call is a side effect of its own.
+    """
+    _task(task)  # a typo fails here, in the caller's tests, not later in a worker
+    key = key or f"{task}:{uuid.uuid4().hex}"
+    now = timezone.now()
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                key=key,
+                task=task,
+                kwargs=kwargs,
+                next_attempt_at=now + timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(lambda: outbox_dispatch(key=key), robust=True)
+
+
+def outbox_dispatch(*, key: str) -> bool:
+    """Hand a committed row to the broker; False (logged, never raised) when it is down."""
+    message = OutboxMessage.objects.filter(key=key, done_at=None).only("pk", "task").first()
+    if message is None:
+        return False
+    return _send(message.pk, message.task)
+
+
+_tasks_import = threading.Lock()
+
+
+def _task(name: str):
+    if name not in current_app.tasks:
+        with _tasks_import:  # the first requests of a process arrive together, in threads
+            if name not in current_app.tasks:
+                current_app.loader.import_default_modules()  # the apps' tasks modules
+    try:
+        return current_app.tasks[name]
+    except KeyError:
+        raise ValueError(f"no such task: {name}") from None
+
+
+def _send(message_id: int, task: str) -> bool:
+    from shop.outbox.tasks import deliver
+
+    queue = current_app.amqp.router.route({}, task)["queue"].name
+    try:
+        deliver.apply_async(kwargs={"message_id": message_id}, queue=queue, retry=False)
+    except Exception as exc:  # noqa: BLE001 (any broker error: the drain hands it over later)
+        if current_app.conf.task_always_eager:
+            raise  # inline: not a broker error
+        logger.warning("outbox message %s waits for the broker: %s", message_id, exc)
+        OutboxMessage.objects.filter(pk=message_id, done_at=None).update(
+            next_attempt_at=timezone.now()
+        )
+        return False
+    return True
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Claim the row, run its task, mark it done. False when someone else has it, or it is
+    done, or the task failed (then it is retried later, with backoff)."""
+    now = timezone.now()
+    claim = uuid.uuid4().hex
+    claimed = (
+        OutboxMessage.objects.filter(pk=message_id, done_at=None)
+        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+        .update(
+            claim=claim,
+            claimed_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+    )
+    if not claimed:
+        return False
+    message = OutboxMessage.objects.get(pk=message_id)
+    try:
+        _task(message.task)(**message.kwargs)  # runs here, in this process
+    except Exception as exc:  # noqa: BLE001 (whatever the task raised: retried with backoff)
+        logger.warning(
+            "outbox message %s (%s) failed, attempt %s: %s",
+            message.key,
+            message.task,
+            message.attempts,
+            exc,
+        )
+        OutboxMessage.objects.filter(pk=message_id, claim=claim).update(
+            claim="",
+            claimed_until=None,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=_retry_at(attempts=message.attempts, now=timezone.now()),
+        )
+        return False
+    OutboxMessage.objects.filter(pk=message_id, claim=claim).update(
+        done_at=timezone.now(), claimed_until=None, last_error=""
+    )
+    return True
+
+
+def _retry_at(*, attempts: int, now: datetime) -> datetime | None:
+    """Exponential backoff; None once the attempts are used up (an operator looks at it)."""
+    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        return None
+    delay = min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 6 * 60 * 60)
+    return now + timedelta(seconds=delay)
+
+
+def outbox_due(*, now: datetime | None = None):
+    """Rows to hand over again: not done, due, not claimed by a live worker."""
+    now = now or timezone.now()
+    return (
+        OutboxMessage.objects.filter(done_at=None, next_attempt_at__lte=now)
+        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+        .order_by("next_attempt_at", "pk")
+    )
+
+
+def outbox_drain(*, limit: int = 500, inline: bool = False) -> int:
+    """Hand every due row to the broker again (or, `inline`, run it here); returns how many.
+
+    Each row is pushed back by the dispatch grace before it is handed over (a conditional
+    UPDATE), so two drains running at once hand it over once, and a row waiting in the queue
+    is not handed over again at the next run.
+    """
+    now = timezone.now()
+    count = 0
+    for message_id, task in outbox_due(now=now).values_list("pk", "task")[:limit]:
+        if inline:
+            count += outbox_deliver(message_id=message_id)
+            continue
+        taken = OutboxMessage.objects.filter(
+            pk=message_id, done_at=None, next_attempt_at__lte=now
+        ).update(next_attempt_at=now + timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS))
+        if not taken:
+            continue
+        if not _send(message_id, task):
+            break  # the broker is down: the rest wait for the next run
+        count += 1
+    return count
+
+
+def outbox_purge(*, now: datetime | None = None) -> int:
+    """Forget rows done more than `OUTBOX_KEEP_DAYS` ago; returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(done_at__lt=cutoff).delete()
+    return deleted
