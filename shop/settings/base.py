@@ -311,6 +311,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "shop.accounts.lockout.login_identity"
+# The same client address as the rate limits: behind our proxies (TRUSTED_PROXY_COUNT), the
+# visitor's, not the proxy's, so one visitor cannot lock an account out for everyone.
+AXES_CLIENT_IP_CALLABLE = "shop.limits.client_address"
 AXES_LOCKOUT_CALLABLE = "shop.accounts.lockout.lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login-password", "code"]
 

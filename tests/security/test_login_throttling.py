@@ -211,3 +211,26 @@ def test_a_successful_sign_in_clears_earlier_failures():
     for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
         assert form.post(client, user, "sai").status_code == 200
     assert form.post(client, user, PASSWORD).status_code == 302
+
+
+def test_behind_our_proxy_the_lockout_is_per_visitor_not_per_proxy(settings):
+    """Behind a proxy every request comes from its address: the visitor's address is the one
+    our proxy puts in X-Forwarded-For, as for the rate limits."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    user = _person("sau-proxy@example.vn")
+    form = FORMS["shop"]
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=ATTACKER)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = attacker.post(
+            form.url,
+            {"login-username": user.email, "login-password": "sai", **form.extra},
+        )
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == ATTACKER
+
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=ELSEWHERE)
+    response = owner.post(
+        form.url, {"login-username": user.email, "login-password": PASSWORD, **form.extra}
+    )
+    assert response.status_code == 302 and _signed_in(owner)
