@@ -142,10 +142,13 @@ class FeaturedProducersBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         stories = (parent_context or {}).get("stream_data", {}).get("stories", {})
+        producers = [producer for producer in value["producers"] if producer is not None]
+        if any(not hasattr(producer, "n_products") for producer in producers):
+            # A value from the editor's form (a preview) holds plain producers, not counted ones.
+            counted = selectors.producers_by_id(producer.pk for producer in producers)
+            producers = [counted[p.pk] for p in producers if p.pk in counted]
         context["producers"] = [
-            (producer, stories.get(producer.pk))
-            for producer in value["producers"]
-            if producer is not None and producer.is_public
+            (producer, stories.get(producer.pk)) for producer in producers if producer.is_public
         ]
         return context
 

@@ -165,3 +165,15 @@ def test_hero_links_shop_addresses_in_the_language_shown(client):
     assert hero.img["alt"] == "Ruộng bậc thang"
     english = BeautifulSoup(client.get("/en/").content.decode(), "html.parser")
     assert english.select_one(".hero a.btn")["href"] == "/en/shop/catalogue/"
+
+
+def test_featured_producers_render_from_the_editors_form_as_in_a_preview():
+    """A preview renders the value the form gives (plain producers), not the stored one."""
+    producer = factories.producer("HTX Chè Shan Tuyết")
+    factories.product(maker=producer)
+    factories.product(maker=producer)
+    block = blocks.FeaturedProducersBlock()
+    value = block.to_python({"heading": "Nhà sản xuất", "producers": []})
+    value["producers"] = [blocks.ProducerChooserBlock().value_from_form(producer.pk)]
+    soup = BeautifulSoup(block.render(value), "html.parser")
+    assert "2 sản phẩm" in soup.select_one(".producer-card").get_text()
