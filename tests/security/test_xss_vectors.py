@@ -29,6 +29,16 @@ pytestmark = pytest.mark.django_db
 ProductAlert = get_model("customer", "ProductAlert")
 
 
+@pytest.fixture(autouse=True)
+def _no_search_limit(settings):
+    """Each sweep searches once per vector, more than a visitor may in a minute: this module
+    is about what the pages show, not the rate limits (tests/security/test_abuse_limits.py)."""
+    settings.RATE_LIMITS = {
+        **settings.RATE_LIMITS,
+        "search": {**settings.RATE_LIMITS["search"], "rate": "100000/m"},
+    }
+
+
 def _as(user) -> Client:
     client = Client()
     if user is not None:
