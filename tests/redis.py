@@ -42,6 +42,13 @@ def celery_through_redis(**conf) -> Iterator[None]:
         "broker_transport_options": {"global_keyprefix": f"test-{uuid.uuid4().hex[:12]}:"},
         **conf,
     }
+    with celery_configured(**conf):
+        yield
+
+
+@contextmanager
+def celery_configured(**conf) -> Iterator[None]:
+    """Celery's configuration changed by `conf` for the block, with fresh connections."""
     saved = {key: app.conf[key] for key in conf}
     fresh_connections()
     app.conf.update(conf)

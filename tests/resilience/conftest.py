@@ -23,7 +23,7 @@ from django.urls import reverse
 from shop.celery import app
 from tests.conftest import require
 from tests.payments import flow
-from tests.redis import fresh_connections
+from tests.redis import celery_configured
 
 ROOT = Path(__file__).resolve().parents[2]
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
@@ -32,15 +32,8 @@ DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at o
 @contextmanager
 def celery_broker(url: str) -> Iterator[None]:
     """Send tasks to the broker at `url` instead of running them inline."""
-    conf = {"broker_url": url, "task_always_eager": False}
-    saved = {key: app.conf[key] for key in conf}
-    fresh_connections()
-    app.conf.update(conf)
-    try:
+    with celery_configured(broker_url=url, task_always_eager=False):
         yield
-    finally:
-        app.conf.update(saved)
-        fresh_connections()
 
 
 @pytest.fixture
