@@ -27,12 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.client
 import json
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,8 +36,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
 
-# The nesting guard shared with the bank feed: refuse deep JSON before the C decoder sees it.
-from payments.gateways.bank_statement import MAX_JSON_DEPTH, _nesting_depth
+from payments.gateways._wire import (
+    MAX_JSON_DEPTH,
+    check_http_url,
+    nesting_depth,
+    post_json,
+    utc_now,
+)
 from payments.ports import (
     CURRENCY_VND,
     EventStatus,
@@ -202,7 +203,7 @@ def result_fields(values: Mapping[str, object], *, access_key: str, secret: str)
 
 def load_json_object(body: bytes) -> dict[str, Any]:
     """A JSON object from a body, or ValueError (deep nesting is refused before parsing)."""
-    if _nesting_depth(body) > MAX_JSON_DEPTH:
+    if nesting_depth(body) > MAX_JSON_DEPTH:
         raise ValueError("JSON nested too deeply")
     try:
         document = json.loads(body.decode("utf-8"))
@@ -252,18 +253,8 @@ def _amount(value: str, *, what: str) -> Decimal:
 # --------------------------------------------------------------------------- adapter
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _new_request_id() -> str:
     return uuid.uuid4().hex
-
-
-def _check_http_url(name: str, url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{name} must be an http(s) URL, got {url!r}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -283,9 +274,9 @@ class MoMoConfig:
     def __post_init__(self) -> None:
         if not self.partner_code or not self.access_key or not self.secret_key:
             raise ValueError("partner_code, access_key and secret_key are required")
-        _check_http_url("endpoint", self.endpoint)
+        check_http_url("endpoint", self.endpoint)
         if self.pay_origin:
-            _check_http_url("pay_origin", self.pay_origin)
+            check_http_url("pay_origin", self.pay_origin)
         if self.timeout <= 0:
             raise ValueError("timeout must be positive")
 
@@ -299,7 +290,7 @@ class MoMoGateway:
         self,
         *,
         config: MoMoConfig,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         request_id: Callable[[], str] = _new_request_id,
     ) -> None:
         self._config = config
@@ -358,7 +349,7 @@ class MoMoGateway:
             raise GatewayError("MoMo create answer is for another amount")
         pay_url = wire_text(answer.get("payUrl"))
         try:
-            _check_http_url("payUrl", pay_url)
+            check_http_url("payUrl", pay_url)
         except ValueError as exc:
             raise GatewayError(f"MoMo create answer has no usable payUrl: {exc}") from exc
         return NextAction(kind="redirect", url=pay_url)
@@ -503,34 +494,7 @@ class MoMoGateway:
 
     def _post_json(self, path: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         url = self._config.endpoint.rstrip("/") + path
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        http_request = urllib.request.Request(  # noqa: S310 - endpoint is checked to be http(s)
-            url,
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
-        )
-        try:
-            with urllib.request.urlopen(  # noqa: S310 - endpoint is checked to be http(s)
-                http_request, timeout=self._config.timeout
-            ) as response:
-                raw = response.read(_MAX_RESPONSE_BYTES + 1)
-        except urllib.error.HTTPError as exc:
-            # MoMo answers a refused request with 4xx and a JSON body that says why.
-            raw = exc.read(_MAX_RESPONSE_BYTES + 1)
-            exc.close()
-            if exc.code >= 500 or exc.code in (408, 429):
-                raise GatewayUnavailable(f"MoMo API answered HTTP {exc.code}") from exc
-            if not raw:
-                raise GatewayError(f"MoMo API answered HTTP {exc.code}") from exc
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            raise GatewayUnavailable(f"MoMo API unreachable: {exc}") from exc
-        if len(raw) > _MAX_RESPONSE_BYTES:
-            raise GatewayError("MoMo API answer is too large")
-        try:
-            return load_json_object(raw)
-        except ValueError as exc:
-            raise GatewayError(f"MoMo API answer is not a JSON object: {exc}") from exc
+        return post_json(url, payload, timeout=self._config.timeout, service="MoMo API")
 
 
 def _message(answer: Mapping[str, Any]) -> str:
