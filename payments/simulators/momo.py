@@ -8,11 +8,19 @@ buyer confirms (:meth:`~MoMoSimulatorCore.pay`) or declines
 adds to ``redirectUrl``, and answers ``query`` and ``refund`` (partial refunds too).
 ``requestId`` is idempotent as at MoMo: the same request again gets the same answer, a
 different request with a used id gets 40. The ledger is in memory.
+
+The pages below (:func:`api`, :func:`pay`, mounted by :data:`urlpatterns`) put that wallet on
+this site: the adapter's ``endpoint`` is ``{SITE_URL}/payments/simulator/momo``, as MoMo's
+is ``https://test-payment.momo.vn``. On confirming or declining, the wallet posts the signed
+IPN to the merchant's ``ipnUrl`` over HTTP, then sends the buyer to ``redirectUrl``. Each
+page is a 404 unless settings.PAYMENT_SIMULATORS is on, which production settings force off.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import secrets
 import threading
 import urllib.parse
@@ -20,6 +28,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
+
+from django.conf import settings
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from payments.gateways.momo import (
     CREATE_PATH,
@@ -38,8 +54,13 @@ from payments.gateways.momo import (
     signature_matches,
     wire_text,
 )
+from payments.ports import from_minor_units
+from payments.simulators.views import _http, simulator_only
 
-__all__ = ["MoMoSimulatorCore", "SimulatedPayment"]
+__all__ = ["PAY_PATH", "MoMoSimulatorCore", "SimulatedPayment", "simulator_core", "urlpatterns"]
+
+PAY_PATH: Final = "/v2/gateway/pay"
+logger = logging.getLogger(__name__)
 
 Status = Literal["pending", "paid", "cancelled"]
 
@@ -342,3 +363,70 @@ def _http_url(value: object) -> bool:
         return False
     parts = urllib.parse.urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+# --------------------------------------------------------------------------- development views
+# MoMo's wallet on this site, for development and tests: each view is a 404 unless
+# settings.PAYMENT_SIMULATORS is on, which production settings force off.
+
+_cores: dict[tuple[str, ...], MoMoSimulatorCore] = {}
+_cores_lock = threading.Lock()
+
+
+def simulator_core() -> MoMoSimulatorCore:
+    """The process's simulated MoMo, keyed like settings say."""
+    if not settings.PAYMENT_SIMULATORS:
+        raise Http404("No simulators here.")
+    options = settings.PAYMENT_GATEWAYS["momo"]["OPTIONS"]
+    pay_url = options["endpoint"].rstrip("/") + PAY_PATH
+    key = (options["partner_code"], options["access_key"], options["secret_key"], pay_url)
+    with _cores_lock:
+        if key not in _cores:
+            _cores[key] = MoMoSimulatorCore(
+                partner_code=key[0], access_key=key[1], secret_key=key[2], pay_url=pay_url
+            )
+        return _cores[key]
+
+
+@simulator_only
+@csrf_exempt
+@require_POST
+def api(request, operation: str):
+    """MoMo's merchant API: create, query and refund, answering JSON."""
+    return JsonResponse(simulator_core().answer(f"/v2/gateway/api/{operation}", request.body))
+
+
+@simulator_only
+@never_cache
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def pay(request):
+    """MoMo's wallet page: the buyer confirms or declines; MoMo posts the IPN, then sends the
+    buyer back with the same signed result."""
+    core = simulator_core()
+    token = (request.GET if request.method == "GET" else request.POST).get("t", "")
+    payment = core.payment_for_token(token)
+    if payment is None or payment.status != "pending":
+        return render(request, "payments/simulator/momo_pay.html", {"payment": None}, status=400)
+    if request.method == "GET":
+        context = {
+            "payment": payment,
+            "amount": from_minor_units(payment.amount, currency="VND", multiplier=1),
+            "merchant": core.partner_code,
+            "token": token,
+        }
+        return render(request, "payments/simulator/momo_pay.html", context)
+    if request.POST.get("action") == "pay":
+        result = core.pay(payment.order_id)
+    else:
+        result = core.cancel(payment.order_id)
+    body = json.dumps(result, ensure_ascii=False).encode("utf-8")
+    status, answer = _http(payment.ipn_url, data=body, headers={"Content-Type": "application/json"})
+    logger.info("simulated MoMo IPN for %s: %s %s", payment.order_id, status, answer)
+    return redirect(core.redirect_url(result))
+
+
+urlpatterns = [
+    path("momo/v2/gateway/api/<str:operation>", api, name="sim-momo-api"),
+    path("momo" + PAY_PATH, pay, name="sim-momo-pay"),
+]

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from payments.simulators import views
+from payments.simulators import momo, views
 
 urlpatterns = [
     path("vnpay/pay", views.vnpay_pay, name="sim-vnpay-pay"),
     path("vnpay/api", views.vnpay_api, name="sim-vnpay-api"),
     path("bank/", views.bank_transfer, name="sim-bank"),
     path("stripe/pay/<str:session_id>", views.stripe_checkout, name="sim-stripe-pay"),
+    *momo.urlpatterns,
 ]

@@ -556,6 +556,7 @@ PAYMENT_SIMULATORS = False
 PAYMENT_METHODS = env_list("PAYMENT_METHODS", "vnpay,vietqr,card,cod")
 PAYMENT_EXPIRY_SECONDS = {
     "vnpay": int(os.environ.get("PAYMENT_EXPIRY_VNPAY", 15 * 60)),
+    "momo": int(os.environ.get("PAYMENT_EXPIRY_MOMO", 15 * 60)),
     "vietqr": int(os.environ.get("PAYMENT_EXPIRY_VIETQR", 24 * 60 * 60)),
     "card": int(os.environ.get("PAYMENT_EXPIRY_CARD", 60 * 60)),
 }
@@ -576,6 +577,16 @@ if os.environ.get("VNPAY_TMN_CODE"):
             "api_url": os.environ.get(
                 "VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
             ),
+        },
+    }
+if os.environ.get("MOMO_PARTNER_CODE"):
+    PAYMENT_GATEWAYS["momo"] = {
+        "BACKEND": "payments.gateways.momo.MoMoGateway",
+        "OPTIONS": {
+            "partner_code": os.environ["MOMO_PARTNER_CODE"],
+            "access_key": os.environ.get("MOMO_ACCESS_KEY", ""),
+            "secret_key": os.environ.get("MOMO_SECRET_KEY", ""),
+            "endpoint": os.environ.get("MOMO_ENDPOINT", "https://test-payment.momo.vn"),
         },
     }
 if os.environ.get("VIETQR_ACCOUNT_NUMBER"):
