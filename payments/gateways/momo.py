@@ -43,8 +43,13 @@ from payments.gateways._wire import (
     post_json,
     utc_now,
 )
+from payments.gateways.base import BaseGateway
 from payments.ports import (
     CURRENCY_VND,
+    Acknowledgement,
+    AckOutcome,
+    CallbackRoute,
+    Capabilities,
     EventStatus,
     GatewayError,
     GatewayEvent,
@@ -281,10 +286,14 @@ class MoMoConfig:
             raise ValueError("timeout must be positive")
 
 
-class MoMoGateway:
+class MoMoGateway(BaseGateway):
     """The MoMo wallet behind the payment port (:class:`payments.ports.Gateway`)."""
 
     name = "momo"
+    capabilities = Capabilities(
+        can_query=True, can_refund=True, partial_refund=True, signed_return=True
+    )
+    callback = CallbackRoute(path="momo/ipn", name="momo-ipn", http_method="POST", operation="ipn")
 
     def __init__(
         self,
@@ -352,6 +361,7 @@ class MoMoGateway:
             check_http_url("payUrl", pay_url)
         except ValueError as exc:
             raise GatewayError(f"MoMo create answer has no usable payUrl: {exc}") from exc
+        # query needs nothing but the reference (MoMo's orderId): no gateway reference.
         return NextAction(kind="redirect", url=pay_url)
 
     # -- IPN and redirect --------------------------------------------------
@@ -388,9 +398,27 @@ class MoMoGateway:
             raw={**fields, "signature": wire_text(values.get("signature"))},
         )
 
+    @staticmethod
+    def claimed_reference(params: Mapping[str, str]) -> str:
+        return params.get("orderId", "")
+
+    def idempotency_key(self, event: GatewayEvent) -> str:
+        """MoMo posts an IPN again until it is answered 204: one payment's result (its
+        ``orderId``, ``transId`` and ``resultCode``) is applied once."""
+        return f"momo:{event.reference}:{event.gateway_txn_id}:{event.response_code}"
+
+    def acknowledge(self, outcome: AckOutcome, *, count: int = 0) -> Acknowledgement:
+        """MoMo wants HTTP 204 and no body, within 15 seconds; anything else and it posts
+        the IPN again. A forged one gets 400; our own failure 500, so that MoMo retries."""
+        if outcome == "invalid_signature":
+            return Acknowledgement(status=400, body=b"", content_type="text/plain")
+        if outcome == "error":
+            return Acknowledgement(status=500, body=b"", content_type="text/plain")
+        return Acknowledgement(status=204, body=b"", content_type="text/plain")
+
     # -- query -------------------------------------------------------------
 
-    def query(self, *, reference: str, created_at: datetime | None = None) -> GatewayEvent:
+    def query(self, *, reference: str, gateway_reference: str = "") -> GatewayEvent:
         """Ask MoMo what became of the payment ``reference`` (its ``orderId``).
 
         The event's ``response_code`` is the payment's ``resultCode``; 42 (MoMo has no

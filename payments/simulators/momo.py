@@ -37,6 +37,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from payments.gateways._wire import check_http_url
 from payments.gateways.momo import (
     CREATE_PATH,
     CREATE_SIGNED,
@@ -55,7 +56,7 @@ from payments.gateways.momo import (
     wire_text,
 )
 from payments.ports import from_minor_units
-from payments.simulators.views import _http, simulator_only
+from payments.simulators._pages import http_call, lock, simulated_options, simulator_only
 
 __all__ = ["PAY_PATH", "MoMoSimulatorCore", "SimulatedPayment", "simulator_core", "urlpatterns"]
 
@@ -359,10 +360,11 @@ class MoMoSimulatorCore:
 
 
 def _http_url(value: object) -> bool:
-    if not isinstance(value, str):
+    try:
+        check_http_url("url", value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
         return False
-    parts = urllib.parse.urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc)
+    return True
 
 
 # --------------------------------------------------------------------------- development views
@@ -370,17 +372,16 @@ def _http_url(value: object) -> bool:
 # settings.PAYMENT_SIMULATORS is on, which production settings force off.
 
 _cores: dict[tuple[str, ...], MoMoSimulatorCore] = {}
-_cores_lock = threading.Lock()
 
 
 def simulator_core() -> MoMoSimulatorCore:
-    """The process's simulated MoMo, keyed like settings say."""
+    """The process's simulated MoMo, one per partner code, keys and address in the settings."""
     if not settings.PAYMENT_SIMULATORS:
         raise Http404("No simulators here.")
-    options = settings.PAYMENT_GATEWAYS["momo"]["OPTIONS"]
+    options = simulated_options(__name__)
     pay_url = options["endpoint"].rstrip("/") + PAY_PATH
     key = (options["partner_code"], options["access_key"], options["secret_key"], pay_url)
-    with _cores_lock:
+    with lock:
         if key not in _cores:
             _cores[key] = MoMoSimulatorCore(
                 partner_code=key[0], access_key=key[1], secret_key=key[2], pay_url=pay_url
@@ -421,7 +422,9 @@ def pay(request):
     else:
         result = core.cancel(payment.order_id)
     body = json.dumps(result, ensure_ascii=False).encode("utf-8")
-    status, answer = _http(payment.ipn_url, data=body, headers={"Content-Type": "application/json"})
+    status, answer = http_call(
+        payment.ipn_url, data=body, headers={"Content-Type": "application/json"}
+    )
     logger.info("simulated MoMo IPN for %s: %s %s", payment.order_id, status, answer)
     return redirect(core.redirect_url(result))
 
