@@ -20,7 +20,8 @@ from payments.simulators.momo import MoMoSimulatorCore, simulator_core
 from shop.settings.simulators import simulated_gateways
 from tests import factories
 from tests.payments import flow
-from tests.shop.test_settings import PRODUCTION_ENV
+from tests.payments.test_robustness import production_env
+from tests.shop.test_settings import PRODUCTION_ENV, manage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -194,14 +195,9 @@ def test_refunds_partial_then_the_rest_through_momo(client, wallet):
 
 
 def test_the_wallet_pages_cannot_be_reached_with_production_settings():
-    env = {
-        **{k: v for k, v in __import__("os").environ.items() if k not in PRODUCTION_ENV},
-        **PRODUCTION_ENV,
-        "ALLOWED_HOSTS": "testserver",
-        "PAYMENT_SIMULATORS": "true",
-        "SECURE_SSL_REDIRECT": "false",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = production_env(
+        ALLOWED_HOSTS="testserver", PAYMENT_SIMULATORS="true", SECURE_SSL_REDIRECT="false"
+    )
     code = (
         "from django.conf import settings; from django.test import RequestFactory; "
         "from payments.simulators import momo; import django.http\n"
@@ -230,18 +226,13 @@ def test_the_wallet_pages_cannot_be_reached_with_production_settings():
 
 
 def test_production_refuses_momo_without_its_keys_or_pointing_at_the_simulator():
-    from tests.shop.test_settings import manage
-
     base = {**PRODUCTION_ENV, "MOMO_PARTNER_CODE": "CHOPHIEN"}
+    keys = {"MOMO_ACCESS_KEY": "real-access-key", "MOMO_SECRET_KEY": "real-secret-key"}
+    assert manage("check", env={**base, **keys}).returncode == 0
     missing = manage("check", env={**base, "MOMO_ACCESS_KEY": "real-access-key"})
     assert missing.returncode != 0 and "secret_key" in missing.stderr
     simulated = manage(
         "check",
-        env={
-            **base,
-            "MOMO_ACCESS_KEY": "real-access-key",
-            "MOMO_SECRET_KEY": "real-secret-key",
-            "MOMO_ENDPOINT": "http://127.0.0.1:8000/payments/simulator/momo",
-        },
+        env={**base, **keys, "MOMO_ENDPOINT": "http://127.0.0.1:8000/payments/simulator/momo"},
     )
     assert simulated.returncode != 0 and "simulator" in simulated.stderr
