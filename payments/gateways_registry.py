@@ -17,7 +17,7 @@ def gateway_for(method: str) -> Gateway:
         # Development and tests: the card gateway talks to the local Stripe stub.
         if not settings.PAYMENT_SIMULATORS:
             raise ImproperlyConfigured("payment simulators are off")
-        from payments.simulators import stripe_stub
+        from payments.simulators.views import stripe_stub
 
         entry = configured[method]
         options = {**options, "api_base": stripe_stub().api_base}

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from payments import simulators, views
+from payments import views
 
 app_name = "payments"
 urlpatterns = [
@@ -13,12 +13,5 @@ urlpatterns = [
     path("bank/webhook", views.bank_webhook, name="bank-webhook"),
     path("stripe/webhook", views.stripe_webhook, name="stripe-webhook"),
     # Development and test simulators: each view is a 404 unless PAYMENT_SIMULATORS is on.
-    path("simulator/vnpay/pay", simulators.vnpay_pay, name="sim-vnpay-pay"),
-    path("simulator/vnpay/api", simulators.vnpay_api, name="sim-vnpay-api"),
-    path("simulator/bank/", simulators.bank_transfer, name="sim-bank"),
-    path(
-        "simulator/stripe/pay/<str:session_id>",
-        simulators.stripe_checkout,
-        name="sim-stripe-pay",
-    ),
+    path("simulator/", include("payments.simulators.urls")),
 ]

@@ -29,7 +29,7 @@ def simulated_gateways(site: str) -> dict:
             "OPTIONS": {
                 "api_key": "sk_test_simulator",  # the local Stripe stub's, not a secret
                 "webhook_secret": "whsec_simulator",
-                "api_base": "simulator",  # started on demand (payments.simulators.stripe_stub)
+                "api_base": "simulator",  # started on demand (simulators.views.stripe_stub)
                 "max_network_retries": 0,
                 "timeout": 5.0,
             },

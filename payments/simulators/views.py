@@ -1,4 +1,4 @@
-"""Local stand-ins for the gateways, for development and tests only.
+"""The simulators' pages: local stand-ins for the gateways, for development and tests only.
 
 They speak each gateway's real protocol against our real endpoints: the VNPay simulator checks
 the merchant's signature as VNPay does, shows a bank-choice page, sends the signed IPN to our
@@ -27,11 +27,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from payments.gateways.bank_statement import StatementLine, build_webhook
-from payments.gateways.stripe_stub import StripeStub
 from payments.gateways.vnpay import AMOUNT_MULTIPLIER
-from payments.gateways.vnpay_simulator import SimulatorError, VNPaySimulatorCore
 from payments.models import Method
 from payments.ports import InvalidSignature, from_minor_units
+from payments.simulators.stripe import StripeStub
+from payments.simulators.vnpay import SimulatorError, VNPaySimulatorCore
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
