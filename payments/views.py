@@ -17,13 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from payments import selectors, services, statuses, vietqr
+from payments import selectors, services, vietqr
 from payments.gateways import vnpay
 from payments.gateways_registry import enabled_methods, gateway_for
 from payments.models import AttemptStatus, GatewayCall, Method, PaymentAttempt
 from payments.ports import GatewayError, InvalidSignature
 from payments.services import Outcome
 from shop import limits
+from shop.order import statuses
 
 logger = logging.getLogger(__name__)
 

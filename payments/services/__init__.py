@@ -31,7 +31,6 @@ from payments.services.emails import (
 from payments.services.events import payment_event_apply, processed_event_claim
 from payments.services.log import call_log, clean_text
 from payments.services.orders import (
-    event_type_for,
     order_cancel_if_abandoned,
     order_paid,
     order_refund_event,
@@ -72,7 +71,6 @@ __all__ = [
     "cash_collected",
     "clean_text",
     "cod_attempt_create",
-    "event_type_for",
     "expiry_for",
     "order_cancel_if_abandoned",
     "order_email_enqueue",

@@ -2,7 +2,7 @@
 
 from oscar.core.loading import get_model
 
-from payments import statuses
+from shop.order import statuses
 from shop.outbox.services import outbox_enqueue
 
 Order = get_model("order", "Order")

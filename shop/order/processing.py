@@ -20,6 +20,7 @@ from shop.order import statuses
 
 InvalidOrderStatus = get_class("order.exceptions", "InvalidOrderStatus")
 PaymentEventType = get_model("order", "PaymentEventType")
+SourceType = get_model("payment", "SourceType")
 
 PAID_EVENT = "Paid"
 REFUNDED_EVENT = "Refunded"
@@ -37,13 +38,24 @@ class EventHandler(processing.EventHandler):
         fulfilment.shipments_open_for_order(order=order)
 
     def order_paid(
-        self, order, *, amount: Decimal, currency: str, reference: str, source_type
+        self,
+        order,
+        *,
+        amount: Decimal,
+        currency: str,
+        reference: str,
+        method: str,
+        method_name: str,
     ) -> None:
         """The money is in: the order is paid, its producers can start (unless cash on delivery
-        let them already), and the payment is recorded as Oscar's source and payment event.
-        Raises `InvalidOrderStatus` for an order that cannot be paid (already paid, cancelled)."""
+        let them already), and the payment is recorded as Oscar's source (of type `method`) and
+        payment event. Raises `InvalidOrderStatus` for an order that cannot be paid (already
+        paid, cancelled) and then records nothing."""
         self.order_status_move(order, statuses.PAID)
         fulfilment.shipments_open_for_order(order=order)
+        source_type, _ = SourceType.objects.get_or_create(
+            code=method, defaults={"name": method_name}
+        )
         order.sources.create(
             source_type=source_type,
             currency=currency,
