@@ -149,7 +149,7 @@ def test_refunded_records_a_payment_event_and_keeps_the_status(client):
         Decimal(100000),
         "CPTEST1",
     )
-    assert list(order.payment_events.values_list("event_type__name", flat=True)) == [
+    assert list(order.payment_events.order_by("pk").values_list("event_type__name", flat=True)) == [
         "Paid",
         "Refunded",
     ]
