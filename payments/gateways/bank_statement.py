@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from payments.gateways._text import compact_alnum
+from payments.gateways._wire import MAX_JSON_DEPTH, header, nesting_depth
 from payments.ports import (
     CURRENCY_VND,
     GatewayError,
@@ -128,14 +129,6 @@ def compute_signature(*, body: bytes, timestamp: int, secret: str) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value
-    return None
-
-
 def verify_webhook(
     *,
     body: bytes,
@@ -145,8 +138,8 @@ def verify_webhook(
     tolerance: timedelta = DEFAULT_TOLERANCE,
 ) -> datetime:
     """Check signature and freshness; return the sending time. Raises InvalidSignature."""
-    raw_timestamp = _header(headers, TIMESTAMP_HEADER)
-    signature = _header(headers, SIGNATURE_HEADER)
+    raw_timestamp = header(headers, TIMESTAMP_HEADER)
+    signature = header(headers, SIGNATURE_HEADER)
     if not raw_timestamp or not signature:
         raise InvalidSignature("signature or timestamp header missing")
     if not _TIMESTAMP_RE.fullmatch(raw_timestamp.strip()):
@@ -206,40 +199,10 @@ def _line_from_json(item: Any) -> StatementLine:
     )
 
 
-MAX_JSON_DEPTH = 16
-
-
-def _nesting_depth(body: bytes) -> int:
-    """How deeply arrays and objects nest in `body`, found without parsing it.
-
-    The C JSON decoder recurses once per level and trusts the interpreter's recursion limit,
-    which some libraries raise far above what the C stack holds; a hostile body of nested
-    brackets must be refused before it reaches the decoder.
-    """
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in body:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in (0x5D, 0x7D):  # ] }
-            depth -= 1
-    return deepest
-
-
 def parse_statement_body(body: bytes) -> tuple[StatementLine, ...]:
     """Read the JSON body into statement lines; GatewayError if it is malformed."""
     try:
-        if _nesting_depth(body) > MAX_JSON_DEPTH:
+        if nesting_depth(body) > MAX_JSON_DEPTH:
             raise ValueError("JSON nested too deeply")
         document = json.loads(body.decode("utf-8"))
         if not isinstance(document, dict) or not isinstance(document.get("transactions"), list):

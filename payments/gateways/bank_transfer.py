@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from payments.gateways._text import compact_alnum
+from payments.gateways._wire import utc_now
 from payments.gateways.bank_statement import (
     DEFAULT_TOLERANCE,
     StatementWebhook,
@@ -33,10 +34,6 @@ from payments.ports import (
 from payments.vietqr import build_payload
 
 __all__ = ["BankTransferConfig", "BankTransferGateway"]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,7 +61,7 @@ class BankTransferGateway:
     name = "bank_transfer"
 
     def __init__(
-        self, *, config: BankTransferConfig, clock: Callable[[], datetime] = _utc_now
+        self, *, config: BankTransferConfig, clock: Callable[[], datetime] = utc_now
     ) -> None:
         self._config = config
         self._clock = clock

@@ -31,18 +31,31 @@ would then send comes from :meth:`StripeStub.session_webhook` and
 from __future__ import annotations
 
 import copy
-import hashlib
-import hmac
-import json
-import re
-import secrets
-import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Final
+
+from payments.simulators.stripe_server import StubServer
+from payments.simulators.stripe_wire import (
+    STUB_API_VERSION,
+    Answer,
+    ApiError,
+    FormError,
+    RecordedRequest,
+    build_webhook,
+    decode_form,
+    error_answer,
+    integer,
+    line_items_total,
+    metadata_param,
+    new_id,
+    required,
+    signature_header,
+    string,
+    url_param,
+)
 
 __all__ = [
     "STUB_API_VERSION",
@@ -53,10 +66,6 @@ __all__ = [
     "decode_form",
     "signature_header",
 ]
-
-STUB_API_VERSION: Final = "2026-10-28.endive"
-MAX_AMOUNT: Final = 99_999_999
-"""Stripe takes amounts of up to eight digits."""
 
 _MIN_LIFETIME: Final = 30 * 60
 _MAX_LIFETIME: Final = 24 * 60 * 60
@@ -87,154 +96,7 @@ _PAYMENT_INTENT_DATA_PARAMS: Final = frozenset(
 )
 _REFUND_PARAMS: Final = frozenset({"amount", "expand", "metadata", "payment_intent", "reason"})
 _REFUND_REASONS: Final = frozenset({"duplicate", "fraudulent", "requested_by_customer"})
-_KEY_RE: Final = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])*)")
-_BRACKET_RE: Final = re.compile(r"\[([^\[\]]*)\]")
-_CURRENCY_RE: Final = re.compile(r"[a-z]{3}")
-_DIGITS_RE: Final = re.compile(r"[0-9]{1,15}")
 _LIVE_KEY_PREFIXES: Final = ("sk_live_", "rk_live_", "pk_live_")
-
-
-# --------------------------------------------------------------------------- wire helpers
-
-
-class FormError(ValueError):
-    """A form body Stripe would refuse to read."""
-
-
-def decode_form(text: str) -> dict[str, Any]:
-    """Read a Stripe form body: ``a[b][0][c]=v`` nests, numeric keys ``0..n-1`` make lists."""
-    root: dict[str, Any] = {}
-    for key, value in urllib.parse.parse_qsl(text, keep_blank_values=True):
-        match = _KEY_RE.fullmatch(key)
-        if not match:
-            raise FormError(f"Invalid parameter name: {key}")
-        path = [match.group(1), *_BRACKET_RE.findall(match.group(2))]
-        if any(part == "" for part in path):
-            raise FormError(f"Invalid parameter name: {key}")
-        node = root
-        for part in path[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                raise FormError(f"Invalid hash for parameter: {key}")
-            node = child
-        if isinstance(node.get(path[-1]), dict):
-            raise FormError(f"Invalid hash for parameter: {key}")
-        node[path[-1]] = value
-    return {key: _listify(value) for key, value in root.items()}
-
-
-def _listify(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    converted = {key: _listify(value) for key, value in node.items()}
-    if converted and all(key.isascii() and key.isdigit() for key in converted):
-        indices = sorted(converted, key=int)
-        if [int(index) for index in indices] != list(range(len(indices))):
-            raise FormError("Invalid array: indices must run from 0 without gaps")
-        return [converted[index] for index in indices]
-    return converted
-
-
-def signature_header(*, payload: bytes, secret: str, timestamp: int) -> str:
-    """``Stripe-Signature`` for ``payload``: ``t=<timestamp>,v1=<HMAC-SHA256 hex>``."""
-    signed = str(timestamp).encode("ascii") + b"." + payload
-    digest = hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
-
-
-def build_webhook(
-    *,
-    event_type: str,
-    data_object: Mapping[str, Any],
-    secret: str,
-    timestamp: int | None = None,
-    event_id: str | None = None,
-    livemode: bool = False,
-) -> tuple[bytes, dict[str, str]]:
-    """A Stripe event around ``data_object``, as body and headers, signed with ``secret``."""
-    now = int(time.time()) if timestamp is None else timestamp
-    event = {
-        "id": event_id or _new_id("evt_test_"),
-        "object": "event",
-        "api_version": STUB_API_VERSION,
-        "created": now,
-        "data": {"object": dict(data_object)},
-        "livemode": livemode,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": event_type,
-    }
-    body = json.dumps(event, ensure_ascii=False, indent=2).encode("utf-8")
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "Stripe-Signature": signature_header(payload=body, secret=secret, timestamp=now),
-    }
-    return body, headers
-
-
-def _new_id(prefix: str) -> str:
-    return prefix + secrets.token_hex(12)
-
-
-# --------------------------------------------------------------------------- the stub
-
-
-class _ApiError(Exception):
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        error_type: str = "invalid_request_error",
-        code: str | None = None,
-        param: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.body = {
-            "error": {
-                key: value
-                for key, value in {
-                    "type": error_type,
-                    "code": code,
-                    "message": message,
-                    "param": param,
-                    "doc_url": f"https://stripe.com/docs/error-codes/{code}" if code else None,
-                }.items()
-                if value is not None
-            }
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class _Answer:
-    status: int
-    body: dict[str, Any]
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RecordedRequest:
-    """One request the stub received (``Authorization`` left out)."""
-
-    method: str
-    path: str
-    query: dict[str, Any]
-    form: dict[str, Any]
-    headers: dict[str, str]
-
-    @property
-    def idempotency_key(self) -> str | None:
-        return self.headers.get("idempotency-key")
-
-
-@dataclass(slots=True, kw_only=True)
-class _Fault:
-    status: int
-    error_type: str
-    code: str | None
-    delay: float
-    should_retry: bool | None
 
 
 @dataclass(slots=True)
@@ -243,11 +105,10 @@ class _Ledger:
     payment_intents: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     intent_data: dict[str, dict[str, Any]] = field(default_factory=dict)
-    idempotency: dict[str, tuple[tuple[Any, ...], _Answer]] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)
 
 
-class StripeStub:
+class StripeStub(StubServer):
     """An in-memory Stripe served over HTTP on 127.0.0.1 (development and tests only).
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`. Point the adapter
@@ -265,90 +126,17 @@ class StripeStub:
         checkout_url: str = "",
         clock: Callable[[], float] = time.time,
     ) -> None:
-        api_key = _new_id("sk_test_") if api_key is None else api_key
+        super().__init__()
+        api_key = new_id("sk_test_") if api_key is None else api_key
         if not api_key or api_key.startswith(_LIVE_KEY_PREFIXES):
             raise ValueError("the Stripe stub takes test keys only")
         if webhook_secret == "":
             raise ValueError("webhook_secret must not be empty")
         self.api_key = api_key
-        self.webhook_secret = _new_id("whsec_") if webhook_secret is None else webhook_secret
+        self.webhook_secret = new_id("whsec_") if webhook_secret is None else webhook_secret
         self._checkout_url = checkout_url
         self._clock = clock
-        self._lock = threading.RLock()
         self._ledger = _Ledger()
-        self._faults: list[_Fault] = []
-        self.requests: list[RecordedRequest] = []
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- serving -----------------------------------------------------------
-
-    def start(self) -> StripeStub:
-        """Listen on 127.0.0.1 on a free port, in a daemon thread."""
-        if self._server is not None:
-            return self
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="stripe-stub",
-            daemon=True,
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop listening (the ledger is kept)."""
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> StripeStub:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-    @property
-    def api_base(self) -> str:
-        """``http://127.0.0.1:<port>``, for ``StripeConfig.api_base``."""
-        if self._server is None:
-            raise RuntimeError("the Stripe stub is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    # -- faults ------------------------------------------------------------
-
-    def fail_next(
-        self,
-        *,
-        status: int = 500,
-        error_type: str = "api_error",
-        code: str | None = None,
-        times: int = 1,
-        delay: float = 0.0,
-        should_retry: bool | None = None,
-    ) -> None:
-        """Answer the next ``times`` requests with an error (``status=0``: none), after
-        ``delay`` seconds. Like a fault before Stripe's code runs, nothing is recorded
-        against the idempotency key."""
-        with self._lock:
-            self._faults.extend(
-                _Fault(
-                    status=status,
-                    error_type=error_type,
-                    code=code,
-                    delay=delay,
-                    should_retry=should_retry,
-                )
-                for _ in range(times)
-            )
 
     # -- the ledger, from the buyer's side -----------------------------------
 
@@ -383,7 +171,7 @@ class StripeStub:
             intent["amount_received"] = intent["amount"] if paid else 0
             intent["last_payment_error"] = None
             if paid:
-                intent["latest_charge"] = _new_id("ch_test_")
+                intent["latest_charge"] = new_id("ch_test_")
             session["status"] = "complete"
             session["payment_status"] = "paid" if paid else "unpaid"
             return copy.deepcopy(session)
@@ -438,136 +226,22 @@ class StripeStub:
             timestamp=timestamp,
         )
 
-    # -- request handling ----------------------------------------------------
-
-    def handle(
-        self, *, method: str, target: str, headers: Mapping[str, str], body: bytes
-    ) -> tuple[int, bytes, list[tuple[str, str]]]:
-        """Answer one HTTP request: status, JSON body, headers. Every request is recorded."""
-        lowered = {key.lower(): value for key, value in headers.items()}
-        parts = urllib.parse.urlsplit(target)
-        unreadable: _ApiError | None = None
-        query: dict[str, Any] = {}
-        form: dict[str, Any] = {}
-        text = ""
-        try:
-            query = decode_form(parts.query)
-            text = body.decode("utf-8")
-            form = decode_form(text) if method == "POST" else {}
-        except (FormError, UnicodeDecodeError) as exc:
-            unreadable = _ApiError(400, str(exc))
-        with self._lock:
-            self.requests.append(
-                RecordedRequest(
-                    method=method,
-                    path=parts.path,
-                    query=query,
-                    form=form,
-                    headers={k: v for k, v in lowered.items() if k != "authorization"},
-                )
-            )
-            fault = self._faults.pop(0) if self._faults else None
-        if fault is not None and fault.delay:
-            time.sleep(fault.delay)
-        if fault is not None and fault.status:
-            error = _ApiError(
-                fault.status,
-                "An error occurred with our connection to Stripe.",
-                error_type=fault.error_type,
-                code=fault.code,
-            )
-            answer = _Answer(error.status, error.body)
-            if fault.should_retry is not None:
-                retry = "true" if fault.should_retry else "false"
-                answer = _Answer(answer.status, answer.body, (("Stripe-Should-Retry", retry),))
-        elif unreadable is not None:
-            answer = _error_answer(unreadable)
-        else:
-            with self._lock:
-                answer = self._answer(
-                    method=method,
-                    path=parts.path,
-                    headers=lowered,
-                    query=query,
-                    form=form,
-                    text=text,
-                )
-        response_headers = [
-            ("Request-Id", _new_id("req_")),
-            ("Stripe-Version", lowered.get("stripe-version", STUB_API_VERSION)),
-            *answer.headers,
-        ]
-        data = json.dumps(answer.body, ensure_ascii=False).encode("utf-8")
-        return answer.status, data, response_headers
-
-    def _answer(
-        self,
-        *,
-        method: str,
-        path: str,
-        headers: dict[str, str],
-        query: dict[str, Any],
-        form: dict[str, Any],
-        text: str,
-    ) -> _Answer:
-        try:
-            self._authenticate(headers.get("authorization", ""))
-            if method == "POST" and "form-urlencoded" not in headers.get("content-type", ""):
-                raise _ApiError(400, "Stripe takes form-encoded request bodies.")
-        except _ApiError as exc:
-            return _error_answer(exc)
-        key = headers.get("idempotency-key")
-        if method != "POST" or not key:
-            return self._route(method=method, path=path, query=query, form=form)
-        if len(key) > 255:
-            return _error_answer(_ApiError(400, "Idempotency keys are at most 255 characters."))
-        fingerprint = (path, tuple(sorted(urllib.parse.parse_qsl(text, keep_blank_values=True))))
-        saved = self._ledger.idempotency.get(key)
-        if saved is not None:
-            if saved[0] != fingerprint:
-                return _error_answer(
-                    _ApiError(
-                        400,
-                        "Keys for idempotent requests can only be used with the same "
-                        "parameters they were first used with. Try using a key other than "
-                        f"'{key}' if you meant to execute a different request.",
-                        error_type="idempotency_error",
-                    )
-                )
-            first = saved[1]
-            return _Answer(first.status, first.body, (("Idempotent-Replayed", "true"),))
-        answer = self._route(method=method, path=path, query=query, form=form)
-        if answer.status < 400 or answer.status >= 500:
-            self._ledger.idempotency[key] = (fingerprint, answer)
-        return answer
-
-    def _authenticate(self, authorization: str) -> None:
-        scheme, _, token = authorization.partition(" ")
-        if scheme != "Bearer" or not token:
-            raise _ApiError(
-                401,
-                "You did not provide an API key. You need to provide your API key in the "
-                "Authorization header, using Bearer auth.",
-            )
-        if not hmac.compare_digest(token.encode("utf-8"), self.api_key.encode("utf-8")):
-            raise _ApiError(401, f"Invalid API Key provided: {_mask(token)}")
-
     def _route(
         self, *, method: str, path: str, query: dict[str, Any], form: dict[str, Any]
-    ) -> _Answer:
+    ) -> Answer:
         try:
             if path == "/v1/checkout/sessions" and method == "POST":
-                return _Answer(200, self._create_session(form))
+                return Answer(200, self._create_session(form))
             if path == "/v1/checkout/sessions" and method == "GET":
-                return _Answer(200, self._list_sessions(query))
+                return Answer(200, self._list_sessions(query))
             if path.startswith("/v1/checkout/sessions/") and method == "GET":
                 session_id = urllib.parse.unquote(path.removeprefix("/v1/checkout/sessions/"))
-                return _Answer(200, copy.deepcopy(self._session(session_id)))
+                return Answer(200, copy.deepcopy(self._session(session_id)))
             if path == "/v1/refunds" and method == "POST":
-                return _Answer(200, self._create_refund(form))
-            raise _ApiError(404, f"Unrecognized request URL ({method}: {path}).")
-        except _ApiError as exc:
-            return _error_answer(exc)
+                return Answer(200, self._create_refund(form))
+            raise ApiError(404, f"Unrecognized request URL ({method}: {path}).")
+        except ApiError as exc:
+            return error_answer(exc)
 
     # -- Checkout Sessions ---------------------------------------------------
 
@@ -575,7 +249,7 @@ class StripeStub:
         try:
             return self._ledger.sessions[session_id]
         except KeyError:
-            raise _ApiError(
+            raise ApiError(
                 404, f"No such checkout.session: '{session_id}'", code="resource_missing"
             ) from None
 
@@ -591,7 +265,7 @@ class StripeStub:
             return self._ledger.payment_intents[intent_id]
         intent_data = self._ledger.intent_data[session["id"]]
         intent = {
-            "id": _new_id("pi_test_"),
+            "id": new_id("pi_test_"),
             "object": "payment_intent",
             "amount": session["amount_total"],
             "amount_received": 0,
@@ -614,7 +288,7 @@ class StripeStub:
         try:
             return self._ledger.payment_intents[payment_intent_id]
         except KeyError:
-            raise _ApiError(
+            raise ApiError(
                 404,
                 f"No such payment_intent: '{payment_intent_id}'",
                 code="resource_missing",
@@ -624,25 +298,25 @@ class StripeStub:
     def _create_session(self, form: dict[str, Any]) -> dict[str, Any]:
         for name in form:
             if name not in _SESSION_PARAMS:
-                raise _ApiError(
+                raise ApiError(
                     400, f"Received unknown parameter: {name}", code="parameter_unknown", param=name
                 )
-        mode = _required(form, "mode")
+        mode = required(form, "mode")
         if mode != "payment":
-            raise _ApiError(400, "The stub only supports mode=payment.", param="mode")
-        currency, total = _line_items_total(form.get("line_items"))
-        success_url = _url(_required(form, "success_url"), "success_url")
-        cancel_url = _url(form["cancel_url"], "cancel_url") if "cancel_url" in form else None
-        reference = _string(form.get("client_reference_id", ""), "client_reference_id")
+            raise ApiError(400, "The stub only supports mode=payment.", param="mode")
+        currency, total = line_items_total(form.get("line_items"))
+        success_url = url_param(required(form, "success_url"), "success_url")
+        cancel_url = url_param(form["cancel_url"], "cancel_url") if "cancel_url" in form else None
+        reference = string(form.get("client_reference_id", ""), "client_reference_id")
         if len(reference) > 200:
-            raise _ApiError(400, "client_reference_id is too long.", param="client_reference_id")
-        metadata = _metadata(form.get("metadata", {}), "metadata")
+            raise ApiError(400, "client_reference_id is too long.", param="client_reference_id")
+        metadata = metadata_param(form.get("metadata", {}), "metadata")
         intent_data = form.get("payment_intent_data", {})
         if not isinstance(intent_data, dict):
-            raise _ApiError(400, "Invalid object", param="payment_intent_data")
+            raise ApiError(400, "Invalid object", param="payment_intent_data")
         for name in intent_data:
             if name not in _PAYMENT_INTENT_DATA_PARAMS:
-                raise _ApiError(
+                raise ApiError(
                     400,
                     f"Received unknown parameter: payment_intent_data[{name}]",
                     code="parameter_unknown",
@@ -650,21 +324,23 @@ class StripeStub:
                 )
         intent_data = {
             **intent_data,
-            "metadata": _metadata(intent_data.get("metadata", {}), "payment_intent_data[metadata]"),
+            "metadata": metadata_param(
+                intent_data.get("metadata", {}), "payment_intent_data[metadata]"
+            ),
         }
         now = int(self._clock())
         expires_at = now + _MAX_LIFETIME
         if "expires_at" in form:
-            expires_at = _integer(form["expires_at"], "expires_at")
+            expires_at = integer(form["expires_at"], "expires_at")
             if expires_at < now + _MIN_LIFETIME:
-                raise _ApiError(
+                raise ApiError(
                     400,
                     "The `expires_at` timestamp must be at least 30 minutes from Checkout "
                     "Session creation.",
                     param="expires_at",
                 )
             if expires_at > now + _MAX_LIFETIME:
-                raise _ApiError(
+                raise ApiError(
                     400,
                     "The `expires_at` timestamp must be less than 24 hours from Checkout "
                     "Session creation.",
@@ -672,11 +348,11 @@ class StripeStub:
                 )
         locale = form.get("locale", "auto")
         if locale not in _LOCALES:
-            raise _ApiError(400, f"Invalid locale: {locale}", param="locale")
+            raise ApiError(400, f"Invalid locale: {locale}", param="locale")
         methods = form.get("allowed_payment_method_types", ["card"])
         if not isinstance(methods, list) or not all(isinstance(m, str) and m for m in methods):
-            raise _ApiError(400, "Invalid array", param="allowed_payment_method_types")
-        session_id = _new_id("cs_test_")
+            raise ApiError(400, "Invalid array", param="allowed_payment_method_types")
+        session_id = new_id("cs_test_")
         checkout_url = self._checkout_url or f"{self.api_base}/c/pay/{{id}}"
         session = {
             "id": session_id,
@@ -706,13 +382,13 @@ class StripeStub:
         return copy.deepcopy(session)
 
     def _list_sessions(self, query: dict[str, Any]) -> dict[str, Any]:
-        limit = _integer(query.get("limit", "10"), "limit")
+        limit = integer(query.get("limit", "10"), "limit")
         if not 1 <= limit <= 100:
-            raise _ApiError(400, "limit must be between 1 and 100.", param="limit")
+            raise ApiError(400, "limit must be between 1 and 100.", param="limit")
         created = query.get("created", {})
         if not isinstance(created, dict):
             created = {"eq": created}
-        bounds = {op: _integer(value, f"created[{op}]") for op, value in created.items()}
+        bounds = {op: integer(value, f"created[{op}]") for op, value in created.items()}
         tests = {
             "gt": lambda c, b: c > b,
             "gte": lambda c, b: c >= b,
@@ -722,7 +398,7 @@ class StripeStub:
         }
         for op in bounds:
             if op not in tests:
-                raise _ApiError(400, f"Invalid created[{op}]", param="created")
+                raise ApiError(400, f"Invalid created[{op}]", param="created")
         matching = [
             self._ledger.sessions[sid]
             for sid in reversed(self._ledger.order)  # newest first, as Stripe lists
@@ -735,7 +411,7 @@ class StripeStub:
             ids = [session["id"] for session in matching]
             if after not in ids:
                 self._session(after)  # 404 if it does not exist at all
-                raise _ApiError(400, "starting_after is not in this list", param="starting_after")
+                raise ApiError(400, "starting_after is not in this list", param="starting_after")
             matching = matching[ids.index(after) + 1 :]
         page = matching[:limit]
         return {
@@ -750,12 +426,12 @@ class StripeStub:
     def _create_refund(self, form: dict[str, Any]) -> dict[str, Any]:
         for name in form:
             if name not in _REFUND_PARAMS:
-                raise _ApiError(
+                raise ApiError(
                     400, f"Received unknown parameter: {name}", code="parameter_unknown", param=name
                 )
-        intent = self._payment_intent(_required(form, "payment_intent"))
+        intent = self._payment_intent(required(form, "payment_intent"))
         if intent["status"] != "succeeded":
-            raise _ApiError(
+            raise ApiError(
                 400,
                 f"This PaymentIntent ({intent['id']}) does not have a successful charge to refund.",
                 code="payment_intent_unexpected_state",
@@ -763,18 +439,18 @@ class StripeStub:
             )
         remaining = intent["amount_received"] - intent["amount_refunded"]
         if remaining <= 0:
-            raise _ApiError(
+            raise ApiError(
                 400,
                 f"Charge {intent['latest_charge']} has already been refunded.",
                 code="charge_already_refunded",
             )
-        amount = _integer(form["amount"], "amount") if "amount" in form else remaining
+        amount = integer(form["amount"], "amount") if "amount" in form else remaining
         if amount < 1:
-            raise _ApiError(
+            raise ApiError(
                 400, "Refund amount must be positive.", code="amount_too_small", param="amount"
             )
         if amount > remaining:
-            raise _ApiError(
+            raise ApiError(
                 400,
                 f"Refund amount ({amount} {intent['currency']}) is greater than unrefunded "
                 f"amount on charge ({remaining} {intent['currency']})",
@@ -783,164 +459,19 @@ class StripeStub:
             )
         reason = form.get("reason")
         if reason is not None and reason not in _REFUND_REASONS:
-            raise _ApiError(400, f"Invalid reason: {reason}", param="reason")
+            raise ApiError(400, f"Invalid reason: {reason}", param="reason")
         intent["amount_refunded"] += amount
         refund = {
-            "id": _new_id("re_test_"),
+            "id": new_id("re_test_"),
             "object": "refund",
             "amount": amount,
             "charge": intent["latest_charge"],
             "created": int(self._clock()),
             "currency": intent["currency"],
-            "metadata": _metadata(form.get("metadata", {}), "metadata"),
+            "metadata": metadata_param(form.get("metadata", {}), "metadata"),
             "payment_intent": intent["id"],
             "reason": reason,
             "status": "succeeded",
         }
         self._ledger.refunds[refund["id"]] = refund
         return copy.deepcopy(refund)
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _error_answer(error: _ApiError) -> _Answer:
-    return _Answer(error.status, error.body)
-
-
-def _mask(token: str) -> str:
-    prefix = "_".join(token.split("_")[:2]) if token.count("_") >= 2 else ""
-    return f"{prefix}_{'*' * 4}{token[-4:]}" if prefix else f"{'*' * 4}{token[-4:]}"
-
-
-def _required(form: Mapping[str, Any], name: str) -> Any:
-    if name not in form or form[name] == "":
-        raise _ApiError(
-            400, f"Missing required param: {name}.", code="parameter_missing", param=name
-        )
-    return form[name]
-
-
-def _string(value: Any, name: str) -> str:
-    if not isinstance(value, str):
-        raise _ApiError(400, f"Invalid string: {name}", param=name)
-    return value
-
-
-def _integer(value: Any, name: str) -> int:
-    if not isinstance(value, str) or not _DIGITS_RE.fullmatch(value):
-        raise _ApiError(
-            400, f"Invalid integer: {value}", code="parameter_invalid_integer", param=name
-        )
-    return int(value)
-
-
-def _url(value: Any, name: str) -> str:
-    parts = urllib.parse.urlsplit(_string(value, name))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise _ApiError(400, "Not a valid URL", code="url_invalid", param=name)
-    return value
-
-
-def _metadata(value: Any, name: str) -> dict[str, str]:
-    if value == "":
-        return {}
-    if not isinstance(value, dict) or len(value) > 50:
-        raise _ApiError(400, "Invalid metadata: at most 50 string keys.", param=name)
-    for key, item in value.items():
-        if not isinstance(item, str) or len(key) > 40 or len(item) > 500:
-            raise _ApiError(
-                400, "Metadata keys take up to 40 and values up to 500 characters.", param=name
-            )
-    return dict(value)
-
-
-def _line_items_total(items: Any) -> tuple[str, int]:
-    if not isinstance(items, list) or not items:
-        raise _ApiError(
-            400,
-            "Missing required param: line_items.",
-            code="parameter_missing",
-            param="line_items",
-        )
-    if len(items) > 100:
-        raise _ApiError(400, "At most 100 line items.", param="line_items")
-    currencies: set[str] = set()
-    total = 0
-    for index, item in enumerate(items):
-        where = f"line_items[{index}]"
-        if not isinstance(item, dict) or not isinstance(item.get("price_data"), dict):
-            raise _ApiError(400, "The stub only takes price_data line items.", param=where)
-        price = item["price_data"]
-        currency = price.get("currency")
-        if not isinstance(currency, str) or not _CURRENCY_RE.fullmatch(currency):
-            raise _ApiError(400, f"Invalid currency: {currency}", param=f"{where}[price_data]")
-        product = price.get("product_data")
-        if not isinstance(product, dict) or not product.get("name"):
-            raise _ApiError(
-                400,
-                "Missing required param: product_data[name].",
-                code="parameter_missing",
-                param=f"{where}[price_data][product_data][name]",
-            )
-        unit_amount = _integer(price.get("unit_amount"), f"{where}[price_data][unit_amount]")
-        quantity = _integer(item.get("quantity"), f"{where}[quantity]")
-        if quantity < 1:
-            raise _ApiError(400, "quantity must be at least 1", param=f"{where}[quantity]")
-        currencies.add(currency)
-        total += unit_amount * quantity
-    if len(currencies) != 1:
-        raise _ApiError(400, "All line items must share one currency.", param="line_items")
-    if total > MAX_AMOUNT:
-        raise _ApiError(
-            400,
-            "Amount must be no more than 99,999,999.",
-            code="amount_too_large",
-            param="line_items",
-        )
-    return currencies.pop(), total
-
-
-# --------------------------------------------------------------------------- HTTP
-
-
-def _handler_for(stub: StripeStub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "StripeStub/1"
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def _serve(self, method: str) -> None:
-            try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                length = -1
-            if not 0 <= length <= 1 << 20:
-                self.send_error(400, "bad Content-Length")
-                return
-            body = self.rfile.read(length)
-            status, data, headers = stub.handle(
-                method=method, target=self.path, headers=dict(self.headers.items()), body=body
-            )
-            try:
-                self.send_response(status)
-                for name, value in headers:
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except OSError:
-                pass  # the client gave up (a timeout test); nothing to tell it
-
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-        def do_DELETE(self) -> None:
-            self._serve("DELETE")
-
-    return Handler

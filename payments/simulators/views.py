@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from payments.gateways.bank_statement import StatementLine, build_webhook
-from payments.gateways.vnpay import AMOUNT_MULTIPLIER
+from payments.gateways.vnpay_wire import AMOUNT_MULTIPLIER
 from payments.models import Method
 from payments.ports import InvalidSignature, from_minor_units
 from payments.simulators.stripe import StripeStub

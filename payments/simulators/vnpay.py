@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
-from payments.gateways.vnpay import (
+from payments.gateways.vnpay_wire import (
     AMOUNT_MULTIPLIER,
     QUERYDR_REQUEST_FIELDS,
     QUERYDR_RESPONSE_FIELDS,
