@@ -34,14 +34,15 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Final
 
-from payments.gateways._text import compact_alnum
-from payments.gateways._wire import MAX_JSON_DEPTH, header, nesting_depth
+from payments.gateways._wire import MAX_JSON_DEPTH, compact_alnum, header, nesting_depth
 from payments.ports import (
     CURRENCY_VND,
+    Credit,
     GatewayError,
     GatewayEvent,
     InvalidSignature,
 )
+from payments.references import references_in
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -90,26 +91,22 @@ class StatementLine:
     def is_credit(self) -> bool:
         return self.amount > 0
 
-    def to_event(self, *, reference: str) -> GatewayEvent:
-        """The port's view of this credit as the payment of ``reference``."""
+    def as_credit(self) -> Credit:
+        """The port's view of this line: money the shop matches itself."""
         if not self.is_credit:
             raise ValueError("only a credit can pay for an order")
-        return GatewayEvent(
-            reference=reference,
-            status="paid",
+        return Credit(
             amount=self.amount,
             currency=self.currency,
-            gateway_txn_id=self.bank_reference,
-            response_code="credit",
+            transaction_id=self.bank_reference,
+            description=self.description,
+            account_number=self.account_number,
             occurred_at=self.occurred_at,
-            raw={
-                "amount": str(self.amount),
-                "description": self.description,
-                "bank_reference": self.bank_reference,
-                "account_number": self.account_number,
-                "time": self.occurred_at.isoformat(),
-            },
         )
+
+    def to_event(self, *, reference: str) -> GatewayEvent:
+        """The port's view of this credit as the payment of ``reference``."""
+        return self.as_credit().to_event(reference=reference)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -255,20 +252,10 @@ def find_reference(description: str, *, candidates: Iterable[str]) -> str | None
 
 
 def candidate_references(description: str, *, prefix: str, length: int) -> list[str]:
-    """Every ``length``-character run starting with ``prefix`` in the compacted message.
+    """Every ``length``-character run starting with ``prefix`` in the compacted message
+    (:func:`payments.references.references_in`, with the prefix and length given).
 
     Use it to look pending payments up by reference; then confirm with
     :func:`find_reference` among what the lookup returned.
     """
-    wanted = compact_alnum(prefix)
-    if not wanted or length < len(wanted):
-        raise ValueError("prefix must be non-empty and no longer than the reference")
-    text = compact_alnum(description)
-    found: list[str] = []
-    start = text.find(wanted)
-    while start != -1:
-        candidate = text[start : start + length]
-        if len(candidate) == length and candidate not in found:
-            found.append(candidate)
-        start = text.find(wanted, start + 1)
-    return found
+    return references_in(description, prefix=prefix, length=length)

@@ -39,41 +39,51 @@ secret never appear in an exception message.
 from __future__ import annotations
 
 import functools
-import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
 import stripe
 
-from payments.gateways._wire import check_http_url, header
-from payments.gateways.stripe_events import (
+from payments.gateways._wire import check_http_url
+from payments.gateways.base import BaseGateway, json_answer
+from payments.gateways.stripe_wire import (
     AMOUNT_MULTIPLIER,
     HANDLED_EVENTS,
     REFERENCE_RE,
+    SIGNATURE_HEADER,
     STRIPE_CURRENCY,
     STRIPE_ID_RE,
+    WEBHOOK_TOLERANCE,
     IgnoredEvent,
     amount_of,
     event_from_payload,
     event_id_of,
     id_of,
+    line_item_name,
     object_id,
     reconciled_status,
     reference_of,
     scalar_text,
+    session_expiry,
     session_raw,
     timestamp_of,
+    verify_signature,
+    with_query,
 )
 from payments.ports import (
     CURRENCY_VND,
+    Acknowledgement,
+    AckOutcome,
+    CallbackRoute,
+    Capabilities,
     GatewayError,
     GatewayEvent,
     GatewayUnavailable,
-    InvalidSignature,
     NextAction,
+    Notification,
     PaymentRequest,
     RefundRequest,
     RefundResult,
@@ -103,23 +113,13 @@ __all__ = [
 DEFAULT_API_BASE: Final = "https://api.stripe.com"
 # Stripe's hosted Checkout page, where the buyer is redirected to pay.
 CHECKOUT_ORIGIN: Final = "https://checkout.stripe.com"
-SIGNATURE_HEADER: Final = "Stripe-Signature"
-WEBHOOK_TOLERANCE: Final = 300
-"""Seconds a signed webhook stays acceptable (Stripe's default, a replay bound)."""
-
 CANCEL_QUERY_PARAM: Final = ("checkout", "cancelled")
 """Added to the return URL for ``cancel_url``: a display hint only, never a payment state."""
 
 
-STRIPE_MIN_LIFETIME: Final = timedelta(minutes=30)
-STRIPE_MAX_LIFETIME: Final = timedelta(hours=24)
-EXPIRY_MARGIN: Final = timedelta(minutes=5)
-
 # Refund refusals that are answers about the payment, not faults of the request.
 REFUND_REFUSALS: Final = frozenset({"charge_already_refunded", "amount_too_large"})
 
-_MAX_WEBHOOK_BYTES: Final = 1 << 20
-_MAX_SIGNATURE_HEADER: Final = 4096
 _METADATA_VALUE_LIMIT: Final = 500
 _QUERY_WINDOW_BEFORE: Final = timedelta(hours=1)
 _QUERY_WINDOW_AFTER: Final = timedelta(hours=25)
@@ -127,33 +127,6 @@ _QUERY_PAGE_SIZE: Final = 100
 _QUERY_MAX_PAGES: Final = 20
 _RETRYABLE_STATUS: Final = frozenset({408, 409, 429})
 _REDACTED: Final = "[redacted]"
-
-
-# --------------------------------------------------------------------------- pure helpers
-
-
-def line_item_name(reference: str) -> str:
-    """The single line item's name, as the buyer sees it on Stripe's page."""
-    return f"Đơn hàng {reference}"
-
-
-def session_expiry(*, created_at: datetime, expires_at: datetime) -> datetime:
-    """``expires_at`` clamped into what Stripe accepts, measured from ``created_at``.
-
-    Stripe takes 30 minutes to 24 hours after the session's creation; :data:`EXPIRY_MARGIN`
-    on each side covers the call's latency and clock skew. The result is whole seconds.
-    """
-    earliest = created_at + STRIPE_MIN_LIFETIME + EXPIRY_MARGIN
-    latest = created_at + STRIPE_MAX_LIFETIME - EXPIRY_MARGIN
-    clamped = min(max(expires_at, earliest), latest)
-    return clamped.astimezone(UTC).replace(microsecond=0)
-
-
-def _with_query(url: str, name: str, value: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    query.append((name, value))
-    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
 # --------------------------------------------------------------------------- adapter
@@ -205,10 +178,14 @@ class CheckoutRedirect(NextAction):
     expires_at: datetime
 
 
-class StripeCheckoutGateway:
+class StripeCheckoutGateway(BaseGateway):
     """Stripe Checkout behind the payment port (:class:`payments.ports.Gateway`)."""
 
     name = "stripe"
+    capabilities = Capabilities(can_query=True, can_refund=True, partial_refund=True)
+    callback = CallbackRoute(
+        path="stripe/webhook", name="stripe-webhook", http_method="POST", operation="webhook"
+    )
 
     def __init__(
         self, *, config: StripeConfig, http_client: stripe.HTTPClient | None = None
@@ -275,7 +252,7 @@ class StripeCheckoutGateway:
                 "metadata": {"reference": reference},
             },
             "success_url": request.return_url,
-            "cancel_url": _with_query(request.return_url, *CANCEL_QUERY_PARAM),
+            "cancel_url": with_query(request.return_url, *CANCEL_QUERY_PARAM),
             "expires_at": int(expires_at.timestamp()),
             "locale": request.locale,
         }
@@ -302,7 +279,11 @@ class StripeCheckoutGateway:
         if expires_at is None:
             raise GatewayError("Stripe answered with a session without expires_at")
         return CheckoutRedirect(
-            kind="redirect", url=url, session_id=session_id, expires_at=expires_at
+            kind="redirect",
+            url=url,
+            session_id=session_id,
+            expires_at=expires_at,
+            gateway_reference=session_id,
         )
 
     # -- webhook -----------------------------------------------------------
@@ -314,35 +295,13 @@ class StripeCheckoutGateway:
         endpoint's secret, any ``v1`` signature matching, ``t`` at most
         ``webhook_tolerance`` seconds old.
         """
-        if not isinstance(body, bytes | bytearray):
-            raise GatewayError("the webhook body must be bytes")
-        if len(body) > _MAX_WEBHOOK_BYTES:
-            raise GatewayError("the webhook body is too large")
-        signature = header(headers, SIGNATURE_HEADER)
-        if not signature:
-            raise InvalidSignature("Stripe-Signature header is missing")
-        if (
-            not isinstance(signature, str)
-            or len(signature) > _MAX_SIGNATURE_HEADER
-            or not signature.isascii()
-        ):
-            raise InvalidSignature("Stripe-Signature header is malformed")
-        try:
-            payload = bytes(body).decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidSignature(
-                "the webhook body is not UTF-8, so it cannot be signed"
-            ) from None
-        try:
-            stripe.WebhookSignature.verify_header(
-                payload, signature, self._config.webhook_secret, self._config.webhook_tolerance
-            )
-        except stripe.SignatureVerificationError as exc:
-            raise InvalidSignature(
-                f"Stripe webhook refused: {self._scrub(exc.user_message or '')}"
-            ) from None
-        except (ValueError, TypeError, OverflowError):
-            raise InvalidSignature("Stripe-Signature header is unreadable") from None
+        verify_signature(
+            body,
+            headers,
+            secret=self._config.webhook_secret,
+            tolerance=self._config.webhook_tolerance,
+            scrub=self._scrub,
+        )
 
     def parse_callback(
         self,
@@ -360,18 +319,50 @@ class StripeCheckoutGateway:
         self.verify_webhook(body=body, headers=headers or {})
         return event_from_payload(bytes(body))
 
+    def idempotency_key(self, event: GatewayEvent) -> str:
+        """Stripe may deliver an event more than once: each event id is processed once."""
+        return event_id_of(event)
+
+    def parse_notification(
+        self,
+        *,
+        params: Mapping[str, str],
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> Notification:
+        event = self.parse_callback(params=params, body=body, headers=headers)
+        key = self.idempotency_key(event)
+        return Notification(events=(event,), key=key, log={"event_id": key, "status": event.status})
+
+    def acknowledge(self, outcome: AckOutcome, *, count: int = 0) -> Acknowledgement:
+        """Any 2xx stops Stripe's redeliveries: a genuine event we ignore gets one too."""
+        if outcome == "invalid_signature":
+            return json_answer(400, {"error": "invalid signature"})
+        if outcome == "refused":
+            return json_answer(200, {"received": True, "ignored": True})
+        if outcome == "error":
+            return json_answer(500, {"error": "unexpected"})
+        return json_answer(200, {"received": True})
+
     # -- query -------------------------------------------------------------
 
     def query(
-        self, *, reference: str, created_at: datetime | None = None, session_id: str = ""
+        self,
+        *,
+        reference: str,
+        gateway_reference: str = "",
+        created_at: datetime | None = None,
+        session_id: str = "",
     ) -> GatewayEvent:
         """What became of the payment ``reference`` (reconciliation).
 
-        With ``session_id`` (from :class:`CheckoutRedirect`) the session is retrieved
+        With ``session_id`` (from :class:`CheckoutRedirect`; it is also the gateway
+        reference :meth:`start` gave) the session is retrieved
         directly; otherwise it is looked for among the sessions created from an hour before
         to a day after ``created_at``. No session at all reads as ``pending`` with amount
         0 and response code ``not_found``: the buyer never reached Stripe.
         """
+        session_id = session_id or gateway_reference
         if session_id:
             session = self._retrieve_session(session_id)
             if reference_of(session) != reference:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from payments.gateways._wire import check_http_url, post_json, utc_now
+from payments.gateways.base import BaseGateway
 from payments.gateways.vnpay_wire import (
     AMOUNT_MULTIPLIER,
     API_DUPLICATE_REQUEST,
@@ -54,6 +55,10 @@ from payments.gateways.vnpay_wire import (
 )
 from payments.ports import (
     CURRENCY_VND,
+    Acknowledgement,
+    AckOutcome,
+    CallbackRoute,
+    Capabilities,
     GatewayError,
     GatewayEvent,
     GatewayUnavailable,
@@ -99,6 +104,17 @@ __all__ = [
 # --------------------------------------------------------------------------- adapter
 
 
+IPN_ANSWERS: dict[str, IpnAnswer] = {
+    "applied": IPN_CONFIRM_SUCCESS,
+    "ignored": IPN_CONFIRM_SUCCESS,
+    "not_found": IPN_ORDER_NOT_FOUND,
+    "amount_mismatch": IPN_INVALID_AMOUNT,
+    "already_final": IPN_ALREADY_CONFIRMED,
+    "duplicate": IPN_ALREADY_CONFIRMED,
+    "invalid_signature": IPN_INVALID_SIGNATURE,
+}
+
+
 def _new_request_id() -> str:
     return uuid.uuid4().hex  # 32 alphanumerics: VNPay's maximum
 
@@ -124,10 +140,14 @@ class VNPayConfig:
             raise ValueError("timeout must be positive")
 
 
-class VNPayGateway:
+class VNPayGateway(BaseGateway):
     """VNPay behind the payment port (:class:`payments.ports.Gateway`)."""
 
     name = "vnpay"
+    capabilities = Capabilities(
+        can_query=True, can_refund=True, partial_refund=True, signed_return=True
+    )
+    callback = CallbackRoute(path="vnpay/ipn", name="vnpay-ipn", http_method="GET", operation="ipn")
 
     def __init__(
         self,
@@ -187,7 +207,13 @@ class VNPayGateway:
         return f"{self._config.pay_url}{joiner}{query}&{SECURE_HASH}={secure_hash}"
 
     def start(self, request: PaymentRequest) -> NextAction:
-        return NextAction(kind="redirect", url=self.pay_url(request))
+        """Redirect to the signed pay URL; ``querydr`` later needs the payment's
+        ``vnp_CreateDate``, kept as the gateway reference."""
+        return NextAction(
+            kind="redirect",
+            url=self.pay_url(request),
+            gateway_reference=format_vnp_datetime(request.created_at),
+        )
 
     # -- return URL and IPN ------------------------------------------------
 
@@ -222,15 +248,39 @@ class VNPayGateway:
             raw=dict(params),
         )
 
+    @staticmethod
+    def claimed_reference(params: Mapping[str, str]) -> str:
+        return params.get("vnp_TxnRef", "")
+
+    def acknowledge(self, outcome: AckOutcome, *, count: int = 0) -> Acknowledgement:
+        """VNPay reads ``RspCode`` of a JSON body, always with HTTP 200; anything but ``00``
+        (or ``02``, ``01``, ``04``: final answers) makes it deliver the IPN again."""
+        answer = IPN_ANSWERS.get(outcome, IPN_UNKNOWN_ERROR)
+        return Acknowledgement(status=200, body=answer.as_json())
+
     # -- querydr -----------------------------------------------------------
 
-    def query(self, *, reference: str, created_at: datetime, order_info: str = "") -> GatewayEvent:
-        """Ask VNPay about ``reference``; ``created_at`` is the pay URL's ``vnp_CreateDate``.
+    def query(
+        self,
+        *,
+        reference: str,
+        gateway_reference: str = "",
+        created_at: datetime | None = None,
+        order_info: str = "",
+    ) -> GatewayEvent:
+        """Ask VNPay about ``reference``, created at the pay URL's ``vnp_CreateDate``: the
+        ``gateway_reference`` :meth:`start` gave, or ``created_at``.
 
         The event's ``response_code`` is VNPay's ``vnp_TransactionStatus`` for the
         payment (``00`` paid, ``01`` unfinished, ``02`` failed...), or ``91`` when VNPay
         has no such transaction, which reads as still pending.
         """
+        try:
+            created = parse_vnp_datetime(gateway_reference) if gateway_reference else created_at
+        except ValueError as exc:
+            raise GatewayError(f"{gateway_reference!r} is not the payment's VNPay date") from exc
+        if created is None:
+            raise GatewayError("a VNPay query needs the payment's creation date")
         payload: dict[str, Any] = {
             "vnp_RequestId": self._request_id(),
             "vnp_Version": VNP_VERSION,
@@ -238,7 +288,7 @@ class VNPayGateway:
             "vnp_TmnCode": self._config.tmn_code,
             "vnp_TxnRef": reference,
             "vnp_OrderInfo": order_info_text(order_info or f"Truy van giao dich {reference}"),
-            "vnp_TransactionDate": format_vnp_datetime(created_at),
+            "vnp_TransactionDate": format_vnp_datetime(created),
             "vnp_CreateDate": format_vnp_datetime(self._clock()),
             "vnp_IpAddr": self._config.server_ip,
         }

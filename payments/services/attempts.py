@@ -9,14 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from payments.gateways_registry import gateway_for
+from payments.gateways_registry import gateway_for, methods_with
 from payments.models import AttemptStatus, GatewayCall, Method, PaymentAction, PaymentAttempt
 from payments.ports import GatewayError, GatewayEvent, NextAction, PaymentRequest
+from payments.references import reference_new
 from payments.services.events import payment_event_apply
 from payments.services.log import call_log
 from payments.services.orders import order_cancel_if_abandoned
 from payments.services.outcomes import Outcome, PaymentNotAllowed
-from payments.services.references import reference_new
 from shop.money import whole_dong
 from shop.order import statuses
 
@@ -91,18 +91,21 @@ def attempt_start(
             outcome=f"error: {exc}",
         )
         raise
-    session_id = getattr(action, "session_id", "") or ""
     PaymentAttempt.objects.filter(pk=attempt.pk).update(
-        gateway_session_id=session_id, qr_payload=action.qr_payload or ""
+        gateway_reference=action.gateway_reference, qr_payload=action.qr_payload or ""
     )
-    attempt.gateway_session_id, attempt.qr_payload = session_id, action.qr_payload or ""
+    attempt.gateway_reference, attempt.qr_payload = action.gateway_reference, action.qr_payload
     call_log(
         gateway=attempt.method,
         direction=GatewayCall.Direction.OUT,
         operation="start",
         attempt=attempt,
         request={"amount": attempt.amount, "expires_at": attempt.expires_at, "locale": locale},
-        response={"kind": action.kind, "url": action.url or "", "session": session_id},
+        response={
+            "kind": action.kind,
+            "url": action.url or "",
+            "gateway_reference": action.gateway_reference,
+        },
         outcome="ok",
     )
     return action
@@ -136,7 +139,7 @@ def attempts_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> int:
     cutoff = timezone.now() - older_than
     pending = PaymentAttempt.objects.filter(
         status=AttemptStatus.PENDING,
-        method__in=(Method.VNPAY, Method.CARD),
+        method__in=methods_with("can_query"),
         created_at__lt=cutoff,
     ).order_by("created_at")[:200]
     applied = 0
@@ -152,11 +155,9 @@ def attempts_reconcile(*, older_than: timedelta = timedelta(minutes=2)) -> int:
 
 
 def attempt_query(*, attempt: PaymentAttempt) -> GatewayEvent:
-    gateway = gateway_for(attempt.method)
-    if attempt.method == Method.CARD:
-        event = gateway.query(reference=attempt.reference, session_id=attempt.gateway_session_id)
-    else:
-        event = gateway.query(reference=attempt.reference, created_at=attempt.created_at)
+    event = gateway_for(attempt.method).query(
+        reference=attempt.reference, gateway_reference=attempt.gateway_reference
+    )
     call_log(
         gateway=attempt.method,
         direction=GatewayCall.Direction.OUT,

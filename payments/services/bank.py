@@ -1,25 +1,28 @@
-"""Bank transfers: the statement feed's credits, matched to attempts by reference, and the
-operators' decisions on credits the feed could not match."""
+"""Credits: money a feed (the bank statement) reports without naming the payment, matched to
+attempts by the reference in the transfer message, and the operators' decisions on credits
+the feed could not match."""
+
+from collections.abc import Iterable
 
 from django.db import transaction
 
-from payments.gateways.bank_statement import StatementWebhook, candidate_references
-from payments.models import AttemptStatus, BankCredit, Method, PaymentAction, PaymentAttempt
-from payments.ports import GatewayEvent
+from payments.gateways_registry import capabilities
+from payments.models import AttemptStatus, BankCredit, PaymentAction, PaymentAttempt
+from payments.ports import Credit
+from payments.references import references_in
 from payments.services.events import payment_event_apply
+from payments.services.manual import manual_event
 from payments.services.outcomes import Applied, Outcome, PaymentNotAllowed
-from payments.services.references import REFERENCE_LENGTH, REFERENCE_PREFIX
 
 
-def bank_statement_ingest(*, webhook: StatementWebhook) -> list[BankCredit]:
-    """Record each credit once (by bank reference) and apply those that match exactly."""
+def bank_credits_ingest(*, method: str, credits: Iterable[Credit]) -> list[BankCredit]:
+    """Record each credit once (by the feed's transaction id) and apply those that match an
+    attempt of `method` exactly."""
     results = []
-    for line in webhook.lines:
-        if not line.is_credit:
-            continue
+    for line in credits:
         with transaction.atomic():
             credit, created = BankCredit.objects.get_or_create(
-                bank_reference=line.bank_reference,
+                bank_reference=line.transaction_id,
                 defaults={
                     "amount": line.amount,
                     "description": line.description[:500],
@@ -31,10 +34,10 @@ def bank_statement_ingest(*, webhook: StatementWebhook) -> list[BankCredit]:
             if not created:
                 results.append(credit)
                 continue
-            credit.status, credit.attempt = _match_credit(credit, line.description)
+            credit.status, credit.attempt = _match_credit(credit, line.description, method)
             if credit.status == BankCredit.Status.MATCHED:
                 applied = payment_event_apply(
-                    event=line.to_event(reference=credit.attempt.reference), method=Method.VIETQR
+                    event=line.to_event(reference=credit.attempt.reference), method=method
                 )
                 if applied.outcome != Outcome.APPLIED:
                     credit.status = BankCredit.Status.LATE
@@ -43,9 +46,9 @@ def bank_statement_ingest(*, webhook: StatementWebhook) -> list[BankCredit]:
     return results
 
 
-def _match_credit(credit: BankCredit, description: str):
-    candidates = candidate_references(description, prefix=REFERENCE_PREFIX, length=REFERENCE_LENGTH)
-    attempts = list(PaymentAttempt.objects.filter(reference__in=candidates, method=Method.VIETQR))
+def _match_credit(credit: BankCredit, description: str, method: str):
+    candidates = references_in(description)
+    attempts = list(PaymentAttempt.objects.filter(reference__in=candidates, method=method))
     if len(attempts) != 1:
         return BankCredit.Status.UNMATCHED, None
     attempt = attempts[0]
@@ -64,19 +67,16 @@ def bank_credit_confirm(
     """An operator accepts a transfer the feed could not match, for `attempt`, with a reason."""
     if not reason.strip():
         raise PaymentNotAllowed("a reason is required")
-    if attempt.method != Method.VIETQR:
+    if not capabilities(attempt.method).reports_credits:
         raise PaymentNotAllowed("only bank-transfer payments can be confirmed from a transfer")
     with transaction.atomic():
         credit = BankCredit.objects.select_for_update().get(pk=credit.pk)
         if not credit.needs_operator:
             raise PaymentNotAllowed("this transfer has already been resolved")
-        event = GatewayEvent(
-            reference=attempt.reference,
-            status="paid",
-            amount=attempt.amount,
-            currency=attempt.currency,
-            gateway_txn_id=credit.bank_reference,
+        event = manual_event(
+            attempt,
             response_code="operator",
+            txn_id=credit.bank_reference,
             occurred_at=credit.occurred_at,
             raw={"bank_reference": credit.bank_reference, "credited": str(credit.amount)},
         )

@@ -7,10 +7,10 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
 from payments.models import Method, PaymentAction, PaymentAttempt
-from payments.ports import GatewayEvent
+from payments.references import reference_new
 from payments.services.events import payment_event_apply
+from payments.services.manual import manual_event
 from payments.services.outcomes import Applied, Outcome, PaymentNotAllowed
-from payments.services.references import reference_new
 from shop.money import whole_dong
 
 Order = get_model("order", "Order")
@@ -22,16 +22,7 @@ def cash_collected(*, order: Order, actor, reason: str = "") -> Applied:
     attempt = order.payment_attempts.filter(method=Method.COD).first()
     if attempt is None:
         raise PaymentNotAllowed("this order is not paid in cash")
-    event = GatewayEvent(
-        reference=attempt.reference,
-        status="paid",
-        amount=attempt.amount,
-        currency=attempt.currency,
-        gateway_txn_id="",
-        response_code="cash",
-        occurred_at=timezone.now(),
-        raw={},
-    )
+    event = manual_event(attempt, response_code="cash")
     with transaction.atomic():
         applied = payment_event_apply(event=event, method=Method.COD)
         if applied.outcome == Outcome.APPLIED:

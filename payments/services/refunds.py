@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import F
 from oscar.core.loading import get_model
 
-from payments.gateways_registry import gateway_for
-from payments.models import AttemptStatus, GatewayCall, Method, PaymentAttempt, Refund
+from payments.gateways_registry import capabilities, gateway_for
+from payments.models import AttemptStatus, GatewayCall, PaymentAttempt, Refund
 from payments.ports import GatewayError, GatewayUnavailable, RefundRequest
 from payments.services.events import processed_event_claim
 from payments.services.log import call_log
@@ -60,7 +60,10 @@ def payment_refund(
     if amount <= 0:
         raise PaymentNotAllowed("the amount must be positive")
     partner = refund_partner(attempt=attempt, partner=partner)
-    through_gateway = attempt.method in (Method.VNPAY, Method.CARD)
+    can = capabilities(attempt.method)
+    through_gateway = can.can_refund
+    if through_gateway and not can.partial_refund and amount != attempt.amount:
+        raise PaymentNotAllowed("this payment can only be refunded in full")
     with transaction.atomic():
         reserved = PaymentAttempt.objects.filter(
             pk=attempt.pk, status=AttemptStatus.PAID, refunded__lte=F("amount") - amount

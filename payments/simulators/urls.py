@@ -1,12 +1,8 @@
-"""The simulators' pages, mounted under `payments/simulator/` in the `payments` namespace."""
+"""The simulators' pages, mounted under `payments/simulator/` in the `payments` namespace:
+each gateway entry's SIMULATOR module brings its own `urlpatterns`."""
 
-from django.urls import path
+from django.urls import include, path
 
-from payments.simulators import views
+from payments.gateways_registry import simulator_url_modules
 
-urlpatterns = [
-    path("vnpay/pay", views.vnpay_pay, name="sim-vnpay-pay"),
-    path("vnpay/api", views.vnpay_api, name="sim-vnpay-api"),
-    path("bank/", views.bank_transfer, name="sim-bank"),
-    path("stripe/pay/<str:session_id>", views.stripe_checkout, name="sim-stripe-pay"),
-]
+urlpatterns = [path("", include(module)) for module in simulator_url_modules()]

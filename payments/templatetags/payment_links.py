@@ -1,6 +1,6 @@
 from django import template
 
-from payments import selectors
+from payments import gateways_registry, selectors
 from shop.order import statuses
 
 register = template.Library()
@@ -18,3 +18,9 @@ def cash_to_record(order, user) -> bool:
     return order.status == statuses.CASH_ON_DELIVERY and selectors.cash_collection_allowed(
         order=order, user=user
     )
+
+
+@register.filter
+def method_templates(method: str, part: str) -> list[str]:
+    """The templates to include for `part` of payment `method` (see the gateways registry)."""
+    return gateways_registry.method_templates(method, part)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from payments.models import AttemptStatus, GatewayCall, PaymentAttempt, ProcessedEvent
-from payments.simulators.views import stripe_stub
+from payments.simulators.stripe_pages import stripe_stub
 from shop.order import statuses
 from tests.payments import flow
 

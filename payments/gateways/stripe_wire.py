@@ -1,25 +1,41 @@
-"""Stripe's objects and webhook events read into the port's events: pure, no network.
+"""Stripe's wire as the Checkout adapter speaks it: session lifetimes, the webhook signature
+check, and Stripe's objects and events read into the port's events. No network.
 
-The Checkout adapter (:mod:`payments.gateways.stripe_checkout`) verifies a webhook's
-signature, then :func:`event_from_payload` reads it; reconciliation reads a retrieved
-Checkout Session with :func:`reconciled_status` and :func:`session_raw`. The Stripe event id
-is in ``GatewayEvent.raw["event_id"]`` (:func:`event_id_of`).
+The adapter (:mod:`payments.gateways.stripe_checkout`) verifies a webhook with
+:func:`verify_signature`, then :func:`event_from_payload` reads it; reconciliation reads a
+retrieved Checkout Session with :func:`reconciled_status` and :func:`session_raw`. The Stripe
+event id is in ``GatewayEvent.raw["event_id"]`` (:func:`event_id_of`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
-from datetime import UTC, datetime
+import urllib.parse
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
-from payments.gateways._wire import MAX_JSON_DEPTH, nesting_depth
-from payments.ports import CURRENCY_VND, EventStatus, GatewayError, GatewayEvent, from_minor_units
+import stripe
+
+from payments.gateways._wire import MAX_JSON_DEPTH, header, nesting_depth
+from payments.ports import (
+    CURRENCY_VND,
+    EventStatus,
+    GatewayError,
+    GatewayEvent,
+    InvalidSignature,
+    from_minor_units,
+)
 
 __all__ = [
     "AMOUNT_MULTIPLIER",
+    "EXPIRY_MARGIN",
+    "SIGNATURE_HEADER",
+    "STRIPE_MAX_LIFETIME",
+    "STRIPE_MIN_LIFETIME",
+    "WEBHOOK_TOLERANCE",
     "HANDLED_EVENTS",
     "REFERENCE_RE",
     "STRIPE_CURRENCY",
@@ -35,6 +51,10 @@ __all__ = [
     "scalar_text",
     "session_raw",
     "timestamp_of",
+    "line_item_name",
+    "session_expiry",
+    "verify_signature",
+    "with_query",
 ]
 
 AMOUNT_MULTIPLIER: Final = 1
@@ -59,6 +79,79 @@ HANDLED_EVENTS: Final = frozenset(
 
 REFERENCE_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,200}")
 STRIPE_ID_RE: Final = re.compile(r"[A-Za-z0-9_]{1,255}")
+
+
+SIGNATURE_HEADER: Final = "Stripe-Signature"
+WEBHOOK_TOLERANCE: Final = 300
+"""Seconds a signed webhook stays acceptable (Stripe's default, a replay bound)."""
+STRIPE_MIN_LIFETIME: Final = timedelta(minutes=30)
+STRIPE_MAX_LIFETIME: Final = timedelta(hours=24)
+EXPIRY_MARGIN: Final = timedelta(minutes=5)
+
+_MAX_WEBHOOK_BYTES: Final = 1 << 20
+_MAX_SIGNATURE_HEADER: Final = 4096
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def line_item_name(reference: str) -> str:
+    """The single line item's name, as the buyer sees it on Stripe's page."""
+    return f"Đơn hàng {reference}"
+
+
+def session_expiry(*, created_at: datetime, expires_at: datetime) -> datetime:
+    """``expires_at`` clamped into what Stripe accepts, measured from ``created_at``.
+
+    Stripe takes 30 minutes to 24 hours after the session's creation; :data:`EXPIRY_MARGIN`
+    on each side covers the call's latency and clock skew. The result is whole seconds.
+    """
+    earliest = created_at + STRIPE_MIN_LIFETIME + EXPIRY_MARGIN
+    latest = created_at + STRIPE_MAX_LIFETIME - EXPIRY_MARGIN
+    clamped = min(max(expires_at, earliest), latest)
+    return clamped.astimezone(UTC).replace(microsecond=0)
+
+
+def with_query(url: str, name: str, value: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    query.append((name, value))
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def verify_signature(
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    secret: str,
+    tolerance: int,
+    scrub: Callable[[str], str],
+) -> None:
+    """Check ``Stripe-Signature`` over ``body`` with the ``stripe`` library; raise
+    InvalidSignature if it fails (``scrub`` keeps secrets out of the message)."""
+    if not isinstance(body, bytes | bytearray):
+        raise GatewayError("the webhook body must be bytes")
+    if len(body) > _MAX_WEBHOOK_BYTES:
+        raise GatewayError("the webhook body is too large")
+    signature = header(headers, SIGNATURE_HEADER)
+    if not signature:
+        raise InvalidSignature("Stripe-Signature header is missing")
+    if (
+        not isinstance(signature, str)
+        or len(signature) > _MAX_SIGNATURE_HEADER
+        or not signature.isascii()
+    ):
+        raise InvalidSignature("Stripe-Signature header is malformed")
+    try:
+        payload = bytes(body).decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidSignature("the webhook body is not UTF-8, so it cannot be signed") from None
+    try:
+        stripe.WebhookSignature.verify_header(payload, signature, secret, tolerance)
+    except stripe.SignatureVerificationError as exc:
+        raise InvalidSignature(f"Stripe webhook refused: {scrub(exc.user_message or '')}") from None
+    except (ValueError, TypeError, OverflowError):
+        raise InvalidSignature("Stripe-Signature header is unreadable") from None
 
 
 class IgnoredEvent(GatewayError):
