@@ -1,9 +1,11 @@
-"""The buyer's e-mails about an order's payment, queued through the outbox."""
+"""The buyer's e-mails about an order's payment, queued with `shop.notifications.notify`
+(rendered and sent by `payments.tasks.send_order_email`)."""
 
 from oscar.core.loading import get_model
 
+from payments import tasks
+from shop.notifications import notify
 from shop.order import statuses
-from shop.outbox.services import outbox_enqueue
 
 Order = get_model("order", "Order")
 
@@ -11,9 +13,10 @@ Order = get_model("order", "Order")
 def order_email_enqueue(order_id: int, code: str, *, once: bool = True) -> None:
     """In the caller's transaction: the e-mail goes out once it commits (the outbox); `once`,
     at most once per order and code."""
-    outbox_enqueue(
-        task="payments.send_order_email",
-        kwargs={"order_id": order_id, "code": code},
+    notify(
+        tasks.send_order_email,
+        order_id=order_id,
+        code=code,
         key=f"order-email:{order_id}:{code}" if once else "",
     )
 

@@ -1,5 +1,7 @@
 """Demo lots for the demo floor (called by ``shop.demo.demo_load``; idempotent).
 
+The lots are data (``lots.yaml`` next to this module), by the code of the producer who made them.
+
 A few lots per producer with their harvest, packing and shipping events; a signing key for the
 demo inspector and, once the ledger is up, an accredited inspector's signed inspection. After
 the loading transaction commits, an anchoring run is queued: the lots are anchored at once when
@@ -11,11 +13,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from oscar.core.loading import get_model
 
 from traceability import ledger, services
 from traceability.chain import ChainError
@@ -23,27 +28,24 @@ from traceability.models import BizStep, InspectorKey, Lot
 from traceability.selectors import registry_current
 
 logger = logging.getLogger(__name__)
+Partner = get_model("partner", "Partner")
 
 DEMO_SIGNING_PASSPHRASE = "cho-phien-demo-ky"  # noqa: S105 (a published demo passphrase)
 INSPECTOR_EMAIL = "inspector@chophien.test"
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
-# producer code -> (lot code suffixes, unit, quantity, latitude, longitude, OCOP, GI)
-LOTS = {
-    "mat-ong": (["MO-2511-01", "MO-2511-02"], "LTR", "240", "23.278900", "105.363700"),
-    "che": (["SHT-2504-01", "SHT-2504-02"], "KGM", "85.5", "22.745000", "104.678000"),
-    "thit": (["TGB-2512-01"], "KGM", "60", "23.158000", "105.401000"),
-    "cam": (["CS-2512-01", "CS-2512-02"], "KGM", "1200", "22.474000", "104.842000"),
-    "tam-giac-mach": (["TGM-2511-01"], "KGM", "300", None, None),
-    "nam": (["NH-2503-01"], "KGM", "45.25", None, None),
-}
+LOTS: dict[str, dict] = yaml.safe_load(
+    (Path(__file__).parent / "lots.yaml").read_text(encoding="utf-8")
+)
 
 
-def demo_traceability_load(*, producers: dict) -> int:
-    """Ensure the demo lots (inside the caller's transaction); return how many were created."""
+def demo_traceability_load() -> int:
+    """Ensure the demo lots (inside the caller's transaction, once the demo producers exist);
+    return how many were created."""
     services.products_gtin_allocate()
+    producers = Partner.objects.in_bulk(list(LOTS), field_name="code")
     created = 0
-    for index, (code, (lot_codes, unit, quantity, lat, lon)) in enumerate(LOTS.items()):
+    for index, (code, spec) in enumerate(LOTS.items()):
         producer = producers[code]
         # Each lot is recorded by its own producer's user; the floor itself (no actor) for
         # demo producers who have no account.
@@ -51,7 +53,8 @@ def demo_traceability_load(*, producers: dict) -> int:
         product = producer.products.order_by("pk").first()
         if product is None:
             continue
-        for number, lot_code in enumerate(lot_codes):
+        quantity, lat, lon = spec["quantity"], spec["latitude"], spec["longitude"]
+        for number, lot_code in enumerate(spec["lots"]):
             if Lot.objects.filter(product=product, code=lot_code).exists():
                 continue
             harvest = datetime(2025, 11, 3 + index, 7, 30, tzinfo=HANOI) - timedelta(
@@ -62,7 +65,7 @@ def demo_traceability_load(*, producers: dict) -> int:
                 code=lot_code,
                 production_date=harvest.date(),
                 quantity=Decimal(quantity),
-                unit=unit,
+                unit=spec["unit"],
                 actor=actor,
                 latitude=Decimal(lat) if lat else None,
                 longitude=Decimal(lon) if lon else None,
@@ -109,7 +112,7 @@ def demo_chain_work() -> None:
         try:
             if key.accredited_at is None:
                 services.inspector_accredit(key=key, timeout=30)
-            for lot in Lot.objects.filter(code__in=[codes[0] for codes, *_ in LOTS.values()]):
+            for lot in Lot.objects.filter(code__in=[spec["lots"][0] for spec in LOTS.values()]):
                 if not lot.events.filter(biz_step=BizStep.INSPECTING).exists():
                     services.inspection_record(
                         lot=lot,
