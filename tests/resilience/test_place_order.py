@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_model
 
-from payments import selectors, statuses
+from payments import selectors
+from shop.order import statuses
 from shop.outbox.models import OutboxMessage
 from tests.payments import flow
 from tests.resilience.conftest import buyer_at_preview
