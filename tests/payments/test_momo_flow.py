@@ -13,10 +13,11 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from payments import services, statuses
+from payments import services
 from payments.models import AttemptStatus, GatewayCall, PaymentAttempt, Refund
 from payments.selectors import order_token
 from payments.simulators.momo import MoMoSimulatorCore, simulator_core
+from shop.order import statuses
 from shop.settings.simulators import simulated_gateways
 from tests import factories
 from tests.payments import flow
