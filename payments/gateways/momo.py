@@ -41,7 +41,6 @@ from payments.gateways._wire import (
     check_http_url,
     nesting_depth,
     post_json,
-    utc_now,
 )
 from payments.gateways.base import BaseGateway
 from payments.ports import (
@@ -296,15 +295,10 @@ class MoMoGateway(BaseGateway):
     callback = CallbackRoute(path="momo/ipn", name="momo-ipn", http_method="POST", operation="ipn")
 
     def __init__(
-        self,
-        *,
-        config: MoMoConfig,
-        clock: Callable[[], datetime] = utc_now,
-        request_id: Callable[[], str] = _new_request_id,
+        self, *, config: MoMoConfig, request_id: Callable[[], str] = _new_request_id
     ) -> None:
         self._config = config
-        self._clock = clock
-        self._request_id = request_id
+        self._request_id = request_id  # query and refund: a new requestId each
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> MoMoGateway:

@@ -112,9 +112,7 @@ def gateway(url: str, *, secret: str = SECRET, partner: str = PARTNER) -> MoMoGa
     config = MoMoConfig(
         partner_code=partner, access_key=ACCESS, secret_key=secret, endpoint=url, timeout=5.0
     )
-    return MoMoGateway(
-        config=config, clock=lambda: NOW, request_id=lambda: f"REQ{next(_request_ids)}"
-    )
+    return MoMoGateway(config=config, request_id=lambda: f"REQ{next(_request_ids)}")
 
 
 def payment(reference: str = "CP7K2M9Q", amount: str = "185000") -> PaymentRequest:
