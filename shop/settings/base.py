@@ -16,7 +16,8 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 (Oscar's documented way to load its defaults)
 
-# Django-free at import: the dashboard menu below needs the callables.
+# Django-free at import: the dashboard menu below needs the callables; the order pipeline.
+from shop.order import statuses as order_statuses
 from shop.producers import menu as producer_menu
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -63,7 +64,7 @@ INSTALLED_APPS = [
     "shop.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
-    "oscar.apps.order.apps.OrderConfig",
+    "shop.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
@@ -600,14 +601,10 @@ if os.environ.get("STRIPE_SECRET_KEY"):
             "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         },
     }
-OSCAR_INITIAL_ORDER_STATUS = "Pending payment"
+# The order's statuses and their pipeline live with the order fork (shop/order/statuses.py).
+OSCAR_INITIAL_ORDER_STATUS = order_statuses.INITIAL
 OSCAR_INITIAL_LINE_STATUS = "Pending"
-OSCAR_ORDER_STATUS_PIPELINE = {
-    "Pending payment": ("Paid", "Cash on delivery", "Cancelled"),
-    "Cash on delivery": ("Paid", "Cancelled"),
-    "Paid": (),
-    "Cancelled": (),
-}
+OSCAR_ORDER_STATUS_PIPELINE = order_statuses.PIPELINE
 # Each order line follows its producer's shipment (shop/fulfilment/services.py).
 OSCAR_LINE_STATUS_PIPELINE = {
     "Pending": ("To confirm", "Cancelled"),
