@@ -24,7 +24,7 @@ def place(client):
     response = flow.checkout(client, products=[(flow.honey(), 2)], method="vietqr")
     assert response.status_code == 302
     order = flow.latest_order()
-    assert response["Location"] == order_payment_url(order)
+    assert flow.payment_page_order(response["Location"]) == order
     return order, PaymentAttempt.objects.get(order=order)
 
 
