@@ -144,6 +144,14 @@ def test_the_adapter_implements_the_port():
     assert isinstance(gateway("https://test-payment.momo.vn"), Gateway)
 
 
+def test_forms_may_send_the_buyer_to_momo_s_pay_page_origin():
+    assert MoMoGateway.browser_origins({"endpoint": "https://payment.momo.vn"}) == (
+        "https://payment.momo.vn",
+    )
+    options = {"endpoint": "https://payment.momo.vn", "pay_origin": "https://pay.momo.vn/x"}
+    assert MoMoGateway.browser_origins(options) == ("https://pay.momo.vn",)
+
+
 def test_create_is_signed_as_momo_documents(stub):
     action = gateway(stub.url).start(payment())
     path, sent = stub.received[-1]
