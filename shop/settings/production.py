@@ -18,7 +18,8 @@ if not REDIS_URL:
 PAYMENT_SIMULATORS = False
 for _name, _gateway in PAYMENT_GATEWAYS.items():  # noqa: F405
     _options = _gateway["OPTIONS"]
-    _missing = [key for key, value in _options.items() if "secret" in key and not value]
+    # Every option a gateway's entry lists is needed: keys, secrets, account and bank numbers.
+    _missing = [key for key, value in _options.items() if value in ("", None)]
     if _missing:
         raise ImproperlyConfigured(f"Payment gateway {_name!r} needs {', '.join(_missing)}.")
     if _gateway.get("SIMULATOR") or any("simulator" in str(v) for v in _options.values()):

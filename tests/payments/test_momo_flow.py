@@ -232,6 +232,8 @@ def test_production_refuses_momo_without_its_keys_or_pointing_at_the_simulator()
     assert manage("check", env={**base, **keys}).returncode == 0
     missing = manage("check", env={**base, "MOMO_ACCESS_KEY": "real-access-key"})
     assert missing.returncode != 0 and "secret_key" in missing.stderr
+    no_access_key = manage("check", env={**base, "MOMO_SECRET_KEY": "real-secret-key"})
+    assert no_access_key.returncode != 0 and "access_key" in no_access_key.stderr
     simulated = manage(
         "check",
         env={**base, **keys, "MOMO_ENDPOINT": "http://127.0.0.1:8000/payments/simulator/momo"},
