@@ -13,9 +13,7 @@ def story_page_for(producer):
     """The live content page telling this producer's story, in the current language, if any."""
     from wagtail.models import Locale
 
-    from cms.models import ProducerStoryPage
-
-    pages = ProducerStoryPage.objects.live().filter(producer=producer)
+    pages = producer.story_pages.live()
     return pages.filter(locale=Locale.get_active()).first() or pages.first()
 
 
