@@ -95,10 +95,10 @@ def signed_ipns(count: int) -> list[str]:
 
     from payments import statuses
     from payments.gateways.vnpay import VNPayGateway
-    from payments.gateways.vnpay_simulator import VNPaySimulatorCore
     from payments.models import Method, PaymentAttempt
     from payments.ports import PaymentRequest
     from payments.services import REFERENCE_ALPHABET, REFERENCE_PREFIX
+    from payments.simulators.vnpay import VNPaySimulatorCore
 
     Order = get_model("order", "Order")
     now = timezone.now()

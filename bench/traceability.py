@@ -29,11 +29,10 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from eth_account import Account  # noqa: E402
-
 from traceability import merkle  # noqa: E402
 from traceability.canonical import Location, build_event, event_digest  # noqa: E402
-from traceability.chain import AnchorRegistryClient, connect  # noqa: E402
+from traceability.chain import Anchorer, Node, RegistryAdmin, connect  # noqa: E402
+from traceability.chain.crypto import account_create  # noqa: E402
 from traceability.proofs import Domain, attestation_sign, gs1_lot_uri, verify_bundle  # noqa: E402
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -73,27 +72,22 @@ def anvil_node():
     return Anvil(binary) if binary else None
 
 
-def chain(node):
-    """(web3, registry client signing as a funded anchorer, label)."""
-    account = Account.create()
-    if node is not None:
-        web3 = connect(node.url, timeout=10)
-        node.rpc("anvil_setBalance", account.address, hex(10 * 10**18))
+def chain(anvil):
+    """(registry admin, anchoring client, label): the owner, a funded account, may anchor."""
+    if anvil is not None:
+        node = connect(anvil.url, timeout=10)
+        account = account_create()
+        anvil.rpc("anvil_setBalance", account.address, hex(10 * 10**18))
         label = "anvil"
     else:
-        from web3 import EthereumTesterProvider, Web3
+        from tests.traceability.conftest import funded_account, new_tester_web3
 
-        web3 = Web3(EthereumTesterProvider())
-        tx = web3.eth.send_transaction(
-            {"from": web3.eth.accounts[0], "to": account.address, "value": 10 * 10**18}
-        )
-        web3.eth.wait_for_transaction_receipt(tx)
+        web3 = new_tester_web3()
+        node, account = Node(web3), funded_account(web3)
         label = "py-evm (eth-tester)"
-    client = AnchorRegistryClient.deploy(web3=web3, account=account, timeout=60)
-    web3.eth.wait_for_transaction_receipt(
-        client.set_anchorer(address=account.address, allowed=True), timeout=60
-    )
-    return web3, client, account, label
+    admin = RegistryAdmin.deploy(node=node, account=account, timeout=60)
+    admin.wait_confirmed(admin.set_anchorer(address=account.address, allowed=True), timeout=60)
+    return admin, Anchorer(node=node, address=admin.address, account=account), label
 
 
 def main() -> None:
@@ -121,21 +115,22 @@ def main() -> None:
 
     node = anvil_node()
     try:
-        web3, client, account, label = chain(node)
+        admin, client, label = chain(node)
         tx_hash = client.anchor(root=tree.root, count=n)
-        receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=60)
-        gas = receipt["gasUsed"]
+        admin.wait_confirmed(tx_hash, timeout=60)
+        status = client.tx_status(tx_hash)
+        gas = status.gas_used
         print(f"  gas, one anchoring transaction of {n:,} events ({label}): {gas:,}")
         print(f"  gas per event:        {gas / n:.3f}")
 
         # A lot's bundle: 5 events, the inspection signed; anchored in a batch of n events.
-        domain = Domain(chain_id=int(web3.eth.chain_id), contract=client.address)
-        inspector = Account.create()
-        web3.eth.wait_for_transaction_receipt(
-            client.set_inspector(address=inspector.address, allowed=True), timeout=60
+        domain = Domain(chain_id=client.chain_id(), contract=client.address)
+        inspector = account_create()
+        admin.wait_confirmed(
+            admin.set_inspector(address=inspector.address, allowed=True), timeout=60
         )
         lot_digests = digests[:5]
-        block = receipt["blockNumber"]
+        block = status.block_number
         items = []
         for event, digest in zip(events[:5], lot_digests, strict=True):
             signature = None

@@ -20,10 +20,20 @@ from shop.money import MONEY
 
 
 class Method(models.TextChoices):
+    """The methods the shop started with, by name. Which methods exist is settings' business
+    (PAYMENT_METHODS, PAYMENT_GATEWAYS, each gateway's LABEL): these names and labels are
+    only the fallback for a method without a gateway, like cash on delivery."""
+
     VNPAY = "vnpay", _("VNPay")
     VIETQR = "vietqr", _("Bank transfer (VietQR)")
     CARD = "card", _("International card")
     COD = "cod", _("Cash on delivery")
+
+
+def method_label(method: str) -> str:
+    """The built-in label of `method`, or its name (`payments.gateways_registry.label` first
+    asks the gateway's settings)."""
+    return str(dict(Method.choices).get(method, method))
 
 
 class AttemptStatus(models.TextChoices):
@@ -46,7 +56,8 @@ class PaymentAttempt(models.Model):
     order = models.ForeignKey(
         "order.Order", related_name="payment_attempts", on_delete=models.PROTECT
     )
-    method = models.CharField(_("Method"), max_length=16, choices=Method.choices)
+    # A name from PAYMENT_METHODS: the settings say which exist, so no choices here.
+    method = models.CharField(_("Method"), max_length=16)
     reference = models.CharField(_("Reference"), max_length=25, unique=True)
     amount = models.DecimalField(_("Amount"), **MONEY)
     currency = models.CharField(max_length=3, default="VND")
@@ -54,7 +65,9 @@ class PaymentAttempt(models.Model):
         _("Status"), max_length=16, choices=AttemptStatus.choices, default=AttemptStatus.PENDING
     )
     gateway_txn_id = models.CharField(_("Gateway transaction"), max_length=128, blank=True)
-    gateway_session_id = models.CharField(max_length=255, blank=True)
+    # What the adapter needs to find the payment again (NextAction.gateway_reference):
+    # opaque to the shop, kept for `query`.
+    gateway_reference = models.CharField(max_length=255, blank=True)
     qr_payload = models.TextField(blank=True)
     response_code = models.CharField(max_length=32, blank=True)
     refunded = models.DecimalField(_("Refunded"), default=Decimal(0), **MONEY)
@@ -83,6 +96,16 @@ class PaymentAttempt(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    def get_method_display(self) -> str:
+        from payments.gateways_registry import label
+
+        return label(self.method)
+
+    @property
+    def gateway_session_id(self) -> str:
+        """The gateway reference under the name a Stripe Checkout Session's id had."""
+        return self.gateway_reference
 
     @property
     def refundable(self) -> Decimal:

@@ -2,8 +2,10 @@
 
 An adapter (``payments/gateways/<name>.py``) turns a :class:`PaymentRequest` into a
 :class:`NextAction` (a redirect URL or a QR payload), turns a signed callback into a
-:class:`GatewayEvent`, and answers reconciliation queries and refunds. Everything here is
-plain data: no Django, no Oscar, no network.
+:class:`GatewayEvent` (or a server-to-server delivery into a :class:`Notification`), answers
+it with its own :class:`Acknowledgement`, and answers reconciliation queries and refunds as
+far as its :class:`Capabilities` say. Everything here is plain data: no Django, no Oscar, no
+network. ``payments/README.md`` describes the port and how to add an adapter.
 
 Money is :class:`~decimal.Decimal` in whole đồng with an explicit currency; conversion to
 the integer units a gateway puts on the wire happens only in :func:`to_minor_units` and
@@ -21,6 +23,12 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "CURRENCY_VND",
+    "Acknowledgement",
+    "CallbackRoute",
+    "Capabilities",
+    "Credit",
+    "Notification",
+    "AckOutcome",
     "EventStatus",
     "Gateway",
     "GatewayError",
@@ -173,6 +181,9 @@ class NextAction:
     kind: NextActionKind
     url: str = ""
     qr_payload: str = ""
+    # What the adapter needs later to find this payment again (`query`), opaque to the shop,
+    # which keeps it on the attempt: a session id, the payment's creation time on the wire...
+    gateway_reference: str = ""
 
     def __post_init__(self) -> None:
         if self.kind == "redirect" and not self.url:
@@ -241,12 +252,115 @@ class RefundResult:
     raw: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Credit:
+    """Money a feed saw arrive without saying which payment it is for (a bank statement's
+    credit line): the shop finds the payment reference in ``description`` and matches it."""
+
+    amount: Decimal
+    currency: str
+    transaction_id: str
+    description: str
+    account_number: str
+    occurred_at: datetime
+
+    def __post_init__(self) -> None:
+        _check_money(self.amount, currency=self.currency)
+        if not self.transaction_id:
+            raise ValueError("a credit needs the feed's transaction id")
+        _require_aware("occurred_at", self.occurred_at)
+
+    def to_event(self, *, reference: str) -> GatewayEvent:
+        """The port's view of this credit as the payment of ``reference``."""
+        return GatewayEvent(
+            reference=reference,
+            status="paid",
+            amount=self.amount,
+            currency=self.currency,
+            gateway_txn_id=self.transaction_id,
+            response_code="credit",
+            occurred_at=self.occurred_at,
+            raw={
+                "amount": str(self.amount),
+                "description": self.description,
+                "bank_reference": self.transaction_id,
+                "account_number": self.account_number,
+                "time": self.occurred_at.isoformat(),
+            },
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notification:
+    """A verified server-to-server delivery: events about named payments, credits the shop
+    must match itself, and the delivery's idempotency key ("" when the state machine's own
+    idempotency is enough: the service then applies a replay as a no-op)."""
+
+    events: tuple[GatewayEvent, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    key: str = ""
+    # What the call log keeps of the delivery (already authenticated).
+    log: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+
+AckOutcome = Literal[
+    "applied",  # the events moved a payment forward (or the credits were recorded)
+    "ignored",  # genuine, but says nothing final ("pending")
+    "already_final",
+    "not_found",
+    "amount_mismatch",
+    "duplicate",  # the same delivery (idempotency key) came again
+    "invalid_signature",
+    "refused",  # verified but unusable: malformed, or about nothing of ours
+    "error",  # our fault: the gateway should deliver it again later
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Acknowledgement:
+    """The HTTP answer a gateway expects to a callback, as plain data."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capabilities:
+    """What an adapter can do beyond taking payments: services ask this, never which
+    adapter they hold."""
+
+    can_query: bool = False  # reconciliation may ask it about pending payments
+    can_refund: bool = False  # refunds go through it; otherwise money goes back by hand
+    partial_refund: bool = False  # and not only the whole amount
+    signed_return: bool = False  # the buyer comes back with a signed result naming the payment
+    reports_credits: bool = False  # its feed reports credits the shop matches by reference
+    retry_while_pending: bool = True  # False: an open attempt may still be paid at any time
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallbackRoute:
+    """Where the gateway calls us: the path under ``/payments/`` registered with it, the URL's
+    name, the one HTTP method it uses, and how the call log names such a call."""
+
+    path: str
+    name: str
+    http_method: Literal["GET", "POST"]
+    operation: str
+
+
 # --------------------------------------------------------------------------- port
 
 
 @runtime_checkable
 class Gateway(Protocol):
-    """What every payment adapter offers. Errors leave only as :class:`GatewayError`."""
+    """What every payment adapter offers. Errors leave only as :class:`GatewayError`.
+
+    Declarations, read without building the adapter: ``capabilities`` and ``callback``.
+    """
+
+    capabilities: Capabilities
+    callback: CallbackRoute
 
     def start(self, request: PaymentRequest) -> NextAction:
         """Prepare the buyer's next step for an already placed, pending order."""
@@ -259,11 +373,34 @@ class Gateway(Protocol):
         body: bytes = b"",
         headers: Mapping[str, str] | None = None,
     ) -> GatewayEvent:
-        """Verify a callback (return or IPN) and read it; raise InvalidSignature if forged."""
+        """Verify one signed message about one payment (IPN, webhook, signed return) and read
+        it; raise InvalidSignature if forged, GatewayError if unusable."""
         ...
 
-    def query(self, *, reference: str, created_at: datetime) -> GatewayEvent:
-        """Ask the gateway what became of a payment (reconciliation)."""
+    def parse_notification(
+        self,
+        *,
+        params: Mapping[str, str],
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> Notification:
+        """Verify and read a server-to-server delivery (what ``callback`` receives)."""
+        ...
+
+    def acknowledge(self, outcome: AckOutcome, *, count: int = 0) -> Acknowledgement:
+        """The answer the gateway expects for a delivery that ended in ``outcome``
+        (``count``: how many events or credits it carried)."""
+        ...
+
+    @staticmethod
+    def claimed_reference(params: Mapping[str, str]) -> str:
+        """The payment reference a callback or return names, before any check (for logs and
+        the return page, never for a state change)."""
+        ...
+
+    def query(self, *, reference: str, gateway_reference: str) -> GatewayEvent:
+        """Ask the gateway what became of a payment (reconciliation); ``gateway_reference`` is
+        what :meth:`start` put in ``NextAction.gateway_reference``."""
         ...
 
     def refund(self, request: RefundRequest) -> RefundResult:

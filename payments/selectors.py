@@ -10,7 +10,7 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from payments.banks import bank_by_bin
-from payments.gateways_registry import enabled_methods
+from payments.gateways_registry import adapter_for, capabilities, enabled_methods, methods_with
 from payments.models import (
     AttemptStatus,
     BankCredit,
@@ -97,18 +97,18 @@ def order_visible_to(request, order) -> bool:
 
 
 def return_url(attempt: PaymentAttempt) -> str:
-    """Where the gateway sends the buyer back. VNPay adds the reference itself (vnp_TxnRef);
-    Stripe adds nothing, so the URL names the payment (`ref`) for the return page to find it.
+    """Where the gateway sends the buyer back. A gateway with a signed return names the
+    payment itself; for the others the URL names it (`ref`) for the return page to find it.
     From SITE_URL, never from the request's Host header."""
     url = absolute_url(reverse("payments:return", kwargs={"method": attempt.method}))
-    if attempt.method == Method.VNPAY:
+    if capabilities(attempt.method).signed_return:
         return url
     return f"{url}?{urlencode({'ref': attempt.reference})}"
 
 
 def notify_url(attempt: PaymentAttempt) -> str:
-    names = {Method.VNPAY: "payments:vnpay-ipn", Method.CARD: "payments:stripe-webhook"}
-    return absolute_url(reverse(names.get(attempt.method, "payments:bank-webhook")))
+    """Where the attempt's gateway calls us (its adapter's callback route)."""
+    return absolute_url(reverse(f"payments:{adapter_for(attempt.method).callback.name}"))
 
 
 def order_attempts(order) -> QuerySet:
@@ -138,9 +138,12 @@ def calls_recent() -> QuerySet:
     return GatewayCall.objects.select_related("attempt")
 
 
-def receiving_account() -> dict[str, str]:
-    """The marketplace's account buyers transfer to, as shown beside the QR code."""
-    options = settings.PAYMENT_GATEWAYS[Method.VIETQR]["OPTIONS"]
+def receiving_account(method: str) -> dict[str, str]:
+    """The marketplace's account buyers transfer to by `method`, as shown beside the QR code
+    (from the gateway's options; empty for a gateway without an account)."""
+    options = settings.PAYMENT_GATEWAYS[method]["OPTIONS"]
+    if "bank_bin" not in options:
+        return {}
     bank = bank_by_bin(options["bank_bin"])
     return {
         "bank": bank.name if bank else options["bank_bin"],
@@ -219,9 +222,11 @@ def credits_by_status(*, status: str = "") -> QuerySet:
 
 
 def attempts_awaiting_transfer() -> QuerySet:
-    """VietQR attempts a transfer may still be confirmed against: pending or expired."""
+    """Attempts a transfer may still be confirmed against: pending or expired, by a method
+    whose feed reports credits (bank transfer)."""
     return PaymentAttempt.objects.filter(
-        method=Method.VIETQR, status__in=(AttemptStatus.PENDING, AttemptStatus.EXPIRED)
+        method__in=methods_with("reports_credits"),
+        status__in=(AttemptStatus.PENDING, AttemptStatus.EXPIRED),
     ).select_related("order")
 
 
@@ -241,9 +246,7 @@ def attempt_refund_mode(*, attempt: PaymentAttempt) -> str:
     """How an attempt can be refunded now: "gateway", "recorded" (paid back by hand) or ""."""
     if attempt.refundable <= 0:
         return ""
-    if attempt.method in (Method.VNPAY, Method.CARD):
-        return "gateway" if attempt.method in settings.PAYMENT_GATEWAYS else ""
-    return "recorded"
+    return "gateway" if capabilities(attempt.method).can_refund else "recorded"
 
 
 def cash_orders() -> QuerySet:

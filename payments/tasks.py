@@ -4,14 +4,14 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from oscar.core.loading import get_class, get_model
+from django.utils import translation
+from oscar.core.loading import get_model
 
 from payments import selectors, services
+from shop.notifications import email_send
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
-CommunicationEventType = get_model("communication", "CommunicationEventType")
-Dispatcher = get_class("communication.utils", "Dispatcher")
 
 
 @shared_task(name="payments.expire_attempts")
@@ -24,22 +24,19 @@ def reconcile_attempts() -> int:
     return services.attempts_reconcile()
 
 
-@shared_task(
-    name="payments.send_order_email",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=8,
-)
+@shared_task(name="payments.send_order_email")
 def send_order_email(*, order_id: int, code: str) -> None:
-    order = Order.objects.get(pk=order_id)
-    context = {
-        "order": order,
-        "payment_url": selectors.order_payment_url(order),
-        "site_url": settings.SITE_URL,
-        "lines": order.lines.all(),
-    }
-    messages = CommunicationEventType.objects.get_and_render(code, context)
-    if order.user_id:
-        Dispatcher().dispatch_user_messages(order.user, messages)
-    else:
-        Dispatcher().dispatch_direct_messages(order.email, messages)
+    """The buyer's e-mail `code` (``ORDER_PLACED``, ``PAYMENT_PENDING``, ``PAYMENT_RECEIVED``,
+    ``PAYMENT_LINK``) about the order as it is now, to the account's address (kept in its
+    e-mail history) or to the address a guest ordered with."""
+    order = Order.objects.select_related("user").get(pk=order_id)
+    language = settings.LANGUAGE_CODE  # no buyer's language is kept with the order
+    with translation.override(language):
+        payment_url = selectors.order_payment_url(order)
+    email_send(
+        template=f"orders/{code.lower()}",
+        to=[order.user.email if order.user_id else order.email],
+        language=language,
+        context={"order": order, "payment_url": payment_url},
+        user=order.user if order.user_id else None,
+    )

@@ -1,24 +1,28 @@
-from django.urls import path
+from django.conf import settings
+from django.urls import include, path
 
-from payments import simulators, views
+from payments import views
+from payments.gateways_registry import adapter_for
 
 app_name = "payments"
+
+
+def _callbacks() -> list:
+    """Each configured gateway's callback, where its adapter says the gateway calls us."""
+    routes = []
+    for method in settings.PAYMENT_GATEWAYS:
+        route = adapter_for(method).callback
+        routes.append(path(route.path, views.gateway_callback, {"method": method}, name=route.name))
+    return routes
+
+
 urlpatterns = [
     path("order/<str:token>/", views.order_payment, name="order"),
     path("order/<str:token>/status.json", views.order_status, name="order-status"),
     path("order/<str:token>/qr.png", views.order_qr_png, name="order-qr"),
     path("order/<str:token>/new-link/", views.order_link_resend, name="order-resend"),
     path("return/<str:method>/", views.gateway_return, name="return"),
-    path("vnpay/ipn", views.vnpay_ipn, name="vnpay-ipn"),
-    path("bank/webhook", views.bank_webhook, name="bank-webhook"),
-    path("stripe/webhook", views.stripe_webhook, name="stripe-webhook"),
+    *_callbacks(),
     # Development and test simulators: each view is a 404 unless PAYMENT_SIMULATORS is on.
-    path("simulator/vnpay/pay", simulators.vnpay_pay, name="sim-vnpay-pay"),
-    path("simulator/vnpay/api", simulators.vnpay_api, name="sim-vnpay-api"),
-    path("simulator/bank/", simulators.bank_transfer, name="sim-bank"),
-    path(
-        "simulator/stripe/pay/<str:session_id>",
-        simulators.stripe_checkout,
-        name="sim-stripe-pay",
-    ),
+    path("simulator/", include("payments.simulators.urls")),
 ]

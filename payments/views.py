@@ -7,33 +7,29 @@ import json
 import logging
 
 from django.contrib import messages
-from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from payments import selectors, services, statuses, vietqr
-from payments.gateways import vnpay
-from payments.gateways_registry import enabled_methods, gateway_for
-from payments.models import AttemptStatus, GatewayCall, Method, PaymentAttempt
-from payments.ports import GatewayError, InvalidSignature
-from payments.services import Outcome
+from payments.gateways_registry import (
+    adapter_for,
+    capabilities,
+    gateway_for,
+    label,
+    method_templates,
+    online_methods,
+)
+from payments.models import AttemptStatus, GatewayCall, PaymentAttempt
+from payments.ports import Acknowledgement, GatewayError, InvalidSignature
+from payments.start import payment_start_redirect
 from shop import limits
 
 logger = logging.getLogger(__name__)
-
-IPN_ANSWERS = {
-    Outcome.APPLIED: vnpay.IPN_CONFIRM_SUCCESS,
-    Outcome.IGNORED: vnpay.IPN_CONFIRM_SUCCESS,
-    Outcome.NOT_FOUND: vnpay.IPN_ORDER_NOT_FOUND,
-    Outcome.AMOUNT_MISMATCH: vnpay.IPN_INVALID_AMOUNT,
-    Outcome.ALREADY_FINAL: vnpay.IPN_ALREADY_CONFIRMED,
-}
 
 
 def _remote(request) -> str:
@@ -50,66 +46,101 @@ def _single_values(querydict) -> dict[str, str] | None:
     return values
 
 
-# --------------------------------------------------------------------------- VNPay
+# --------------------------------------------------------------------------- callbacks
+
+
+def _throttled(request) -> HttpResponse | None:
+    """Past RATE_LIMITS["refused-callback"] from one address, a 429 instead of another row.
+    Only callbacks whose signature failed are counted: a gateway's signed ones always pass."""
+    retry_after = limits.over_limit(request, "refused-callback")
+    return limits.too_many_requests(request, retry_after) if retry_after else None
+
+
+def _answer(ack: Acknowledgement) -> HttpResponse:
+    return HttpResponse(ack.body, status=ack.status, content_type=ack.content_type)
+
+
+def _logged_answer(ack: Acknowledgement) -> dict:
+    try:
+        return json.loads(ack.body)
+    except ValueError:
+        return {"body": ack.body[:2000]}
 
 
 @csrf_exempt
 @never_cache
-@require_GET
-def vnpay_ipn(request):
-    """VNPay's server-to-server notification: signature, order, amount, state, in that order."""
-    params = _single_values(request.GET)
-    answer = vnpay.IPN_UNKNOWN_ERROR
-    signature_valid, outcome, attempt = None, "", None
+def gateway_callback(request, method: str):
+    """A gateway's server-to-server notification (IPN, webhook, bank feed): its adapter
+    verifies and reads it and words the answer; the services apply it, once."""
+    adapter = adapter_for(method)
+    if adapter is None:
+        raise Http404(_("No such payment service."))
+    route = adapter.callback
+    if request.method != route.http_method:
+        return HttpResponseNotAllowed([route.http_method])
+    gateway = gateway_for(method)
+    query = _single_values(request.GET)
+    params = query or {}
+    headers = {key: value for key, value in request.headers.items()}
+    signature_valid, received = None, None
     try:
-        if params is None:
+        if query is None:
             raise InvalidSignature("a parameter is repeated")
-        event = gateway_for(Method.VNPAY).parse_callback(params=params)
+        notification = gateway.parse_notification(params=params, body=request.body, headers=headers)
         signature_valid = True
-        applied = services.payment_event_apply(event=event, method=Method.VNPAY)
-        answer, outcome, attempt = IPN_ANSWERS[applied.outcome], applied.outcome, applied.attempt
+        received = services.notification_apply(method=method, notification=notification)
+        outcome, summary = received.outcome, received.summary
     except InvalidSignature as exc:
-        signature_valid, answer, outcome = False, vnpay.IPN_INVALID_SIGNATURE, f"refused: {exc}"
+        signature_valid, outcome, summary = False, "invalid_signature", f"refused: {exc}"
     except GatewayError as exc:
-        signature_valid, outcome = True, f"error: {exc}"
-    except Exception:  # answer 99 and keep the request: VNPay retries the IPN later
-        logger.exception("VNPay IPN failed")
-        outcome = "error: unexpected"
+        signature_valid, outcome, summary = True, "refused", f"ignored: {exc}"
+    except Exception:  # answer as the gateway expects an error, so that it delivers again
+        logger.exception("%s callback failed", method)
+        outcome, summary = "error", "error: unexpected"
     if signature_valid is False and (throttled := _throttled(request)):
         return throttled
+    ack = gateway.acknowledge(outcome, count=len(received.credits) if received else 0)
+    response = _logged_answer(ack)
+    if received and received.credits:
+        response = {"credits": [[c.bank_reference, c.status] for c in received.credits]}
     services.call_log(
-        gateway=Method.VNPAY,
+        gateway=method,
         direction=GatewayCall.Direction.IN,
-        operation="ipn",
-        attempt=attempt,
-        reference=(params or {}).get("vnp_TxnRef", "")[:64],
-        request=params or dict(request.GET.lists()),
-        response=answer.as_dict(),
+        operation=route.operation,
+        attempt=received.attempt if received else None,
+        reference=((received and received.reference) or gateway.claimed_reference(params))[:64],
+        request=(notification.log if signature_valid and received else None)
+        or params
+        or {"body": request.body[:2000]},
+        response=response,
         signature_valid=signature_valid,
-        outcome=str(outcome),
+        outcome=summary,
         remote_addr=_remote(request),
     )
     if signature_valid is False:
-        logger.warning("VNPay IPN refused from %s: %s", _remote(request), outcome)
-    return HttpResponse(answer.as_json(), content_type="application/json")
+        logger.warning("%s callback refused from %s: %s", method, _remote(request), summary)
+    return _answer(ack)
 
 
 @never_cache
 @require_GET
 def gateway_return(request, method: str):
-    """Where a gateway sends the buyer back. It shows the order; it never changes state."""
-    reference = services.clean_text(request.GET.get("vnp_TxnRef") or request.GET.get("ref") or "")
-    if method == Method.VNPAY:
-        params = _single_values(request.GET) or {}
+    """Where a gateway sends the buyer back. It shows the order; it never changes state.
+    A gateway whose return is signed (capabilities.signed_return) has it checked and logged."""
+    params = _single_values(request.GET) or {}
+    adapter = adapter_for(method)
+    claimed = adapter.claimed_reference(params) if adapter else ""
+    reference = services.clean_text(claimed or request.GET.get("ref") or "")
+    if adapter and adapter.capabilities.signed_return:
         try:
-            gateway_for(Method.VNPAY).parse_callback(params=params)
+            gateway_for(method).parse_callback(params=params)
             valid = True
         except GatewayError:
             valid = False
         if not valid and (throttled := _throttled(request)):
             return throttled
         services.call_log(
-            gateway=Method.VNPAY,
+            gateway=method,
             direction=GatewayCall.Direction.IN,
             operation="return",
             reference=reference[:64],
@@ -134,128 +165,6 @@ def gateway_return(request, method: str):
         "payments/return.html",
         {"attempt": attempt, "paid": order.status == statuses.PAID, "statuses": statuses},
     )
-
-
-# --------------------------------------------------------------------------- bank feed, Stripe
-
-
-def _throttled(request) -> HttpResponse | None:
-    """Past RATE_LIMITS["refused-callback"] from one address, a 429 instead of another row.
-    Only callbacks whose signature failed are counted: a gateway's signed ones always pass."""
-    retry_after = limits.over_limit(request, "refused-callback")
-    return limits.too_many_requests(request, retry_after) if retry_after else None
-
-
-def _log_refused(
-    request, *, gateway: str, operation: str, signature_valid: bool, outcome: str
-) -> HttpResponse | None:
-    """Record an incoming callback we did not act on, with the start of its body (or answer
-    429 when its address keeps sending unsigned ones)."""
-    if not signature_valid and (throttled := _throttled(request)):
-        return throttled
-    services.call_log(
-        gateway=gateway,
-        direction=GatewayCall.Direction.IN,
-        operation=operation,
-        request={"body": request.body[:2000]},
-        signature_valid=signature_valid,
-        outcome=outcome,
-        remote_addr=_remote(request),
-    )
-    return None
-
-
-@csrf_exempt
-@never_cache
-@require_POST
-def bank_webhook(request):
-    """Bank statement notifications (VietQR transfers): signed, idempotent per bank reference."""
-    headers = {key: value for key, value in request.headers.items()}
-    gateway = gateway_for(Method.VIETQR)
-    try:
-        webhook = gateway.parse_statement(body=request.body, headers=headers)
-    except InvalidSignature as exc:
-        if throttled := _log_refused(
-            request,
-            gateway=Method.VIETQR,
-            operation="statement",
-            signature_valid=False,
-            outcome=f"refused: {exc}",
-        ):
-            return throttled
-        logger.warning("bank webhook refused from %s: %s", _remote(request), exc)
-        return JsonResponse({"ok": False, "error": "invalid signature"}, status=401)
-    except GatewayError as exc:
-        _log_refused(
-            request,
-            gateway=Method.VIETQR,
-            operation="statement",
-            signature_valid=True,
-            outcome=f"malformed: {exc}",
-        )
-        return JsonResponse({"ok": False, "error": "malformed statement"}, status=400)
-    credits = services.bank_statement_ingest(webhook=webhook)
-    services.call_log(
-        gateway=Method.VIETQR,
-        direction=GatewayCall.Direction.IN,
-        operation="statement",
-        request=json.loads(request.body),
-        response={"credits": [[c.bank_reference, c.status] for c in credits]},
-        signature_valid=True,
-        outcome=", ".join(sorted({c.status for c in credits})) or "no credits",
-        remote_addr=_remote(request),
-    )
-    return JsonResponse({"ok": True, "credits": len(credits)})
-
-
-@csrf_exempt
-@never_cache
-@require_POST
-def stripe_webhook(request):
-    """Stripe's webhooks, verified with Stripe's signature check and processed once per id."""
-    headers = {key: value for key, value in request.headers.items()}
-    try:
-        event = gateway_for(Method.CARD).parse_callback(
-            params={}, body=request.body, headers=headers
-        )
-    except InvalidSignature as exc:
-        if throttled := _log_refused(
-            request,
-            gateway=Method.CARD,
-            operation="webhook",
-            signature_valid=False,
-            outcome=f"refused: {exc}",
-        ):
-            return throttled
-        logger.warning("Stripe webhook refused from %s: %s", _remote(request), exc)
-        return JsonResponse({"error": "invalid signature"}, status=400)
-    except GatewayError as exc:
-        _log_refused(
-            request,
-            gateway=Method.CARD,
-            operation="webhook",
-            signature_valid=True,
-            outcome=f"ignored: {exc}",
-        )
-        return JsonResponse({"received": True, "ignored": True})
-    event_id = str(event.raw.get("event_id") or event.raw.get("id") or "")
-    with transaction.atomic():
-        first_time = services.processed_event_claim(gateway=Method.CARD, event_id=event_id)
-        applied = (
-            services.payment_event_apply(event=event, method=Method.CARD) if first_time else None
-        )
-    services.call_log(
-        gateway=Method.CARD,
-        direction=GatewayCall.Direction.IN,
-        operation="webhook",
-        attempt=applied.attempt if applied else None,
-        reference=event.reference,
-        request={"event_id": event_id, "status": event.status},
-        signature_valid=True,
-        outcome=applied.outcome if applied else "duplicate",
-        remote_addr=_remote(request),
-    )
-    return JsonResponse({"received": True})
 
 
 # --------------------------------------------------------------------------- the buyer's page
@@ -283,27 +192,18 @@ def order_payment(request, token: str):
     seen = request.session.get(selectors.SEEN_ORDERS_SESSION_KEY, [])
     if order.number not in seen:
         request.session[selectors.SEEN_ORDERS_SESSION_KEY] = [*seen[-19:], order.number]
-    online = [m for m in enabled_methods() if m != Method.COD]
+    online = online_methods()
     if request.method == "POST":
         method = request.POST.get("method", "")
         if method not in online or order.status != statuses.PENDING_PAYMENT:
             messages.error(request, _("This order cannot be paid that way now."))
             return redirect(selectors.order_payment_url(order))
-        attempt = services.attempt_create(order=order, method=method)
-        try:
-            action = services.attempt_start(
-                attempt=attempt,
-                buyer_ip=_remote(request),
-                return_url=selectors.return_url(attempt),
-                notify_url=selectors.notify_url(attempt),
-                locale=get_language(),
-            )
-        except GatewayError:
-            messages.error(request, _("The payment service did not answer. Please try again."))
-            return redirect(selectors.order_payment_url(order))
-        if action.kind == "redirect" and action.url:
-            return redirect(action.url)
-        return redirect(selectors.order_payment_url(order))
+        return payment_start_redirect(
+            request,
+            order=order,
+            method=method,
+            failure_message=_("The payment service did not answer. Please try again."),
+        )
 
     attempts = list(selectors.order_attempts(order))
     open_attempt = next((a for a in attempts if a.status == AttemptStatus.PENDING), None)
@@ -312,16 +212,19 @@ def order_payment(request, token: str):
         "token": token,
         "attempts": attempts,
         "open_attempt": open_attempt,
-        "methods": [(m, dict(Method.choices)[m]) for m in online],
+        "methods": [(m, label(m)) for m in online],
         "can_retry": order.status == statuses.PENDING_PAYMENT
-        and (open_attempt is None or open_attempt.method != Method.VIETQR),
+        and (open_attempt is None or capabilities(open_attempt.method).retry_while_pending),
         "statuses": statuses,
         "now": timezone.now(),
     }
-    if open_attempt and open_attempt.method == Method.VIETQR and open_attempt.qr_payload:
+    if open_attempt:
+        # What the buyer does while this method's attempt is open (the QR to scan...).
+        context["open_templates"] = method_templates(open_attempt.method, "open")
+    if open_attempt and open_attempt.qr_payload:
         context["qr"] = {
             "svg": vietqr.render_svg(open_attempt.qr_payload).decode(),
-            **selectors.receiving_account(),
+            **selectors.receiving_account(open_attempt.method),
         }
     return render(request, "payments/order_payment.html", context)
 

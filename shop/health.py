@@ -54,15 +54,15 @@ def check_chain() -> tuple[bool, str]:
     from traceability.selectors import registry_current
 
     try:
-        web3 = connect(settings.CHAIN_RPC_URL, timeout=min(settings.CHAIN_RPC_TIMEOUT, 3))
-        chain_id, block = int(web3.eth.chain_id), int(web3.eth.block_number)
-        registry = registry_current(chain_id=chain_id)
-        deployed = registry is not None and len(web3.eth.get_code(registry.address)) > 0
+        node = connect(settings.CHAIN_RPC_URL, timeout=min(settings.CHAIN_RPC_TIMEOUT, 3))
+        head = node.ping()
+        registry = registry_current(chain_id=head.chain_id)
+        deployed = registry is not None and node.has_contract(registry.address)
     except Exception as exc:  # noqa: BLE001
         return False, type(exc).__name__
     if not deployed:
-        return False, f"chain {chain_id}: no AnchorRegistry deployed (manage.py trace_deploy)"
-    return True, f"chain {chain_id}, block {block}, registry {registry.address}"
+        return False, f"chain {head.chain_id}: no AnchorRegistry deployed (manage.py trace_deploy)"
+    return True, f"chain {head.chain_id}, block {head.block_number}, registry {registry.address}"
 
 
 CHECKS = {

@@ -12,8 +12,9 @@ visitor sees, so their GET pages are cached per URL and language. Two details ke
 * Only the query parameters that change a page are part of its key; a URL with others is
   served the page cached for its canonical URL, or rendered without being stored.
 * Any change to what a page can show (products, prices, stock, categories, producers, offers,
-  content pages) bumps one generation number that is part of every key, so stale pages are
-  never served; they simply age out of the cache.
+  content pages, a traceable lot flagged by an inspection) bumps one generation number that is
+  part of every key, so stale pages are never served; they simply age out of the cache. The
+  apps that own those models know nothing of this: the cache listens to their changes.
 """
 
 import hashlib
@@ -24,6 +25,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
@@ -73,6 +75,13 @@ def bump_generation(**_kwargs) -> None:
             cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
     except Exception:  # a cache outage must not fail the write that changed the floor
         logger.exception("page cache generation not bumped; cached pages expire on their own")
+
+
+def bump_generation_now_and_on_commit(**_kwargs) -> None:
+    """For a change made inside a transaction: bump now (the request that made it sees it) and
+    again once committed (no page rendered meanwhile from the old rows survives)."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
 
 
 def _canonical(request: HttpRequest) -> tuple[str, bool]:
@@ -209,6 +218,11 @@ def connect_invalidation() -> None:
         model = get_model(app_label, model_name)
         post_save.connect(bump_generation, sender=model, dispatch_uid=f"pagecache-s-{model_name}")
         post_delete.connect(bump_generation, sender=model, dispatch_uid=f"pagecache-d-{model_name}")
+    # A lot flagged (or cleared) by an inspection makes its product unavailable (or available
+    # again) on every page that shows it (shop.partner.strategy).
+    lot = get_model("traceability", "Lot")
+    for signal, uid in ((post_save, "pagecache-s-Lot"), (post_delete, "pagecache-d-Lot")):
+        signal.connect(bump_generation_now_and_on_commit, sender=lot, dispatch_uid=uid)
     m2m_changed.connect(bump_generation, dispatch_uid="pagecache-m2m")
     page_published.connect(bump_generation, dispatch_uid="pagecache-published")
     page_unpublished.connect(bump_generation, dispatch_uid="pagecache-unpublished")

@@ -1,7 +1,9 @@
 """The site's view of the chain: which node, which registry, which anchoring account.
 
-Configuration comes from settings (see ``shop/settings/base.py``); the chain client itself
-(``traceability.chain``) knows nothing of Django. Read-only look-ups used by pages go through
+Configuration comes from settings (see ``shop/settings/base.py``); the chain clients themselves
+(``traceability.chain``) know nothing of Django. Each role gets its own client: :func:`reader`,
+:func:`anchorer` (signs as the anchoring account) and :func:`admin` (signs as the owner, which
+is the same account: it deployed the registry). Read-only look-ups used by pages go through
 :func:`cached_anchored_at` and :func:`cached_is_inspector`, so a scan usually costs no RPC.
 """
 
@@ -16,15 +18,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from eth_account import Account
 
-from traceability.chain import AnchorRegistryClient, ChainError, connect
+from traceability.chain import Anchorer, ChainError, Node, RegistryAdmin, RegistryReader, connect
+from traceability.chain.crypto import SigningAccount, account_from_key, account_from_keystore
 from traceability.proofs import Domain
 
 if TYPE_CHECKING:
-    from eth_account.signers.local import LocalAccount
-    from web3 import Web3
-
     from traceability.models import RegistryDeployment
 
 logger = logging.getLogger(__name__)
@@ -37,7 +36,7 @@ def configured() -> bool:
     return bool(settings.CHAIN_RPC_URL)
 
 
-def web3() -> Web3:
+def node() -> Node:
     if not settings.CHAIN_RPC_URL:
         raise ChainError("CHAIN_RPC_URL is not set")
     return connect(
@@ -45,7 +44,7 @@ def web3() -> Web3:
     )
 
 
-def anchor_account() -> LocalAccount:
+def anchor_account() -> SigningAccount:
     """The anchoring account, from ``CHAIN_ANCHOR_KEY`` or an encrypted keystore file."""
     return _anchor_account(
         settings.CHAIN_ANCHOR_KEY,
@@ -56,22 +55,28 @@ def anchor_account() -> LocalAccount:
 
 
 @lru_cache(maxsize=4)
-def _anchor_account(key: str, keystore: str, password: str, password_file: str) -> LocalAccount:
+def _anchor_account(key: str, keystore: str, password: str, password_file: str) -> SigningAccount:
     # Cached per process: a worker unlocks the keystore once, not for every batch.
     if key:
-        return Account.from_key(key)
+        return account_from_key(key)
     if not keystore:
         raise ImproperlyConfigured("Set CHAIN_ANCHOR_KEY or CHAIN_ANCHOR_KEYSTORE.")
     if password_file:
         password = Path(password_file).read_text(encoding="utf-8").strip()
     data = json.loads(Path(keystore).read_text(encoding="utf-8"))
-    return Account.from_key(Account.decrypt(data, password))
+    return account_from_keystore(data, password)
 
 
-def client(*, registry: RegistryDeployment, signing: bool = False) -> AnchorRegistryClient:
-    return AnchorRegistryClient(
-        web3=web3(), address=registry.address, account=anchor_account() if signing else None
-    )
+def reader(*, registry: RegistryDeployment) -> RegistryReader:
+    return RegistryReader(node=node(), address=registry.address)
+
+
+def anchorer(*, registry: RegistryDeployment) -> Anchorer:
+    return Anchorer(node=node(), address=registry.address, account=anchor_account())
+
+
+def admin(*, registry: RegistryDeployment) -> RegistryAdmin:
+    return RegistryAdmin(node=node(), address=registry.address, account=anchor_account())
 
 
 def domain_of(registry: RegistryDeployment) -> Domain:
@@ -87,6 +92,10 @@ def _cache_key(kind: str, domain: Domain, value: str) -> str:
 
 def forget_root(*, domain: Domain, root: str) -> None:
     cache.delete(_cache_key("root", domain, root))
+
+
+def forget_inspector(*, domain: Domain, address: str) -> None:
+    cache.delete(_cache_key("inspector", domain, address))
 
 
 def cached_anchored_at(domain: Domain, root: str) -> int | None:
@@ -126,5 +135,5 @@ def _ask_anchored(domain: Domain, root: str) -> int | None:
         return None
 
 
-def _reader(domain: Domain) -> AnchorRegistryClient:
-    return AnchorRegistryClient(web3=web3(), address=domain.contract)
+def _reader(domain: Domain) -> RegistryReader:
+    return RegistryReader(node=node(), address=domain.contract)

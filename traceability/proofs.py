@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
-from eth_account import Account
-from eth_account.messages import encode_typed_data
-from eth_utils import is_address, to_checksum_address
-
 from traceability import merkle
 from traceability.canonical import event_digest
+from traceability.chain.crypto import (
+    is_address,
+    to_checksum_address,
+    typed_data_sign,
+    typed_data_signer,
+)
 
 __all__ = [
     "BUNDLE_VERSION",
@@ -87,18 +89,15 @@ def attestation_typed_data(*, digest: str, domain: Domain) -> dict[str, Any]:
 
 def attestation_sign(*, digest: str, domain: Domain, private_key: bytes) -> tuple[str, str]:
     """Sign an attestation; return ``(signer address, 0x signature)``."""
-    message = encode_typed_data(full_message=attestation_typed_data(digest=digest, domain=domain))
-    signed = Account.sign_message(message, private_key=private_key)
-    return Account.from_key(private_key).address, "0x" + bytes(signed.signature).hex()
+    typed_data = attestation_typed_data(digest=digest, domain=domain)
+    return typed_data_sign(typed_data, private_key=private_key)
 
 
 def attestation_signer(*, digest: str, domain: Domain, signature: str) -> str | None:
     """Recover the address that signed the attestation of ``digest``, or ``None`` if malformed."""
     try:
-        message = encode_typed_data(
-            full_message=attestation_typed_data(digest=digest, domain=domain)
-        )
-        return str(Account.recover_message(message, signature=signature))
+        typed_data = attestation_typed_data(digest=digest, domain=domain)
+        return typed_data_signer(typed_data, signature=signature)
     except Exception:  # noqa: BLE001 - any malformed signature is simply "no signer"
         return None
 

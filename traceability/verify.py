@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from traceability.chain import AnchorRegistryClient, ChainError, connect
+from traceability.chain import ChainError, RegistryReader, connect
 from traceability.proofs import Domain, LotVerdict, Status, bundle_domains, verify_bundle
 
 EXIT_OK, EXIT_FAILED, EXIT_UNCHECKED = 0, 1, 2
@@ -60,9 +60,9 @@ def fetch_facts(bundle: Mapping[str, Any], *, rpc: str, timeout: float = 10.0) -
         signature = item.get("signature") if isinstance(item, Mapping) else None
         if isinstance(signature, Mapping) and isinstance(signature.get("signer"), str):
             signers.add(signature["signer"])
-    web3 = connect(rpc, timeout=timeout)
+    node = connect(rpc, timeout=timeout)
     for domain in domains:
-        client = AnchorRegistryClient(web3=web3, address=domain.contract)
+        client = RegistryReader(node=node, address=domain.contract)
         valid_roots = [r for r in roots[domain] if len(r) == 66]
         chain_id, anchored, accredited = client.read_many(
             roots=valid_roots, inspectors=sorted(signers)

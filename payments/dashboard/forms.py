@@ -1,25 +1,42 @@
 """Forms of the payments dashboard: filters read GET parameters, actions need a reason."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from oscar.templatetags.currency_filters import currency
 
-from payments.models import AttemptStatus, BankCredit, Method, PaymentAttempt
+from payments.gateways_registry import adapter_for, label
+from payments.models import AttemptStatus, BankCredit, PaymentAttempt
 
 ANY = ("", _("Any"))
 YES, NO = "yes", "no"
 
-# What `GatewayCall.operation` holds, as the adapters and callback views write it.
+# What `GatewayCall.operation` holds besides each gateway's callback (see `operations`).
 OPERATIONS = [
     ("start", _("Payment started")),
-    ("ipn", _("VNPay IPN")),
     ("return", _("Buyer returned from the gateway")),
-    ("webhook", _("Stripe webhook")),
-    ("statement", _("Bank statement")),
     ("query", _("Status query")),
     ("refund", _("Refund")),
 ]
+
+
+def operations() -> list[tuple[str, str]]:
+    """The operations the call log holds: the common ones and each gateway's callback, named
+    after the gateways that call us that way."""
+    callbacks: dict[str, list[str]] = {}
+    for method in settings.PAYMENT_GATEWAYS:
+        callbacks.setdefault(adapter_for(method).callback.operation, []).append(label(method))
+    named = [
+        (operation, _("%(gateways)s notification") % {"gateways": ", ".join(labels)})
+        for operation, labels in callbacks.items()
+    ]
+    return [*OPERATIONS[:1], *named, *OPERATIONS[1:]]
+
+
+def method_choices(*, online: bool = False) -> list[tuple[str, str]]:
+    methods = settings.PAYMENT_GATEWAYS if online else settings.PAYMENT_METHODS
+    return [ANY, *((m, label(m)) for m in methods)]
 
 
 def _yes_no(value: str) -> bool | None:
@@ -31,10 +48,14 @@ class AttemptFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[ANY, *AttemptStatus.choices]
     )
-    method = forms.ChoiceField(label=_("Method"), required=False, choices=[ANY, *Method.choices])
+    method = forms.ChoiceField(label=_("Method"), required=False)
     needs_review = forms.ChoiceField(
         label=_("Needs review"), required=False, choices=[ANY, (YES, _("Yes")), (NO, _("No"))]
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = method_choices()
 
     def filters(self) -> dict:
         """Keyword arguments for `selectors.attempts_for_operators`; none when invalid."""
@@ -50,12 +71,8 @@ class AttemptFilterForm(forms.Form):
 
 
 class CallFilterForm(forms.Form):
-    gateway = forms.ChoiceField(
-        label=_("Gateway"),
-        required=False,
-        choices=[ANY, *((value, label) for value, label in Method.choices if value != Method.COD)],
-    )
-    operation = forms.ChoiceField(label=_("Operation"), required=False, choices=[ANY, *OPERATIONS])
+    gateway = forms.ChoiceField(label=_("Gateway"), required=False)
+    operation = forms.ChoiceField(label=_("Operation"), required=False)
     signature = forms.ChoiceField(
         label=_("Signature"),
         required=False,
@@ -66,6 +83,11 @@ class CallFilterForm(forms.Form):
             ("unchecked", _("Not checked")),
         ],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gateway"].choices = method_choices(online=True)
+        self.fields["operation"].choices = [ANY, *operations()]
 
     def filters(self) -> dict:
         """Keyword arguments for `selectors.calls_for_operators`; none when invalid."""

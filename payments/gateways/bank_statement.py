@@ -35,12 +35,15 @@ from decimal import Decimal
 from typing import Any, Final
 
 from payments.gateways._text import compact_alnum
+from payments.gateways._wire import MAX_JSON_DEPTH, header, nesting_depth
 from payments.ports import (
     CURRENCY_VND,
+    Credit,
     GatewayError,
     GatewayEvent,
     InvalidSignature,
 )
+from payments.references import references_in
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -89,26 +92,22 @@ class StatementLine:
     def is_credit(self) -> bool:
         return self.amount > 0
 
-    def to_event(self, *, reference: str) -> GatewayEvent:
-        """The port's view of this credit as the payment of ``reference``."""
+    def as_credit(self) -> Credit:
+        """The port's view of this line: money the shop matches itself."""
         if not self.is_credit:
             raise ValueError("only a credit can pay for an order")
-        return GatewayEvent(
-            reference=reference,
-            status="paid",
+        return Credit(
             amount=self.amount,
             currency=self.currency,
-            gateway_txn_id=self.bank_reference,
-            response_code="credit",
+            transaction_id=self.bank_reference,
+            description=self.description,
+            account_number=self.account_number,
             occurred_at=self.occurred_at,
-            raw={
-                "amount": str(self.amount),
-                "description": self.description,
-                "bank_reference": self.bank_reference,
-                "account_number": self.account_number,
-                "time": self.occurred_at.isoformat(),
-            },
         )
+
+    def to_event(self, *, reference: str) -> GatewayEvent:
+        """The port's view of this credit as the payment of ``reference``."""
+        return self.as_credit().to_event(reference=reference)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,14 +127,6 @@ def compute_signature(*, body: bytes, timestamp: int, secret: str) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value
-    return None
-
-
 def verify_webhook(
     *,
     body: bytes,
@@ -145,8 +136,8 @@ def verify_webhook(
     tolerance: timedelta = DEFAULT_TOLERANCE,
 ) -> datetime:
     """Check signature and freshness; return the sending time. Raises InvalidSignature."""
-    raw_timestamp = _header(headers, TIMESTAMP_HEADER)
-    signature = _header(headers, SIGNATURE_HEADER)
+    raw_timestamp = header(headers, TIMESTAMP_HEADER)
+    signature = header(headers, SIGNATURE_HEADER)
     if not raw_timestamp or not signature:
         raise InvalidSignature("signature or timestamp header missing")
     if not _TIMESTAMP_RE.fullmatch(raw_timestamp.strip()):
@@ -206,40 +197,10 @@ def _line_from_json(item: Any) -> StatementLine:
     )
 
 
-MAX_JSON_DEPTH = 16
-
-
-def _nesting_depth(body: bytes) -> int:
-    """How deeply arrays and objects nest in `body`, found without parsing it.
-
-    The C JSON decoder recurses once per level and trusts the interpreter's recursion limit,
-    which some libraries raise far above what the C stack holds; a hostile body of nested
-    brackets must be refused before it reaches the decoder.
-    """
-    depth = deepest = 0
-    in_string = escaped = False
-    for byte in body:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            deepest = max(deepest, depth)
-        elif byte in (0x5D, 0x7D):  # ] }
-            depth -= 1
-    return deepest
-
-
 def parse_statement_body(body: bytes) -> tuple[StatementLine, ...]:
     """Read the JSON body into statement lines; GatewayError if it is malformed."""
     try:
-        if _nesting_depth(body) > MAX_JSON_DEPTH:
+        if nesting_depth(body) > MAX_JSON_DEPTH:
             raise ValueError("JSON nested too deeply")
         document = json.loads(body.decode("utf-8"))
         if not isinstance(document, dict) or not isinstance(document.get("transactions"), list):
@@ -292,20 +253,10 @@ def find_reference(description: str, *, candidates: Iterable[str]) -> str | None
 
 
 def candidate_references(description: str, *, prefix: str, length: int) -> list[str]:
-    """Every ``length``-character run starting with ``prefix`` in the compacted message.
+    """Every ``length``-character run starting with ``prefix`` in the compacted message
+    (:func:`payments.references.references_in`, with the prefix and length given).
 
     Use it to look pending payments up by reference; then confirm with
     :func:`find_reference` among what the lookup returned.
     """
-    wanted = compact_alnum(prefix)
-    if not wanted or length < len(wanted):
-        raise ValueError("prefix must be non-empty and no longer than the reference")
-    text = compact_alnum(description)
-    found: list[str] = []
-    start = text.find(wanted)
-    while start != -1:
-        candidate = text[start : start + length]
-        if len(candidate) == length and candidate not in found:
-            found.append(candidate)
-        start = text.find(wanted, start + 1)
-    return found
+    return references_in(description, prefix=prefix, length=length)

@@ -9,34 +9,42 @@ transfers made by hand.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from payments.gateways._text import compact_alnum
+from payments.gateways._wire import utc_now
 from payments.gateways.bank_statement import (
     DEFAULT_TOLERANCE,
     StatementWebhook,
-    candidate_references,
     parse_webhook,
 )
+from payments.gateways.base import BaseGateway, json_answer
 from payments.ports import (
     CURRENCY_VND,
+    Acknowledgement,
+    AckOutcome,
+    CallbackRoute,
+    Capabilities,
     GatewayError,
     GatewayEvent,
     NextAction,
+    Notification,
     PaymentRequest,
     RefundRequest,
     RefundResult,
 )
+from payments.references import (
+    REFERENCE_LENGTH,
+    REFERENCE_PREFIX,
+    reference_is_wellformed,
+    references_in,
+)
 from payments.vietqr import build_payload
 
 __all__ = ["BankTransferConfig", "BankTransferGateway"]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,8 +56,8 @@ class BankTransferConfig:
     webhook_secret: str = field(repr=False)
     account_name: str = ""
     tolerance: timedelta = DEFAULT_TOLERANCE
-    reference_prefix: str = "CP"
-    reference_length: int = 8
+    reference_prefix: str = REFERENCE_PREFIX
+    reference_length: int = REFERENCE_LENGTH
 
     def __post_init__(self) -> None:
         if not self.webhook_secret:
@@ -58,13 +66,21 @@ class BankTransferConfig:
         build_payload(bank_bin=self.bank_bin, account_number=self.account_number)
 
 
-class BankTransferGateway:
-    """VietQR bank transfer behind the payment port (:class:`payments.ports.Gateway`)."""
+class BankTransferGateway(BaseGateway):
+    """VietQR bank transfer behind the payment port (:class:`payments.ports.Gateway`).
+
+    Its callback is the bank feed: every credit on the account, which the shop matches to a
+    payment by the reference in the transfer message.
+    """
 
     name = "bank_transfer"
+    capabilities = Capabilities(reports_credits=True, retry_while_pending=False)
+    callback = CallbackRoute(
+        path="bank/webhook", name="bank-webhook", http_method="POST", operation="statement"
+    )
 
     def __init__(
-        self, *, config: BankTransferConfig, clock: Callable[[], datetime] = _utc_now
+        self, *, config: BankTransferConfig, clock: Callable[[], datetime] = utc_now
     ) -> None:
         self._config = config
         self._clock = clock
@@ -89,10 +105,8 @@ class BankTransferGateway:
         reference = request.reference
         if request.currency != CURRENCY_VND:
             raise GatewayError(f"bank transfers are in VND, not {request.currency}")
-        if (
-            compact_alnum(reference) != reference
-            or not reference.startswith(config.reference_prefix)
-            or len(reference) != config.reference_length
+        if not reference_is_wellformed(
+            reference, prefix=config.reference_prefix, length=config.reference_length
         ):
             raise GatewayError(f"reference {reference!r} could not be found on a statement")
         try:
@@ -116,6 +130,30 @@ class BankTransferGateway:
             tolerance=self._config.tolerance,
         )
 
+    def parse_notification(
+        self,
+        *,
+        params: Mapping[str, str],
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> Notification:
+        """Every credit of a verified delivery (debits are left out), for the shop to match;
+        each is recorded once by the bank's reference, so no delivery key is needed."""
+        webhook = self.parse_statement(body=body, headers=headers or {})
+        return Notification(
+            credits=tuple(line.as_credit() for line in webhook.lines if line.is_credit),
+            log=json.loads(body),
+        )
+
+    def acknowledge(self, outcome: AckOutcome, *, count: int = 0) -> Acknowledgement:
+        if outcome == "invalid_signature":
+            return json_answer(401, {"ok": False, "error": "invalid signature"})
+        if outcome == "refused":
+            return json_answer(400, {"ok": False, "error": "malformed statement"})
+        if outcome == "error":
+            return json_answer(500, {"ok": False, "error": "unexpected"})
+        return json_answer(200, {"ok": True, "credits": count})
+
     def parse_callback(
         self,
         *,
@@ -126,14 +164,14 @@ class BankTransferGateway:
         """The payment event of a delivery holding one credit with one reference in it.
 
         Anything else (several credits, no reference, several candidates) needs matching
-        against pending payments: use :meth:`parse_statement`.
+        against pending payments: :meth:`parse_notification` gives every credit.
         """
         webhook = self.parse_statement(body=body, headers=headers or {})
         credits = [line for line in webhook.lines if line.is_credit]
         if len(credits) != 1:
             raise GatewayError(f"delivery holds {len(credits)} credits; match them one by one")
         (credit,) = credits
-        candidates = candidate_references(
+        candidates = references_in(
             credit.description,
             prefix=self._config.reference_prefix,
             length=self._config.reference_length,
@@ -142,7 +180,9 @@ class BankTransferGateway:
             raise GatewayError("the transfer message has no single payment reference")
         return credit.to_event(reference=candidates[0])
 
-    def query(self, *, reference: str, created_at: datetime) -> GatewayEvent:
+    def query(
+        self, *, reference: str, gateway_reference: str = "", created_at: datetime | None = None
+    ) -> GatewayEvent:
         raise GatewayError("bank transfers cannot be queried; the statement feed reports them")
 
     def refund(self, request: RefundRequest) -> RefundResult:

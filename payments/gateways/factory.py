@@ -25,12 +25,13 @@ from typing import Any
 
 from payments.ports import Gateway
 
-__all__ = ["browser_origins", "build_gateway"]
+__all__ = ["adapter_class", "browser_origins", "build_gateway"]
 
 _ALLOWED_PREFIX = "payments.gateways."
 
 
-def _adapter_class(name: str, entry: Mapping[str, Any]) -> type:
+def adapter_class(name: str, entry: Mapping[str, Any]) -> type:
+    """The adapter class an entry names (its declarations are read without building it)."""
     backend = entry.get("BACKEND", "")
     module_name, _, class_name = backend.rpartition(".")
     if not backend.startswith(_ALLOWED_PREFIX) or not class_name:
@@ -45,7 +46,7 @@ def browser_origins(*, settings: Mapping[str, Mapping[str, Any]]) -> tuple[str, 
     """Every origin a configured gateway sends the buyer's browser to, without building one."""
     found: list[str] = []
     for name, entry in settings.items():
-        found += _adapter_class(name, entry).browser_origins(entry.get("OPTIONS", {}))
+        found += adapter_class(name, entry).browser_origins(entry.get("OPTIONS", {}))
     return tuple(dict.fromkeys(found))
 
 
@@ -56,7 +57,7 @@ def build_gateway(*, name: str, settings: Mapping[str, Mapping[str, Any]]) -> Ga
     except KeyError:
         raise ValueError(f"no payment gateway named {name!r} is configured") from None
     backend = entry.get("BACKEND", "")
-    adapter = _adapter_class(name, entry)
+    adapter = adapter_class(name, entry)
     from_options = getattr(adapter, "from_options", None)
     if not callable(from_options):
         raise ValueError(f"gateway {name!r}: {backend} has no from_options()")

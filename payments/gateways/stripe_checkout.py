@@ -39,32 +39,55 @@ secret never appear in an exception message.
 from __future__ import annotations
 
 import functools
-import json
-import re
-import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Final
 
 import stripe
 
-# The nesting guard shared with the bank feed: refuse deep JSON before the C decoder sees it.
-from payments.gateways.bank_statement import MAX_JSON_DEPTH, _nesting_depth
+from payments.gateways._wire import check_http_url
+from payments.gateways.base import BaseGateway, json_answer
+from payments.gateways.stripe_wire import (
+    AMOUNT_MULTIPLIER,
+    HANDLED_EVENTS,
+    REFERENCE_RE,
+    SIGNATURE_HEADER,
+    STRIPE_CURRENCY,
+    STRIPE_ID_RE,
+    WEBHOOK_TOLERANCE,
+    IgnoredEvent,
+    amount_of,
+    event_from_payload,
+    event_id_of,
+    id_of,
+    line_item_name,
+    object_id,
+    reconciled_status,
+    reference_of,
+    scalar_text,
+    session_expiry,
+    session_raw,
+    timestamp_of,
+    verify_signature,
+    with_query,
+)
 from payments.ports import (
     CURRENCY_VND,
-    EventStatus,
+    Acknowledgement,
+    AckOutcome,
+    CallbackRoute,
+    Capabilities,
     GatewayError,
     GatewayEvent,
     GatewayUnavailable,
-    InvalidSignature,
     NextAction,
+    Notification,
     PaymentRequest,
     RefundRequest,
     RefundResult,
     RefundStatus,
-    from_minor_units,
     to_minor_units,
 )
 
@@ -87,46 +110,16 @@ __all__ = [
     "session_expiry",
 ]
 
-AMOUNT_MULTIPLIER: Final = 1
-"""The đồng is zero-decimal at Stripe: 185 000 đồng is ``unit_amount=185000``."""
-
-STRIPE_CURRENCY: Final = "vnd"
 DEFAULT_API_BASE: Final = "https://api.stripe.com"
 # Stripe's hosted Checkout page, where the buyer is redirected to pay.
 CHECKOUT_ORIGIN: Final = "https://checkout.stripe.com"
-SIGNATURE_HEADER: Final = "Stripe-Signature"
-WEBHOOK_TOLERANCE: Final = 300
-"""Seconds a signed webhook stays acceptable (Stripe's default, a replay bound)."""
-
 CANCEL_QUERY_PARAM: Final = ("checkout", "cancelled")
 """Added to the return URL for ``cancel_url``: a display hint only, never a payment state."""
 
-EVENT_SESSION_COMPLETED: Final = "checkout.session.completed"
-EVENT_SESSION_ASYNC_SUCCEEDED: Final = "checkout.session.async_payment_succeeded"
-EVENT_SESSION_ASYNC_FAILED: Final = "checkout.session.async_payment_failed"
-EVENT_SESSION_EXPIRED: Final = "checkout.session.expired"
-EVENT_PAYMENT_FAILED: Final = "payment_intent.payment_failed"
-HANDLED_EVENTS: Final = frozenset(
-    {
-        EVENT_SESSION_COMPLETED,
-        EVENT_SESSION_ASYNC_SUCCEEDED,
-        EVENT_SESSION_ASYNC_FAILED,
-        EVENT_SESSION_EXPIRED,
-        EVENT_PAYMENT_FAILED,
-    }
-)
-
-STRIPE_MIN_LIFETIME: Final = timedelta(minutes=30)
-STRIPE_MAX_LIFETIME: Final = timedelta(hours=24)
-EXPIRY_MARGIN: Final = timedelta(minutes=5)
 
 # Refund refusals that are answers about the payment, not faults of the request.
 REFUND_REFUSALS: Final = frozenset({"charge_already_refunded", "amount_too_large"})
 
-_REFERENCE_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,200}")
-_STRIPE_ID_RE: Final = re.compile(r"[A-Za-z0-9_]{1,255}")
-_MAX_WEBHOOK_BYTES: Final = 1 << 20
-_MAX_SIGNATURE_HEADER: Final = 4096
 _METADATA_VALUE_LIMIT: Final = 500
 _QUERY_WINDOW_BEFORE: Final = timedelta(hours=1)
 _QUERY_WINDOW_AFTER: Final = timedelta(hours=25)
@@ -134,283 +127,6 @@ _QUERY_PAGE_SIZE: Final = 100
 _QUERY_MAX_PAGES: Final = 20
 _RETRYABLE_STATUS: Final = frozenset({408, 409, 429})
 _REDACTED: Final = "[redacted]"
-
-
-class IgnoredEvent(GatewayError):
-    """A genuine, verified Stripe event that says nothing about a shop payment.
-
-    The webhook view should answer it with 2xx (after logging ``event_id`` and
-    ``event_type``), otherwise Stripe redelivers it for days.
-    """
-
-    def __init__(self, message: str, *, event_id: str, event_type: str) -> None:
-        super().__init__(message)
-        self.event_id = event_id
-        self.event_type = event_type
-
-
-# --------------------------------------------------------------------------- pure helpers
-
-
-def line_item_name(reference: str) -> str:
-    """The single line item's name, as the buyer sees it on Stripe's page."""
-    return f"Đơn hàng {reference}"
-
-
-def session_expiry(*, created_at: datetime, expires_at: datetime) -> datetime:
-    """``expires_at`` clamped into what Stripe accepts, measured from ``created_at``.
-
-    Stripe takes 30 minutes to 24 hours after the session's creation; :data:`EXPIRY_MARGIN`
-    on each side covers the call's latency and clock skew. The result is whole seconds.
-    """
-    earliest = created_at + STRIPE_MIN_LIFETIME + EXPIRY_MARGIN
-    latest = created_at + STRIPE_MAX_LIFETIME - EXPIRY_MARGIN
-    clamped = min(max(expires_at, earliest), latest)
-    return clamped.astimezone(UTC).replace(microsecond=0)
-
-
-def event_id_of(event: GatewayEvent) -> str:
-    """The Stripe event id a webhook event came from ("" for a reconciliation answer)."""
-    return event.raw.get("event_id", "")
-
-
-def _with_query(url: str, name: str, value: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    query.append((name, value))
-    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
-
-
-def _check_http_url(name: str, url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{name} must be an http(s) URL, got {url!r}")
-
-
-def _header(headers: Mapping[Any, Any], name: str) -> object:
-    wanted = name.lower()
-    for key, value in headers.items():
-        if isinstance(key, str) and key.lower() == wanted:
-            return value
-    return None
-
-
-def _text(value: object) -> str:
-    """A JSON scalar as the text kept in ``raw`` (objects and lists are left out)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str | int):
-        return str(value)
-    return ""
-
-
-def _id_of(value: object) -> str:
-    """An expandable field: the id string, or the ``id`` of the expanded object."""
-    if isinstance(value, Mapping):
-        value = value.get("id")
-    return value if isinstance(value, str) else ""
-
-
-def _metadata_reference(obj: Mapping[str, Any]) -> str | None:
-    metadata = obj.get("metadata")
-    if metadata is None:
-        return None
-    if not isinstance(metadata, Mapping):
-        raise GatewayError("Stripe object has malformed metadata")
-    value = metadata.get("reference")
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise GatewayError("metadata[reference] is not a string")
-    return value
-
-
-def _reference_of(obj: Mapping[str, Any]) -> str | None:
-    """Our reference on a session or PaymentIntent; None if the object is not ours."""
-    from_metadata = _metadata_reference(obj)
-    client_reference = obj.get("client_reference_id")
-    if client_reference in (None, ""):
-        client_reference = None
-    elif not isinstance(client_reference, str):
-        raise GatewayError("client_reference_id is not a string")
-    if from_metadata and client_reference and from_metadata != client_reference:
-        raise GatewayError("client_reference_id and metadata[reference] disagree")
-    reference = from_metadata or client_reference
-    if reference is not None and not _REFERENCE_RE.fullmatch(reference):
-        raise GatewayError("the object's reference is not a shop payment reference")
-    return reference
-
-
-def _amount(obj: Mapping[str, Any], name: str) -> Decimal:
-    currency = obj.get("currency")
-    if not isinstance(currency, str) or currency.lower() != STRIPE_CURRENCY:
-        raise GatewayError(f"Stripe object is in {currency!r}; the shop only charges VND")
-    value = obj.get(name)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise GatewayError(f"Stripe object has no integer {name}")
-    try:
-        return from_minor_units(value, currency=CURRENCY_VND, multiplier=AMOUNT_MULTIPLIER)
-    except ValueError as exc:
-        raise GatewayError(f"Stripe object has an unusable {name}: {exc}") from exc
-
-
-def _timestamp(value: object) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise GatewayError("Stripe timestamp is not an integer")
-    try:
-        return datetime.fromtimestamp(value, tz=UTC)
-    except (OverflowError, OSError, ValueError) as exc:
-        raise GatewayError("Stripe timestamp is out of range") from exc
-
-
-def _object_id(obj: Mapping[str, Any], *, kind: str) -> str:
-    if obj.get("object") != kind:
-        raise GatewayError(f"expected a Stripe {kind}, got {obj.get('object')!r}")
-    object_id = obj.get("id")
-    if not isinstance(object_id, str) or not _STRIPE_ID_RE.fullmatch(object_id):
-        raise GatewayError(f"Stripe {kind} has no usable id")
-    return object_id
-
-
-def _session_status(*, event_type: str, session: Mapping[str, Any]) -> EventStatus:
-    payment_status = session.get("payment_status")
-    if event_type == EVENT_SESSION_EXPIRED:
-        return "cancelled"
-    if event_type == EVENT_SESSION_ASYNC_FAILED:
-        return "failed"
-    # completed, async_payment_succeeded: paid only once Stripe says the money is in.
-    return "paid" if payment_status == "paid" else "pending"
-
-
-def _reconciled_status(session: Mapping[str, Any]) -> EventStatus:
-    status = session.get("status")
-    if status == "expired":
-        return "cancelled"
-    if status == "complete" and session.get("payment_status") == "paid":
-        return "paid"
-    if status in ("open", "complete"):
-        return "pending"
-    raise GatewayError(f"Checkout Session has an unknown status {status!r}")
-
-
-def _session_raw(session: Mapping[str, Any]) -> dict[str, str]:
-    return {
-        "session_id": _text(session.get("id")),
-        "payment_intent": _id_of(session.get("payment_intent")),
-        "payment_status": _text(session.get("payment_status")),
-        "status": _text(session.get("status")),
-        "amount_total": _text(session.get("amount_total")),
-        "currency": _text(session.get("currency")),
-        "client_reference_id": _text(session.get("client_reference_id")),
-        "livemode": _text(session.get("livemode")),
-        "expires_at": _text(session.get("expires_at")),
-    }
-
-
-def _event_from_session(
-    session: Mapping[str, Any], *, event_id: str, event_type: str, occurred_at: datetime | None
-) -> GatewayEvent:
-    session_id = _object_id(session, kind="checkout.session")
-    reference = _reference_of(session)
-    if reference is None:
-        raise IgnoredEvent(
-            f"Checkout Session {session_id} carries no shop reference",
-            event_id=event_id,
-            event_type=event_type,
-        )
-    amount = _amount(session, "amount_total")
-    raw = _session_raw(session)
-    raw.update({"event_id": event_id, "event_type": event_type})
-    return GatewayEvent(
-        reference=reference,
-        status=_session_status(event_type=event_type, session=session),
-        amount=amount,
-        currency=CURRENCY_VND,
-        gateway_txn_id=session_id,
-        response_code=raw["payment_status"] or raw["status"],
-        occurred_at=occurred_at,
-        raw=raw,
-    )
-
-
-def _event_from_failed_intent(
-    intent: Mapping[str, Any], *, event_id: str, event_type: str, occurred_at: datetime | None
-) -> GatewayEvent:
-    intent_id = _object_id(intent, kind="payment_intent")
-    reference = _reference_of(intent)
-    if reference is None:
-        raise IgnoredEvent(
-            f"PaymentIntent {intent_id} carries no shop reference",
-            event_id=event_id,
-            event_type=event_type,
-        )
-    amount = _amount(intent, "amount")
-    error = intent.get("last_payment_error")
-    error = error if isinstance(error, Mapping) else {}
-    code = _text(error.get("decline_code")) or _text(error.get("code")) or "payment_failed"
-    return GatewayEvent(
-        reference=reference,
-        status="failed",
-        amount=amount,
-        currency=CURRENCY_VND,
-        gateway_txn_id=intent_id,
-        response_code=code,
-        occurred_at=occurred_at,
-        raw={
-            "event_id": event_id,
-            "event_type": event_type,
-            "payment_intent": intent_id,
-            "status": _text(intent.get("status")),
-            "amount": _text(intent.get("amount")),
-            "currency": _text(intent.get("currency")),
-            "decline_code": _text(error.get("decline_code")),
-            "error_code": _text(error.get("code")),
-            "livemode": _text(intent.get("livemode")),
-        },
-    )
-
-
-def event_from_payload(payload: bytes) -> GatewayEvent:
-    """Read an already verified webhook body into the port's event.
-
-    Raises :class:`IgnoredEvent` for event types outside :data:`HANDLED_EVENTS` and for
-    objects without a shop reference, :class:`~payments.ports.GatewayError` if malformed.
-    """
-    try:
-        if _nesting_depth(payload) > MAX_JSON_DEPTH:
-            raise ValueError("JSON nested too deeply")
-        document = json.loads(payload.decode("utf-8"))
-    except (ValueError, RecursionError) as exc:
-        raise GatewayError(f"Stripe webhook body is not JSON: {exc}") from exc
-    if not isinstance(document, dict) or document.get("object") != "event":
-        raise GatewayError("Stripe webhook body is not an event")
-    event_id = document.get("id")
-    event_type = document.get("type")
-    data = document.get("data")
-    if not isinstance(event_id, str) or not _STRIPE_ID_RE.fullmatch(event_id):
-        raise GatewayError("Stripe event has no usable id")
-    if not isinstance(event_type, str) or not event_type:
-        raise GatewayError("Stripe event has no type")
-    if event_type not in HANDLED_EVENTS:
-        raise IgnoredEvent(
-            f"Stripe event type {event_type!r} is not handled",
-            event_id=event_id,
-            event_type=event_type,
-        )
-    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
-        raise GatewayError("Stripe event has no data.object")
-    occurred_at = _timestamp(document.get("created"))
-    if event_type == EVENT_PAYMENT_FAILED:
-        return _event_from_failed_intent(
-            data["object"], event_id=event_id, event_type=event_type, occurred_at=occurred_at
-        )
-    return _event_from_session(
-        data["object"], event_id=event_id, event_type=event_type, occurred_at=occurred_at
-    )
 
 
 # --------------------------------------------------------------------------- adapter
@@ -437,7 +153,7 @@ class StripeConfig:
     def __post_init__(self) -> None:
         if not self.api_key or not self.webhook_secret:
             raise ValueError("api_key and webhook_secret are required")
-        _check_http_url("api_base", self.api_base)
+        check_http_url("api_base", self.api_base)
         if self.timeout <= 0:
             raise ValueError("timeout must be positive")
         if isinstance(self.max_network_retries, bool) or self.max_network_retries < 0:
@@ -462,10 +178,14 @@ class CheckoutRedirect(NextAction):
     expires_at: datetime
 
 
-class StripeCheckoutGateway:
+class StripeCheckoutGateway(BaseGateway):
     """Stripe Checkout behind the payment port (:class:`payments.ports.Gateway`)."""
 
     name = "stripe"
+    capabilities = Capabilities(can_query=True, can_refund=True, partial_refund=True)
+    callback = CallbackRoute(
+        path="stripe/webhook", name="stripe-webhook", http_method="POST", operation="webhook"
+    )
 
     def __init__(
         self, *, config: StripeConfig, http_client: stripe.HTTPClient | None = None
@@ -499,10 +219,10 @@ class StripeCheckoutGateway:
         if request.currency != CURRENCY_VND:
             raise GatewayError(f"the Stripe adapter charges VND, not {request.currency}")
         reference = request.reference
-        if not _REFERENCE_RE.fullmatch(reference):
+        if not REFERENCE_RE.fullmatch(reference):
             raise GatewayError(f"reference {reference!r} cannot name a Checkout Session")
         try:
-            _check_http_url("return_url", request.return_url)
+            check_http_url("return_url", request.return_url)
         except ValueError as exc:
             raise GatewayError(str(exc)) from exc
         unit_amount = to_minor_units(
@@ -532,7 +252,7 @@ class StripeCheckoutGateway:
                 "metadata": {"reference": reference},
             },
             "success_url": request.return_url,
-            "cancel_url": _with_query(request.return_url, *CANCEL_QUERY_PARAM),
+            "cancel_url": with_query(request.return_url, *CANCEL_QUERY_PARAM),
             "expires_at": int(expires_at.timestamp()),
             "locale": request.locale,
         }
@@ -547,19 +267,23 @@ class StripeCheckoutGateway:
                 options={"idempotency_key": request.reference},
             ),
         )
-        session_id = _object_id(session, kind="checkout.session")
-        if _reference_of(session) != request.reference:
+        session_id = object_id(session, kind="checkout.session")
+        if reference_of(session) != request.reference:
             raise GatewayError("Stripe answered with a session for another payment")
-        if _amount(session, "amount_total") != request.amount:
+        if amount_of(session, "amount_total") != request.amount:
             raise GatewayError("Stripe answered with a session for another amount")
         url = session.get("url")
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
             raise GatewayError("Stripe answered with a session without a checkout URL")
-        expires_at = _timestamp(session.get("expires_at"))
+        expires_at = timestamp_of(session.get("expires_at"))
         if expires_at is None:
             raise GatewayError("Stripe answered with a session without expires_at")
         return CheckoutRedirect(
-            kind="redirect", url=url, session_id=session_id, expires_at=expires_at
+            kind="redirect",
+            url=url,
+            session_id=session_id,
+            expires_at=expires_at,
+            gateway_reference=session_id,
         )
 
     # -- webhook -----------------------------------------------------------
@@ -571,35 +295,13 @@ class StripeCheckoutGateway:
         endpoint's secret, any ``v1`` signature matching, ``t`` at most
         ``webhook_tolerance`` seconds old.
         """
-        if not isinstance(body, bytes | bytearray):
-            raise GatewayError("the webhook body must be bytes")
-        if len(body) > _MAX_WEBHOOK_BYTES:
-            raise GatewayError("the webhook body is too large")
-        header = _header(headers, SIGNATURE_HEADER)
-        if not header:
-            raise InvalidSignature("Stripe-Signature header is missing")
-        if (
-            not isinstance(header, str)
-            or len(header) > _MAX_SIGNATURE_HEADER
-            or not header.isascii()
-        ):
-            raise InvalidSignature("Stripe-Signature header is malformed")
-        try:
-            payload = bytes(body).decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidSignature(
-                "the webhook body is not UTF-8, so it cannot be signed"
-            ) from None
-        try:
-            stripe.WebhookSignature.verify_header(
-                payload, header, self._config.webhook_secret, self._config.webhook_tolerance
-            )
-        except stripe.SignatureVerificationError as exc:
-            raise InvalidSignature(
-                f"Stripe webhook refused: {self._scrub(exc.user_message or '')}"
-            ) from None
-        except (ValueError, TypeError, OverflowError):
-            raise InvalidSignature("Stripe-Signature header is unreadable") from None
+        verify_signature(
+            body,
+            headers,
+            secret=self._config.webhook_secret,
+            tolerance=self._config.webhook_tolerance,
+            scrub=self._scrub,
+        )
 
     def parse_callback(
         self,
@@ -617,21 +319,53 @@ class StripeCheckoutGateway:
         self.verify_webhook(body=body, headers=headers or {})
         return event_from_payload(bytes(body))
 
+    def idempotency_key(self, event: GatewayEvent) -> str:
+        """Stripe may deliver an event more than once: each event id is processed once."""
+        return event_id_of(event)
+
+    def parse_notification(
+        self,
+        *,
+        params: Mapping[str, str],
+        body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
+    ) -> Notification:
+        event = self.parse_callback(params=params, body=body, headers=headers)
+        key = self.idempotency_key(event)
+        return Notification(events=(event,), key=key, log={"event_id": key, "status": event.status})
+
+    def acknowledge(self, outcome: AckOutcome, *, count: int = 0) -> Acknowledgement:
+        """Any 2xx stops Stripe's redeliveries: a genuine event we ignore gets one too."""
+        if outcome == "invalid_signature":
+            return json_answer(400, {"error": "invalid signature"})
+        if outcome == "refused":
+            return json_answer(200, {"received": True, "ignored": True})
+        if outcome == "error":
+            return json_answer(500, {"error": "unexpected"})
+        return json_answer(200, {"received": True})
+
     # -- query -------------------------------------------------------------
 
     def query(
-        self, *, reference: str, created_at: datetime | None = None, session_id: str = ""
+        self,
+        *,
+        reference: str,
+        gateway_reference: str = "",
+        created_at: datetime | None = None,
+        session_id: str = "",
     ) -> GatewayEvent:
         """What became of the payment ``reference`` (reconciliation).
 
-        With ``session_id`` (from :class:`CheckoutRedirect`) the session is retrieved
+        With ``session_id`` (from :class:`CheckoutRedirect`; it is also the gateway
+        reference :meth:`start` gave) the session is retrieved
         directly; otherwise it is looked for among the sessions created from an hour before
         to a day after ``created_at``. No session at all reads as ``pending`` with amount
         0 and response code ``not_found``: the buyer never reached Stripe.
         """
+        session_id = session_id or gateway_reference
         if session_id:
             session = self._retrieve_session(session_id)
-            if _reference_of(session) != reference:
+            if reference_of(session) != reference:
                 raise GatewayError(f"session {session_id} belongs to another payment")
         else:
             if created_at is None:
@@ -647,19 +381,19 @@ class StripeCheckoutGateway:
                     response_code="not_found",
                 )
             session = found
-        raw = _session_raw(session)
+        raw = session_raw(session)
         return GatewayEvent(
             reference=reference,
-            status=_reconciled_status(session),
-            amount=_amount(session, "amount_total"),
+            status=reconciled_status(session),
+            amount=amount_of(session, "amount_total"),
             currency=CURRENCY_VND,
-            gateway_txn_id=_object_id(session, kind="checkout.session"),
+            gateway_txn_id=object_id(session, kind="checkout.session"),
             response_code=raw["payment_status"] or raw["status"],
             raw=raw,
         )
 
     def _retrieve_session(self, session_id: str) -> dict[str, Any]:
-        if not _STRIPE_ID_RE.fullmatch(session_id) or not session_id.startswith("cs_"):
+        if not STRIPE_ID_RE.fullmatch(session_id) or not session_id.startswith("cs_"):
             raise GatewayError(f"{session_id!r} is not a Checkout Session id")
         return self._call(
             "retrieve checkout session",
@@ -687,7 +421,7 @@ class StripeCheckoutGateway:
                     yield item
             if not page.get("has_more") or not items:
                 return
-            params["starting_after"] = _id_of(items[-1])
+            params["starting_after"] = id_of(items[-1])
         raise GatewayError("too many Checkout Sessions around created_at; query by session id")
 
     def _find_session(self, *, reference: str, created_at: datetime) -> dict[str, Any] | None:
@@ -695,7 +429,7 @@ class StripeCheckoutGateway:
         newest: dict[str, Any] | None = None
         for session in self._sessions_around(created_at):
             try:
-                if _reference_of(session) != reference:
+                if reference_of(session) != reference:
                     continue
             except GatewayError:
                 continue  # somebody else's session with odd metadata
@@ -761,12 +495,12 @@ class StripeCheckoutGateway:
                 response_code=refused.code,
                 message=refused.message,
             )
-        refund_id = _object_id(refund, kind="refund")
-        if _amount(refund, "amount") != request.amount:
+        refund_id = object_id(refund, kind="refund")
+        if amount_of(refund, "amount") != request.amount:
             raise GatewayError("Stripe answered with a refund of another amount")
-        if _id_of(refund.get("payment_intent")) not in ("", payment_intent):
+        if id_of(refund.get("payment_intent")) not in ("", payment_intent):
             raise GatewayError("Stripe answered with a refund of another payment")
-        refund_status = _text(refund.get("status"))
+        refund_status = scalar_text(refund.get("status"))
         status: RefundStatus = "rejected" if refund_status in ("failed", "canceled") else "accepted"
         return RefundResult(
             reference=request.reference,
@@ -775,23 +509,23 @@ class StripeCheckoutGateway:
             currency=CURRENCY_VND,
             gateway_txn_id=refund_id,
             response_code=refund_status,
-            message=_text(refund.get("failure_reason")),
+            message=scalar_text(refund.get("failure_reason")),
             raw={
                 "refund_id": refund_id,
                 "payment_intent": payment_intent,
                 "status": refund_status,
-                "amount": _text(refund.get("amount")),
-                "currency": _text(refund.get("currency")),
+                "amount": scalar_text(refund.get("amount")),
+                "currency": scalar_text(refund.get("currency")),
             },
         )
 
     def _payment_intent_for(self, request: RefundRequest) -> str:
         txn = request.gateway_txn_id
-        if txn.startswith("pi_") and _STRIPE_ID_RE.fullmatch(txn):
+        if txn.startswith("pi_") and STRIPE_ID_RE.fullmatch(txn):
             return txn
         if txn.startswith("cs_"):
             session = self._retrieve_session(txn)
-            if _reference_of(session) != request.reference:
+            if reference_of(session) != request.reference:
                 raise GatewayError(f"session {txn} belongs to another payment")
         elif not txn:
             found = self._find_session(
@@ -804,7 +538,7 @@ class StripeCheckoutGateway:
             raise GatewayError(f"{txn!r} is neither a Checkout Session nor a PaymentIntent id")
         if session.get("payment_status") != "paid":
             return ""
-        return _id_of(session.get("payment_intent"))
+        return id_of(session.get("payment_intent"))
 
     # -- HTTP edge ---------------------------------------------------------
 

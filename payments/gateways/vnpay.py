@@ -1,44 +1,64 @@
-"""VNPay payment gateway, API version 2.1.0, as VNPay publishes it.
-
-* Pay: the buyer is redirected to ``pay_url`` with the ``vnp_*`` parameters sorted by key,
-  each value encoded as :func:`urllib.parse.quote_plus` does, joined with ``&``; the
-  lowercase hex HMAC-SHA512 of that exact string, keyed with the hash secret, is appended
-  last as ``vnp_SecureHash``.
-* Return URL and IPN: VNPay sends ``vnp_*`` parameters signed the same way. We re-hash
-  every received ``vnp_`` parameter except ``vnp_SecureHash``/``vnp_SecureHashType`` and
-  compare in constant time. Paid means ``vnp_ResponseCode`` and
-  ``vnp_TransactionStatus`` are both ``00``; ``24`` means the buyer cancelled.
-* ``querydr`` and ``refund``: JSON posted to ``api_url``; request and response are signed
-  with HMAC-SHA512 over the ``|``-joined field values in VNPay's fixed order
-  (:data:`QUERYDR_REQUEST_FIELDS`, :data:`REFUND_REQUEST_FIELDS`,
-  :data:`QUERYDR_RESPONSE_FIELDS`, :data:`REFUND_RESPONSE_FIELDS`).
-
-All dates on the wire are ``yyyyMMddHHmmss`` in GMT+7. Every HTTP or VNPay error leaves
-this module as :class:`~payments.ports.GatewayError` or one of its subclasses.
-The IPN view answers VNPay with one of the :class:`IpnAnswer` constants.
+"""VNPay behind the payment port: pay by redirect, the signed return and IPN, ``querydr`` and
+``refund`` over JSON. The protocol's pure parts (signing, dates, fields, IPN answers) are in
+:mod:`payments.gateways.vnpay_wire`; every HTTP or VNPay error leaves this module as
+:class:`~payments.ports.GatewayError` or one of its subclasses.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import http.client
-import json
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
-from payments.gateways._text import fold_to_ascii
+from payments.gateways._wire import check_http_url, post_json, utc_now
+from payments.gateways.base import BaseGateway
+from payments.gateways.vnpay_wire import (
+    AMOUNT_MULTIPLIER,
+    API_DUPLICATE_REQUEST,
+    API_NOT_FOUND,
+    API_REFUND_REFUSED,
+    IPN_ALREADY_CONFIRMED,
+    IPN_CONFIRM_SUCCESS,
+    IPN_INVALID_AMOUNT,
+    IPN_INVALID_SIGNATURE,
+    IPN_ORDER_NOT_FOUND,
+    IPN_UNKNOWN_ERROR,
+    QUERYDR_REQUEST_FIELDS,
+    QUERYDR_RESPONSE_FIELDS,
+    REFUND_REQUEST_FIELDS,
+    REFUND_RESPONSE_FIELDS,
+    RESPONSE_SUCCESS,
+    SECURE_HASH,
+    TXN_REF_RE,
+    TXN_TYPE_FULL_REFUND,
+    TXN_TYPE_PARTIAL_REFUND,
+    TXN_TYPE_PAYMENT,
+    VNP_VERSION,
+    VNPAY_TZ,
+    IpnAnswer,
+    canonical_query,
+    event_status,
+    format_vnp_datetime,
+    optional_date,
+    order_info_text,
+    parse_vnp_datetime,
+    pipe_data,
+    query_status,
+    sign,
+    sign_params,
+    signature_matches,
+    verify_params,
+    wire_text,
+)
 from payments.ports import (
     CURRENCY_VND,
-    EventStatus,
+    Acknowledgement,
+    AckOutcome,
+    CallbackRoute,
+    Capabilities,
     GatewayError,
     GatewayEvent,
     GatewayUnavailable,
@@ -81,234 +101,22 @@ __all__ = [
     "verify_params",
 ]
 
-VNP_VERSION: Final = "2.1.0"
-VNPAY_TZ: Final = timezone(timedelta(hours=7), "GMT+7")
-AMOUNT_MULTIPLIER: Final = 100
-"""VNPay puts ``amount x 100`` on the wire although the đồng has no minor unit."""
-
-SECURE_HASH: Final = "vnp_SecureHash"
-SECURE_HASH_TYPE: Final = "vnp_SecureHashType"
-_UNSIGNED_KEYS: Final = frozenset({SECURE_HASH, SECURE_HASH_TYPE})
-
-RESPONSE_SUCCESS: Final = "00"
-RESPONSE_CANCELLED: Final = "24"
-TXN_STATUS_SUCCESS: Final = "00"
-TXN_STATUS_PENDING: Final = "01"
-TXN_STATUS_FAILED: Final = "02"
-TXN_STATUS_SUSPECTED_FRAUD: Final = "07"
-TXN_TYPE_PAYMENT: Final = "01"
-TXN_TYPE_FULL_REFUND: Final = "02"
-TXN_TYPE_PARTIAL_REFUND: Final = "03"
-
-API_NOT_FOUND: Final = "91"
-API_DUPLICATE_REQUEST: Final = "94"
-API_REFUND_REFUSED: Final = "95"
-
-QUERYDR_REQUEST_FIELDS: Final = (
-    "vnp_RequestId",
-    "vnp_Version",
-    "vnp_Command",
-    "vnp_TmnCode",
-    "vnp_TxnRef",
-    "vnp_TransactionDate",
-    "vnp_CreateDate",
-    "vnp_IpAddr",
-    "vnp_OrderInfo",
-)
-REFUND_REQUEST_FIELDS: Final = (
-    "vnp_RequestId",
-    "vnp_Version",
-    "vnp_Command",
-    "vnp_TmnCode",
-    "vnp_TransactionType",
-    "vnp_TxnRef",
-    "vnp_Amount",
-    "vnp_TransactionNo",
-    "vnp_TransactionDate",
-    "vnp_CreateBy",
-    "vnp_CreateDate",
-    "vnp_IpAddr",
-    "vnp_OrderInfo",
-)
-QUERYDR_RESPONSE_FIELDS: Final = (
-    "vnp_ResponseId",
-    "vnp_Command",
-    "vnp_ResponseCode",
-    "vnp_Message",
-    "vnp_TmnCode",
-    "vnp_TxnRef",
-    "vnp_Amount",
-    "vnp_BankCode",
-    "vnp_PayDate",
-    "vnp_TransactionNo",
-    "vnp_TransactionType",
-    "vnp_TransactionStatus",
-    "vnp_OrderInfo",
-    "vnp_PromotionCode",
-    "vnp_PromotionAmount",
-)
-REFUND_RESPONSE_FIELDS: Final = QUERYDR_RESPONSE_FIELDS[:13]
-
-_DATE_FORMAT: Final = "%Y%m%d%H%M%S"
-_DATE_RE: Final = re.compile(r"[0-9]{14}")
-_TXN_REF_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,100}")
-_ORDER_INFO_DROP: Final = re.compile(r"[^A-Za-z0-9 .,:_-]+")
-_SPACES: Final = re.compile(r"\s+")
-_MAX_RESPONSE_BYTES: Final = 1 << 20
-
-
-# --------------------------------------------------------------------------- primitives
-
-
-def format_vnp_datetime(moment: datetime) -> str:
-    """``yyyyMMddHHmmss`` in GMT+7, VNPay's only date format."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("VNPay dates need a timezone-aware datetime")
-    return moment.astimezone(VNPAY_TZ).strftime(_DATE_FORMAT)
-
-
-def parse_vnp_datetime(text: str) -> datetime:
-    """Read a ``yyyyMMddHHmmss`` GMT+7 value into an aware datetime (ValueError if bad)."""
-    if not isinstance(text, str) or not _DATE_RE.fullmatch(text):
-        raise ValueError(f"not a VNPay date: {text!r}")
-    return datetime.strptime(text, _DATE_FORMAT).replace(tzinfo=VNPAY_TZ)
-
-
-def canonical_query(params: Mapping[str, str]) -> str:
-    """The string VNPay signs: keys sorted, values ``quote_plus``-encoded, ``&``-joined."""
-    return "&".join(f"{key}={urllib.parse.quote_plus(str(params[key]))}" for key in sorted(params))
-
-
-def sign(data: str, *, secret: str) -> str:
-    """Lowercase hex HMAC-SHA512 of ``data`` (UTF-8) keyed with ``secret``."""
-    return hmac.new(secret.encode("utf-8"), data.encode("utf-8"), hashlib.sha512).hexdigest()
-
-
-def signature_matches(*, expected: str, received: object) -> bool:
-    """Constant-time comparison that tolerates upper-case hex and junk input."""
-    if not isinstance(received, str):
-        return False
-    candidate = received.strip().lower().encode("utf-8", "replace")
-    return hmac.compare_digest(expected.encode("ascii"), candidate)
-
-
-def _signed_subset(params: Mapping[str, str]) -> dict[str, str]:
-    return {
-        key: value
-        for key, value in params.items()
-        if key.startswith("vnp_") and key not in _UNSIGNED_KEYS
-    }
-
-
-def sign_params(params: Mapping[str, str], *, secret: str) -> dict[str, str]:
-    """Return ``params`` plus ``vnp_SecureHash`` over every signed ``vnp_`` parameter."""
-    signed = dict(params)
-    signed[SECURE_HASH] = sign(canonical_query(_signed_subset(params)), secret=secret)
-    return signed
-
-
-def verify_params(params: Mapping[str, str], *, secret: str) -> dict[str, str]:
-    """Check a return/IPN/pay query's signature; return its ``vnp_`` fields.
-
-    Raises :class:`InvalidSignature` when the hash is missing or does not match.
-    """
-    if any(not isinstance(value, str) for value in params.values()):
-        raise InvalidSignature("VNPay parameters must be plain strings")
-    received = params.get(SECURE_HASH)
-    if not received:
-        raise InvalidSignature("vnp_SecureHash is missing")
-    fields = _signed_subset(params)
-    expected = sign(canonical_query(fields), secret=secret)
-    if not signature_matches(expected=expected, received=received):
-        raise InvalidSignature("vnp_SecureHash does not match")
-    return fields
-
-
-def _wire_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool | float):
-        # VNPay never sends either; refusing them keeps the hashed text unambiguous.
-        raise ValueError(f"unexpected JSON value {value!r}")
-    return str(value)
-
-
-def pipe_data(payload: Mapping[str, Any], fields: Iterable[str]) -> str:
-    """The ``|``-joined field values that querydr/refund sign (absent fields are empty)."""
-    return "|".join(_wire_text(payload.get(name)) for name in fields)
-
-
-def order_info_text(description: str, *, limit: int = 255) -> str:
-    """``vnp_OrderInfo`` as VNPay wants it: unaccented, no special characters."""
-    text = _ORDER_INFO_DROP.sub(" ", fold_to_ascii(description))
-    text = _SPACES.sub(" ", text).strip()[:limit].strip()
-    if not text:
-        raise ValueError("description has nothing printable left for vnp_OrderInfo")
-    return text
-
-
-def event_status(*, response_code: str, transaction_status: str) -> EventStatus:
-    """Map a return/IPN outcome to the port's status."""
-    if response_code == RESPONSE_SUCCESS and transaction_status == TXN_STATUS_SUCCESS:
-        return "paid"
-    if response_code == RESPONSE_CANCELLED:
-        return "cancelled"
-    if transaction_status == TXN_STATUS_PENDING:
-        return "pending"
-    return "failed"
-
-
-def _query_status(*, transaction_type: str, transaction_status: str) -> EventStatus:
-    if transaction_type in (TXN_TYPE_FULL_REFUND, TXN_TYPE_PARTIAL_REFUND):
-        # querydr reports the latest operation; a refund of it means it was paid.
-        return "paid"
-    if transaction_status == TXN_STATUS_SUCCESS:
-        return "paid"
-    if transaction_status in (TXN_STATUS_PENDING, TXN_STATUS_SUSPECTED_FRAUD):
-        return "pending"
-    return "failed"
-
-
-# --------------------------------------------------------------------------- IPN answers
-
-
-@dataclass(frozen=True, slots=True)
-class IpnAnswer:
-    """The JSON body VNPay expects back from the IPN URL."""
-
-    code: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"RspCode": self.code, "Message": self.message}
-
-    def as_json(self) -> bytes:
-        return json.dumps(self.as_dict()).encode("utf-8")
-
-
-IPN_CONFIRM_SUCCESS: Final = IpnAnswer("00", "Confirm Success")
-IPN_ORDER_NOT_FOUND: Final = IpnAnswer("01", "Order not found")
-IPN_ALREADY_CONFIRMED: Final = IpnAnswer("02", "Order already confirmed")
-IPN_INVALID_AMOUNT: Final = IpnAnswer("04", "Invalid amount")
-IPN_INVALID_SIGNATURE: Final = IpnAnswer("97", "Invalid signature")
-IPN_UNKNOWN_ERROR: Final = IpnAnswer("99", "Unknown error")
-
-
 # --------------------------------------------------------------------------- adapter
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+IPN_ANSWERS: dict[str, IpnAnswer] = {
+    "applied": IPN_CONFIRM_SUCCESS,
+    "ignored": IPN_CONFIRM_SUCCESS,
+    "not_found": IPN_ORDER_NOT_FOUND,
+    "amount_mismatch": IPN_INVALID_AMOUNT,
+    "already_final": IPN_ALREADY_CONFIRMED,
+    "duplicate": IPN_ALREADY_CONFIRMED,
+    "invalid_signature": IPN_INVALID_SIGNATURE,
+}
 
 
 def _new_request_id() -> str:
     return uuid.uuid4().hex  # 32 alphanumerics: VNPay's maximum
-
-
-def _check_http_url(name: str, url: str) -> None:
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{name} must be an http(s) URL, got {url!r}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -326,22 +134,26 @@ class VNPayConfig:
     def __post_init__(self) -> None:
         if not self.tmn_code or not self.hash_secret:
             raise ValueError("tmn_code and hash_secret are required")
-        _check_http_url("pay_url", self.pay_url)
-        _check_http_url("api_url", self.api_url)
+        check_http_url("pay_url", self.pay_url)
+        check_http_url("api_url", self.api_url)
         if self.timeout <= 0:
             raise ValueError("timeout must be positive")
 
 
-class VNPayGateway:
+class VNPayGateway(BaseGateway):
     """VNPay behind the payment port (:class:`payments.ports.Gateway`)."""
 
     name = "vnpay"
+    capabilities = Capabilities(
+        can_query=True, can_refund=True, partial_refund=True, signed_return=True
+    )
+    callback = CallbackRoute(path="vnpay/ipn", name="vnpay-ipn", http_method="GET", operation="ipn")
 
     def __init__(
         self,
         *,
         config: VNPayConfig,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         request_id: Callable[[], str] = _new_request_id,
     ) -> None:
         self._config = config
@@ -364,7 +176,7 @@ class VNPayGateway:
         """The unsigned ``vnp_*`` parameters of the pay URL for ``request``."""
         if request.currency != CURRENCY_VND:
             raise GatewayError(f"VNPay only takes VND, not {request.currency}")
-        if not _TXN_REF_RE.fullmatch(request.reference):
+        if not TXN_REF_RE.fullmatch(request.reference):
             raise GatewayError(f"reference {request.reference!r} is not a valid vnp_TxnRef")
         if not request.buyer_ip:
             raise GatewayError("VNPay needs the buyer's IP address")
@@ -395,7 +207,13 @@ class VNPayGateway:
         return f"{self._config.pay_url}{joiner}{query}&{SECURE_HASH}={secure_hash}"
 
     def start(self, request: PaymentRequest) -> NextAction:
-        return NextAction(kind="redirect", url=self.pay_url(request))
+        """Redirect to the signed pay URL; ``querydr`` later needs the payment's
+        ``vnp_CreateDate``, kept as the gateway reference."""
+        return NextAction(
+            kind="redirect",
+            url=self.pay_url(request),
+            gateway_reference=format_vnp_datetime(request.created_at),
+        )
 
     # -- return URL and IPN ------------------------------------------------
 
@@ -426,19 +244,43 @@ class VNPayGateway:
             currency=CURRENCY_VND,
             gateway_txn_id=fields.get("vnp_TransactionNo", ""),
             response_code=response_code,
-            occurred_at=_optional_date(fields.get("vnp_PayDate")),
+            occurred_at=optional_date(fields.get("vnp_PayDate")),
             raw=dict(params),
         )
 
+    @staticmethod
+    def claimed_reference(params: Mapping[str, str]) -> str:
+        return params.get("vnp_TxnRef", "")
+
+    def acknowledge(self, outcome: AckOutcome, *, count: int = 0) -> Acknowledgement:
+        """VNPay reads ``RspCode`` of a JSON body, always with HTTP 200; anything but ``00``
+        (or ``02``, ``01``, ``04``: final answers) makes it deliver the IPN again."""
+        answer = IPN_ANSWERS.get(outcome, IPN_UNKNOWN_ERROR)
+        return Acknowledgement(status=200, body=answer.as_json())
+
     # -- querydr -----------------------------------------------------------
 
-    def query(self, *, reference: str, created_at: datetime, order_info: str = "") -> GatewayEvent:
-        """Ask VNPay about ``reference``; ``created_at`` is the pay URL's ``vnp_CreateDate``.
+    def query(
+        self,
+        *,
+        reference: str,
+        gateway_reference: str = "",
+        created_at: datetime | None = None,
+        order_info: str = "",
+    ) -> GatewayEvent:
+        """Ask VNPay about ``reference``, created at the pay URL's ``vnp_CreateDate``: the
+        ``gateway_reference`` :meth:`start` gave, or ``created_at``.
 
         The event's ``response_code`` is VNPay's ``vnp_TransactionStatus`` for the
         payment (``00`` paid, ``01`` unfinished, ``02`` failed...), or ``91`` when VNPay
         has no such transaction, which reads as still pending.
         """
+        try:
+            created = parse_vnp_datetime(gateway_reference) if gateway_reference else created_at
+        except ValueError as exc:
+            raise GatewayError(f"{gateway_reference!r} is not the payment's VNPay date") from exc
+        if created is None:
+            raise GatewayError("a VNPay query needs the payment's creation date")
         payload: dict[str, Any] = {
             "vnp_RequestId": self._request_id(),
             "vnp_Version": VNP_VERSION,
@@ -446,7 +288,7 @@ class VNPayGateway:
             "vnp_TmnCode": self._config.tmn_code,
             "vnp_TxnRef": reference,
             "vnp_OrderInfo": order_info_text(order_info or f"Truy van giao dich {reference}"),
-            "vnp_TransactionDate": format_vnp_datetime(created_at),
+            "vnp_TransactionDate": format_vnp_datetime(created),
             "vnp_CreateDate": format_vnp_datetime(self._clock()),
             "vnp_IpAddr": self._config.server_ip,
         }
@@ -457,7 +299,7 @@ class VNPayGateway:
         code = self._check_api_answer(
             answer, command="querydr", reference=reference, fields=QUERYDR_RESPONSE_FIELDS
         )
-        raw = {key: _wire_text(value) for key, value in answer.items()}
+        raw = {key: wire_text(value) for key, value in answer.items()}
         if code == API_NOT_FOUND:
             # VNPay has no such payment: the buyer never finished. Nothing happened yet.
             return GatewayEvent(
@@ -478,7 +320,7 @@ class VNPayGateway:
         transaction_status = raw.get("vnp_TransactionStatus", "")
         return GatewayEvent(
             reference=reference,
-            status=_query_status(
+            status=query_status(
                 transaction_type=raw.get("vnp_TransactionType", TXN_TYPE_PAYMENT),
                 transaction_status=transaction_status,
             ),
@@ -486,7 +328,7 @@ class VNPayGateway:
             currency=CURRENCY_VND,
             gateway_txn_id=raw.get("vnp_TransactionNo", ""),
             response_code=transaction_status,
-            occurred_at=_optional_date(raw.get("vnp_PayDate")),
+            occurred_at=optional_date(raw.get("vnp_PayDate")),
             raw=raw,
         )
 
@@ -523,7 +365,7 @@ class VNPayGateway:
         code = self._check_api_answer(
             answer, command="refund", reference=request.reference, fields=REFUND_RESPONSE_FIELDS
         )
-        raw = {key: _wire_text(value) for key, value in answer.items()}
+        raw = {key: wire_text(value) for key, value in answer.items()}
         if code == RESPONSE_SUCCESS and raw.get("vnp_Amount") not in (None, "", str(minor)):
             raise GatewayError("refund answer is for another amount")
         return RefundResult(
@@ -549,7 +391,7 @@ class VNPayGateway:
         fields: tuple[str, ...],
     ) -> str:
         """Verify a querydr/refund answer; return its response code or raise."""
-        code = _wire_text(answer.get("vnp_ResponseCode"))
+        code = wire_text(answer.get("vnp_ResponseCode"))
         received = answer.get(SECURE_HASH)
         if received or code == RESPONSE_SUCCESS:
             try:
@@ -574,44 +416,10 @@ class VNPayGateway:
             return code
         if code == API_DUPLICATE_REQUEST:
             raise GatewayUnavailable(f"VNPay {command}: duplicate request, retry later")
-        message = _wire_text(answer.get("vnp_Message"))
+        message = wire_text(answer.get("vnp_Message"))
         raise GatewayError(f"VNPay {command} refused with code {code or '?'}: {message}")
 
     def _post_json(self, payload: Mapping[str, Any]) -> dict[str, Any]:
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        http_request = urllib.request.Request(  # noqa: S310 - api_url is checked to be http(s)
-            self._config.api_url,
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/json", "Accept": "application/json"},
+        return post_json(
+            self._config.api_url, payload, timeout=self._config.timeout, service="VNPay API"
         )
-        try:
-            with urllib.request.urlopen(  # noqa: S310 - api_url is checked to be http(s)
-                http_request, timeout=self._config.timeout
-            ) as response:
-                raw = response.read(_MAX_RESPONSE_BYTES + 1)
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            if exc.code >= 500 or exc.code in (408, 429):
-                raise GatewayUnavailable(f"VNPay API answered HTTP {exc.code}") from exc
-            raise GatewayError(f"VNPay API answered HTTP {exc.code}") from exc
-        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-            raise GatewayUnavailable(f"VNPay API unreachable: {exc}") from exc
-        if len(raw) > _MAX_RESPONSE_BYTES:
-            raise GatewayError("VNPay API answer is too large")
-        try:
-            answer = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise GatewayError("VNPay API answer is not JSON") from exc
-        if not isinstance(answer, dict):
-            raise GatewayError("VNPay API answer is not a JSON object")
-        return answer
-
-
-def _optional_date(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return parse_vnp_datetime(text)
-    except ValueError:
-        return None

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from payments.models import Method
+from payments.gateways_registry import label
 
 
 class PaymentMethodForm(forms.Form):
@@ -9,7 +9,6 @@ class PaymentMethodForm(forms.Form):
 
     def __init__(self, *args, methods: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        labels = dict(Method.choices)
-        self.fields["method"].choices = [(m, labels[m]) for m in methods]
+        self.fields["method"].choices = [(m, label(m)) for m in methods]
         if methods:
             self.fields["method"].initial = methods[0]

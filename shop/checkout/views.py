@@ -8,7 +8,6 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.shortcuts import redirect
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_model
@@ -16,7 +15,9 @@ from oscar.core.loading import get_class, get_model
 from payments import selectors as payment_selectors
 from payments import services as payment_services
 from payments import statuses as payment_statuses
+from payments.gateways_registry import label as payment_label
 from payments.models import Method
+from payments.start import payment_start_redirect
 from shop.checkout.forms import PaymentMethodForm
 from shop.fulfilment import services as fulfilment_services
 from shop.shipping.forms import ShippingAddressForm
@@ -101,7 +102,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         context = super().get_context_data(**kwargs)
         method = self.checkout_session.payment_method()
         context["payment_method"] = method
-        context["payment_method_label"] = dict(Method.choices).get(method, "")
+        context["payment_method_label"] = payment_label(method) if method else ""
         if self.request.basket.pk:
             context["basket_token"] = signing.dumps(self.request.basket.pk, salt=BASKET_SALT)
         return context
@@ -240,26 +241,14 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return self.start_payment(order, method)
 
     def start_payment(self, order, method):
-        request = self.request
-        try:
-            attempt = payment_services.attempt_create(order=order, method=method)
-            action = payment_services.attempt_start(
-                attempt=attempt,
-                buyer_ip=request.META.get("REMOTE_ADDR", ""),
-                return_url=payment_selectors.return_url(attempt),
-                notify_url=payment_selectors.notify_url(attempt),
-                locale=get_language(),
-            )
-        except Exception:  # the order is placed: the buyer pays from its page
-            logger.exception("could not start paying order %s", order.number)
-            messages.error(
-                request,
-                _("The payment service did not answer. Your order is saved: please try again."),
-            )
-            return redirect(payment_selectors.order_payment_url(order))
-        if action.kind == "redirect" and action.url:
-            return redirect(action.url)
-        return redirect(payment_selectors.order_payment_url(order))
+        return payment_start_redirect(
+            self.request,
+            order=order,
+            method=method,
+            failure_message=_(
+                "The payment service did not answer. Your order is saved: please try again."
+            ),
+        )
 
 
 class ThankYouView(views.ThankYouView):

@@ -19,7 +19,7 @@ from oscar.core.loading import get_model
 from shop.fulfilment import tasks
 from shop.fulfilment.models import Shipment, ShipmentEvent
 from shop.money import whole_dong
-from shop.outbox.services import outbox_enqueue
+from shop.notifications import notify
 
 Line = get_model("order", "Line")
 Status = Shipment.Status
@@ -152,10 +152,6 @@ def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = ""
         shipment=shipment, status=to, actor=actor, on_behalf=on_behalf, note=note[:255]
     )
     if to in (Status.NEW, Status.SHIPPED):  # the producer has an order; the buyer a parcel
-        outbox_enqueue(
-            task=tasks.send_shipment_email.name,
-            kwargs={"event_id": event.pk},
-            key=f"shipment-email:{event.pk}",
-        )
+        notify(tasks.send_shipment_email, event_id=event.pk, key=f"shipment-email:{event.pk}")
     for line in Line.objects.filter(order_id=shipment.order_id, partner_id=shipment.partner_id):
         line.set_status(LINE_STATUS[to])

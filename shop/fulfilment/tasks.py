@@ -1,17 +1,13 @@
 """E-mails about shipments: the producer learns of an order to ship, the buyer of a parcel on
-its way. Tasks take ids, are enqueued after commit by the services, and retry on SMTP errors."""
+its way. Tasks take ids; the services queue them with `shop.notifications.notify`."""
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from shop.fulfilment import selectors
 from shop.fulfilment.models import Shipment, ShipmentEvent
-
-_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 8}
+from shop.notifications import email_send
 
 
 def producer_addresses(partner) -> list[str]:
@@ -21,7 +17,7 @@ def producer_addresses(partner) -> list[str]:
     return sorted({u.email for u in partner.users.filter(is_active=True) if u.email})
 
 
-@shared_task(name="fulfilment.send_shipment_email", **_RETRY)
+@shared_task(name="fulfilment.send_shipment_email")
 def send_shipment_email(*, event_id: int) -> None:
     event = ShipmentEvent.objects.select_related("shipment__order", "shipment__partner").get(
         pk=event_id
@@ -33,18 +29,15 @@ def send_shipment_email(*, event_id: int) -> None:
         template, recipients = "shipped", [shipment.order.email]
     else:
         return
-    recipients = [r for r in recipients if r]
-    if not recipients:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
+    email_send(
+        template=f"fulfilment/{template}",
+        to=recipients,
+        language=settings.LANGUAGE_CODE,
+        context={
             "shipment": shipment,
             "order": shipment.order,
             "lines": selectors.shipment_lines(shipment=shipment),
-            "shop_name": settings.OSCAR_SHOP_NAME,
             "shipment_url": settings.SITE_URL
             + reverse("producer-orders:detail", kwargs={"pk": shipment.pk}),
-        }
-        subject = render_to_string(f"fulfilment/emails/{template}_subject.txt", context)
-        body = render_to_string(f"fulfilment/emails/{template}_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, recipients)
+        },
+    )

@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
+from shop.notifications import notify
 from shop.onboarding import tasks
 from shop.onboarding.models import Action, Application, Decision, Document, Reply, Status
-from shop.outbox.services import outbox_enqueue
 from shop.text import slugify
 from shop.uploads import files
 
@@ -72,9 +72,10 @@ def application_submit(*, data: dict, uploads=(), language: str = "vi") -> Appli
         application.full_clean()
         application.save()
         _store_documents(application=application, uploads=uploads)
-        outbox_enqueue(
-            task=tasks.send_application_email.name,
-            kwargs={"application_id": application.pk, "kind": "received"},
+        notify(
+            tasks.send_application_email,
+            application_id=application.pk,
+            kind="received",
             key=f"application-email:{application.pk}:received",
         )
     return application
@@ -106,10 +107,8 @@ def application_status_links_send(*, email: str = "", phone: str = "") -> int:
         Q(email__iexact=email) if email else Q(phone=phone)
     ).values_list("pk", flat=True)[:STATUS_LINKS_AT_ONCE]
     for application_id in matching:
-        outbox_enqueue(  # each request, its own e-mail
-            task=tasks.send_application_email.name,
-            kwargs={"application_id": application_id, "kind": "link"},
-        )
+        # each request, its own e-mail
+        notify(tasks.send_application_email, application_id=application_id, kind="link")
     return len(matching)
 
 
@@ -172,9 +171,10 @@ def application_approve(*, application_id: int, actor, message: str = "") -> App
         Decision.objects.create(
             application=application, actor=actor, action=Action.APPROVE, message=message
         )
-        outbox_enqueue(
-            task=tasks.send_welcome_email.name,
-            kwargs={"application_id": application.pk, "user_id": user.pk},
+        notify(
+            tasks.send_welcome_email,
+            application_id=application.pk,
+            user_id=user.pk,
             key=f"welcome-email:{application.pk}",
         )
     return application
@@ -214,9 +214,7 @@ def _decide(*, application_id, actor, action, status, message, also=()) -> Appli
         decision = Decision.objects.create(
             application=application, actor=actor, action=action, message=message
         )
-        outbox_enqueue(
-            task=tasks.send_decision_email.name,
-            kwargs={"decision_id": decision.pk},
-            key=f"decision-email:{decision.pk}",
+        notify(
+            tasks.send_decision_email, decision_id=decision.pk, key=f"decision-email:{decision.pk}"
         )
     return application

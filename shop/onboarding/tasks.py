@@ -1,44 +1,40 @@
-"""E-mails to applicants. Tasks take ids, are enqueued after commit and retry on SMTP errors."""
+"""E-mails to applicants, in the language they applied in. Tasks take ids; the services queue
+them with `shop.notifications.notify`."""
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from shop.links import absolute_url
+from shop.notifications import email_send
 from shop.onboarding import links
 from shop.onboarding.models import Application, Decision
 
-_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 8}
-
 
 def _send(*, application: Application, template: str, context: dict) -> None:
-    with translation.override(application.language):
-        context = {
+    email_send(
+        template=f"onboarding/{template}",
+        to=[application.email],
+        language=application.language,
+        context={
             "application": application,
-            "site_url": settings.SITE_URL,
-            "shop_name": settings.OSCAR_SHOP_NAME,
             "status_url": links.status_url(application.pk, language=application.language),
             **context,
-        }
-        subject = render_to_string(f"onboarding/emails/{template}_subject.txt", context)
-        body = render_to_string(f"onboarding/emails/{template}_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [application.email])
+        },
+    )
 
 
-@shared_task(name="onboarding.send_application_email", **_RETRY)
+@shared_task(name="onboarding.send_application_email")
 def send_application_email(*, application_id: int, kind: str) -> None:
     application = Application.objects.get(pk=application_id)
     _send(application=application, template=kind, context={})
 
 
-@shared_task(name="onboarding.send_decision_email", **_RETRY)
+@shared_task(name="onboarding.send_decision_email")
 def send_decision_email(*, decision_id: int) -> None:
     decision = Decision.objects.select_related("application").get(pk=decision_id)
     _send(
@@ -46,7 +42,7 @@ def send_decision_email(*, decision_id: int) -> None:
     )
 
 
-@shared_task(name="onboarding.send_welcome_email", **_RETRY)
+@shared_task(name="onboarding.send_welcome_email")
 def send_welcome_email(*, application_id: int, user_id: int) -> None:
     """The approved producer sets a password from this link (Django's reset token), then signs
     in to their dashboard."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from shop.money import VND, whole_dong
-from shop.outbox.services import outbox_enqueue
+from shop.notifications import notify
 from shop.producers import tasks
 from shop.producers.models import ListingChange, ListingChangeImage
 from shop.richtext import clean_html
@@ -269,9 +269,9 @@ def listing_change_reject(*, change: ListingChange, actor, reason: str) -> Listi
 
 
 def _tell_producer(change: ListingChange) -> None:
-    outbox_enqueue(
-        task=tasks.send_listing_decision_email.name,
-        kwargs={"change_id": change.pk},
+    notify(
+        tasks.send_listing_decision_email,
+        change_id=change.pk,
         key=f"listing-decision-email:{change.pk}",
     )
 

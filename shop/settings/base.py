@@ -413,8 +413,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Payments (see payments/). Adapters are chosen here, in the style of CACHES; the simulators
-# speak each gateway's protocol locally and exist only in development and tests.
+# Payments (see payments/README.md). Adapters are chosen here, in the style of CACHES: each
+# method's BACKEND, OPTIONS and LABEL; the simulators (settings/simulators.py) speak each
+# gateway's protocol locally and exist only in development and tests.
 PAYMENT_SIMULATORS = False
 PAYMENT_METHODS = env_list("PAYMENT_METHODS", "vnpay,vietqr,card,cod")
 PAYMENT_EXPIRY_SECONDS = {
@@ -430,6 +431,7 @@ PAYMENT_GATEWAYS: dict = {}
 if os.environ.get("VNPAY_TMN_CODE"):
     PAYMENT_GATEWAYS["vnpay"] = {
         "BACKEND": "payments.gateways.vnpay.VNPayGateway",
+        "LABEL": _("VNPay"),
         "OPTIONS": {
             "tmn_code": os.environ["VNPAY_TMN_CODE"],
             "hash_secret": os.environ.get("VNPAY_HASH_SECRET", ""),
@@ -444,6 +446,7 @@ if os.environ.get("VNPAY_TMN_CODE"):
 if os.environ.get("VIETQR_ACCOUNT_NUMBER"):
     PAYMENT_GATEWAYS["vietqr"] = {
         "BACKEND": "payments.gateways.bank_transfer.BankTransferGateway",
+        "LABEL": _("Bank transfer (VietQR)"),
         "OPTIONS": {
             "bank_bin": os.environ.get("VIETQR_BANK_BIN", ""),
             "account_number": os.environ["VIETQR_ACCOUNT_NUMBER"],
@@ -454,6 +457,7 @@ if os.environ.get("VIETQR_ACCOUNT_NUMBER"):
 if os.environ.get("STRIPE_SECRET_KEY"):
     PAYMENT_GATEWAYS["card"] = {
         "BACKEND": "payments.gateways.stripe_checkout.StripeCheckoutGateway",
+        "LABEL": _("International card"),
         "OPTIONS": {
             "api_key": os.environ["STRIPE_SECRET_KEY"],
             "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),

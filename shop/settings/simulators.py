@@ -1,5 +1,10 @@
 """Local payment simulators for development and tests: gateways that speak the real protocols
-(signatures, callbacks, codes) on this machine. Never imported by production settings."""
+(signatures, callbacks, codes) on this machine. Never imported by production settings.
+
+Each entry's SIMULATOR names the module of its simulator's pages (mounted under
+/payments/simulator/), which may also fill in the entry's OPTIONS (`options(options)`)."""
+
+from django.utils.translation import gettext_lazy as _
 
 
 def simulated_gateways(site: str) -> dict:
@@ -7,6 +12,8 @@ def simulated_gateways(site: str) -> dict:
     return {
         "vnpay": {
             "BACKEND": "payments.gateways.vnpay.VNPayGateway",
+            "LABEL": _("VNPay"),
+            "SIMULATOR": "payments.simulators.vnpay_pages",
             "OPTIONS": {
                 "tmn_code": "CHOPHIEN",
                 "hash_secret": "simulator-vnpay-hash-secret",  # the simulator's, not a secret
@@ -17,6 +24,8 @@ def simulated_gateways(site: str) -> dict:
         },
         "vietqr": {
             "BACKEND": "payments.gateways.bank_transfer.BankTransferGateway",
+            "LABEL": _("Bank transfer (VietQR)"),
+            "SIMULATOR": "payments.simulators.bank_pages",
             "OPTIONS": {
                 "bank_bin": "970436",
                 "account_number": "1023456789",
@@ -26,10 +35,12 @@ def simulated_gateways(site: str) -> dict:
         },
         "card": {
             "BACKEND": "payments.gateways.stripe_checkout.StripeCheckoutGateway",
+            "LABEL": _("International card"),
+            "SIMULATOR": "payments.simulators.stripe_pages",
             "OPTIONS": {
                 "api_key": "sk_test_simulator",  # the local Stripe stub's, not a secret
                 "webhook_secret": "whsec_simulator",
-                "api_base": "simulator",  # started on demand (payments.simulators.stripe_stub)
+                "api_base": "simulator",  # the stub, started on demand (its SIMULATOR)
                 "max_network_retries": 0,
                 "timeout": 5.0,
             },

@@ -28,7 +28,7 @@ from payments import statuses
 from payments.models import Refund
 from shop.fulfilment.models import Shipment
 from shop.money import whole_dong
-from shop.outbox.services import outbox_enqueue
+from shop.notifications import notify
 from shop.settlements import periods, tasks
 from shop.settlements.models import Entry, EntryKind, Statement
 
@@ -271,9 +271,9 @@ def statement_issue(*, partner_id: int, period: periods.Period, now: datetime) -
 
 
 def _tell_producer(statement: Statement) -> None:
-    outbox_enqueue(
-        task=tasks.send_statement_email.name,
-        kwargs={"statement_id": statement.pk},
+    notify(
+        tasks.send_statement_email,
+        statement_id=statement.pk,
         key=f"statement-email:{statement.pk}:{statement.status}",
     )
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from payments import statuses
 from payments.models import AttemptStatus, GatewayCall, PaymentAttempt, ProcessedEvent
-from payments.simulators import stripe_stub
+from payments.simulators.stripe_pages import stripe_stub
 from tests.payments import flow
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from payments import services, simulators, statuses
+from payments import services, statuses
 from payments.models import (
     AttemptStatus,
     BankCredit,
@@ -24,6 +24,7 @@ from payments.models import (
     Refund,
 )
 from payments.ports import GatewayEvent
+from payments.simulators.vnpay_pages import core as vnpay_core
 from shop.settings.simulators import simulated_gateways
 from tests import factories
 from tests.payments import flow
@@ -519,7 +520,7 @@ def vnpay_paid_order(client, live_server):
     """A buyer pays by VNPay through the simulator, which is served by `live_server`."""
     response = flow.checkout(client, products=[(flow.honey(), 2)], method="vnpay")
     assert response.status_code == 302
-    core = simulators._vnpay_core()
+    core = vnpay_core()
     transaction = core.accept_pay_url(response["Location"])
     answer = client.get(reverse("payments:vnpay-ipn"), core.pay(transaction.txn_ref)).json()
     assert answer["RspCode"] == "00"

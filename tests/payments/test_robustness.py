@@ -94,8 +94,8 @@ def test_callbacks_refuse_the_wrong_http_method(client, name):
 
 @pytest.mark.django_db(transaction=True)
 def test_reconciliation_asks_vnpay_querydr_and_applies_the_answer(live_server, client):
-    from payments.gateways.vnpay_simulator import VNPaySimulatorCore  # noqa: F401
-    from payments.simulators import _vnpay_core
+    from payments.simulators.vnpay import VNPaySimulatorCore  # noqa: F401
+    from payments.simulators.vnpay_pages import core as _vnpay_core
 
     with override_settings(PAYMENT_GATEWAYS=simulated_gateways(live_server.url)):
         response = flow.checkout(client, products=[(flow.honey(), 1)], method="vnpay")
@@ -126,11 +126,11 @@ def test_simulators_cannot_be_reached_with_production_settings():
     )
     code = (
         "from django.conf import settings; from django.test import RequestFactory; "
-        "from payments import simulators; "
+        "from payments.simulators import bank_pages, vnpay_pages; "
         "print(settings.PAYMENT_SIMULATORS, sorted(settings.PAYMENT_GATEWAYS)); "
         "request = RequestFactory().get('/payments/simulator/bank/'); "
         "import django.http\n"
-        "for view in (simulators.vnpay_pay, simulators.vnpay_api, simulators.bank_transfer):\n"
+        "for view in (vnpay_pages.vnpay_pay, vnpay_pages.vnpay_api, bank_pages.bank_transfer):\n"
         "    try:\n"
         "        view(request); print('reachable')\n"
         "    except django.http.Http404:\n"

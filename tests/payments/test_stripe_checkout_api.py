@@ -16,7 +16,6 @@ from payments.gateways.stripe_checkout import (
     StripeConfig,
     session_expiry,
 )
-from payments.gateways.stripe_stub import StripeStub
 from payments.ports import (
     Gateway,
     GatewayError,
@@ -25,6 +24,7 @@ from payments.ports import (
     PaymentRequest,
     RefundRequest,
 )
+from payments.simulators.stripe import StripeStub
 
 NOW = datetime(2026, 11, 22, 5, 0, tzinfo=UTC)
 REFERENCE = "CP7K2M9Q"

@@ -21,7 +21,7 @@ import stripe
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payments.gateways.stripe_stub import (
+from payments.simulators.stripe import (
     FormError,
     StripeStub,
     build_webhook,

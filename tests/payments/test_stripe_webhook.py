@@ -22,8 +22,8 @@ from payments.gateways.stripe_checkout import (
     StripeConfig,
     event_id_of,
 )
-from payments.gateways.stripe_stub import build_webhook, signature_header
 from payments.ports import GatewayError, GatewayEvent, InvalidSignature
+from payments.simulators.stripe import build_webhook, signature_header
 
 SECRET = "whsec_test_chophien_webhook_secret"
 API_KEY = "sk_test_chophien_api_key"

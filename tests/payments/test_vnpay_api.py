@@ -24,7 +24,6 @@ from payments.gateways.vnpay import (
     pipe_data,
     sign,
 )
-from payments.gateways.vnpay_simulator import VNPaySimulatorCore
 from payments.ports import (
     GatewayError,
     GatewayUnavailable,
@@ -32,6 +31,7 @@ from payments.ports import (
     PaymentRequest,
     RefundRequest,
 )
+from payments.simulators.vnpay import VNPaySimulatorCore
 
 SECRET = "CHOPHIENSECRETKEY0123456789ABCDE"
 TMN = "CHOPHIEN"

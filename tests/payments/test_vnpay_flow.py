@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from payments import statuses
 from payments.gateways import vnpay
-from payments.gateways.vnpay_simulator import VNPaySimulatorCore
 from payments.models import AttemptStatus, GatewayCall, PaymentAttempt
+from payments.simulators.vnpay import VNPaySimulatorCore
 from tests.payments import flow
 
 pytestmark = pytest.mark.django_db

@@ -31,13 +31,13 @@ from payments.gateways.vnpay import (
     sign_params,
     verify_params,
 )
-from payments.gateways.vnpay_simulator import SimulatorError, VNPaySimulatorCore
 from payments.ports import (
     Gateway,
     GatewayError,
     InvalidSignature,
     PaymentRequest,
 )
+from payments.simulators.vnpay import SimulatorError, VNPaySimulatorCore
 
 SECRET = "CHOPHIENSECRETKEY0123456789ABCDE"
 TMN = "CHOPHIEN"

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from payments import statuses
-from payments.gateways.vnpay_simulator import VNPaySimulatorCore
+from payments.simulators.vnpay import VNPaySimulatorCore
 from shop.outbox import services as outbox
 from shop.outbox.models import OutboxMessage
 from shop.outbox.tasks import deliver, drain

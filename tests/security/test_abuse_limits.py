@@ -13,8 +13,8 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from payments.gateways.vnpay_simulator import VNPaySimulatorCore
 from payments.models import GatewayCall
+from payments.simulators.vnpay import VNPaySimulatorCore
 from tests import factories
 from tests.conftest import require
 from tests.payments import flow

@@ -38,7 +38,7 @@ class Anvil:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        probe = connect(self.url, timeout=1.0)
+        probe = connect(self.url, timeout=1.0).web3
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -51,7 +51,7 @@ class Anvil:
                 time.sleep(0.1)
 
     def rpc(self, method: str, *params):
-        return connect(self.url, timeout=5).provider.make_request(method, list(params))
+        return connect(self.url, timeout=5).web3.provider.make_request(method, list(params))
 
     def stop(self) -> None:
         if self.process.poll() is None:

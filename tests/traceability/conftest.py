@@ -22,7 +22,7 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 if TYPE_CHECKING:
-    from traceability.chain import AnchorRegistryClient
+    from traceability.chain import RegistryAdmin
 
 
 def new_tester_web3() -> Web3:
@@ -55,11 +55,11 @@ def owner(make_account: Callable[[], LocalAccount]) -> LocalAccount:
 
 
 @pytest.fixture
-def registry(web3: Web3, owner: LocalAccount) -> AnchorRegistryClient:
+def registry(web3: Web3, owner: LocalAccount) -> RegistryAdmin:
     """A freshly deployed registry; the client signs as its owner."""
-    from traceability.chain import AnchorRegistryClient
+    from traceability.chain import Node, RegistryAdmin
 
-    return AnchorRegistryClient.deploy(web3=web3, account=owner)
+    return RegistryAdmin.deploy(node=Node(web3), account=owner)
 
 
 @pytest.fixture(scope="module")
@@ -69,11 +69,11 @@ def shared_web3() -> Web3:
 
 
 @pytest.fixture(scope="module")
-def shared_registry(shared_web3: Web3) -> AnchorRegistryClient:
+def shared_registry(shared_web3: Web3) -> RegistryAdmin:
     """A registry deployed once per test module, for tests that only read."""
-    from traceability.chain import AnchorRegistryClient
+    from traceability.chain import Node, RegistryAdmin
 
-    return AnchorRegistryClient.deploy(web3=shared_web3, account=funded_account(shared_web3))
+    return RegistryAdmin.deploy(node=Node(shared_web3), account=funded_account(shared_web3))
 
 
 # --------------------------------------------------------------------------- Django-side fixtures
@@ -91,10 +91,11 @@ def fast_keystores(settings):  # noqa: ANN001 - pytest-django's settings fixture
 def tester_chain(settings, monkeypatch, fast_keystores):  # noqa: ANN001
     """The site's ledger on an in-process EVM: a registry deployed by ``registry_deploy``."""
     from traceability import ledger, services
+    from traceability.chain import Node
 
     web3 = new_tester_web3()
     owner = funded_account(web3)
-    monkeypatch.setattr(ledger, "web3", lambda: web3)
+    monkeypatch.setattr(ledger, "node", lambda: Node(web3))
     settings.CHAIN_RPC_URL = "tester://in-process"
     settings.CHAIN_ANCHOR_KEY = owner.key.hex()
     settings.CHAIN_CONFIRMATIONS = 1

@@ -13,7 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from web3 import Web3
 
-from traceability.chain import AnchorRegistryClient, ChainReverted, TxState
+from traceability.chain import (
+    Anchorer,
+    ChainReverted,
+    Node,
+    RegistryAdmin,
+    RegistryReader,
+    TxState,
+)
 from traceability.contracts import load_artifact
 from traceability.merkle import build_tree, leaf_hash
 
@@ -23,13 +30,18 @@ ZERO_ADDRESS = "0x" + "00" * 20
 GAS_PER_ANCHOR_LIMIT = 100_000  # one anchoring transaction covers up to 100,000 events
 
 
-def contract_of(web3: Web3, registry: AnchorRegistryClient) -> Any:
+def contract_of(web3: Web3, registry: RegistryReader) -> Any:
     return web3.eth.contract(address=registry.address, abi=load_artifact().abi)
 
 
-def as_(web3: Web3, registry: AnchorRegistryClient, account: LocalAccount) -> AnchorRegistryClient:
-    """The same contract, with transactions signed by ``account``."""
-    return AnchorRegistryClient(web3=web3, address=registry.address, account=account)
+def as_admin(web3: Web3, registry: RegistryAdmin, account: LocalAccount) -> RegistryAdmin:
+    """The same contract, with the owner's transactions signed by ``account``."""
+    return RegistryAdmin(node=Node(web3), address=registry.address, account=account)
+
+
+def as_anchorer(web3: Web3, registry: RegistryAdmin, account: LocalAccount) -> Anchorer:
+    """The same contract, with anchoring transactions signed by ``account``."""
+    return Anchorer(node=Node(web3), address=registry.address, account=account)
 
 
 def send(web3: Web3, account: LocalAccount, function: Any) -> Any:
@@ -41,13 +53,13 @@ def send(web3: Web3, account: LocalAccount, function: Any) -> Any:
     return web3.eth.wait_for_transaction_receipt(tx_hash)
 
 
-def confirmed(registry: AnchorRegistryClient, tx_hash: str) -> None:
+def confirmed(registry: RegistryReader, tx_hash: str) -> None:
     assert registry.tx_status(tx_hash).state is TxState.CONFIRMED
 
 
 @pytest.fixture
 def anchorer_account(
-    registry: AnchorRegistryClient, make_account: Callable[[], LocalAccount]
+    registry: RegistryAdmin, make_account: Callable[[], LocalAccount]
 ) -> LocalAccount:
     """An account the owner has allowed to anchor."""
     account = make_account()
@@ -56,23 +68,21 @@ def anchorer_account(
 
 
 @pytest.fixture
-def anchorer(
-    web3: Web3, registry: AnchorRegistryClient, anchorer_account: LocalAccount
-) -> AnchorRegistryClient:
+def anchorer(web3: Web3, registry: RegistryAdmin, anchorer_account: LocalAccount) -> Anchorer:
     """A client signing as the anchoring account."""
-    return as_(web3, registry, anchorer_account)
+    return as_anchorer(web3, registry, anchorer_account)
 
 
 # --------------------------------------------------------------------------- ownership
 
 
-def test_deployer_is_owner(web3: Web3, registry: AnchorRegistryClient, owner: LocalAccount) -> None:
+def test_deployer_is_owner(web3: Web3, registry: RegistryAdmin, owner: LocalAccount) -> None:
     assert contract_of(web3, registry).functions.owner().call() == owner.address
 
 
 def test_transfer_ownership(
     web3: Web3,
-    registry: AnchorRegistryClient,
+    registry: RegistryAdmin,
     owner: LocalAccount,
     make_account: Callable[[], LocalAccount],
 ) -> None:
@@ -87,14 +97,14 @@ def test_transfer_ownership(
 
     with pytest.raises(ChainReverted, match="not owner"):
         registry.set_inspector(address=new_owner.address, allowed=True)
-    new_client = as_(web3, registry, new_owner)
+    new_client = as_admin(web3, registry, new_owner)
     confirmed(registry, new_client.set_inspector(address=owner.address, allowed=True))
     assert registry.is_inspector(owner.address)
 
 
 def test_only_the_owner_transfers_ownership(
     web3: Web3,
-    registry: AnchorRegistryClient,
+    registry: RegistryAdmin,
     owner: LocalAccount,
     make_account: Callable[[], LocalAccount],
 ) -> None:
@@ -110,7 +120,7 @@ def test_only_the_owner_transfers_ownership(
 # --------------------------------------------------------------------------- anchoring
 
 
-def test_anchor_by_an_authorised_account(web3: Web3, anchorer: AnchorRegistryClient) -> None:
+def test_anchor_by_an_authorised_account(web3: Web3, anchorer: Anchorer) -> None:
     assert anchorer.anchored_at(ROOT_A) == 0
     tx_hash = anchorer.anchor(root=ROOT_A, count=100_000)
 
@@ -128,9 +138,7 @@ def test_anchor_by_an_authorised_account(web3: Web3, anchorer: AnchorRegistryCli
     assert log["address"] == anchorer.address
 
 
-def test_anchored_event_is_indexed_by_root_and_sender(
-    web3: Web3, anchorer: AnchorRegistryClient
-) -> None:
+def test_anchored_event_is_indexed_by_root_and_sender(web3: Web3, anchorer: Anchorer) -> None:
     tx_hash = anchorer.anchor(root=ROOT_A, count=3)
     receipt = web3.eth.get_transaction_receipt(tx_hash)
     (raw,) = receipt["logs"]
@@ -141,23 +149,24 @@ def test_anchored_event_is_indexed_by_root_and_sender(
 
 def test_anchoring_is_refused_to_others(
     web3: Web3,
-    registry: AnchorRegistryClient,
-    anchorer: AnchorRegistryClient,
+    registry: RegistryAdmin,
+    anchorer: Anchorer,
+    owner: LocalAccount,
     make_account: Callable[[], LocalAccount],
 ) -> None:
-    stranger = as_(web3, registry, make_account())
+    stranger = as_anchorer(web3, registry, make_account())
     with pytest.raises(ChainReverted, match="not anchorer"):
         stranger.anchor(root=ROOT_A, count=1)
     # the owner is not an anchorer either until it allows itself
     with pytest.raises(ChainReverted, match="not anchorer"):
-        registry.anchor(root=ROOT_A, count=1)
+        as_anchorer(web3, registry, owner).anchor(root=ROOT_A, count=1)
     assert registry.anchored_at(ROOT_A) == 0
 
 
 def test_anchorer_can_be_revoked(
     web3: Web3,
-    registry: AnchorRegistryClient,
-    anchorer: AnchorRegistryClient,
+    registry: RegistryAdmin,
+    anchorer: Anchorer,
     anchorer_account: LocalAccount,
 ) -> None:
     account = anchorer_account
@@ -169,15 +178,15 @@ def test_anchorer_can_be_revoked(
 
 
 def test_only_the_owner_sets_anchorers(
-    web3: Web3, registry: AnchorRegistryClient, make_account: Callable[[], LocalAccount]
+    web3: Web3, registry: RegistryAdmin, make_account: Callable[[], LocalAccount]
 ) -> None:
     stranger = make_account()
     with pytest.raises(ChainReverted, match="not owner"):
-        as_(web3, registry, stranger).set_anchorer(address=stranger.address, allowed=True)
+        as_admin(web3, registry, stranger).set_anchorer(address=stranger.address, allowed=True)
     assert not registry.is_anchorer(stranger.address)
 
 
-def test_a_root_is_anchored_once(anchorer: AnchorRegistryClient) -> None:
+def test_a_root_is_anchored_once(anchorer: Anchorer) -> None:
     confirmed(anchorer, anchorer.anchor(root=ROOT_A, count=2))
     first = anchorer.anchored_at(ROOT_A)
     with pytest.raises(ChainReverted, match="already anchored"):
@@ -187,7 +196,7 @@ def test_a_root_is_anchored_once(anchorer: AnchorRegistryClient) -> None:
 
 
 def test_empty_root_and_empty_batch_are_refused(
-    web3: Web3, anchorer: AnchorRegistryClient, anchorer_account: LocalAccount
+    web3: Web3, anchorer: Anchorer, anchorer_account: LocalAccount
 ) -> None:
     account = anchorer_account
     contract = contract_of(web3, anchorer)
@@ -198,7 +207,7 @@ def test_empty_root_and_empty_batch_are_refused(
 
 
 def test_a_refused_anchor_sent_anyway_is_reverted_on_chain(
-    web3: Web3, anchorer: AnchorRegistryClient, anchorer_account: LocalAccount
+    web3: Web3, anchorer: Anchorer, anchorer_account: LocalAccount
 ) -> None:
     account = anchorer_account
     confirmed(anchorer, anchorer.anchor(root=ROOT_A, count=1))
@@ -220,7 +229,7 @@ def test_a_refused_anchor_sent_anyway_is_reverted_on_chain(
 
 
 def test_inspector_registry(
-    web3: Web3, registry: AnchorRegistryClient, make_account: Callable[[], LocalAccount]
+    web3: Web3, registry: RegistryAdmin, make_account: Callable[[], LocalAccount]
 ) -> None:
     inspector = make_account()
     assert not registry.is_inspector(inspector.address)
@@ -239,11 +248,11 @@ def test_inspector_registry(
 
 
 def test_only_the_owner_sets_inspectors(
-    web3: Web3, registry: AnchorRegistryClient, make_account: Callable[[], LocalAccount]
+    web3: Web3, registry: RegistryAdmin, make_account: Callable[[], LocalAccount]
 ) -> None:
     stranger = make_account()
     with pytest.raises(ChainReverted, match="not owner"):
-        as_(web3, registry, stranger).set_inspector(address=stranger.address, allowed=True)
+        as_admin(web3, registry, stranger).set_inspector(address=stranger.address, allowed=True)
     assert not registry.is_inspector(stranger.address)
 
 
@@ -251,7 +260,7 @@ def test_only_the_owner_sets_inspectors(
 
 
 @pytest.fixture(scope="module")
-def verifier(shared_web3: Web3, shared_registry: AnchorRegistryClient) -> Any:
+def verifier(shared_web3: Web3, shared_registry: RegistryAdmin) -> Any:
     """The contract's verify(), on one deployment shared by the read-only tests."""
     return contract_of(shared_web3, shared_registry).functions.verify
 

@@ -58,7 +58,7 @@ def worker(broker):
 def anchored_logs(registry, root: str) -> list:
     from web3 import Web3
 
-    client = ledger.client(registry=registry)
+    client = ledger.reader(registry=registry)
     contract = client._contract  # the test reads the raw logs to count anchorings
     logs = contract.events.Anchored.get_logs(
         argument_filters={"root": Web3.to_bytes(hexstr=root)}, from_block=0

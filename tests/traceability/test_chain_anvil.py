@@ -22,7 +22,7 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from tests.conftest import require
-from traceability.chain import AnchorRegistryClient, ChainReverted, TxState, connect
+from traceability.chain import Anchorer, ChainReverted, Node, RegistryAdmin, TxState, connect
 from traceability.contracts import load_artifact
 from traceability.merkle import build_tree, leaf_hash
 
@@ -57,7 +57,7 @@ def anvil_url() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        probe = connect(url, timeout=1.0)
+        probe = connect(url, timeout=1.0).web3
         deadline = time.monotonic() + 15
         while True:
             try:
@@ -79,7 +79,7 @@ def anvil_url() -> Iterator[str]:
 
 @pytest.fixture
 def web3(anvil_url: str) -> Web3:
-    return connect(anvil_url, timeout=5.0)
+    return connect(anvil_url, timeout=5.0).web3
 
 
 def funded(web3: Web3) -> LocalAccount:
@@ -89,15 +89,26 @@ def funded(web3: Web3) -> LocalAccount:
 
 
 @pytest.fixture
-def owner_client(web3: Web3) -> AnchorRegistryClient:
-    owner = funded(web3)
-    client = AnchorRegistryClient.deploy(web3=web3, account=owner, timeout=30)
-    tx_hash = client.set_anchorer(address=owner.address, allowed=True)
+def anvil_owner(web3: Web3) -> LocalAccount:
+    return funded(web3)
+
+
+@pytest.fixture
+def owner_admin(web3: Web3, anvil_owner: LocalAccount) -> RegistryAdmin:
+    owner = anvil_owner
+    admin = RegistryAdmin.deploy(node=Node(web3), account=owner, timeout=30)
+    tx_hash = admin.set_anchorer(address=owner.address, allowed=True)
     web3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
-    return client
+    return admin
 
 
-def test_anchor_over_http(web3: Web3, owner_client: AnchorRegistryClient) -> None:
+@pytest.fixture
+def owner_client(web3: Web3, owner_admin: RegistryAdmin, anvil_owner: LocalAccount) -> Anchorer:
+    """The owner, allowed to anchor."""
+    return Anchorer(node=Node(web3), address=owner_admin.address, account=anvil_owner)
+
+
+def test_anchor_over_http(web3: Web3, owner_client: Anchorer) -> None:
     assert owner_client.chain_id() == ANVIL_CHAIN_ID
     root = "0x" + random.Random(1).randbytes(32).hex()
     tx_hash = owner_client.anchor(root=root, count=100_000)
@@ -114,24 +125,24 @@ def test_anchor_over_http(web3: Web3, owner_client: AnchorRegistryClient) -> Non
         owner_client.anchor(root=root, count=1)
 
 
-def test_refusal_over_http(web3: Web3, owner_client: AnchorRegistryClient) -> None:
-    stranger = AnchorRegistryClient(web3=web3, address=owner_client.address, account=funded(web3))
+def test_refusal_over_http(web3: Web3, owner_client: Anchorer) -> None:
+    account = funded(web3)
+    stranger = Anchorer(node=Node(web3), address=owner_client.address, account=account)
     with pytest.raises(ChainReverted, match="not anchorer"):
         stranger.anchor(root="0x" + "01" * 32, count=1)
+    stranger_admin = RegistryAdmin(node=Node(web3), address=owner_client.address, account=account)
     with pytest.raises(ChainReverted, match="not owner"):
-        stranger.set_inspector(address=SOME_INSPECTOR, allowed=True)
+        stranger_admin.set_inspector(address=SOME_INSPECTOR, allowed=True)
 
 
-def test_inspectors_over_http(web3: Web3, owner_client: AnchorRegistryClient) -> None:
-    assert not owner_client.is_inspector(SOME_INSPECTOR)
-    tx_hash = owner_client.set_inspector(address=SOME_INSPECTOR, allowed=True)
+def test_inspectors_over_http(web3: Web3, owner_admin: RegistryAdmin) -> None:
+    assert not owner_admin.is_inspector(SOME_INSPECTOR)
+    tx_hash = owner_admin.set_inspector(address=SOME_INSPECTOR, allowed=True)
     web3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
-    assert owner_client.is_inspector(SOME_INSPECTOR)
+    assert owner_admin.is_inspector(SOME_INSPECTOR)
 
 
-def test_pending_then_confirmed_with_queued_nonces(
-    web3: Web3, owner_client: AnchorRegistryClient
-) -> None:
+def test_pending_then_confirmed_with_queued_nonces(web3: Web3, owner_client: Anchorer) -> None:
     web3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
     try:
         first = owner_client.anchor(root="0x" + "0a" * 32, count=1)
@@ -147,13 +158,11 @@ def test_pending_then_confirmed_with_queued_nonces(
         web3.provider.make_request("evm_setAutomine", [True])  # type: ignore[arg-type]
 
 
-def test_unknown_transaction_is_dropped(owner_client: AnchorRegistryClient) -> None:
+def test_unknown_transaction_is_dropped(owner_client: Anchorer) -> None:
     assert owner_client.tx_status("0x" + "ee" * 32).state is TxState.DROPPED
 
 
-def test_verify_over_http_agrees_with_merkle_py(
-    web3: Web3, owner_client: AnchorRegistryClient
-) -> None:
+def test_verify_over_http_agrees_with_merkle_py(web3: Web3, owner_client: Anchorer) -> None:
     rng = random.Random(1000)
     digests = [rng.randbytes(32) for _ in range(1000)]
     tree = build_tree(digests)

@@ -17,10 +17,13 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from traceability.chain import (
-    AnchorRegistryClient,
+    Anchorer,
     ChainError,
     ChainReverted,
     ChainUnavailable,
+    Node,
+    RegistryAdmin,
+    RegistryReader,
     TxState,
     connect,
 )
@@ -35,37 +38,39 @@ def evm_of(web3: Web3) -> Any:
 
 
 @pytest.fixture
-def anchoring(
-    web3: Web3, registry: AnchorRegistryClient, owner: LocalAccount
-) -> AnchorRegistryClient:
+def owner_anchorer(web3: Web3, registry: RegistryAdmin, owner: LocalAccount) -> Anchorer:
+    """The owner's anchoring client (the owner is not allowed to anchor until it says so)."""
+    return Anchorer(node=Node(web3), address=registry.address, account=owner)
+
+
+@pytest.fixture
+def anchoring(registry: RegistryAdmin, owner: LocalAccount, owner_anchorer: Anchorer) -> Anchorer:
     """The owner's client, with the owner allowed to anchor."""
     tx_hash = registry.set_anchorer(address=owner.address, allowed=True)
     assert registry.tx_status(tx_hash).state is TxState.CONFIRMED
-    return registry
+    return owner_anchorer
 
 
 # --------------------------------------------------------------------------- on eth-tester
 
 
-def test_chain_id(web3: Web3, registry: AnchorRegistryClient) -> None:
+def test_chain_id(web3: Web3, registry: RegistryAdmin) -> None:
     assert registry.chain_id() == web3.eth.chain_id
 
 
-def test_deploy_returns_a_client_for_the_new_contract(
-    web3: Web3, registry: AnchorRegistryClient
-) -> None:
+def test_deploy_returns_a_client_for_the_new_contract(web3: Web3, registry: RegistryAdmin) -> None:
     assert Web3.is_checksum_address(registry.address)
     assert web3.eth.get_code(registry.address) != b""
 
 
-def test_anchor_submits_and_returns_the_hash(anchoring: AnchorRegistryClient) -> None:
+def test_anchor_submits_and_returns_the_hash(anchoring: Anchorer) -> None:
     tx_hash = anchoring.anchor(root=ROOT, count=12)
     assert TX_HASH_RE.fullmatch(tx_hash)
     assert anchoring.anchored_at(bytes.fromhex(ROOT[2:])) > 0
 
 
 def test_status_goes_from_pending_to_confirmed_with_growing_confirmations(
-    web3: Web3, anchoring: AnchorRegistryClient
+    web3: Web3, anchoring: Anchorer
 ) -> None:
     evm_of(web3).disable_auto_mine_transactions()
     tx_hash = anchoring.anchor(root=ROOT, count=1)
@@ -84,25 +89,25 @@ def test_status_goes_from_pending_to_confirmed_with_growing_confirmations(
     assert anchoring.anchored_at(ROOT) == web3.eth.get_block(status.block_number)["timestamp"]
 
 
-def test_unknown_transactions_are_dropped(registry: AnchorRegistryClient) -> None:
+def test_unknown_transactions_are_dropped(registry: RegistryAdmin) -> None:
     status = registry.tx_status("0x" + "ee" * 32)
     assert status.state is TxState.DROPPED
     assert status.confirmations == 0
     assert status.block_number is None
 
 
-def test_anchored_at_is_zero_for_unknown_roots(registry: AnchorRegistryClient) -> None:
+def test_anchored_at_is_zero_for_unknown_roots(registry: RegistryAdmin) -> None:
     assert registry.anchored_at(ROOT) == 0
 
 
-def test_refusals_are_chain_reverted(registry: AnchorRegistryClient) -> None:
+def test_refusals_are_chain_reverted(owner_anchorer: Anchorer) -> None:
     with pytest.raises(ChainReverted, match="anchor: .*not anchorer") as caught:
-        registry.anchor(root=ROOT, count=1)
+        owner_anchorer.anchor(root=ROOT, count=1)
     assert isinstance(caught.value, ChainError)
 
 
-def test_a_read_only_client_cannot_submit(web3: Web3, registry: AnchorRegistryClient) -> None:
-    reader = AnchorRegistryClient(web3=web3, address=registry.address)
+def test_a_read_only_client_cannot_submit(web3: Web3, registry: RegistryAdmin) -> None:
+    reader = Anchorer(node=Node(web3), address=registry.address, account=None)
     assert reader.anchored_at(ROOT) == 0
     with pytest.raises(ChainError, match="no signing account"):
         reader.anchor(root=ROOT, count=1)
@@ -111,14 +116,14 @@ def test_a_read_only_client_cannot_submit(web3: Web3, registry: AnchorRegistryCl
 @pytest.mark.parametrize(
     ("root", "count"), [(ROOT, 0), (ROOT, -1), ("0x1234", 1), ("c3" * 32, 1), (b"\x01", 1)]
 )
-def test_bad_anchor_arguments(anchoring: AnchorRegistryClient, root: Any, count: int) -> None:
+def test_bad_anchor_arguments(anchoring: Anchorer, root: Any, count: int) -> None:
     with pytest.raises(ValueError):
         anchoring.anchor(root=root, count=count)
 
 
-def test_bad_arguments_are_value_errors(web3: Web3, registry: AnchorRegistryClient) -> None:
+def test_bad_arguments_are_value_errors(web3: Web3, registry: RegistryAdmin) -> None:
     with pytest.raises(ValueError):
-        AnchorRegistryClient(web3=web3, address="0x1234")
+        RegistryReader(node=Node(web3), address="0x1234")
     with pytest.raises(ValueError):
         registry.is_inspector("not an address")
     with pytest.raises(ValueError):
@@ -132,7 +137,7 @@ def test_bad_arguments_are_value_errors(web3: Web3, registry: AnchorRegistryClie
 def test_deploy_that_is_not_mined_in_time_is_unavailable(web3: Web3, owner: LocalAccount) -> None:
     evm_of(web3).disable_auto_mine_transactions()
     with pytest.raises(ChainUnavailable, match="not mined within"):
-        AnchorRegistryClient.deploy(web3=web3, account=owner, timeout=0.3)
+        RegistryAdmin.deploy(node=Node(web3), account=owner, timeout=0.3)
 
 
 # --------------------------------------------------------------------------- at the HTTP seam
@@ -201,8 +206,8 @@ def node() -> Iterator[ScriptedNode]:
         thread.join(timeout=5)
 
 
-def http_client(url: str, *, timeout: float = 2.0) -> AnchorRegistryClient:
-    return AnchorRegistryClient(web3=connect(url, timeout=timeout), address=SOME_ADDRESS)
+def http_client(url: str, *, timeout: float = 2.0) -> RegistryReader:
+    return RegistryReader(node=connect(url, timeout=timeout), address=SOME_ADDRESS)
 
 
 def test_http_reads(node: ScriptedNode) -> None:
@@ -217,7 +222,7 @@ def test_http_reads(node: ScriptedNode) -> None:
     client = http_client(node.url)
     assert client.chain_id() == 31337
     assert client.anchored_at(ROOT) == 1_741_000_000
-    poa = AnchorRegistryClient(web3=connect(node.url, timeout=2.0, poa=True), address=SOME_ADDRESS)
+    poa = RegistryReader(node=connect(node.url, timeout=2.0, poa=True), address=SOME_ADDRESS)
     assert poa.chain_id() == 31337
 
 

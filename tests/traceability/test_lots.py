@@ -215,11 +215,13 @@ def _separate_anchorer(tester_chain, settings):
     from eth_account import Account
 
     from tests.traceability.conftest import funded_account
-    from traceability.chain import AnchorRegistryClient
+    from traceability.chain import Node, RegistryAdmin
 
     web3, registry = tester_chain
-    owner = AnchorRegistryClient(
-        web3=web3, address=registry.address, account=Account.from_key(settings.CHAIN_ANCHOR_KEY)
+    owner = RegistryAdmin(
+        node=Node(web3),
+        address=registry.address,
+        account=Account.from_key(settings.CHAIN_ANCHOR_KEY),
     )
     anchorer = funded_account(web3)
     owner.set_anchorer(address=anchorer.address, allowed=True)
@@ -244,22 +246,22 @@ def test_a_batch_waits_for_the_configured_confirmations(make_lot, tester_chain, 
 def test_a_reverted_anchoring_transaction_is_resubmitted(
     make_lot, tester_chain, settings, monkeypatch
 ):
-    from traceability.chain import AnchorRegistryClient, TxState
+    from traceability.chain import Anchorer, TxState
 
     web3, _registry = tester_chain
     owner, anchorer = _separate_anchorer(tester_chain, settings)
     make_lot()
     batch = services.batch_open()
-    send = AnchorRegistryClient.send
+    send = Anchorer.send
 
     def revoked_before_it_is_mined(client, signed):
         # The owner revokes the anchoring account after the call was simulated and signed:
         # the transaction is mined, and reverts.
         owner.set_anchorer(address=anchorer.address, allowed=False)
-        monkeypatch.setattr(AnchorRegistryClient, "send", send)
+        monkeypatch.setattr(Anchorer, "send", send)
         return send(client, signed)
 
-    monkeypatch.setattr(AnchorRegistryClient, "send", revoked_before_it_is_mined)
+    monkeypatch.setattr(Anchorer, "send", revoked_before_it_is_mined)
     batch = services.batch_advance(batch_id=batch.pk)
     first = batch.tx_hash
     assert owner.tx_status(first).state is TxState.REVERTED

@@ -340,7 +340,7 @@ def test_operator_accredits_an_inspector_from_the_page(
     assert response.status_code == 302
     key.refresh_from_db()
     assert key.accredited_at is not None
-    assert ledger.client(registry=registry).is_inspector(key.address)
+    assert ledger.reader(registry=registry).is_inspector(key.address)
 
 
 def test_a_scan_costs_no_rpc_once_the_chain_answers_are_cached(

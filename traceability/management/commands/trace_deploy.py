@@ -20,10 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, fund=False, **options):
         try:
             if fund:
-                account = ledger.anchor_account()
-                ledger.web3().provider.make_request(
-                    "anvil_setBalance", [account.address, hex(100 * 10**18)]
-                )
+                ledger.node().dev_set_balance(ledger.anchor_account().address, 100 * 10**18)
             registry, created = services.registry_deploy()
         except ChainError as exc:
             raise CommandError(f"The chain is not reachable: {exc}") from exc

@@ -3,7 +3,8 @@ import secrets
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from eth_account import Account
+
+from traceability.chain.crypto import keystore_create
 
 
 class Command(BaseCommand):
@@ -25,9 +26,9 @@ class Command(BaseCommand):
             raise CommandError(f"{password_file} exists without its keystore; remove it first.")
         keystore.parent.mkdir(parents=True, exist_ok=True)
         password = secrets.token_urlsafe(24)
-        account = Account.create()
+        address, data = keystore_create(password)
         password_file.touch(mode=0o600)
         password_file.write_text(password, encoding="utf-8")
         keystore.touch(mode=0o600)
-        keystore.write_text(json.dumps(Account.encrypt(account.key, password)), encoding="utf-8")
-        self.stdout.write(self.style.SUCCESS(f"Created keystore for {account.address}"))
+        keystore.write_text(json.dumps(data), encoding="utf-8")
+        self.stdout.write(self.style.SUCCESS(f"Created keystore for {address}"))

@@ -1,0 +1,53 @@
+"""The state machine. One service moves money state: `payment_event_apply`.
+
+Every source of truth converges on it: VNPay's IPN, Stripe's webhooks, the bank feed, the
+reconciliation task and operators' audited actions. It locks the attempt (and its order),
+checks amount and currency, and only moves state forward, so a replayed, late or duplicated
+notification can never undo or double-apply anything. Network calls to gateways happen
+outside transactions and are logged as `GatewayCall` rows.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from payments.models import AttemptStatus, PaymentAttempt, ProcessedEvent
+from payments.ports import GatewayEvent
+from payments.services.orders import order_paid
+from payments.services.outcomes import Applied, Outcome
+
+
+def payment_event_apply(*, event: GatewayEvent, method: str) -> Applied:
+    """Apply a verified gateway event to its attempt: idempotent, forward-only, locked."""
+    with transaction.atomic():
+        attempt = (
+            PaymentAttempt.objects.select_for_update()
+            .filter(reference=event.reference, method=method)
+            .first()
+        )
+        if attempt is None:
+            return Applied(Outcome.NOT_FOUND)
+        if event.currency != attempt.currency or event.amount != attempt.amount:
+            return Applied(Outcome.AMOUNT_MISMATCH, attempt)
+        if event.status == "pending":
+            return Applied(Outcome.IGNORED, attempt)
+        late_payment = event.status == "paid" and attempt.status == AttemptStatus.EXPIRED
+        if attempt.is_final and not late_payment:
+            return Applied(Outcome.ALREADY_FINAL, attempt)
+        attempt.status = event.status
+        attempt.gateway_txn_id = event.gateway_txn_id or attempt.gateway_txn_id
+        attempt.response_code = event.response_code or attempt.response_code
+        if event.status == AttemptStatus.PAID:
+            attempt.paid_at = timezone.now()
+            order_paid(attempt)
+        attempt.save()
+    return Applied(Outcome.APPLIED, attempt)
+
+
+def processed_event_claim(*, gateway: str, event_id: str) -> bool:
+    """True the first time an event id is seen for a gateway; False for every replay."""
+    try:
+        with transaction.atomic():
+            ProcessedEvent.objects.create(gateway=gateway, event_id=event_id)
+    except IntegrityError:
+        return False
+    return True
