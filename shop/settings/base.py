@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 # Settings by concern, in their own modules: Oscar's (its defaults, and ours over them), the
 # security ones (CSP, login throttling, second factor) and the limits (uploads, rates, bodies).
