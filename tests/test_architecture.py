@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.resolvers import LocalePrefixPattern, RoutePattern
+from django.contrib.admindocs.views import extract_views_from_urlpatterns
+from django.urls import get_resolver
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_LINES = 600
@@ -25,27 +25,11 @@ SKIPPED_FOLDERS = {".venv", "node_modules", ".git", "var", "staticfiles", "scree
 
 def dashboard_views():
     """(route, URL name, the module its view is defined in) for every page under /dashboard/."""
-
-    def walk(patterns, prefix="", namespace=""):
-        for entry in patterns:
-            pattern = entry.pattern
-            if isinstance(pattern, LocalePrefixPattern):
-                piece = ""
-            elif isinstance(pattern, RoutePattern):
-                piece = pattern._route
-            else:
-                piece = pattern._regex.lstrip("^").rstrip("$")
-            if isinstance(entry, URLResolver):
-                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-                yield from walk(entry.url_patterns, prefix + piece, inner)
-            elif isinstance(entry, URLPattern):
-                view = entry.callback
-                module = getattr(view, "view_class", view).__module__
-                yield prefix + piece, f"{namespace}{entry.name or ''}", module
-
-    for route, name, module in walk(get_resolver().url_patterns):
-        if route.startswith("dashboard/"):
-            yield route, name, module
+    patterns = get_resolver().url_patterns
+    for view, route, namespaces, name in extract_views_from_urlpatterns(patterns):
+        if str(route).startswith("dashboard/"):
+            module = getattr(view, "view_class", view).__module__
+            yield route, ":".join([*namespaces, name or ""]), module
 
 
 def test_every_dashboard_page_is_a_view_of_a_dashboard_package():
