@@ -93,12 +93,12 @@ def signed_ipns(count: int) -> list[str]:
     from django.utils import timezone
     from oscar.core.loading import get_model
 
-    from payments import statuses
     from payments.gateways.vnpay import VNPayGateway
     from payments.models import Method, PaymentAttempt
     from payments.ports import PaymentRequest
     from payments.services import REFERENCE_ALPHABET, REFERENCE_PREFIX
     from payments.simulators.vnpay import VNPaySimulatorCore
+    from shop.order import statuses
 
     Order = get_model("order", "Order")
     now = timezone.now()
@@ -196,8 +196,8 @@ def database_check(ipns: int, checkout_refs: list[str]) -> str:
     from django.db import connection
     from oscar.core.loading import get_model
 
-    from payments import statuses
     from payments.models import AttemptStatus, PaymentAttempt
+    from shop.order import statuses
 
     Order = get_model("order", "Order")
     Source = get_model("payment", "Source")

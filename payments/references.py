@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Final
 
-from payments.gateways._text import compact_alnum
+from payments.gateways._wire import compact_alnum
 
 __all__ = [
     "REFERENCE_ALPHABET",

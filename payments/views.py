@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from payments import selectors, services, statuses, vietqr
+from payments import selectors, services, vietqr
 from payments.gateways_registry import (
     adapter_for,
     capabilities,
@@ -28,6 +28,7 @@ from payments.models import AttemptStatus, GatewayCall, PaymentAttempt
 from payments.ports import Acknowledgement, GatewayError, InvalidSignature
 from payments.start import payment_start_redirect
 from shop import limits
+from shop.order import statuses
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,8 @@
-"""Vietnamese text folding, shared by search and slugs.
+"""Vietnamese text folding, shared by search, slugs and the payment gateways' wire text.
 
-`fold` removes tone and vowel marks and maps đ to d, so "Đặc sản" and "dac san" compare equal.
+`strip_marks` removes tone and vowel marks and maps đ to d, keeping case: "Đặc sản" becomes
+"Dac san"; `fold` also lower-cases and collapses white space, so "Đặc sản" and "dac san"
+compare equal. Pure: no Django.
 """
 
 import re
@@ -10,11 +12,15 @@ _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+def strip_marks(text: str) -> str:
+    """`text` without tone and vowel marks (đ -> d, Đ -> D), case kept."""
+    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower-case, diacritic-free form of `text` (đ -> d), with runs of white space collapsed."""
-    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", text.casefold()).strip()
+    return _SPACES.sub(" ", strip_marks(text).casefold()).strip()
 
 
 def slugify(value: str, allow_unicode: bool = False) -> str:

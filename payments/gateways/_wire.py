@@ -1,4 +1,5 @@
-"""Wire helpers every adapter shares: URLs, headers, clocks, JSON bodies and JSON over HTTP.
+"""Wire helpers every adapter shares: URLs, headers, clocks, ASCII text, JSON bodies and JSON
+over HTTP.
 
 Pure standard library: no Django, no Oscar. Every HTTP failure leaves
 :func:`post_json` as the port's :class:`~payments.ports.GatewayUnavailable` (transient: the
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,11 +19,14 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from payments.ports import GatewayError, GatewayUnavailable
+from shop.text import strip_marks
 
 __all__ = [
     "MAX_JSON_DEPTH",
     "MAX_RESPONSE_BYTES",
+    "ascii_text",
     "check_http_url",
+    "compact_alnum",
     "header",
     "nesting_depth",
     "post_json",
@@ -30,6 +35,27 @@ __all__ = [
 
 MAX_JSON_DEPTH: Final = 16
 MAX_RESPONSE_BYTES: Final = 1 << 20
+_NOT_ALNUM: Final = re.compile(r"[^A-Za-z0-9]+")
+
+
+def ascii_text(text: str) -> str:
+    """Vietnamese as gateways and transfer messages carry it: unaccented ASCII ("tiếng Việt
+    không dấu"); any other non-ASCII character is dropped.
+
+    >>> ascii_text("Đặc sản Hà Giang")
+    'Dac san Ha Giang'
+    """
+    return strip_marks(text).encode("ascii", "ignore").decode("ascii")
+
+
+def compact_alnum(text: str) -> str:
+    """ASCII, upper-case, letters and digits only: how a reference is compared with what a
+    buyer typed, which banking apps change in case and spacing.
+
+    >>> compact_alnum("chuyen tien cp 7k2m9q!")
+    'CHUYENTIENCP7K2M9Q'
+    """
+    return _NOT_ALNUM.sub("", ascii_text(text)).upper()
 
 
 def utc_now() -> datetime:

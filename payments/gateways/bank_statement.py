@@ -34,8 +34,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Final
 
-from payments.gateways._text import compact_alnum
-from payments.gateways._wire import MAX_JSON_DEPTH, header, nesting_depth
+from payments.gateways._wire import MAX_JSON_DEPTH, compact_alnum, header, nesting_depth
 from payments.ports import (
     CURRENCY_VND,
     Credit,

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Final
 
-from payments.gateways._text import fold_to_ascii
+from payments.gateways._wire import ascii_text
 from payments.ports import EventStatus, InvalidSignature
 
 VNP_VERSION: Final = "2.1.0"
@@ -192,7 +192,7 @@ def pipe_data(payload: Mapping[str, Any], fields: Iterable[str]) -> str:
 
 def order_info_text(description: str, *, limit: int = 255) -> str:
     """``vnp_OrderInfo`` as VNPay wants it: unaccented, no special characters."""
-    text = _ORDER_INFO_DROP.sub(" ", fold_to_ascii(description))
+    text = _ORDER_INFO_DROP.sub(" ", ascii_text(description))
     text = _SPACES.sub(" ", text).strip()[:limit].strip()
     if not text:
         raise ValueError("description has nothing printable left for vnp_OrderInfo")

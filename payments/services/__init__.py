@@ -41,7 +41,6 @@ from payments.services.events import payment_event_apply, processed_event_claim
 from payments.services.log import call_log, clean_text
 from payments.services.manual import manual_event
 from payments.services.orders import (
-    event_type_for,
     order_cancel_if_abandoned,
     order_paid,
     order_refund_event,
@@ -77,7 +76,6 @@ __all__ = [
     "cash_collected",
     "clean_text",
     "cod_attempt_create",
-    "event_type_for",
     "expiry_for",
     "order_cancel_if_abandoned",
     "order_email_enqueue",

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from payments import statuses
 from payments.gateways_registry import gateway_for, methods_with
 from payments.models import AttemptStatus, GatewayCall, Method, PaymentAction, PaymentAttempt
 from payments.ports import GatewayError, GatewayEvent, NextAction, PaymentRequest
@@ -19,6 +18,7 @@ from payments.services.log import call_log
 from payments.services.orders import order_cancel_if_abandoned
 from payments.services.outcomes import Outcome, PaymentNotAllowed
 from shop.money import whole_dong
+from shop.order import statuses
 
 logger = logging.getLogger(__name__)
 

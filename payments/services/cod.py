@@ -4,18 +4,17 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
-from payments import statuses
 from payments.models import Method, PaymentAction, PaymentAttempt
 from payments.references import reference_new
 from payments.services.events import payment_event_apply
 from payments.services.manual import manual_event
 from payments.services.outcomes import Applied, Outcome, PaymentNotAllowed
-from shop.fulfilment import services as fulfilment
 from shop.money import whole_dong
 
 Order = get_model("order", "Order")
+EventHandler = get_class("order.processing", "EventHandler")
 
 
 def cash_collected(*, order: Order, actor, reason: str = "") -> Applied:
@@ -40,8 +39,7 @@ def cash_collected(*, order: Order, actor, reason: str = "") -> Applied:
 def cod_attempt_create(*, order: Order) -> PaymentAttempt:
     """Cash on delivery: the order is confirmed now and paid when the cash is collected."""
     order = Order.objects.select_for_update().get(pk=order.pk)
-    order.set_status(statuses.CASH_ON_DELIVERY)
-    fulfilment.shipments_open_for_order(order=order)
+    EventHandler().order_cash_on_delivery(order)
     return PaymentAttempt.objects.create(
         order=order,
         method=Method.COD,

@@ -3,8 +3,9 @@
 
 from oscar.core.loading import get_model
 
-from payments import statuses, tasks
+from payments import tasks
 from shop.notifications import notify
+from shop.order import statuses
 
 Order = get_model("order", "Order")
 

@@ -14,12 +14,11 @@ from oscar.core.loading import get_class, get_model
 
 from payments import selectors as payment_selectors
 from payments import services as payment_services
-from payments import statuses as payment_statuses
 from payments.gateways_registry import label as payment_label
 from payments.models import Method
 from payments.start import payment_start_redirect
 from shop.checkout.forms import PaymentMethodForm
-from shop.fulfilment import services as fulfilment_services
+from shop.order import statuses as order_statuses
 from shop.shipping.forms import ShippingAddressForm
 from shop.shipping.methods import breakdown_of
 
@@ -30,6 +29,7 @@ Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
 UserAddress = get_model("address", "UserAddress")
 CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
+EventHandler = get_class("order.processing", "EventHandler")
 
 BASKET_SALT = "shop.checkout.basket"
 BASKET_TOKEN_AGE = 24 * 60 * 60  # a preview form older than a day shows no order
@@ -124,7 +124,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         messages.info(self.request, _("This order has already been placed."))
         self.checkout_session.flush()
         self.request.session["checkout_order_id"] = order.pk
-        if order.status == payment_statuses.PENDING_PAYMENT:
+        if order.status == order_statuses.PENDING_PAYMENT:
             return redirect(payment_selectors.order_payment_url(order))
         return redirect(self.get_success_url())
 
@@ -196,7 +196,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 raise UnableToPlaceOrder(_("This basket can no longer be ordered."))
             order = super().place_order(**kwargs)
             parts = breakdown_of(kwargs["shipping_method"], basket) or []
-            fulfilment_services.shipments_create_for_order(order=order, parts=parts)
+            EventHandler().order_placed(order, shipping_parts=parts)
             basket.submit()
             if self.checkout_session.payment_method() == Method.COD:
                 payment_services.cod_attempt_create(order=order)
@@ -260,5 +260,5 @@ class ThankYouView(views.ThankYouView):
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
         context["payment_url"] = payment_selectors.order_payment_url(context["order"])
-        context["statuses"] = payment_statuses
+        context["statuses"] = order_statuses
         return context

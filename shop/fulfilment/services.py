@@ -1,8 +1,10 @@
 """Shipments: created with the order, opened when it is paid (or cash on delivery), then moved
-forward one step at a time by their producer (or an operator acting for them).
+forward one step at a time by their producer (or an operator acting for them). Creating,
+opening and cancelling an order's shipments is the order `EventHandler`'s to ask
+(shop/order/processing.py), with the order's status change.
 
 Nothing here touches another producer's shipment or the order's status: Oscar's order status
-pipeline (shop/settings/base.py) ends at *Paid*, so an order whose shipments are all delivered
+pipeline (shop/order/statuses.py) ends at *Paid*, so an order whose shipments are all delivered
 keeps that status; the lines of each shipment carry its progress (Oscar's ``Line.status``).
 """
 

@@ -5,7 +5,8 @@ dashboard menu). Imported by ``base.py``.
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403 (Oscar's documented way to load its defaults)
 
-# Django-free at import: the dashboard menu below needs the callables.
+# Django-free at import: the dashboard menu below needs the callables; the order pipeline.
+from shop.order import statuses as order_statuses
 from shop.producers import menu as producer_menu
 
 OSCAR_SHOP_NAME = "Chợ Phiên"
@@ -26,14 +27,10 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 OSCAR_OFFER_ROUNDING_FUNCTION = "shop.money.round_discount"
 OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 
-OSCAR_INITIAL_ORDER_STATUS = "Pending payment"
+# The order's statuses and their pipeline live with the order fork (shop/order/statuses.py).
+OSCAR_INITIAL_ORDER_STATUS = order_statuses.INITIAL
 OSCAR_INITIAL_LINE_STATUS = "Pending"
-OSCAR_ORDER_STATUS_PIPELINE = {
-    "Pending payment": ("Paid", "Cash on delivery", "Cancelled"),
-    "Cash on delivery": ("Paid", "Cancelled"),
-    "Paid": (),
-    "Cancelled": (),
-}
+OSCAR_ORDER_STATUS_PIPELINE = order_statuses.PIPELINE
 # Each order line follows its producer's shipment (shop/fulfilment/services.py).
 OSCAR_LINE_STATUS_PIPELINE = {
     "Pending": ("To confirm", "Cancelled"),

@@ -18,12 +18,10 @@ if not REDIS_URL:
 PAYMENT_SIMULATORS = False
 for _name, _gateway in PAYMENT_GATEWAYS.items():  # noqa: F405
     _options = _gateway["OPTIONS"]
-    _missing = [
-        key for key in ("hash_secret", "webhook_secret") if key in _options and not _options[key]
-    ]
+    _missing = [key for key, value in _options.items() if "secret" in key and not value]
     if _missing:
         raise ImproperlyConfigured(f"Payment gateway {_name!r} needs {', '.join(_missing)}.")
-    if any("simulator" in str(_options.get(key, "")) for key in ("pay_url", "api_url", "api_base")):
+    if _gateway.get("SIMULATOR") or any("simulator" in str(v) for v in _options.values()):
         raise ImproperlyConfigured(f"Payment gateway {_name!r} points at a simulator.")
 
 # Traceability: the chain node, the anchoring key and our own GS1 company prefix.

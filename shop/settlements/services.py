@@ -24,11 +24,11 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from payments import statuses
 from payments.models import Refund
 from shop.fulfilment.models import Shipment
 from shop.money import whole_dong
 from shop.notifications import notify
+from shop.order import statuses
 from shop.settlements import periods, tasks
 from shop.settlements.models import Entry, EntryKind, Statement
 

@@ -16,8 +16,9 @@ from oscar.core.loading import get_model
 from PIL import Image
 from playwright.sync_api import expect
 
-from payments import statuses, vietqr
+from payments import vietqr
 from payments.models import AttemptStatus, Method, PaymentAttempt
+from shop.order import statuses
 from shop.settings.simulators import simulated_gateways
 from tests.e2e.steps import fill_shipping_address
 from tests.payments import flow

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from payments import services as payment_services
-from payments import statuses
 from payments.models import PaymentAttempt
 from shop.fulfilment import services
 from shop.fulfilment.models import Shipment, ShipmentEvent
+from shop.order import statuses
 from tests import factories
 from tests.fulfilment.helpers import two_producer_order
 from tests.payments import flow

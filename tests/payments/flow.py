@@ -51,3 +51,19 @@ def query_of(url: str) -> dict[str, str]:
 
 def latest_order():
     return Order.objects.order_by("-pk").first()
+
+
+def payment_page_order(location: str):
+    """The order a payment-page link names (None if it is not one). Two links to the same page
+    differ when a second passes between their signatures, so tests compare what they name."""
+    from django.urls import Resolver404, resolve
+
+    from payments.selectors import order_for_token
+
+    try:
+        match = resolve(urlsplit(location).path)
+    except Resolver404:
+        return None
+    if match.view_name != "payments:order":
+        return None
+    return order_for_token(match.kwargs["token"])

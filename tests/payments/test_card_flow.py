@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from payments import statuses
 from payments.models import AttemptStatus, GatewayCall, PaymentAttempt, ProcessedEvent
 from payments.simulators.stripe_pages import stripe_stub
+from shop.order import statuses
 from tests.payments import flow
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,9 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from payments import services, statuses
+from payments import services
 from payments.models import Method, PaymentAction
+from shop.order import statuses
 from tests import factories
 from tests.payments import flow
 

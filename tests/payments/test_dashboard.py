@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from payments import services, statuses
+from payments import services
 from payments.models import (
     AttemptStatus,
     BankCredit,
@@ -25,6 +25,7 @@ from payments.models import (
 )
 from payments.ports import GatewayEvent
 from payments.simulators.vnpay_pages import core as vnpay_core
+from shop.order import statuses
 from shop.settings.simulators import simulated_gateways
 from tests import factories
 from tests.payments import flow

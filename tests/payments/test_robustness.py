@@ -13,8 +13,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from payments import services, statuses
+from payments import services
 from payments.models import AttemptStatus, PaymentAttempt
+from shop.order import statuses
 from shop.settings.simulators import simulated_gateways
 from tests.payments import flow
 from tests.shop.test_settings import PRODUCTION_ENV

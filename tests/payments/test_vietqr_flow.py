@@ -8,10 +8,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from payments import statuses, vietqr
+from payments import vietqr
 from payments.gateways.bank_statement import StatementLine, build_webhook
 from payments.models import AttemptStatus, BankCredit, GatewayCall, PaymentAttempt
 from payments.selectors import order_payment_url
+from shop.order import statuses
 from tests.payments import flow
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def place(client):
     response = flow.checkout(client, products=[(flow.honey(), 2)], method="vietqr")
     assert response.status_code == 302
     order = flow.latest_order()
-    assert response["Location"] == order_payment_url(order)
+    assert flow.payment_page_order(response["Location"]) == order
     return order, PaymentAttempt.objects.get(order=order)
 
 

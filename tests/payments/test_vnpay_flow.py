@@ -5,10 +5,10 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from payments import statuses
 from payments.gateways import vnpay
 from payments.models import AttemptStatus, GatewayCall, PaymentAttempt
 from payments.simulators.vnpay import VNPaySimulatorCore
+from shop.order import statuses
 from tests.payments import flow
 
 pytestmark = pytest.mark.django_db

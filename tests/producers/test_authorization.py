@@ -22,6 +22,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from payments import services as payments
+from payments.models import PaymentAttempt
 from shop.fulfilment import services as fulfilment
 from shop.fulfilment.models import Shipment
 from shop.onboarding import services as onboarding
@@ -152,7 +153,7 @@ def world(settings):
         "attachment": list(lot.events.values_list("attachments", flat=True)),
         "partner": [b.pk],
         "attempt": list(
-            payments.PaymentAttempt.objects.filter(order__in=b_orders).values_list("pk", flat=True)
+            PaymentAttempt.objects.filter(order__in=b_orders).values_list("pk", flat=True)
         ),
     }
     every_int = sorted({str(i) for values in ids.values() for i in values})

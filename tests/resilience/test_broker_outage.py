@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from payments import statuses
 from payments.simulators.vnpay import VNPaySimulatorCore
+from shop.order import statuses
 from shop.outbox import services as outbox
 from shop.outbox.models import OutboxMessage
 from shop.outbox.tasks import deliver, drain

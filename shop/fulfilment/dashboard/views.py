@@ -6,8 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from payments import selectors as payment_selectors
-from payments import statuses as payment_statuses
 from shop.fulfilment import selectors, services
 from shop.fulfilment.forms import AdvanceForm, StatusFilterForm
 from shop.fulfilment.models import Shipment
@@ -75,7 +73,5 @@ def _render_detail(request, shipment, form, status=200):
         "next_label": Shipment.Status(step).label if step else "",
         "form": form,
         "statuses": Shipment.Status,
-        "cash_to_record": shipment.order.status == payment_statuses.CASH_ON_DELIVERY
-        and payment_selectors.cash_collection_allowed(order=shipment.order, user=request.user),
     }
     return render(request, "fulfilment/shipment_detail.html", context, status=status)

@@ -1,0 +1,94 @@
+"""The order pipeline: the one place where an order is placed (its shipments), confirmed as
+cash on delivery, paid, cancelled or refunded.
+
+Payments (the payment state machine, cash collection, refunds, expiry) and checkout call these
+methods; nothing else changes an order's status or opens and cancels its shipments. Each method
+runs in the caller's transaction, with the order locked by the caller, moves the status only
+along ``OSCAR_ORDER_STATUS_PIPELINE`` (shop/order/statuses.py; Oscar records each change as an
+``OrderStatusChange``), records Oscar's payment events, and leaves the side effects to the
+producers' fulfilment (whose e-mails go through the outbox). Load it with
+``get_class("order.processing", "EventHandler")``.
+"""
+
+from decimal import Decimal
+
+from oscar.apps.order import processing
+from oscar.core.loading import get_class, get_model
+
+from shop.fulfilment import services as fulfilment
+from shop.order import statuses
+
+InvalidOrderStatus = get_class("order.exceptions", "InvalidOrderStatus")
+PaymentEventType = get_model("order", "PaymentEventType")
+SourceType = get_model("payment", "SourceType")
+
+PAID_EVENT = "Paid"
+REFUNDED_EVENT = "Refunded"
+
+
+class EventHandler(processing.EventHandler):
+    def order_placed(self, order, *, shipping_parts) -> list:
+        """The order is written: one shipment per producer with lines in it, awaiting payment.
+        `shipping_parts` is the shipping method's breakdown (what each producer charges)."""
+        return fulfilment.shipments_create_for_order(order=order, parts=shipping_parts)
+
+    def order_cash_on_delivery(self, order) -> None:
+        """Cash on delivery: confirmed now (its producers can start), paid on delivery."""
+        self.order_status_move(order, statuses.CASH_ON_DELIVERY)
+        fulfilment.shipments_open_for_order(order=order)
+
+    def order_paid(
+        self,
+        order,
+        *,
+        amount: Decimal,
+        currency: str,
+        reference: str,
+        method: str,
+        method_name: str,
+    ) -> None:
+        """The money is in: the order is paid, its producers can start (unless cash on delivery
+        let them already), and the payment is recorded as Oscar's source (of type `method`) and
+        payment event. Raises `InvalidOrderStatus` for an order that cannot be paid (already
+        paid, cancelled) and then records nothing."""
+        self.order_status_move(order, statuses.PAID)
+        fulfilment.shipments_open_for_order(order=order)
+        source_type, _ = SourceType.objects.get_or_create(
+            code=method, defaults={"name": method_name}
+        )
+        order.sources.create(
+            source_type=source_type,
+            currency=currency,
+            amount_allocated=amount,
+            amount_debited=amount,
+            reference=reference,
+        )
+        self.handle_payment_event(
+            order, self.payment_event_type(PAID_EVENT), amount, reference=reference
+        )
+
+    def order_cancelled(self, order, *, note: str = "") -> None:
+        """Cancelled before any producer started: its shipments are cancelled (with `note`)
+        and the stock it held is released."""
+        self.order_status_move(order, statuses.CANCELLED)
+        fulfilment.shipments_cancel_for_order(order=order, note=note)
+        self.cancel_stock_allocations(order)
+
+    def order_refunded(self, order, *, amount: Decimal, reference: str):
+        """Money went back to the buyer (all or part): recorded as a payment event. The order's
+        status does not change: the pipeline ends at *Paid*."""
+        return self.handle_payment_event(
+            order, self.payment_event_type(REFUNDED_EVENT), amount, reference=reference
+        )
+
+    def order_status_move(self, order, new_status: str) -> None:
+        """Oscar's status change, refusing what the pipeline does not allow, staying put
+        included (Oscar's `set_status` silently accepts the status the order already has)."""
+        if new_status not in order.available_statuses():
+            raise InvalidOrderStatus(
+                f"order {order.number} cannot go from {order.status!r} to {new_status!r}"
+            )
+        self.handle_order_status_change(order, new_status)
+
+    def payment_event_type(self, name: str):
+        return PaymentEventType.objects.get_or_create(name=name)[0]
