@@ -418,9 +418,10 @@ LOGGING = {
 # method's BACKEND, OPTIONS and LABEL; the simulators (settings/simulators.py) speak each
 # gateway's protocol locally and exist only in development and tests.
 PAYMENT_SIMULATORS = False
-PAYMENT_METHODS = env_list("PAYMENT_METHODS", "vnpay,vietqr,card,cod")
+PAYMENT_METHODS = env_list("PAYMENT_METHODS", "vnpay,momo,vietqr,card,cod")
 PAYMENT_EXPIRY_SECONDS = {
     "vnpay": int(os.environ.get("PAYMENT_EXPIRY_VNPAY", 15 * 60)),
+    "momo": int(os.environ.get("PAYMENT_EXPIRY_MOMO", 15 * 60)),
     "vietqr": int(os.environ.get("PAYMENT_EXPIRY_VIETQR", 24 * 60 * 60)),
     "card": int(os.environ.get("PAYMENT_EXPIRY_CARD", 60 * 60)),
 }
@@ -442,6 +443,17 @@ if os.environ.get("VNPAY_TMN_CODE"):
             "api_url": os.environ.get(
                 "VNPAY_API_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
             ),
+        },
+    }
+if os.environ.get("MOMO_PARTNER_CODE"):
+    PAYMENT_GATEWAYS["momo"] = {
+        "BACKEND": "payments.gateways.momo.MoMoGateway",
+        "LABEL": _("MoMo wallet"),
+        "OPTIONS": {
+            "partner_code": os.environ["MOMO_PARTNER_CODE"],
+            "access_key": os.environ.get("MOMO_ACCESS_KEY", ""),
+            "secret_key": os.environ.get("MOMO_SECRET_KEY", ""),
+            "endpoint": os.environ.get("MOMO_ENDPOINT", "https://test-payment.momo.vn"),
         },
     }
 if os.environ.get("VIETQR_ACCOUNT_NUMBER"):

@@ -22,6 +22,18 @@ def simulated_gateways(site: str) -> dict:
                 "timeout": 5.0,
             },
         },
+        "momo": {
+            "BACKEND": "payments.gateways.momo.MoMoGateway",
+            "LABEL": _("MoMo wallet"),
+            "SIMULATOR": "payments.simulators.momo",
+            "OPTIONS": {
+                "partner_code": "CHOPHIEN",
+                "access_key": "simulator-momo-access-key",  # the simulator's, not a secret
+                "secret_key": "simulator-momo-secret-key",  # the simulator's, not a secret
+                "endpoint": f"{site}/payments/simulator/momo",  # as https://test-payment.momo.vn
+                "timeout": 5.0,
+            },
+        },
         "vietqr": {
             "BACKEND": "payments.gateways.bank_transfer.BankTransferGateway",
             "LABEL": _("Bank transfer (VietQR)"),

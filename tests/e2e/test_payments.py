@@ -1,9 +1,11 @@
 """A buyer on a phone pays each way Vietnamese buyers pay, through the real pages of the live
-server: VNPay (paid, then cancelled and paid again), a VietQR code read off the screen and paid by
-a simulated bank transfer, a card through the local Stripe stub, and cash on delivery.
+server: VNPay and the MoMo wallet (each paid, then cancelled and paid again), a VietQR code read
+off the screen and paid by a simulated bank transfer, a card through the local Stripe stub, and
+cash on delivery.
 
-The gateway settings point the simulators at the live server, so every callback (VNPay's IPN,
-the bank feed's statement, Stripe's webhook) travels over HTTP and is verified like a real one.
+The gateway settings point the simulators at the live server, so every callback (VNPay's and
+MoMo's IPN, the bank feed's statement, Stripe's webhook) travels over HTTP and is verified like
+a real one.
 """
 
 import io
@@ -32,6 +34,7 @@ COD_CONFIRMED = "Đã xác nhận. Bạn trả tiền mặt khi nhận hàng."
 # The buttons and labels of the checkout, as a Vietnamese buyer sees them.
 METHOD_LABELS = {
     Method.VNPAY: "VNPay",
+    "momo": "Ví MoMo",
     Method.VIETQR: "Chuyển khoản ngân hàng (VietQR)",
     Method.CARD: "Thẻ quốc tế",
     Method.COD: "Thanh toán khi nhận hàng",
@@ -122,6 +125,56 @@ def test_buyer_cancels_at_vnpay_then_pays_again(shop, phone, screenshot):
     assert first.status == AttemptStatus.CANCELLED
     expect(page.locator(".retry")).to_have_count(0)
     screenshot(page, "pay-vnpay-retry-paid-360")
+
+
+def momo_decide(page, *, action: str) -> None:
+    """On the simulated MoMo wallet: confirm or decline (the wallet sends the IPN first)."""
+    expect(page).to_have_url(re.compile(r"/payments/simulator/momo/v2/gateway/pay\?t="))
+    button = "Xác nhận thanh toán" if action == "pay" else "Hủy thanh toán"
+    page.get_by_role("button", name=button, exact=True).click()
+
+
+def test_buyer_pays_with_the_momo_wallet(shop, phone, screenshot):
+    page = phone
+    order = checkout(page, shop, method="momo")
+    assert order.status == statuses.PENDING_PAYMENT  # placed before the buyer leaves
+    expect(page.locator("h1")).to_have_text("Ví MoMo")
+    expect(page.locator("#sim-amount")).to_contain_text(
+        f"{int(order.total_incl_tax):,}".replace(",", ".")
+    )
+    momo_decide(page, action="pay")
+
+    expect(page).to_have_url(re.compile(r"/payments/order/[^/]+/\?returned=1$"))
+    expect(page.locator("#order-status")).to_contain_text(PAID)
+    assert order_status(order) == statuses.PAID
+    attempt = PaymentAttempt.objects.get(order=order)
+    assert attempt.status == AttemptStatus.PAID and attempt.gateway_txn_id
+    assert attempt.calls.filter(operation="ipn", signature_valid=True).exists()
+    screenshot(page, "pay-momo-paid-360")
+
+
+def test_buyer_declines_in_the_momo_wallet_then_pays_again(shop, phone, screenshot):
+    page = phone
+    order = checkout(page, shop, method="momo")
+    momo_decide(page, action="cancel")
+
+    expect(page).to_have_url(re.compile(r"/payments/order/[^/]+/\?returned=1$"))
+    expect(page.locator(".retry .alert-warning")).to_contain_text("không thành công")
+    expect(page.locator("#order-status")).to_contain_text("Đang chờ thanh toán")
+    assert order_status(order) == statuses.PENDING_PAYMENT
+    first = PaymentAttempt.objects.get(order=order)
+    assert first.status == AttemptStatus.CANCELLED
+
+    page.locator(".retry").get_by_role("button", name="Ví MoMo").click()
+    momo_decide(page, action="pay")
+    expect(page.locator("#order-status")).to_contain_text(PAID)
+    assert order_status(order) == statuses.PAID
+    second = order.payment_attempts.exclude(pk=first.pk).get()
+    assert second.reference != first.reference and second.status == AttemptStatus.PAID
+    first.refresh_from_db()
+    assert first.status == AttemptStatus.CANCELLED
+    expect(page.locator(".retry")).to_have_count(0)
+    screenshot(page, "pay-momo-retry-paid-360")
 
 
 def read_qr(png: bytes) -> str:

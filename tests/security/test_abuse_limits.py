@@ -104,7 +104,7 @@ def test_a_flood_of_logins_from_one_address_gets_429(view, data, redis_cache):
     ],
 )
 def test_anonymous_forms_and_search_are_limited_per_address(view, method, data, group):
-    with override_settings(RATE_LIMITS=limits(**{group: "2/m"})):
+    with override_settings(RATE_LIMITS=limits(**{group: "2/h"})):
         client = Client(REMOTE_ADDR="198.51.100.20")
         send = getattr(client, method)
         assert [send(reverse(view), data).status_code == 429 for _ in range(3)] == [
