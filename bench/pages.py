@@ -21,7 +21,13 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.server import gunicorn_start, gunicorn_stop, production_env  # noqa: E402
+from bench.server import (  # noqa: E402
+    gunicorn_start,
+    gunicorn_stop,
+    production_env,
+    run,
+    site_prepare,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chophien_bench")
@@ -29,21 +35,10 @@ REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 
 
-def run(*args: str, env: dict, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
-
-
 def prepare(env: dict) -> dict[str, str]:
     """A fresh database with the demo floor; returns the URLs and the buyer's cookie."""
-    name = DB.rsplit("/", 1)[1]
-    admin = DB.rsplit("/", 1)[0] + "/postgres"
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        run("psql", admin, "-q", "-c", sql, env=env)
-    subprocess.run(["redis-cli", "-u", REDIS, "FLUSHDB"], check=True, capture_output=True)
+    site_prepare(env, database=DB, redis=REDIS)
     py = sys.executable
-    run(py, "manage.py", "migrate", "--no-input", "-v0", env=env)
-    run(py, "manage.py", "load_demo", env=env, stdout=subprocess.DEVNULL)
-    run(py, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
     script = (
         "from bench.session import buyer_with_basket, page_paths; "
         "print(buyer_with_basket()); print(page_paths())"

@@ -29,7 +29,6 @@ import os
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,7 +41,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.server import gunicorn_start, gunicorn_stop, production_env  # noqa: E402
+from bench.server import gunicorn_start, gunicorn_stop, production_env, site_prepare  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = os.environ.get(
@@ -65,10 +64,6 @@ ADDRESS = {
 }
 
 
-def run(*args: str, env: dict, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
-
-
 def site_env(static_root: str) -> dict[str, str]:
     return {
         **production_env(database=DB, redis=REDIS, static_root=static_root, bind=f"{HOST}:{PORT}"),
@@ -78,21 +73,6 @@ def site_env(static_root: str) -> dict[str, str]:
         "VNPAY_HASH_SECRET": secrets.token_hex(16).upper(),
         "VNPAY_PAY_URL": PAY_URL,
     }
-
-
-def prepare_database(env: dict) -> None:
-    name = DB.rsplit("/", 1)[1]
-    admin = DB.rsplit("/", 1)[0] + "/postgres"
-    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
-        run("psql", admin, "-q", "-c", sql, env=env)
-    subprocess.run(["redis-cli", "-u", REDIS, "FLUSHDB"], check=True, capture_output=True)
-    py = sys.executable
-    run(py, "manage.py", "migrate", "--no-input", "-v0", env=env)
-    run(py, "manage.py", "load_demo", env=env, stdout=subprocess.DEVNULL)
-    run(py, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
-
-
-# --------------------------------------------------------------------------- inside Django
 
 
 def django_start(env: dict) -> None:
@@ -390,7 +370,7 @@ def main() -> None:
 
     static_root = tempfile.mkdtemp(prefix="chophien-bench-static-")
     env = site_env(static_root)
-    prepare_database(env)
+    site_prepare(env, database=DB, redis=REDIS)
     django_start(env)
     warm = 100
     queries = signed_ipns(warm + options.ipns)

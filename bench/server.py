@@ -11,6 +11,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run(*args: str, env: dict, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def site_prepare(env: dict, *, database: str, redis: str) -> None:
+    """A fresh database with the demo floor, an empty Redis database and collected static files."""
+    name = database.rsplit("/", 1)[1]
+    admin = database.rsplit("/", 1)[0] + "/postgres"
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+        run("psql", admin, "-q", "-c", sql, env=env)
+    subprocess.run(["redis-cli", "-u", redis, "FLUSHDB"], check=True, capture_output=True)
+    py = sys.executable
+    run(py, "manage.py", "migrate", "--no-input", "-v0", env=env)
+    run(py, "manage.py", "load_demo", env=env, stdout=subprocess.DEVNULL)
+    run(py, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
+
+
 def gunicorn_start(env: dict[str, str], base: str) -> subprocess.Popen:
     """Start gunicorn (gunicorn.conf.py) with `env` and wait until `base` answers."""
     server = subprocess.Popen(

@@ -292,7 +292,7 @@ class ProducerStoryPage(ContentPage):
             context["products"] = selectors.producer_products(
                 producer=producer, limit=STORY_PRODUCTS
             )
-            context["certifications"] = selectors.producer_certifications(producer=producer)
+            context["certifications"] = selectors.catalogue.producer_certificates(producer=producer)
         return context
 
 

@@ -217,28 +217,6 @@ def producer_products(*, producer, limit: int) -> list:
     return list(catalogue.product_list(producer=producer, sort="newest")[:limit])
 
 
-def producer_certifications(*, producer) -> dict:
-    """What the catalogue itself certifies about a producer's live products: OCOP ratings and
-    geographical indications, each with how many products carry it."""
-    products = Product.objects.browsable().filter(producer=producer)
-    ocop = (
-        products.exclude(ocop_stars=None)
-        .values("ocop_stars")
-        .annotate(n=Count("pk"))
-        .order_by("-ocop_stars")
-    )
-    indications = (
-        products.exclude(geographical_indication="")
-        .values("geographical_indication")
-        .annotate(n=Count("pk"))
-        .order_by("geographical_indication")
-    )
-    return {
-        "ocop": [(row["ocop_stars"], row["n"]) for row in ocop],
-        "indications": [(row["geographical_indication"], row["n"]) for row in indications],
-    }
-
-
 # Search --------------------------------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@ from cms import sitemaps as cms_sitemaps
 from cms import views as cms_views
 from shop import views
 from shop.producers.access import staff_only_dashboard
+from shop.producers.dashboard import urls as producers_dashboard
+from shop.settlements.dashboard import urls as settlements_dashboard
 
 oscar_dashboard, dashboard_app, dashboard_namespace = apps.get_app_config("dashboard").urls
 
@@ -19,14 +21,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dashboard/payments/", include("payments.dashboard.urls")),
-    path("dashboard/producer/orders/", include("shop.fulfilment.urls")),
-    path("dashboard/producer/statements/", include("shop.settlements.urls")),
-    path("dashboard/producer/", include("shop.producers.urls")),
-    path("dashboard/settlements/", include("shop.settlements.dashboard_urls")),
-    path("dashboard/applications/", include("shop.onboarding.dashboard_urls")),
-    path("dashboard/listings/", include("shop.producers.dashboard_urls")),
-    path("dashboard/producer-access/", include("shop.producers.access_urls")),
-    path("dashboard/lockouts/", include("shop.accounts.dashboard_urls")),
+    path("dashboard/producer/orders/", include("shop.fulfilment.dashboard.urls")),
+    path("dashboard/producer/statements/", include(settlements_dashboard.producer)),
+    path("dashboard/producer/", include(producers_dashboard.producer)),
+    path("dashboard/settlements/", include(settlements_dashboard.operator)),
+    path("dashboard/applications/", include("shop.onboarding.dashboard.urls")),
+    path("dashboard/listings/", include(producers_dashboard.listings)),
+    path("dashboard/producer-access/", include(producers_dashboard.access)),
+    path("dashboard/lockouts/", include("shop.accounts.dashboard.urls")),
     path(
         "dashboard/",
         (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),

@@ -1,12 +1,11 @@
 """Operators' second factor: enrol an authenticator app (QR code), verify after the password,
-recovery codes; and the operators' page that unlocks throttled accounts."""
+recovery codes. The page that unlocks throttled accounts is in ``dashboard``."""
 
 from __future__ import annotations
 
 import base64
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -120,22 +119,3 @@ def _development_code(user) -> str:
     if not key or not selectors.totp_devices(user=user).filter(key=key).exists():
         return ""
     return f"{totp(bytes.fromhex(key)):06d}"
-
-
-# --------------------------------------------------------------------------- operators
-
-
-@roles.operator_required
-@require_http_methods(["GET", "POST"])
-def lockout_list(request):
-    form = forms.UnlockForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        if services.lockout_release(username=username):
-            messages.success(request, _("%(account)s can sign in again.") % {"account": username})
-        else:
-            messages.info(request, _("%(account)s was not locked.") % {"account": username})
-        return redirect("lockouts-dashboard:list")
-    return render(
-        request, "accounts/lockout_list.html", {"form": form, "lockouts": selectors.lockouts()}
-    )

@@ -132,20 +132,23 @@ def top_categories() -> QuerySet:
     return Category.objects.filter(depth=1, is_public=True).order_by("path")
 
 
-def producer_certificates(producer) -> dict:
-    """The certificates a producer's live products carry: OCOP stars (best first, with how
-    many products hold them) and geographical indications."""
-    live = Product.objects.filter(producer=producer, is_public=True)
+def producer_certificates(*, producer) -> dict:
+    """What the catalogue itself certifies about a producer's live products: OCOP stars (best
+    first) and geographical indications, each as (value, how many products carry it)."""
+    live = Product.objects.browsable().filter(producer=producer)
     ocop = (
-        live.exclude(ocop_stars__isnull=True)
+        live.exclude(ocop_stars=None)
         .values("ocop_stars")
         .annotate(n=Count("pk"))
         .order_by("-ocop_stars")
     )
     indications = (
         live.exclude(geographical_indication="")
-        .values_list("geographical_indication", flat=True)
-        .distinct()
+        .values("geographical_indication")
+        .annotate(n=Count("pk"))
         .order_by("geographical_indication")
     )
-    return {"ocop": list(ocop), "indications": list(indications)}
+    return {
+        "ocop": [(row["ocop_stars"], row["n"]) for row in ocop],
+        "indications": [(row["geographical_indication"], row["n"]) for row in indications],
+    }

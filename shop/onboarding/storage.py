@@ -1,5 +1,5 @@
 """Where applicants' documents are stored: the private store (``STORAGES["private"]``), under a
-random name. Operators download them through the dashboard (``dashboard_views.document_download``),
+random name. Operators download them through the dashboard (``dashboard.views.document_download``),
 which checks who asks."""
 
 from shop.uploads import storage

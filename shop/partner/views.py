@@ -41,7 +41,7 @@ class ProducerDetailView(ProductListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["producer"] = self.producer
-        context["certificates"] = selectors.producer_certificates(self.producer)
+        context["certificates"] = selectors.producer_certificates(producer=self.producer)
         context["story_page"] = story_page_for(self.producer)
         context["summary"] = self.producer.name
         return context

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,11 +134,21 @@ def _checked_images(images) -> list[Upload]:
     return [upload_clean(image, policy=PRODUCT_IMAGE) for image in images]
 
 
+def _images_append(product, images: Iterable[tuple[str, File, str]]) -> None:
+    """Adds (file name, file, caption) images to the product's gallery, after those it has."""
+    ProductImage = _models()[2]
+    start = product.images.count()
+    for order, (name, file, caption) in enumerate(images, start=start):
+        picture = ProductImage(product=product, caption=caption, display_order=order)
+        picture.original.save(name, file, save=False)
+        picture.save()
+
+
 def product_create(
     *, producer, actor, on_behalf: bool, values: dict, price: Decimal, num_in_stock: int, images=()
 ):
     """A new product, hidden from buyers until an operator approves it."""
-    Product, _class, ProductImage, _stock = _models()
+    Product = _models()[0]
     images = _checked_images(images)
     with transaction.atomic():
         product = Product(
@@ -148,10 +160,7 @@ def product_create(
         stock_and_price_set(
             product=product, producer=producer, price=price, num_in_stock=num_in_stock
         )
-        for order, upload in enumerate(images):
-            picture = ProductImage(product=product, caption=product.title, display_order=order)
-            picture.original.save(upload.file.name, upload.file, save=False)
-            picture.save()
+        _images_append(product, ((u.file.name, u.file, product.title) for u in images))
         return ListingChange.objects.create(
             product=product,
             partner=producer,
@@ -180,7 +189,6 @@ def product_update(
     pending review stays open. A live product's edits accumulate in one pending change."""
     if product.producer_id != producer.pk:
         raise PermissionDenied
-    _product, _class, ProductImage, _stock = _models()
     images = _checked_images(images)
     stock_and_price_set(product=product, producer=producer, price=price, num_in_stock=num_in_stock)
     with transaction.atomic():
@@ -196,11 +204,7 @@ def product_update(
         if pending is not None and pending.kind == ListingChange.Kind.NEW:
             _apply(product, proposal)
             product.images.filter(pk__in=removals).delete()
-            start = product.images.count()
-            for order, upload in enumerate(images, start=start):
-                picture = ProductImage(product=product, caption=product.title, display_order=order)
-                picture.original.save(upload.file.name, upload.file, save=False)
-                picture.save()
+            _images_append(product, ((u.file.name, u.file, product.title) for u in images))
             pending.proposed = _current(product)
             pending.submitted_by, pending.submitted_on_behalf = actor, on_behalf
             pending.save()
@@ -224,7 +228,6 @@ def product_update(
 
 
 def listing_change_approve(*, change: ListingChange, actor) -> ListingChange:
-    _product, _class, ProductImage, _stock = _models()
     with transaction.atomic():
         change = ListingChange.objects.select_for_update().get(pk=change.pk)
         if change.status != ListingChange.Status.PENDING:
@@ -233,11 +236,13 @@ def listing_change_approve(*, change: ListingChange, actor) -> ListingChange:
         if change.kind == ListingChange.Kind.CHANGE:
             _apply(product, change.proposed)
             product.images.filter(pk__in=change.remove_image_ids).delete()
-            start = product.images.count()
-            for order, added in enumerate(change.new_images.all(), start=start):
-                picture = ProductImage(product=product, caption=added.caption, display_order=order)
-                picture.original.save(added.image.name.rsplit("/", 1)[-1], added.image, save=False)
-                picture.save()
+            _images_append(
+                product,
+                (
+                    (added.image.name.rsplit("/", 1)[-1], added.image, added.caption)
+                    for added in change.new_images.all()
+                ),
+            )
         if not product.is_public:
             product.is_public = True
             product.save(update_fields=["is_public", "date_updated"])

@@ -4,21 +4,18 @@ Everything that differs between a laptop and production comes from environment v
 embedded defaults (SQLite, no Redis, local files) need none of them.
 """
 
-import base64
-import hashlib
 import os
-from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
-from oscar.defaults import *  # noqa: F403 (Oscar's documented way to load its defaults)
 
-# Django-free at import: the dashboard menu below needs the callables; the order pipeline.
-from shop.order import statuses as order_statuses
-from shop.producers import menu as producer_menu
+# Settings by concern, in their own modules: Oscar's (its defaults, and ours over them), the
+# security ones (CSP, login throttling, second factor) and the limits (uploads, rates, bodies).
+from shop.settings.limits import *  # noqa: F403
+from shop.settings.oscar import *  # noqa: F403
+from shop.settings.security import *  # noqa: F403
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CHO_PHIEN_VAR_DIR", BASE_DIR / "var"))
@@ -169,49 +166,6 @@ TEMPLATES = [
     },
 ]
 
-# Content-Security-Policy (django-csp 4; shop/csp.py adds what is decided per response). Scripts
-# come from our static files or carry the response's nonce (`nonce="{{ request.csp_nonce }}"`);
-# nothing is loaded from another origin.
-
-
-def _csp_hash(source: str) -> str:
-    return f"'sha256-{base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()}'"
-
-
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        # Style attributes: only the exact ones Oscar's basket and checkout templates write.
-        "style-src-attr": [UNSAFE_HASHES, _csp_hash("display:none")],
-        "img-src": [SELF, "data:"],  # Bootstrap's icons are data: SVGs; so is a statement's QR
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],  # and the payment gateways' origins (shop/csp.py)
-    }
-}
-# Paths rendered by other projects' templates that cannot run under that policy: each rule (a
-# regular expression on the path) replaces the directives it names.
-CONTENT_SECURITY_POLICY_PATHS = [
-    # The Wagtail admin writes inline scripts (date pickers, inline panels) and styles; it is
-    # for staff only and shows no text a producer or buyer wrote without escaping it.
-    (
-        r"^/cms-admin/",
-        {
-            "script-src": [SELF, UNSAFE_INLINE],
-            "style-src": [SELF, UNSAFE_INLINE],
-            "style-src-attr": None,  # style attributes follow style-src there
-        },
-    ),
-    # Oscar's dashboard templates and widgets write style attributes (the index's bars, select
-    # boxes, the rich-text editor); its scripts and style sheets stay under the strict rules.
-    (r"^/dashboard/", {"style-src-attr": [UNSAFE_INLINE]}),
-]
-# Scripts read the CSRF token from the page (a form's csrfmiddlewaretoken field), never the cookie.
-CSRF_COOKIE_HTTPONLY = True
-
 # Widgets render through TEMPLATES, so templates/ can override one (Oscar's image input).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
@@ -303,26 +257,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "customer:login"
 LOGIN_REDIRECT_URL = "/"
 
-# Login throttling (django-axes, on the shop, dashboard, Wagtail and Django admin logins):
-# after LOGIN_FAILURE_LIMIT wrong passwords an account is locked at that address (other
-# addresses and accounts are unaffected) for LOGIN_COOLOFF_MINUTES, even with the right
-# password. Operators unlock at /dashboard/lockouts/ or with `manage.py axes_reset_username`.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "shop.accounts.lockout.login_identity"
-# The same client address as the rate limits: behind our proxies (TRUSTED_PROXY_COUNT), the
-# visitor's, not the proxy's, so one visitor cannot lock an account out for everyone.
-AXES_CLIENT_IP_CALLABLE = "shop.limits.client_address"
-AXES_LOCKOUT_CALLABLE = "shop.accounts.lockout.lockout_response"
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login-password", "code"]
-
-# Operators' second factor (django-otp): see shop/accounts and shop/roles.py.
-OTP_TOTP_ISSUER = "Chợ Phiên"
-DEMO_TOTP_KEY = ""  # development only (shop/settings/dev.py)
-DEMO_RECOVERY_CODE = ""
-
 # Language, time and money.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -384,18 +318,10 @@ if os.environ.get("S3_PRIVATE_BUCKET"):
         "BACKEND": "shop.uploads.s3.PrivateS3Storage",
         "OPTIONS": {**_S3, "bucket_name": os.environ["S3_PRIVATE_BUCKET"], "file_overwrite": False},
     }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Uploads (shop/uploads): the largest file accepted, per use.
-ONBOARDING_MAX_DOCUMENT_BYTES = int(os.environ.get("ONBOARDING_MAX_DOCUMENT_BYTES", 5 * 2**20))
-ONBOARDING_MAX_DOCUMENTS = 5
 # An applicant's status link works this long; a fresh one is e-mailed on request.
 ONBOARDING_STATUS_LINK_MAX_AGE = int(
     os.environ.get("ONBOARDING_STATUS_LINK_MAX_AGE", 30 * 24 * 60 * 60)
 )
-TRACE_MAX_ATTACHMENT_BYTES = int(os.environ.get("TRACE_MAX_ATTACHMENT_BYTES", 10 * 2**20))
-PRODUCT_MAX_IMAGE_BYTES = int(os.environ.get("PRODUCT_MAX_IMAGE_BYTES", 5 * 2**20))
-PRODUCT_MAX_IMAGES = 8  # added at a time
-UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("UPLOAD_MAX_IMAGE_PIXELS", 40_000_000))
 
 # E-mail.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -406,24 +332,7 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Chợ Phiên <no-reply@chophien.vn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
-# Oscar.
-OSCAR_SHOP_NAME = "Chợ Phiên"
-OSCAR_SHOP_TAGLINE = _("Highland specialties with an origin you can verify")
-OSCAR_HOMEPAGE = "/"
-OSCAR_DEFAULT_CURRENCY = "VND"
-OSCAR_CURRENCY_FORMAT = {"VND": {"format": "#,##0\xa0¤"}}
-OSCAR_ALLOW_ANON_CHECKOUT = True
-OSCAR_SLUG_FUNCTION = "shop.text.slugify"
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
-OSCAR_PRODUCTS_PER_PAGE = 20
-OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "country")
-OSCAR_THUMBNAILER = "oscar.core.thumbnails.SorlThumbnail"
-OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
-THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
-THUMBNAIL_PRESERVE_FORMAT = True
-HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
-HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Chợ Phiên"
@@ -442,50 +351,6 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # No avatars from gravatar.com: the admin loads nothing from another origin, nor tells it who works.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-
-# Abuse limits (shop/limits.py). Requests per client address to the views named here, counted
-# in the cache (they fail open when it is down). Payment callbacks with a valid signature are
-# never counted: a gateway's retries must not be refused; only refused callbacks count, and past
-# the limit they are answered 429 without storing a row.
-RATE_LIMITS = {
-    "login": {
-        "rate": os.environ.get("RATE_LIMIT_LOGIN", "30/m"),
-        "methods": ("POST",),
-        "views": ("customer:login", "dashboard:login", "wagtailadmin_login", "admin:login"),
-    },
-    "register": {
-        "rate": os.environ.get("RATE_LIMIT_REGISTER", "10/h"),
-        "methods": ("POST",),
-        "views": ("customer:register", "password-reset"),
-    },
-    "apply": {
-        "rate": os.environ.get("RATE_LIMIT_APPLY", "10/h"),
-        "methods": ("POST",),
-        "views": ("onboarding:apply",),
-    },
-    "search": {
-        "rate": os.environ.get("RATE_LIMIT_SEARCH", "60/m"),
-        "methods": ("GET", "HEAD"),
-        "views": ("search:search", "content-search", "traceability:scanner"),
-    },
-    "refused-callback": {"rate": os.environ.get("RATE_LIMIT_REFUSED_CALLBACK", "30/m")},
-}
-# How many of our own proxies append to X-Forwarded-For in front of the site (0: trust only
-# REMOTE_ADDR, as when gunicorn faces the Internet).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
-RATELIMIT_IP_META_KEY = "shop.limits.client_address"
-RATELIMIT_FAIL_OPEN = True
-# Request bodies: refused from their Content-Length (413) past the limit of the longest matching
-# path prefix; pages that take uploads get more than a search or a login.
-REQUEST_BODY_MAX_BYTES = 256 * 1024
-_FORM_BYTES = 2**20  # the fields and multipart framing around the files
-REQUEST_BODY_LIMITS = {
-    "/shop/sell/": ONBOARDING_MAX_DOCUMENTS * ONBOARDING_MAX_DOCUMENT_BYTES + _FORM_BYTES,
-    "/dashboard/": PRODUCT_MAX_IMAGES * PRODUCT_MAX_IMAGE_BYTES + _FORM_BYTES,
-    "/trace/": TRACE_MAX_ATTACHMENT_BYTES + _FORM_BYTES,
-    "/cms-admin/": 20 * 2**20,
-    "/django-admin/": 20 * 2**20,
-}
 
 # Anonymous page cache (see shop/pagecache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
@@ -548,8 +413,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-OSCAR_OFFER_ROUNDING_FUNCTION = "shop.money.round_discount"
-OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 
 # Payments (see payments/README.md). Adapters are chosen here, in the style of CACHES: each
 # method's BACKEND, OPTIONS and LABEL; the simulators (settings/simulators.py) speak each
@@ -613,112 +476,6 @@ if os.environ.get("STRIPE_SECRET_KEY"):
             "webhook_secret": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
         },
     }
-# The order's statuses and their pipeline live with the order fork (shop/order/statuses.py).
-OSCAR_INITIAL_ORDER_STATUS = order_statuses.INITIAL
-OSCAR_INITIAL_LINE_STATUS = "Pending"
-OSCAR_ORDER_STATUS_PIPELINE = order_statuses.PIPELINE
-# Each order line follows its producer's shipment (shop/fulfilment/services.py).
-OSCAR_LINE_STATUS_PIPELINE = {
-    "Pending": ("To confirm", "Cancelled"),
-    "To confirm": ("Confirmed", "Cancelled"),
-    "Confirmed": ("Packed",),
-    "Packed": ("Shipped",),
-    "Shipped": ("Delivered",),
-    "Delivered": (),
-    "Cancelled": (),
-}
-# The operators' payments pages (payments/dashboard/) in Oscar's dashboard menu, after Oscar's own.
-OSCAR_DASHBOARD_NAVIGATION = [
-    {
-        "label": _("My shop"),
-        "icon": "fas fa-store",
-        "children": [
-            {
-                "label": _("Overview"),
-                "url_name": "producer-dashboard:index",
-                "access_fn": producer_menu.producers,
-            },
-            {
-                "label": _("My products"),
-                "url_name": "producer-dashboard:product-list",
-                "access_fn": producer_menu.producers,
-            },
-            {
-                "label": _("My orders"),
-                "url_name": "producer-orders:list",
-                "access_fn": producer_menu.producers,
-            },
-            {
-                "label": _("My statements"),
-                "url_name": "producer-statements:list",
-                "access_fn": producer_menu.producers,
-            },
-            {
-                "label": _("Lots and origin labels"),
-                "url_name": "traceability:lot-list",
-                "access_fn": producer_menu.producers,
-            },
-        ],
-    },
-    *producer_menu.for_operators(OSCAR_DASHBOARD_NAVIGATION),  # noqa: F405 (from oscar.defaults)
-    {
-        "label": _("Marketplace"),
-        "icon": "fas fa-handshake",
-        "children": [
-            {
-                "label": _("Act for a producer"),
-                "url_name": "producer-dashboard:choose",
-                "access_fn": producer_menu.operators,
-            },
-            {
-                "label": _("Producer applications"),
-                "url_name": "applications-dashboard:list",
-                "access_fn": producer_menu.operators,
-            },
-            {
-                "label": _("Listings to review"),
-                "url_name": "listings-dashboard:list",
-                "access_fn": producer_menu.operators,
-            },
-            {
-                "label": _("Settlements"),
-                "url_name": "settlements-dashboard:list",
-                "access_fn": producer_menu.operators,
-            },
-            {
-                "label": _("Producers' access"),
-                "url_name": "producer-access:list",
-                "access_fn": producer_menu.operators,
-            },
-            {
-                "label": _("Locked sign-ins"),
-                "url_name": "lockouts-dashboard:list",
-                "access_fn": producer_menu.operators,
-            },
-        ],
-    },
-    {
-        "label": _("Payments"),
-        "icon": "fas fa-money-bill-wave",
-        "children": [
-            {
-                "label": _("Payment attempts"),
-                "url_name": "payments-dashboard:attempt-list",
-                "access_fn": producer_menu.operators,
-            },
-            {
-                "label": _("Transfer queue"),
-                "url_name": "payments-dashboard:transfer-list",
-                "access_fn": producer_menu.operators,
-            },
-            {
-                "label": _("Gateway calls"),
-                "url_name": "payments-dashboard:call-list",
-                "access_fn": producer_menu.operators,
-            },
-        ],
-    },
-]
 CELERY_BEAT_SCHEDULE["payments-expire"] = {"task": "payments.expire_attempts", "schedule": 60}
 CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "task": "payments.reconcile_attempts",

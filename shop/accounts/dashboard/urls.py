@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shop.accounts import views
+from shop.accounts.dashboard import views
 
 app_name = "lockouts-dashboard"
 urlpatterns = [path("", views.lockout_list, name="list")]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shop.fulfilment import views
+from shop.fulfilment.dashboard import views
 
 app_name = "producer-orders"
 urlpatterns = [

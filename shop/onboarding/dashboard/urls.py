@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shop.onboarding import dashboard_views as views
+from shop.onboarding.dashboard import views
 
 app_name = "applications-dashboard"
 urlpatterns = [

@@ -1,0 +1,1 @@
+"""Operators unlock accounts the login throttle locked, at /dashboard/lockouts/."""

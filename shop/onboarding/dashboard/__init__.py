@@ -1,0 +1,1 @@
+"""Operators review producer applications, inside the dashboard at /dashboard/applications/."""

@@ -1,0 +1,36 @@
+"""The producers' dashboard pages, one URL conf per prefix ``shop/urls.py`` mounts them at."""
+
+from django.urls import path
+
+from shop.producers.dashboard import views
+
+# /dashboard/producer/: a producer's own shop (operators choose whom they act for).
+producer = (
+    [
+        path("", views.index, name="index"),
+        path("choose/", views.choose, name="choose"),
+        path("stop-acting/", views.stop_acting, name="stop-acting"),
+        path("products/", views.product_list, name="product-list"),
+        path("products/new/", views.product_create, name="product-create"),
+        path("products/<int:pk>/", views.product_edit, name="product-edit"),
+    ],
+    "producer-dashboard",
+)
+
+# /dashboard/listings/: operators review producers' new products and listing changes.
+listings = (
+    [
+        path("", views.listing_list, name="list"),
+        path("<int:pk>/", views.listing_detail, name="detail"),
+    ],
+    "listings-dashboard",
+)
+
+# /dashboard/producer-access/: operators suspend and reinstate producers.
+access = (
+    [
+        path("", views.access_list, name="list"),
+        path("<int:pk>/", views.access_change, name="change"),
+    ],
+    "producer-access",
+)

@@ -1,0 +1,136 @@
+"""Oscar: its defaults, and ours over them (shop, currency, order and line pipelines, the
+dashboard menu). Imported by ``base.py``.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from oscar.defaults import *  # noqa: F403 (Oscar's documented way to load its defaults)
+
+# Django-free at import: the dashboard menu below needs the callables; the order pipeline.
+from shop.order import statuses as order_statuses
+from shop.producers import menu as producer_menu
+
+OSCAR_SHOP_NAME = "Chợ Phiên"
+OSCAR_SHOP_TAGLINE = _("Highland specialties with an origin you can verify")
+OSCAR_HOMEPAGE = "/"
+OSCAR_DEFAULT_CURRENCY = "VND"
+OSCAR_CURRENCY_FORMAT = {"VND": {"format": "#,##0\xa0¤"}}
+OSCAR_ALLOW_ANON_CHECKOUT = True
+OSCAR_SLUG_FUNCTION = "shop.text.slugify"
+OSCAR_PRODUCTS_PER_PAGE = 20
+OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "country")
+OSCAR_THUMBNAILER = "oscar.core.thumbnails.SorlThumbnail"
+OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
+THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
+THUMBNAIL_PRESERVE_FORMAT = True
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+OSCAR_OFFER_ROUNDING_FUNCTION = "shop.money.round_discount"
+OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
+
+# The order's statuses and their pipeline live with the order fork (shop/order/statuses.py).
+OSCAR_INITIAL_ORDER_STATUS = order_statuses.INITIAL
+OSCAR_INITIAL_LINE_STATUS = "Pending"
+OSCAR_ORDER_STATUS_PIPELINE = order_statuses.PIPELINE
+# Each order line follows its producer's shipment (shop/fulfilment/services.py).
+OSCAR_LINE_STATUS_PIPELINE = {
+    "Pending": ("To confirm", "Cancelled"),
+    "To confirm": ("Confirmed", "Cancelled"),
+    "Confirmed": ("Packed",),
+    "Packed": ("Shipped",),
+    "Shipped": ("Delivered",),
+    "Delivered": (),
+    "Cancelled": (),
+}
+# The dashboard menu: the producer's own shop, Oscar's pages (operators only), then the
+# marketplace's and payments' operator pages (each app's dashboard/ package).
+OSCAR_DASHBOARD_NAVIGATION = [
+    {
+        "label": _("My shop"),
+        "icon": "fas fa-store",
+        "children": [
+            {
+                "label": _("Overview"),
+                "url_name": "producer-dashboard:index",
+                "access_fn": producer_menu.producers,
+            },
+            {
+                "label": _("My products"),
+                "url_name": "producer-dashboard:product-list",
+                "access_fn": producer_menu.producers,
+            },
+            {
+                "label": _("My orders"),
+                "url_name": "producer-orders:list",
+                "access_fn": producer_menu.producers,
+            },
+            {
+                "label": _("My statements"),
+                "url_name": "producer-statements:list",
+                "access_fn": producer_menu.producers,
+            },
+            {
+                "label": _("Lots and origin labels"),
+                "url_name": "traceability:lot-list",
+                "access_fn": producer_menu.producers,
+            },
+        ],
+    },
+    *producer_menu.for_operators(OSCAR_DASHBOARD_NAVIGATION),  # noqa: F405 (from oscar.defaults)
+    {
+        "label": _("Marketplace"),
+        "icon": "fas fa-handshake",
+        "children": [
+            {
+                "label": _("Act for a producer"),
+                "url_name": "producer-dashboard:choose",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Producer applications"),
+                "url_name": "applications-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Listings to review"),
+                "url_name": "listings-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Settlements"),
+                "url_name": "settlements-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Producers' access"),
+                "url_name": "producer-access:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Locked sign-ins"),
+                "url_name": "lockouts-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
+        ],
+    },
+    {
+        "label": _("Payments"),
+        "icon": "fas fa-money-bill-wave",
+        "children": [
+            {
+                "label": _("Payment attempts"),
+                "url_name": "payments-dashboard:attempt-list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Transfer queue"),
+                "url_name": "payments-dashboard:transfer-list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Gateway calls"),
+                "url_name": "payments-dashboard:call-list",
+                "access_fn": producer_menu.operators,
+            },
+        ],
+    },
+]
