@@ -11,8 +11,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import sitemaps as cms_sitemaps
 from cms import views as cms_views
 from shop import views
-from shop.producers.access import staff_only_dashboard
 from shop.producers.dashboard import urls as producers_dashboard
+from shop.roles import staff_only_dashboard
 from shop.settlements.dashboard import urls as settlements_dashboard
 
 oscar_dashboard, dashboard_app, dashboard_namespace = apps.get_app_config("dashboard").urls

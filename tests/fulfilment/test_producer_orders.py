@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from shop.fulfilment.models import Shipment
-from shop.producers.access import SESSION_KEY
+from shop.roles import SESSION_KEY
 from tests import factories
 from tests.fulfilment.helpers import two_producer_order
 from tests.fulfilment.test_shipments_lifecycle import pay

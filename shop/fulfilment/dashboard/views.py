@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from shop.fulfilment import selectors, services
 from shop.fulfilment.forms import AdvanceForm, StatusFilterForm
 from shop.fulfilment.models import Shipment
-from shop.producers.access import producer_required
+from shop.roles import producer_required
 
 PER_PAGE = 20
 

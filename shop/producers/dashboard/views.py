@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
+from shop import roles
 from shop.money import whole_dong
-from shop.producers import access, forms, selectors, services
-from shop.producers.access import producer_required
+from shop.producers import forms, selectors, services
 from shop.producers.models import ListingChange
-from shop.roles import operator_required
+from shop.roles import operator_required, producer_required
 
 Partner = get_model("partner", "Partner")
 
@@ -32,7 +32,7 @@ def choose(request):
     """Operators pick the producer they act for (a producer who is not online, say)."""
     if request.method == "POST":
         partner = get_object_or_404(Partner, code=request.POST.get("producer", ""))
-        access.act_for(request, partner)
+        roles.act_for(request, partner)
         messages.info(request, _("You are now acting for %(name)s.") % {"name": partner.name})
         target = request.POST.get("next") or ""
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -44,7 +44,7 @@ def choose(request):
         {
             "producers": Partner.objects.order_by("name"),
             "next": request.GET.get("next", ""),
-            "acting_for": access.acting_producer(request),
+            "acting_for": roles.acting_producer(request),
         },
     )
 
@@ -52,7 +52,7 @@ def choose(request):
 @operator_required
 @require_POST
 def stop_acting(request):
-    access.stop_acting(request)
+    roles.stop_acting(request)
     return redirect("producer-dashboard:choose")
 
 

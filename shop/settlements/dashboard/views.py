@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from payments import vietqr
-from shop.producers.access import producer_required
-from shop.roles import operator_required
+from shop.roles import operator_required, producer_required
 from shop.settlements import documents, forms, selectors, services
 from shop.settlements.services import StatementAlreadyPaid, StatementNotPayable
 
