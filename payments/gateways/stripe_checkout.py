@@ -70,6 +70,7 @@ from payments.gateways.stripe_wire import (
     session_expiry,
     session_raw,
     timestamp_of,
+    translate_error,
     verify_signature,
     with_query,
 )
@@ -81,7 +82,6 @@ from payments.ports import (
     Capabilities,
     GatewayError,
     GatewayEvent,
-    GatewayUnavailable,
     NextAction,
     Notification,
     PaymentRequest,
@@ -125,7 +125,6 @@ _QUERY_WINDOW_BEFORE: Final = timedelta(hours=1)
 _QUERY_WINDOW_AFTER: Final = timedelta(hours=25)
 _QUERY_PAGE_SIZE: Final = 100
 _QUERY_MAX_PAGES: Final = 20
-_RETRYABLE_STATUS: Final = frozenset({408, 409, 429})
 _REDACTED: Final = "[redacted]"
 
 
@@ -556,7 +555,7 @@ class StripeCheckoutGateway(BaseGateway):
             code = exc.code if isinstance(exc.code, str) else ""
             if code in refusals and isinstance(exc, stripe.InvalidRequestError):
                 raise _Refused(code=code, message=self._scrub(exc.user_message or "")) from None
-            raise self._translate(operation, exc) from None
+            raise translate_error(operation, exc, scrub=self._scrub) from None
         try:
             data = answer.to_dict()
         except (AttributeError, TypeError, ValueError) as exc:
@@ -564,29 +563,6 @@ class StripeCheckoutGateway(BaseGateway):
         if not isinstance(data, dict):
             raise GatewayError(f"Stripe {operation}: the answer is not an object")
         return data
-
-    def _translate(self, operation: str, exc: stripe.StripeError) -> GatewayError:
-        if isinstance(exc, stripe.APIConnectionError):
-            cause = type(exc.__cause__).__name__ if exc.__cause__ else "connection error"
-            return GatewayUnavailable(f"Stripe {operation}: API unreachable ({cause})")
-        status = exc.http_status if isinstance(exc.http_status, int) else 0
-        details = [f"HTTP {status or '?'}", type(exc).__name__]
-        if isinstance(exc.code, str) and exc.code:
-            details.append(f"code {exc.code}")
-        if isinstance(exc.request_id, str) and exc.request_id:
-            details.append(f"request {exc.request_id}")
-        message = self._scrub(exc.user_message or "")
-        text = f"Stripe {operation} failed ({', '.join(details)})"
-        if message:
-            text = f"{text}: {message[:300]}"
-        if (
-            isinstance(exc, stripe.RateLimitError)
-            or status in _RETRYABLE_STATUS
-            or status >= 500
-            or (isinstance(exc, stripe.APIError) and not status)
-        ):
-            return GatewayUnavailable(text)
-        return GatewayError(text)
 
     def _scrub(self, text: str) -> str:
         for secret in (self._config.api_key, self._config.webhook_secret):

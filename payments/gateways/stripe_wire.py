@@ -25,6 +25,7 @@ from payments.ports import (
     EventStatus,
     GatewayError,
     GatewayEvent,
+    GatewayUnavailable,
     InvalidSignature,
     from_minor_units,
 )
@@ -390,3 +391,37 @@ def event_from_payload(payload: bytes) -> GatewayEvent:
     return event_from_session(
         data["object"], event_id=event_id, event_type=event_type, occurred_at=occurred_at
     )
+
+
+# --------------------------------------------------------------------------- errors
+
+_RETRYABLE_STATUS: Final = frozenset({408, 409, 429})
+
+
+def translate_error(
+    operation: str, exc: stripe.StripeError, *, scrub: Callable[[str], str]
+) -> GatewayError:
+    """The port's error for a ``stripe`` library error: :class:`GatewayUnavailable` when a
+    retry may help (network, 408/409/429, 5xx), :class:`GatewayError` otherwise. ``scrub``
+    takes the adapter's secrets out of Stripe's message."""
+    if isinstance(exc, stripe.APIConnectionError):
+        cause = type(exc.__cause__).__name__ if exc.__cause__ else "connection error"
+        return GatewayUnavailable(f"Stripe {operation}: API unreachable ({cause})")
+    status = exc.http_status if isinstance(exc.http_status, int) else 0
+    details = [f"HTTP {status or '?'}", type(exc).__name__]
+    if isinstance(exc.code, str) and exc.code:
+        details.append(f"code {exc.code}")
+    if isinstance(exc.request_id, str) and exc.request_id:
+        details.append(f"request {exc.request_id}")
+    message = scrub(exc.user_message or "")
+    text = f"Stripe {operation} failed ({', '.join(details)})"
+    if message:
+        text = f"{text}: {message[:300]}"
+    if (
+        isinstance(exc, stripe.RateLimitError)
+        or status in _RETRYABLE_STATUS
+        or status >= 500
+        or (isinstance(exc, stripe.APIError) and not status)
+    ):
+        return GatewayUnavailable(text)
+    return GatewayError(text)
