@@ -7,7 +7,7 @@ path-typed element of the address.
 
 from django.urls import path, re_path
 
-from traceability import views
+from traceability import dashboard, views
 
 app_name = "traceability"
 urlpatterns = [
@@ -17,8 +17,8 @@ urlpatterns = [
     path("trace/lots/new/", views.lot_create, name="lot-create"),
     path("trace/lots/<int:pk>/", views.lot_manage, name="lot-manage"),
     path("trace/lots/<int:pk>/labels.pdf", views.lot_labels, name="lot-labels"),
-    path("trace/lots/<int:pk>/recall/", views.recall, name="lot-recall"),
-    path("trace/operator/", views.operator_lots, name="operator"),
+    path("trace/lots/<int:pk>/recall/", dashboard.recall, name="lot-recall"),
+    path("trace/operator/", dashboard.operator_lots, name="operator"),
     path("trace/inspections/", views.inspections, name="inspections"),
     path("trace/inspections/key/", views.signing_key, name="signing-key"),
     path("trace/inspections/lots/<int:pk>/", views.inspection_create, name="inspect"),

@@ -1,5 +1,6 @@
-"""Thin views: the public lot page (HTML, proof bundle, EPCIS), producers', inspectors' and
-operators' pages. Business rules live in services.py, reads in selectors.py."""
+"""Thin views: the public lot page (HTML, proof bundle, EPCIS), and the producers' and
+inspectors' pages (the operators' are in dashboard.py). Business rules live in services.py,
+reads in selectors.py."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from oscar.core.loading import get_model
 
 from shop import roles
 from shop.limits import client_address
-from shop.roles import inspector_required, operator_required, producer_or_operator_required
+from shop.roles import inspector_required, producer_or_operator_required
 from shop.uploads.responses import attachment_response
 from traceability import epcis, forms, labels, selectors, services
 from traceability.models import BizStep, Event, EventAttachment, InspectorKey, Lot
@@ -371,47 +372,3 @@ def scanner(request):
         if len(matches) == 1:
             return redirect(matches[0].get_absolute_url())
     return render(request, "traceability/scanner.html", {"form": form, "matches": matches})
-
-
-# --------------------------------------------------------------------------- operators
-
-
-@operator_required
-def recall(request, pk: int):
-    lot = get_object_or_404(Lot.objects.select_related("product", "producer"), pk=pk)
-    shipments = selectors.lot_recall(lot=lot)
-    if request.GET.get("format") == "json":
-        return JsonResponse(
-            {
-                "lot": lot.code,
-                "orders": [
-                    {
-                        "order": s.order_line.order.number,
-                        "buyer": s.order_line.order.email,
-                        "address": s.order_line.order.shipping_address.summary
-                        if s.order_line.order.shipping_address
-                        else "",
-                        "quantity": s.quantity,
-                    }
-                    for s in shipments
-                ],
-            }
-        )
-    return render(request, "traceability/recall.html", {"lot": lot, "shipments": shipments})
-
-
-@operator_required
-@require_http_methods(["GET", "POST"])
-def operator_lots(request):
-    if request.method == "POST":
-        key = get_object_or_404(InspectorKey, pk=request.POST.get("key"), revoked_at=None)
-        allowed = request.POST.get("allowed") == "1"
-        services.inspector_accreditation_queue(key=key, allowed=allowed)
-        messages.success(request, _("Sent to the ledger: %(address)s.") % {"address": key.address})
-        return redirect("traceability:operator")
-    context = {
-        "lots": Lot.objects.select_related("product", "producer").order_by("-pk")[:200],
-        "batches": selectors.batches_recent(),
-        "keys": InspectorKey.objects.select_related("user").filter(revoked_at=None),
-    }
-    return render(request, "traceability/operator.html", context)
