@@ -12,6 +12,7 @@ from shop.notifications import email_send
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
+CommunicationEventType = get_model("communication", "CommunicationEventType")
 
 
 @shared_task(name="payments.expire_attempts")
@@ -39,4 +40,23 @@ def send_order_email(*, order_id: int, code: str) -> None:
         language=language,
         context={"order": order, "payment_url": payment_url},
         user=order.user if order.user_id else None,
+        edited=_edited_templates(code),
     )
+
+
+def _edited_templates(code: str) -> dict[str, str]:
+    """What an operator wrote for this e-mail in the dashboard's e-mail templates (Oscar's
+    communication event types); the template files give the rest."""
+    fields = {
+        "subject": "email_subject_template",
+        "body": "email_body_template",
+        "html": "email_body_html_template",
+    }
+    event_type = CommunicationEventType.objects.filter(code=code).first()
+    if event_type is None:
+        return {}
+    return {
+        part: getattr(event_type, field)
+        for part, field in fields.items()
+        if getattr(event_type, field)
+    }

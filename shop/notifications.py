@@ -29,6 +29,7 @@ from typing import Any
 from celery import Task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import engines
 from django.template.loader import render_to_string, select_template
 from django.utils import translation
 
@@ -51,12 +52,15 @@ def email_send(
     language: str,
     context: Mapping[str, Any] | None = None,
     user=None,
+    edited: Mapping[str, str] | None = None,
 ) -> EmailMultiAlternatives | None:
     """Render `template` in `language` and send it to the addresses in `to` (text and HTML).
 
     Called by the notification tasks, in a worker. Errors of the mail server are raised: the
     outbox tries again later. `user`, when the e-mail goes to a customer's account, keeps a
-    copy in their e-mail history (Oscar's). None when there is nobody to write to.
+    copy in their e-mail history (Oscar's). `edited` holds template text an operator wrote in
+    the dashboard (Oscar's "e-mail templates"): its ``subject``, ``body`` or ``html`` replaces
+    the file's. None when there is nobody to write to.
     """
     recipients = [address for address in to if address]
     if not recipients:
@@ -67,12 +71,21 @@ def email_send(
             "shop_name": settings.OSCAR_SHOP_NAME,
             **(context or {}),
         }
-        subject = render_to_string(f"notifications/{template}/subject.txt", context)
-        subject = " ".join(subject.split())  # one line
-        text = render_to_string(f"notifications/{template}/body.txt", context)
-        html = select_template([f"notifications/{template}/body.html", TEXT_AS_HTML]).render(
-            {**context, "text": text}
-        )
+        edited = edited or {}
+
+        def part(name: str, file: str) -> str:
+            if name in edited:
+                return engines["django"].from_string(edited[name]).render(context)
+            return render_to_string(f"notifications/{template}/{file}", context)
+
+        subject = " ".join(part("subject", "subject.txt").split())  # one line
+        text = part("body", "body.txt")
+        if "html" in edited:
+            html = part("html", "body.html")
+        else:
+            html = select_template([f"notifications/{template}/body.html", TEXT_AS_HTML]).render(
+                {**context, "text": text}
+            )
     email = EmailMultiAlternatives(subject, text, None, recipients)
     email.attach_alternative(html, "text/html")
     email.send()

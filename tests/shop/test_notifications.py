@@ -195,6 +195,25 @@ def test_an_accounts_order_email_goes_to_its_address_and_into_its_history():
     assert "/payments/order/" in kept.body_html
 
 
+def test_an_order_email_an_operator_edited_in_the_dashboard_uses_their_text():
+    """Oscar's dashboard lets operators rewrite an order e-mail; what they wrote wins over the
+    template files, part by part."""
+    get_model("communication", "CommunicationEventType").objects.create(
+        code="PAYMENT_LINK",
+        name="Payment link",
+        email_subject_template="Pay order {{ order.number }} at {{ shop_name }}",
+    )
+    order = flow.Order.objects.create(
+        number="900078", total_incl_tax=0, total_excl_tax=0, guest_email="lan@example.com"
+    )
+    send_order_email(order_id=order.pk, code="PAYMENT_LINK")
+    send_order_email(order_id=order.pk, code="PAYMENT_RECEIVED")
+    edited, untouched = mail.outbox
+    assert edited.subject == f"Pay order 900078 at {settings.OSCAR_SHOP_NAME}"
+    assert "/payments/order/" in edited.body  # the body still comes from its file
+    assert untouched.subject != edited.subject and "900078" in untouched.subject
+
+
 SENDING = re.compile(
     r"\b(send_mail|send_mass_mail|mail_admins|mail_managers|EmailMessage|"
     r"EmailMultiAlternatives|send_messages|Dispatcher)\b"
