@@ -20,7 +20,8 @@ Rendering happens when the e-mail is sent, not when it is queued:
 Templates: ``templates/notifications/<name>/subject.txt`` (one line), ``body.txt`` (plain
 text, ``{% autoescape off %}``) and, optionally, ``body.html``. Without ``body.html`` the HTML
 alternative is the text body, escaped, with its links made clickable
-(``notifications/text.html``). Every template sees ``site_url`` and ``shop_name``.
+(``notifications/text.html``). Every template sees ``site_url``, ``shop_name`` and ``site``
+(Oscar's e-mail layout signs with ``site.name``).
 """
 
 from collections.abc import Iterable, Mapping
@@ -69,6 +70,7 @@ def email_send(
         context = {
             "site_url": settings.SITE_URL,
             "shop_name": settings.OSCAR_SHOP_NAME,
+            "site": {"name": settings.OSCAR_SHOP_NAME},  # Oscar's e-mail footer signs with it
             **(context or {}),
         }
         edited = edited or {}

@@ -214,6 +214,15 @@ def test_an_order_email_an_operator_edited_in_the_dashboard_uses_their_text():
     assert untouched.subject != edited.subject and "900078" in untouched.subject
 
 
+def test_order_emails_are_signed_by_the_floor():
+    order = flow.Order.objects.create(
+        number="900079", total_incl_tax=0, total_excl_tax=0, guest_email="lan@example.com"
+    )
+    send_order_email(order_id=order.pk, code="PAYMENT_RECEIVED")
+    (message,) = mail.outbox
+    assert f"Đội ngũ {settings.OSCAR_SHOP_NAME}" in html_of(message)
+
+
 SENDING = re.compile(
     r"\b(send_mail|send_mass_mail|mail_admins|mail_managers|EmailMessage|"
     r"EmailMultiAlternatives|send_messages|Dispatcher)\b"
