@@ -12,6 +12,8 @@ producers' fulfilment (whose e-mails go through the outbox). Load it with
 
 from decimal import Decimal
 
+from django.db import transaction
+from django.utils.translation import gettext as _
 from oscar.apps.order import processing
 from oscar.core.loading import get_class, get_model
 
@@ -19,6 +21,8 @@ from shop.fulfilment import services as fulfilment
 from shop.order import statuses
 
 InvalidOrderStatus = get_class("order.exceptions", "InvalidOrderStatus")
+PaymentError = get_class("payment.exceptions", "PaymentError")
+Order = get_model("order", "Order")
 PaymentEventType = get_model("order", "PaymentEventType")
 SourceType = get_model("payment", "SourceType")
 
@@ -88,7 +92,30 @@ class EventHandler(processing.EventHandler):
             raise InvalidOrderStatus(
                 f"order {order.number} cannot go from {order.status!r} to {new_status!r}"
             )
-        self.handle_order_status_change(order, new_status)
+        super().handle_order_status_change(order, new_status)
+
+    def handle_order_status_change(self, order, new_status, note_msg=None):
+        """A status an operator picks by hand in Oscar's order dashboard. Cancelling goes
+        through :meth:`order_cancelled` (its shipments cancelled, its stock released); paid and
+        cash on delivery only come from a payment (the payment pages record cash collected and
+        transfers confirmed by hand), so they are refused here with a `PaymentError`, which
+        the dashboard shows."""
+        if new_status in (statuses.PAID, statuses.CASH_ON_DELIVERY):
+            raise PaymentError(
+                _(
+                    "this status comes only from a payment: record cash collected or a "
+                    "confirmed transfer on the payments pages."
+                )
+            )
+        with transaction.atomic():
+            locked = Order.objects.select_for_update().get(pk=order.pk)
+            if new_status == statuses.CANCELLED:
+                self.order_cancelled(locked, note=_("Cancelled by the floor's staff."))
+            else:
+                self.order_status_move(locked, new_status)
+            if note_msg:
+                self.create_note(locked, note_msg)
+        order.refresh_from_db()
 
     def payment_event_type(self, name: str):
         return PaymentEventType.objects.get_or_create(name=name)[0]

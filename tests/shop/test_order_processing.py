@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from oscar.core.loading import get_class, get_model
 
 from shop.fulfilment.models import Shipment, ShipmentEvent
@@ -153,3 +154,52 @@ def test_refunded_records_a_payment_event_and_keeps_the_status(client):
         "Paid",
         "Refunded",
     ]
+
+
+# --------------------------------------------------------------------------- Oscar's dashboard
+# An operator can pick an order's status by hand on Oscar's order page; that goes through the
+# same handler, so cancelling there cancels shipments and releases stock, and "paid" is refused.
+
+
+def dashboard_status(client, order, new_status):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from tests import factories
+
+    staff = factories.operator()
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="order", codename__in=["view_order", "change_order"]
+        )
+    )
+    operator = Client()
+    operator.force_login(staff)
+    url = reverse("dashboard:order-detail", kwargs={"number": order.number})
+    return operator.post(
+        url, {"order_action": "change_order_status", "new_status": new_status}, follow=True
+    )
+
+
+def test_cancelling_on_the_dashboard_goes_through_the_handler(client):
+    order, *_ = two_producer_order(client)
+    records = StockRecord.objects.filter(pk__in=order.lines.values("stockrecord_id"))
+    response = dashboard_status(client, order, statuses.CANCELLED)
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.status == statuses.CANCELLED
+    assert set(order.shipments.values_list("status", flat=True)) == {Status.CANCELLED}
+    assert sum(r.num_allocated or 0 for r in records.all()) == 0
+    assert order.notes.filter(message__contains=statuses.CANCELLED).exists()
+
+
+@pytest.mark.parametrize("status", [statuses.PAID, statuses.CASH_ON_DELIVERY])
+def test_paid_or_cash_on_delivery_by_hand_on_the_dashboard_is_refused(client, status):
+    order, *_ = two_producer_order(client)
+    response = dashboard_status(client, order, status)
+    assert response.status_code == 200
+    assert "trang thanh toán" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == statuses.PENDING_PAYMENT and not order.status_changes.exists()
+    assert set(order.shipments.values_list("status", flat=True)) == {Status.PENDING}
+    assert not order.sources.exists()
