@@ -5,6 +5,7 @@ through ``_route``, which :class:`~payments.simulators.stripe.StripeStub` implem
 
 from __future__ import annotations
 
+import abc
 import hmac
 import json
 import threading
@@ -40,7 +41,7 @@ class _Fault:
     should_retry: bool | None
 
 
-class StubServer:
+class StubServer(abc.ABC):
     """Serves one stub over HTTP; subclasses route the requests (``_route``) and keep the
     idempotency answers in ``self._idempotency``."""
 
@@ -237,7 +238,9 @@ class StubServer:
         if not hmac.compare_digest(token.encode("utf-8"), self.api_key.encode("utf-8")):
             raise ApiError(401, f"Invalid API Key provided: {mask(token)}")
 
+    @abc.abstractmethod
     def _route(
         self, *, method: str, path: str, query: dict[str, Any], form: dict[str, Any]
     ) -> Answer:
-        raise NotImplementedError
+        """Stripe's API itself (the stub in ``payments/simulators/stripe.py``): answer one
+        authenticated request, after the faults and idempotency handled here."""
