@@ -103,10 +103,11 @@ def test_buyer_pays_by_vnpay(shop, phone, screenshot):
     screenshot(page, "pay-vnpay-paid-360")
 
 
-def test_buyer_cancels_at_vnpay_then_pays_again(shop, phone, screenshot):
-    page = phone
-    order = checkout(page, shop, method=Method.VNPAY)
-    vnpay_decide(page, action="cancel")
+def cancel_then_pay_again(page, shop, *, method: str, decide, label: str) -> None:
+    """The buyer turns the payment down at the gateway, comes back to a pending order, and pays
+    with a new attempt from the retry button (the first stays cancelled)."""
+    order = checkout(page, shop, method=method)
+    decide(page, action="cancel")
 
     expect(page).to_have_url(re.compile(r"/payments/order/[^/]+/\?returned=1$"))
     expect(page.locator(".retry .alert-warning")).to_contain_text("không thành công")
@@ -115,8 +116,8 @@ def test_buyer_cancels_at_vnpay_then_pays_again(shop, phone, screenshot):
     first = PaymentAttempt.objects.get(order=order)
     assert first.status == AttemptStatus.CANCELLED
 
-    page.locator(".retry").get_by_role("button", name="VNPay").click()
-    vnpay_decide(page, action="pay")
+    page.locator(".retry").get_by_role("button", name=label).click()
+    decide(page, action="pay")
     expect(page.locator("#order-status")).to_contain_text(PAID)
     assert order_status(order) == statuses.PAID
     second = order.payment_attempts.exclude(pk=first.pk).get()
@@ -124,7 +125,11 @@ def test_buyer_cancels_at_vnpay_then_pays_again(shop, phone, screenshot):
     first.refresh_from_db()
     assert first.status == AttemptStatus.CANCELLED
     expect(page.locator(".retry")).to_have_count(0)
-    screenshot(page, "pay-vnpay-retry-paid-360")
+
+
+def test_buyer_cancels_at_vnpay_then_pays_again(shop, phone, screenshot):
+    cancel_then_pay_again(phone, shop, method=Method.VNPAY, decide=vnpay_decide, label="VNPay")
+    screenshot(phone, "pay-vnpay-retry-paid-360")
 
 
 def momo_decide(page, *, action: str) -> None:
@@ -154,27 +159,8 @@ def test_buyer_pays_with_the_momo_wallet(shop, phone, screenshot):
 
 
 def test_buyer_declines_in_the_momo_wallet_then_pays_again(shop, phone, screenshot):
-    page = phone
-    order = checkout(page, shop, method="momo")
-    momo_decide(page, action="cancel")
-
-    expect(page).to_have_url(re.compile(r"/payments/order/[^/]+/\?returned=1$"))
-    expect(page.locator(".retry .alert-warning")).to_contain_text("không thành công")
-    expect(page.locator("#order-status")).to_contain_text("Đang chờ thanh toán")
-    assert order_status(order) == statuses.PENDING_PAYMENT
-    first = PaymentAttempt.objects.get(order=order)
-    assert first.status == AttemptStatus.CANCELLED
-
-    page.locator(".retry").get_by_role("button", name="Ví MoMo").click()
-    momo_decide(page, action="pay")
-    expect(page.locator("#order-status")).to_contain_text(PAID)
-    assert order_status(order) == statuses.PAID
-    second = order.payment_attempts.exclude(pk=first.pk).get()
-    assert second.reference != first.reference and second.status == AttemptStatus.PAID
-    first.refresh_from_db()
-    assert first.status == AttemptStatus.CANCELLED
-    expect(page.locator(".retry")).to_have_count(0)
-    screenshot(page, "pay-momo-retry-paid-360")
+    cancel_then_pay_again(phone, shop, method="momo", decide=momo_decide, label="Ví MoMo")
+    screenshot(phone, "pay-momo-retry-paid-360")
 
 
 def read_qr(png: bytes) -> str:
