@@ -52,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("shop/sell/", include("shop.onboarding.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("payments.urls")),
+    path("shipping/", include("shop.fulfilment.urls")),
     path("", include("traceability.urls")),
     path("search/", cms_views.search, name="content-search"),
     # Wagtail's catch-all comes last.

@@ -62,6 +62,12 @@ class Product(AbstractProduct):
         validators=[MinValueValidator(0)],
     )
     net_unit = models.CharField(_("Unit"), max_length=8, choices=NetUnit.choices, blank=True)
+    shipping_weight_grams = models.PositiveIntegerField(
+        _("Packed weight (g)"),
+        null=True,
+        blank=True,
+        help_text=_("One unit as it ships, packaging included; carriers charge by weight."),
+    )
     shelf_life_days = models.PositiveIntegerField(_("Shelf life (days)"), null=True, blank=True)
     storage = models.CharField(_("Storage"), max_length=255, blank=True)
     gtin = models.CharField(

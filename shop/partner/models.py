@@ -36,6 +36,10 @@ class Partner(AbstractPartner):
     )
     province_code = models.PositiveSmallIntegerField(_("Province"), null=True, blank=True)
     ward_code = models.PositiveIntegerField(_("Commune"), null=True, blank=True)
+    # Where carriers pick parcels up: the unit above, and this house number and street.
+    street = models.CharField(_("House number and street"), max_length=255, blank=True)
+    # The carrier a shipment goes with unless the producer picks another (settings.CARRIERS).
+    default_carrier = models.CharField(_("Carrier"), max_length=16, blank=True)
     story = models.TextField(_("Story"), blank=True)
     is_public = models.BooleanField(_("Public"), default=True)
     cash_on_delivery = models.BooleanField(_("Accepts cash on delivery"), default=True)

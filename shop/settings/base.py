@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Settings by concern, in their own modules: Oscar's (its defaults, and ours over them), the
 # security ones (CSP, login throttling, second factor) and the limits (uploads, rates, bodies).
+from shop.settings.carriers import *  # noqa: F403
 from shop.settings.limits import *  # noqa: F403
 from shop.settings.oscar import *  # noqa: F403
 from shop.settings.security import *  # noqa: F403
@@ -52,7 +53,7 @@ INSTALLED_APPS = [
     "shop.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "shop.checkout.apps.CheckoutConfig",
-    "oscar.apps.address.apps.AddressConfig",
+    "shop.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
     "shop.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
@@ -480,6 +481,12 @@ CELERY_BEAT_SCHEDULE["payments-expire"] = {"task": "payments.expire_attempts", "
 CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "task": "payments.reconcile_attempts",
     "schedule": 120,
+}
+
+CELERY_BEAT_SCHEDULE["carriers-track"] = {"task": "fulfilment.track_parcels", "schedule": 30 * 60}
+CELERY_BEAT_SCHEDULE["deliveries-confirm"] = {
+    "task": "fulfilment.confirm_deliveries",
+    "schedule": 60 * 60,
 }
 
 # Settlements (shop/settlements): what the marketplace keeps on goods, as a fraction (a

@@ -9,10 +9,12 @@ ALLOWED_HOSTS = ["*"]
 INTERNAL_IPS = ["127.0.0.1"]
 
 # Payment gateways are simulated locally (shop/settings/simulators.py).
-from .simulators import simulated_gateways  # noqa: E402
+from .simulators import simulated_carriers, simulated_gateways  # noqa: E402
 
 PAYMENT_SIMULATORS = True
 PAYMENT_GATEWAYS = {**simulated_gateways(SITE_URL), **PAYMENT_GATEWAYS}  # noqa: F405
+CARRIER_SIMULATORS = True
+CARRIERS = {**simulated_carriers(SITE_URL), **CARRIERS}  # noqa: F405
 
 # The demo operator's second factor (shop/accounts/services.py, demo_device_ensure): a fixed,
 # public development key, and the verify page shows its current code. Never set elsewhere.

@@ -25,6 +25,16 @@ for _name, _gateway in PAYMENT_GATEWAYS.items():  # noqa: F405
     if _gateway.get("SIMULATOR") or any("simulator" in str(v) for v in _options.values()):
         raise ImproperlyConfigured(f"Payment gateway {_name!r} points at a simulator.")
 
+# The carrier simulators neither: every carrier's options are needed, none points at one.
+CARRIER_SIMULATORS = False
+for _name, _carrier in CARRIERS.items():  # noqa: F405
+    _options = _carrier["OPTIONS"]
+    _missing = [key for key, value in _options.items() if value in ("", None)]
+    if _missing:
+        raise ImproperlyConfigured(f"Carrier {_name!r} needs {', '.join(_missing)}.")
+    if _carrier.get("SIMULATOR") or any("simulator" in str(v) for v in _options.values()):
+        raise ImproperlyConfigured(f"Carrier {_name!r} points at a simulator.")
+
 # Traceability: the chain node, the anchoring key and our own GS1 company prefix.
 if not os.environ.get("CHAIN_RPC_URL"):
     raise ImproperlyConfigured("CHAIN_RPC_URL must point at the EVM JSON-RPC node in production.")

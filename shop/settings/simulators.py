@@ -1,4 +1,4 @@
-"""Local payment simulators for development and tests: gateways that speak the real protocols
+"""Local payment and carrier simulators for development and tests: gateways that speak the real protocols
 (signatures, callbacks, codes) on this machine. Never imported by production settings.
 
 Each entry's SIMULATOR names the module of its simulator's pages (mounted under
@@ -54,6 +54,49 @@ def simulated_gateways(site: str) -> dict:
                 "webhook_secret": "whsec_simulator",
                 "api_base": "simulator",  # the stub, started on demand (its SIMULATOR)
                 "max_network_retries": 0,
+                "timeout": 5.0,
+            },
+        },
+    }
+
+
+def simulated_carriers(site: str) -> dict:
+    """The carriers' simulators, on this site under /shipping/simulator/<name>/ (``site`` is
+    SITE_URL). Their tokens are the simulators', not secrets."""
+    return {
+        "ghn": {
+            "BACKEND": "shop.carriers.adapters.ghn.GHNCarrier",
+            "LABEL": _("Giao Hàng Nhanh (GHN)"),
+            "SIMULATOR": "shop.carriers.simulators.ghn",
+            "OPTIONS": {
+                "token": "simulator-ghn-token",
+                "shop_id": "885",
+                "api_url": f"{site}/shipping/simulator/ghn/shiip/public-api",
+                "webhook_token": "simulator-ghn-webhook",
+                "timeout": 5.0,
+            },
+        },
+        "ghtk": {
+            "BACKEND": "shop.carriers.adapters.ghtk.GHTKCarrier",
+            "LABEL": _("Giao Hàng Tiết Kiệm (GHTK)"),
+            "SIMULATOR": "shop.carriers.simulators.ghtk",
+            "OPTIONS": {
+                "token": "simulator-ghtk-token",
+                "client_source": "S-CHOPHIEN",
+                "api_url": f"{site}/shipping/simulator/ghtk",
+                "webhook_token": "simulator-ghtk-webhook",
+                "timeout": 5.0,
+            },
+        },
+        "viettelpost": {
+            "BACKEND": "shop.carriers.adapters.viettelpost.ViettelPostCarrier",
+            "LABEL": _("Viettel Post"),
+            "SIMULATOR": "shop.carriers.simulators.viettelpost",
+            "OPTIONS": {
+                "username": "0900000001",
+                "password": "simulator-viettelpost-password",
+                "api_url": f"{site}/shipping/simulator/viettelpost/v2",
+                "webhook_token": "simulator-viettelpost-webhook",
                 "timeout": 5.0,
             },
         },

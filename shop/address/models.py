@@ -1,0 +1,35 @@
+"""Addresses in Vietnam: a recipient (one full name, in Vietnamese order), a phone, and the
+official units (province, then ward or commune, post-2025: shop/geo.py) with the house number
+and street. The unit codes are what carriers are given (shop/carriers/units); Oscar's own
+fields keep the names (``state``: province, ``line4``: ward) for its summaries and hashes.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.address.abstract_models import AbstractUserAddress
+
+from shop import geo
+
+
+class VietnameseAddress(models.Model):
+    """The official units of an address, by code (shop/geo.py)."""
+
+    province_code = models.PositiveSmallIntegerField(_("Province or city"), null=True, blank=True)
+    ward_code = models.PositiveIntegerField(_("Ward or commune"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def set_units(self, *, province_code: int, ward_code: int) -> None:
+        """Store the units by code, and their current names where Oscar shows an address."""
+        self.province_code, self.ward_code = province_code, ward_code
+        self.state = geo.province(province_code).name
+        self.line4 = geo.ward(ward_code).name
+
+
+class UserAddress(VietnameseAddress, AbstractUserAddress):
+    class Meta(AbstractUserAddress.Meta):
+        pass
+
+
+from oscar.apps.address.models import *  # noqa: E402, F403 (Oscar fork pattern)
