@@ -58,6 +58,16 @@ def parse_json(raw: bytes) -> Any:
         raise ValueError("not JSON") from exc
 
 
+def _error_envelope(error: urllib.error.HTTPError) -> dict | None:
+    """The JSON object an HTTP error carries, or None."""
+    try:
+        raw = error.read(MAX_RESPONSE_BYTES + 1)
+        answer = parse_json(raw) if len(raw) <= MAX_RESPONSE_BYTES else None
+    except (OSError, http.client.HTTPException, ValueError):
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
 def request_json(
     url: str,
     *,
@@ -69,11 +79,15 @@ def request_json(
     service: str,
     unavailable: type[Exception],
     refused: type[Exception],
+    error_answers: bool = False,
 ) -> dict:
     """Send ``payload`` (JSON, when given) to ``url`` and return the JSON object answered.
 
     ``service`` names the other side in error messages ("VNPay API"). ``url`` must be an
-    absolute http(s) URL checked when the adapter was configured.
+    absolute http(s) URL checked when the adapter was configured. With ``error_answers``, a
+    refusal (HTTP 4xx other than 408/429) that carries a JSON object is returned like any
+    answer, for services that give their reasons in an error envelope (GHTK's
+    ``{"success": false, "message": ...}``).
     """
     if query:
         url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(query)}"
@@ -90,10 +104,14 @@ def request_json(
         ) as response:
             raw = response.read(MAX_RESPONSE_BYTES + 1)
     except urllib.error.HTTPError as exc:
+        transient = exc.code >= 500 or exc.code in (408, 429)
+        envelope = _error_envelope(exc) if error_answers and not transient else None
         exc.close()
-        if exc.code >= 500 or exc.code in (408, 429):
+        if transient:
             raise unavailable(f"{service} answered HTTP {exc.code}") from exc
-        raise refused(f"{service} answered HTTP {exc.code}") from exc
+        if envelope is None:
+            raise refused(f"{service} answered HTTP {exc.code}") from exc
+        return envelope
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         raise unavailable(f"{service} unreachable: {exc}") from exc
     if len(raw) > MAX_RESPONSE_BYTES:
