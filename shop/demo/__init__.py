@@ -34,7 +34,6 @@ ProductClass = get_model("catalogue", "ProductClass")
 ProductImage = get_model("catalogue", "ProductImage")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
-Country = get_model("address", "Country")
 
 PROVINCE = 8  # Tuyên Quang (Hà Giang merged into it in 2025)
 DEMO_PASSWORD = "cho-phien-demo"  # noqa: S105 (a published demo login, not a secret)
@@ -69,17 +68,7 @@ def demo_load() -> dict[str, int]:
 
 
 def floor_load() -> dict[str, int]:
-    Country.objects.update_or_create(
-        iso_3166_1_a2="VN",
-        defaults={
-            "iso_3166_1_a3": "VNM",
-            "iso_3166_1_numeric": "704",
-            "printable_name": "Việt Nam",
-            "name": "Việt Nam",
-            "display_order": 10,
-            "is_shipping_country": True,
-        },
-    )
+    # Vietnam, the one shipping country, comes with the address app's migration 0009.
     product_class, _ = ProductClass.objects.get_or_create(
         slug="dac-san", defaults={"name": "Đặc sản", "requires_shipping": True, "track_stock": True}
     )

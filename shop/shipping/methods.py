@@ -17,7 +17,6 @@ from oscar.apps.shipping import methods
 from oscar.core import prices
 from oscar.core.loading import get_model
 
-from shop import geo
 from shop.money import whole_dong
 
 
@@ -47,14 +46,13 @@ class ProducerShipping:
         return Reason.labels[self.reason]
 
 
-def producer_charge(*, producer, goods: Decimal, province_name: str | None) -> ProducerShipping:
-    """What `producer` charges to ship `goods` to the province called `province_name` (None:
+def producer_charge(*, producer, goods: Decimal, province_code: int | None) -> ProducerShipping:
+    """What `producer` charges to ship `goods` to the province of code `province_code` (None:
     not known yet, so the rate for elsewhere is the estimate)."""
     threshold = producer.free_shipping_threshold
     if threshold is not None and goods >= threshold:
         return ProducerShipping(producer, goods, Decimal(0), Reason.FREE)
-    home = geo.province(producer.province_code)
-    if province_name and home is not None and home.name == province_name:
+    if province_code is not None and producer.province_code == province_code:
         charge, reason = producer.shipping_same_province, Reason.SAME_PROVINCE
     else:
         charge, reason = producer.shipping_elsewhere, Reason.ELSEWHERE
@@ -66,13 +64,13 @@ class PerProducer(methods.Base):
     name = _("Shipping by each producer")
     description = _("Each producer ships its goods separately, at its own rates.")
 
-    def __init__(self, province_name: str | None = None):
-        self.province_name = province_name or None
+    def __init__(self, province_code: int | None = None):
+        self.province_code = province_code
 
     @property
     def is_estimate(self) -> bool:
         """Before the shipping address is known, every producer's rate for elsewhere."""
-        return self.province_name is None
+        return self.province_code is None
 
     def breakdown(self, basket) -> list[ProducerShipping]:
         goods: dict[int, Decimal] = defaultdict(Decimal)
@@ -84,7 +82,7 @@ class PerProducer(methods.Base):
         producers = Partner.objects.in_bulk(list(goods))
         parts = [
             producer_charge(
-                producer=producers[pk], goods=whole_dong(amount), province_name=self.province_name
+                producer=producers[pk], goods=whole_dong(amount), province_code=self.province_code
             )
             for pk, amount in goods.items()
         ]
