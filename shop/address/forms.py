@@ -67,6 +67,14 @@ class WardField(forms.TypedChoiceField):
         return code is not None and geo.ward(code) is not None
 
 
+def ward_outside(*, ward: int, province: int | None) -> str:
+    """The error for a ward or commune that is not in the province."""
+    return _("%(ward)s is not in %(province)s. Choose a ward or commune of %(province)s.") % {
+        "ward": geo.ward(ward).name,
+        "province": getattr(geo.province(province), "name", "—"),
+    }
+
+
 def wards_url_template() -> str:
     """The JSON list of a province's wards, with ``{province}`` for its code."""
     return reverse("units:province-wards", args=[0]).replace("/0/", "/{province}/")
@@ -183,11 +191,7 @@ class VietnameseAddressFields(forms.ModelForm):
             raise forms.ValidationError(self.refresh_message, code="wards_refreshed")
         if province and ward:
             if not geo.ward_in_province(ward, province):
-                self.add_error(
-                    "ward_code",
-                    _("%(ward)s is not in %(province)s. Choose a ward or commune of %(province)s.")
-                    % {"ward": geo.ward(ward).name, "province": geo.province(province).name},
-                )
+                self.add_error("ward_code", ward_outside(ward=ward, province=province))
             else:
                 self.instance.set_units(province_code=province, ward_code=ward)
         return cleaned

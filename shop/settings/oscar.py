@@ -77,6 +77,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.producers,
             },
             {
+                "label": _("Pick-up and carrier"),
+                "url_name": "producer-dashboard:pickup",
+                "access_fn": producer_menu.producers,
+            },
+            {
                 "label": _("Lots and origin labels"),
                 "url_name": "traceability:lot-list",
                 "access_fn": producer_menu.producers,
