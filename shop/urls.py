@@ -20,6 +20,7 @@ oscar_dashboard, dashboard_app, dashboard_namespace = apps.get_app_config("dashb
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("shipping/units/", include("shop.address.urls")),  # the same in every language
     path("dashboard/payments/", include("payments.dashboard.urls")),
     path("dashboard/producer/orders/", include("shop.fulfilment.dashboard.urls")),
     path("dashboard/producer/statements/", include(settlements_dashboard.producer)),

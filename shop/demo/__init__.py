@@ -34,7 +34,6 @@ ProductClass = get_model("catalogue", "ProductClass")
 ProductImage = get_model("catalogue", "ProductImage")
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
-Country = get_model("address", "Country")
 
 PROVINCE = 8  # Tuyên Quang (Hà Giang merged into it in 2025)
 DEMO_PASSWORD = "cho-phien-demo"  # noqa: S105 (a published demo login, not a secret)
@@ -51,6 +50,7 @@ class DemoAccount:
     first_name: str
     last_name: str
     producer: str = ""  # a producer account's producer code
+    address: dict | None = None  # a buyer's saved delivery address (names of its units)
 
 
 ACCOUNTS = [DemoAccount(**account) for account in _data("accounts.yaml")]
@@ -69,17 +69,7 @@ def demo_load() -> dict[str, int]:
 
 
 def floor_load() -> dict[str, int]:
-    Country.objects.update_or_create(
-        iso_3166_1_a2="VN",
-        defaults={
-            "iso_3166_1_a3": "VNM",
-            "iso_3166_1_numeric": "704",
-            "printable_name": "Việt Nam",
-            "name": "Việt Nam",
-            "display_order": 10,
-            "is_shipping_country": True,
-        },
-    )
+    # Vietnam, the one shipping country, comes with the address app's migration 0009.
     product_class, _ = ProductClass.objects.get_or_create(
         slug="dac-san", defaults={"name": "Đặc sản", "requires_shipping": True, "track_stock": True}
     )
@@ -176,6 +166,27 @@ def _ensure_accounts(producers: dict[str, Partner]) -> None:
         elif account.role == "producer":
             user.user_permissions.add(dashboard_access)
             producers[account.producer].users.add(user)
+        if account.address:
+            _demo_address(user, account.address)
+
+
+def _demo_address(user, data: dict) -> None:
+    """A saved address in the user's address book, unless it is there already."""
+    UserAddress = get_model("address", "UserAddress")
+    province = next(code for code, p in geo.provinces().items() if p.name == data["province"])
+    ward = geo.find_ward(province_code=province, name=data["ward"])
+    address = UserAddress(
+        user=user,
+        first_name=data["first_name"],
+        phone_number=data["phone_number"],
+        line1=data["line1"],
+        line2=data.get("line2", ""),
+        country_id="VN",
+        is_default_for_shipping=True,
+    )
+    address.set_units(province_code=province, ward_code=int(ward.code))
+    if not user.addresses.filter(hash=address.generate_hash()).exists():
+        address.save()
 
 
 def _demo_application() -> None:

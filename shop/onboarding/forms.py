@@ -5,7 +5,6 @@ Forms validate and normalise what people type; the services decide what happens.
 
 import re
 
-import phonenumbers
 from django import forms
 from django.conf import settings
 from django.core.validators import validate_email
@@ -16,32 +15,12 @@ from shop import geo
 from shop.onboarding.models import Application, Status
 from shop.onboarding.services import APPLICANT_FIELDS
 from shop.partner.models import ACCOUNT_NUMBER, ProducerKind
+from shop.phones import PHONE_WIDGET_ATTRS, normalise_phone
 from shop.text import fold
 from shop.uploads import files
 from shop.uploads.forms import UploadsField
 
 _HOLDER = re.compile(r"^[A-Z0-9 .,&'()-]+$")
-
-
-def normalise_phone(value: str) -> str:
-    """A Vietnamese phone number in E.164 (+84…), or ValidationError."""
-    try:
-        number = phonenumbers.parse(value, "VN")
-    except phonenumbers.NumberParseException:
-        raise forms.ValidationError(
-            _("This is not a phone number. Write it like 0912 345 678 or +84 912 345 678."),
-            code="invalid_phone",
-        ) from None
-    if not phonenumbers.is_valid_number(number):
-        raise forms.ValidationError(
-            _("This is not a valid phone number. Write it like 0912 345 678 or +84 912 345 678."),
-            code="invalid_phone",
-        )
-    if phonenumbers.region_code_for_number(number) != "VN":
-        raise forms.ValidationError(
-            _("Please give a Vietnamese phone number (+84)."), code="foreign_phone"
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_account_holder(value: str) -> str:
@@ -97,7 +76,7 @@ class ApplicationForm(forms.ModelForm):
     phone = forms.CharField(
         label=_("Phone number"),
         max_length=32,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        widget=forms.TextInput(attrs=dict(PHONE_WIDGET_ATTRS)),
         help_text=_("A Vietnamese number, e.g. 0912 345 678."),
     )
     province_code = forms.TypedChoiceField(label=_("Province"), coerce=int, choices=())

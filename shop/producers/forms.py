@@ -1,10 +1,14 @@
-"""The producer's product form: what buyers read (reviewed) plus price and stock (live at once)."""
+"""The producer's forms: the product (what buyers read, reviewed, plus price and stock, live at
+once), and the pick-up address and default carrier."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
 from shop import geo
+from shop.address.forms import WardField, ward_choices, ward_outside, ward_picker_attrs
+from shop.carriers import registry
+from shop.phones import VietnamesePhoneField
 from shop.producers.services import REVIEWED_FIELDS, product_class_default
 from shop.uploads.files import PRODUCT_IMAGE
 from shop.uploads.forms import UploadsField
@@ -106,3 +110,51 @@ class RejectForm(forms.Form):
 
 class SuspendForm(forms.Form):
     reason = forms.CharField(label=_("Why the producer is suspended"), max_length=255)
+
+
+class PickupForm(forms.Form):
+    """The producer's pick-up address (a ward of its own province) and default carrier."""
+
+    street = forms.CharField(
+        label=_("House number and street"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+        help_text=_("Where the carrier comes to pick the parcels up."),
+    )
+    ward_code = WardField(label=_("Ward or commune"))
+    phone = VietnamesePhoneField(
+        label=_("Phone number for the carrier"),
+        help_text=_("The carrier's driver calls it before coming, e.g. 0912 345 678."),
+    )
+    default_carrier = forms.ChoiceField(
+        label=_("Carrier"),
+        required=False,
+        help_text=_("Your shipments go with this carrier unless you choose another one."),
+    )
+
+    def __init__(self, *args, producer, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "street": producer.street,
+                "ward_code": producer.ward_code,
+                "phone": producer.phone,
+                "default_carrier": producer.default_carrier,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.producer = producer
+        self.fields["ward_code"].choices = ward_choices(producer.province_code)
+        self.fields["ward_code"].widget.attrs.update(ward_picker_attrs())
+        self.fields["default_carrier"].choices = [("", _("Choose a carrier"))] + list(
+            registry.choices()
+        )
+
+    def clean_ward_code(self):
+        ward = self.cleaned_data["ward_code"]
+        province = self.producer.province_code
+        if province is None or not geo.ward_in_province(ward, province):
+            raise forms.ValidationError(
+                ward_outside(ward=ward, province=province), code="ward_outside_province"
+            )
+        return ward

@@ -305,3 +305,28 @@ def producer_reinstate(*, partner, actor):
         partner.reinstated_at, partner.reinstated_by = timezone.now(), actor
         partner.save(update_fields=["suspended_at", "reinstated_at", "reinstated_by"])
     return partner
+
+
+def producer_pickup_set(
+    *, producer, street: str, ward_code: int, phone: str, default_carrier: str
+) -> None:
+    """Where carriers pick the producer's parcels up (a ward of its province, the street, a
+    phone in E.164) and the carrier its shipments go with unless it picks another."""
+    from shop import geo
+    from shop.carriers import registry
+
+    street = (street or "").strip()
+    if not street:
+        raise ValidationError(_("Write the house number and street."))
+    if producer.province_code is None or not geo.ward_in_province(
+        ward_code, producer.province_code
+    ):
+        raise ValidationError(_("Choose a ward or commune of your province."))
+    if default_carrier and not registry.is_configured(default_carrier):
+        raise ValidationError(_("This carrier is not available."))
+    Partner = get_model("partner", "Partner")
+    Partner.objects.filter(pk=producer.pk).update(
+        street=street[:255], ward_code=ward_code, phone=phone, default_carrier=default_carrier
+    )
+    producer.street, producer.ward_code = street[:255], ward_code
+    producer.phone, producer.default_carrier = phone, default_carrier

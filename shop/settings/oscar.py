@@ -17,7 +17,15 @@ OSCAR_CURRENCY_FORMAT = {"VND": {"format": "#,##0\xa0¤"}}
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_SLUG_FUNCTION = "shop.text.slugify"
 OSCAR_PRODUCTS_PER_PAGE = 20
-OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "last_name", "line1", "line4", "country")
+# A Vietnamese address (shop/address/forms.py): the name in one field, a phone the carrier
+# calls, the official province and ward by code, the street. No postcode; the country is Vietnam.
+OSCAR_REQUIRED_ADDRESS_FIELDS = (
+    "first_name",
+    "phone_number",
+    "province_code",
+    "ward_code",
+    "line1",
+)
 OSCAR_THUMBNAILER = "oscar.core.thumbnails.SorlThumbnail"
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 THUMBNAIL_KVSTORE = "sorl.thumbnail.kvstores.cached_db_kvstore.KVStore"
@@ -66,6 +74,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {
                 "label": _("My statements"),
                 "url_name": "producer-statements:list",
+                "access_fn": producer_menu.producers,
+            },
+            {
+                "label": _("Pick-up and carrier"),
+                "url_name": "producer-dashboard:pickup",
                 "access_fn": producer_menu.producers,
             },
             {

@@ -25,7 +25,6 @@ from oscar.apps.shipping import methods
 from oscar.core import prices
 from oscar.core.loading import get_model
 
-from shop import geo
 from shop.carriers import registry
 from shop.carriers.ports import Party
 from shop.fulfilment.parcels import parcel_of
@@ -79,21 +78,12 @@ class ProducerShipping:
         return label
 
 
-def producer_charge(
-    *,
-    producer,
-    goods: Decimal,
-    province_code: int | None = None,
-    province_name: str | None = None,
-) -> ProducerShipping:
-    """What `producer` charges at its flat rates to ship `goods` to the province
-    `province_code` (or, for older callers, the province called `province_name`; neither:
-    not known yet, so the rate for elsewhere is the estimate)."""
+def producer_charge(*, producer, goods: Decimal, province_code: int | None) -> ProducerShipping:
+    """What `producer` charges at its flat rates to ship `goods` to the province of code
+    `province_code` (None: not known yet, so the rate for elsewhere is the estimate)."""
     threshold = producer.free_shipping_threshold
     if threshold is not None and goods >= threshold:
         return ProducerShipping(producer, goods, Decimal(0), Reason.FREE, Source.FREE)
-    if province_code is None and province_name:
-        province_code = province_code_of(province_name)
     if province_code is not None and producer.province_code == province_code:
         charge, reason = producer.shipping_same_province, Reason.SAME_PROVINCE
     else:
@@ -101,27 +91,18 @@ def producer_charge(
     return ProducerShipping(producer, goods, whole_dong(charge), reason)
 
 
-def province_code_of(name: str) -> int | None:
-    for code, province in geo.provinces().items():
-        if province.name == name:
-            return code
-    return None
-
-
 class PerProducer(methods.Base):
     code = "per-producer"
     name = _("Shipping by each producer")
     description = _("Each producer ships its goods separately, at its own rates.")
 
-    def __init__(self, province_name: str | None = None, *, address=None):
+    def __init__(self, province_code: int | None = None, *, address=None):
         """``address``: the buyer's shipping address (its province and ward codes, phone),
-        when known; ``province_name`` alone prices the flat rates only."""
+        when known; ``province_code`` alone prices the flat rates only."""
         self.address = address
-        code = getattr(address, "province_code", None)
-        if code is None:
-            name = province_name or (getattr(address, "state", "") or "").strip()
-            code = province_code_of(name) if name else None
-        self.province_code = code
+        if address is not None:
+            province_code = getattr(address, "province_code", None)
+        self.province_code = int(province_code) if province_code else None
 
     @property
     def is_estimate(self) -> bool:

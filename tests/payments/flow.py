@@ -10,14 +10,13 @@ from tests import factories
 Country = get_model("address", "Country")
 Order = get_model("order", "Order")
 
+# A Vietnamese address in the demo province: Xã Đồng Văn (721), Tuyên Quang (8).
 ADDRESS = {
-    "first_name": "Mai",
-    "last_name": "Phạm",
+    "first_name": "Phạm Thị Mai",
+    "phone_number": "0912 345 678",
+    "province_code": "8",
+    "ward_code": "721",
     "line1": "12 Phố Cổ",
-    "line4": "Đồng Văn",
-    "state": "Tuyên Quang",
-    "country": "VN",
-    "phone_number": "+84912345678",
 }
 
 

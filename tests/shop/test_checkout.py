@@ -20,9 +20,7 @@ Range = get_model("offer", "Range")
 
 @pytest.fixture
 def vietnam():
-    return Country.objects.create(
-        iso_3166_1_a2="VN", name="Việt Nam", printable_name="Việt Nam", is_shipping_country=True
-    )
+    return Country.objects.get(iso_3166_1_a2="VN", is_shipping_country=True)  # a migration
 
 
 def test_guest_checkout_reaches_the_order_preview(client, vietnam):
@@ -38,13 +36,11 @@ def test_guest_checkout_reaches_the_order_preview(client, vietnam):
     response = client.post(
         reverse("checkout:shipping-address"),
         {
-            "first_name": "Mai",
-            "last_name": "Phạm",
+            "first_name": "Phạm Thị Mai",
+            "phone_number": "0912 345 678",
+            "province_code": "8",
+            "ward_code": "721",
             "line1": "12 Phố Cổ",
-            "line4": "Đồng Văn",
-            "state": "Tuyên Quang",
-            "country": "VN",
-            "phone_number": "+84912345678",
         },
     )
     assert response.status_code == 302, response.content.decode()[-2000:]

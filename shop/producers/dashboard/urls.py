@@ -13,6 +13,7 @@ producer = (
         path("products/", views.product_list, name="product-list"),
         path("products/new/", views.product_create, name="product-create"),
         path("products/<int:pk>/", views.product_edit, name="product-edit"),
+        path("pickup/", views.pickup, name="pickup"),
     ],
     "producer-dashboard",
 )

@@ -203,3 +203,22 @@ def access_change(request, pk: int):
             _("%(name)s is suspended: its users lost their pages.") % {"name": partner.name},
         )
     return redirect("producer-access:list")
+
+
+@producer_required
+def pickup(request):
+    """Where carriers pick the producer's parcels up, and its default carrier."""
+    form = forms.PickupForm(request.POST or None, producer=request.producer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.producer_pickup_set(producer=request.producer, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your pick-up address and carrier are saved."))
+            return redirect("producer-dashboard:pickup")
+    return render(
+        request,
+        "producers/dashboard/pickup.html",
+        {"form": form, "producer": request.producer},
+    )
