@@ -30,6 +30,7 @@ from shop.carriers.ports import Party
 from shop.fulfilment.parcels import parcel_of
 from shop.money import whole_dong
 from shop.shipping import quotes
+from shop.shipping.delivery import DeliveryWindow, delivery_window
 
 
 class Reason:
@@ -64,6 +65,8 @@ class ProducerShipping:
     source: str = Source.FLAT
     carrier: str = ""  # the carrier that quoted (a key of settings.CARRIERS)
     expected_delivery: date | None = None
+    # A carrier that quotes no date (GHTK's fee API gives none): the typical window instead.
+    typical_days: DeliveryWindow | None = None
 
     @property
     def reason_label(self):
@@ -157,6 +160,12 @@ class PerProducer(methods.Base):
                     source=Source.QUOTE,
                     carrier=quote.carrier,
                     expected_delivery=quote.expected_delivery,
+                    typical_days=None
+                    if quote.expected_delivery
+                    else delivery_window(
+                        origin=request.sender.province_code,
+                        destination=request.receiver.province_code,
+                    ),
                 )
             quoted.append(part)
         return quoted
