@@ -30,12 +30,10 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.server import gunicorn_stop, run  # noqa: E402
+from bench.server import gunicorn_start, gunicorn_stop, run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = os.environ.get(
@@ -76,24 +74,7 @@ def database_prepare(env: dict) -> None:
 
 def simulators_start(env: dict) -> subprocess.Popen:
     """gunicorn serving the site (and so the simulators) with the development settings."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(SITE + "/healthz", timeout=1)  # noqa: S310
-            return server
-        except urllib.error.HTTPError:
-            return server  # it answers
-        except OSError:
-            time.sleep(0.2)
-    gunicorn_stop(server)
-    raise RuntimeError("the simulators' server did not start")
+    return gunicorn_start(env, SITE, ping="/shipping/simulator/ghtk/")
 
 
 def django_start(env: dict) -> None:
