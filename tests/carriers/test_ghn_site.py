@@ -5,11 +5,13 @@ table for every ward the demo ships from or to."""
 from __future__ import annotations
 
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from django.core.management import call_command
 from django.urls import reverse
 
 from shop import demo, geo
@@ -116,3 +118,34 @@ def test_the_unit_table_covers_every_ward_the_demo_uses():
 def test_money_is_whole_dong(site_ghn):
     quote = site_ghn.quote(sender=SENDER, receiver=FAR, parcel=waybill_request().parcel)
     assert quote.fee == quote.fee.quantize(Decimal(1))
+
+
+def test_carrier_units_rebuilds_the_table_from_the_simulators_master_data(site_ghn, tmp_path):
+    output = tmp_path / "ghn.csv"
+    out = StringIO()
+    call_command("carrier_units", "ghn", output=str(output), stdout=out)
+    assert "3321 of our wards matched" in out.getvalue()
+    assert output.read_text(encoding="utf-8") == units.path_for("ghn").read_text(encoding="utf-8")
+
+
+def test_carrier_units_reports_what_it_cannot_match(monkeypatch):
+    master = [
+        {
+            "province": "201",
+            "province_name": "Hà Nội",
+            "district": "3001",
+            "ward": "W1",
+            "ward_name": "Hoàn Kiếm",
+        },
+        {
+            "province": "201",
+            "province_name": "Hà Nội",
+            "district": "3001",
+            "ward": "W2",
+            "ward_name": "P. Nowhere",
+        },
+    ]
+    rows, unmatched = units.match(master)
+    hoan_kiem = geo.find_ward(province_code=1, name="Phường Hoàn Kiếm")
+    assert [(r["ward_code"], r["ward"]) for r in rows] == [(int(hoan_kiem.code), "W1")]
+    assert len(unmatched) == len(geo.wards()) - 1
