@@ -313,6 +313,9 @@ def test_forged_or_foreign_callbacks_are_rejected(ghn):
         adapter.parse_webhook(Webhook(body=good, path_token=""))
     with pytest.raises(WebhookRejected, match="ShopID"):
         adapter.parse_webhook(Webhook(body=_body(core, code, ShopID=999), path_token=HOOK))
+    unconfigured = GHNCarrier(options={"api_url": adapter.api_url, "webhook_token": HOOK})
+    with pytest.raises(WebhookRejected, match="ShopID"):
+        unconfigured.parse_webhook(Webhook(body=_body(core, code, ShopID=""), path_token=HOOK))
     assert adapter.acknowledge(accepted=False).status != 200
     assert adapter.acknowledge(accepted=True).status == 200
 

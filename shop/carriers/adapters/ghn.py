@@ -437,7 +437,7 @@ class GHNCarrier:
             raise WebhookRejected("GHN callback: body is not JSON") from None
         if not isinstance(body, dict):
             raise WebhookRejected("GHN callback: body is not a JSON object")
-        if str(body.get("ShopID", "")) != self.shop_id:
+        if not self.shop_id or str(body.get("ShopID", "")) != self.shop_id:
             raise WebhookRejected("GHN callback: ShopID is not ours")
         code, ghn_status = body.get("OrderCode"), body.get("Status")
         if (
