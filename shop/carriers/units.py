@@ -89,16 +89,23 @@ def _bare(name: str, prefixes: tuple[str, ...]) -> str:
     return folded
 
 
+def _names(unit: dict) -> list[str]:
+    """The carrier's name of a ward and its other spellings (``ward_aliases``)."""
+    aliases = unit.get("ward_aliases") or []
+    return [unit.get("ward_name", ""), *(a for a in aliases if isinstance(a, str))]
+
+
 def _exact(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
 def match(master: list[dict]) -> tuple[list[dict], list[int]]:
     """The carrier's master data (dicts with ``province``, ``province_name``, ``district``,
-    ``ward``, ``ward_name``) matched to our wards by folded names: the rows to write, and
-    our ward codes nothing matched. A ward matches on its full name ("Xã Đồng Văn"), or on
-    its name without the kind ("Đồng Văn"), with its marks first ("Văn Lang" and "Văn Lăng"
-    are two communes of one province), then folded; only a single candidate matches."""
+    ``ward``, ``ward_name``, optionally ``ward_aliases``) matched to our wards by name: the
+    rows to write, and our ward codes nothing matched. A ward matches on its full name ("Xã
+    Đồng Văn") or on its name without the kind ("Đồng Văn"), with its marks first ("Văn
+    Lang" and "Văn Lăng" are two communes of one province), then folded; only a single
+    candidate matches."""
     by_province: dict[str, list[dict]] = {}
     for unit in master:
         by_province.setdefault(_bare(unit.get("province_name", ""), _PROVINCE_PREFIXES), []).append(
@@ -110,7 +117,7 @@ def match(master: list[dict]) -> tuple[list[dict], list[int]]:
         candidates = by_province.get(_bare(province.name, _PROVINCE_PREFIXES), [])
         found: list[dict] = []
         for key in (_exact, fold, lambda name: _bare(name, _WARD_PREFIXES)):
-            found = [u for u in candidates if key(u.get("ward_name", "")) == key(ward.name)]
+            found = [u for u in candidates if key(ward.name) in map(key, _names(u))]
             if found:
                 break
         if len(found) != 1:

@@ -367,3 +367,38 @@ def test_the_simulator_keeps_its_parcels_in_a_file(tmp_path, ghn):
     again = GHNSimulatorCore(token=TOKEN, shop_id=SHOP, state_path=state)
     assert answer["data"]["order_code"] in again.orders
     assert again.by_client["SHP-100023-1"] == answer["data"]["order_code"]
+
+
+JUNK = [
+    b"{}",
+    b"null",
+    b'{"to_ward_code": ["x"], "to_district_id": {"a": 1}, "weight": "heavy"}',
+    b'{"order_codes": "G1", "order_code": [], "client_order_code": {}}',
+    b'{"order_codes": [null, 5, {"a": 1}], "district_id": [], "province_id": true}',
+    b'{"weight": 1e400, "length": -1, "cod_amount": 1e30, "insurance_value": NaN}',
+    b"[" * 40 + b"]" * 40,
+    '{"to_name": "\u0000\ud800"}'.encode("utf-8", "surrogatepass"),
+]
+_FAR_UNIT = units.unit_for("ghn", FAR.ward_code)
+_ROUTE = f'"to_ward_code": "{_FAR_UNIT.ward}", "to_district_id": {_FAR_UNIT.district}'
+JUNK += [
+    ("{" + _ROUTE + ', "weight": 1e400, "length": 1e300, "cod_amount": -1}').encode(),
+    (
+        "{" + _ROUTE + ', "weight": 500, "to_name": "A", "to_address": "B", "to_phone": 912}'
+    ).encode(),
+    ("{" + _ROUTE + ', "weight": 500, "insurance_value": NaN, "cod_amount": Infinity}').encode(),
+    (
+        "{" + _ROUTE + ', "weight": 500, "to_name": "A", "to_address": "B", "to_phone": '
+        '"0912345678", "required_note": ["CHOTHUHANG"], "service_type_id": 2.5}'
+    ).encode(),
+]
+
+
+@pytest.mark.parametrize("body", JUNK)
+def test_the_simulator_answers_junk_with_ghns_envelope(body):
+    core = GHNSimulatorCore(token=TOKEN, shop_id=SHOP)
+    for path in core._routes():
+        status, answer = core.handle(path, body, {"Token": TOKEN, "ShopId": SHOP})
+        assert status in (200, 400) and answer["code"] == status, (path, answer)
+        assert isinstance(answer["message"], str)
+    assert core.orders == {}

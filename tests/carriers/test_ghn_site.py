@@ -18,7 +18,6 @@ from shop import demo, geo
 from shop.carriers import registry, units
 from shop.carriers.ports import TrackingStatus
 from shop.carriers.simulators import ghn as ghn_simulator
-from shop.settings.simulators import simulated_carriers
 from tests.carriers.test_ghn_protocol import FAR, SENDER, waybill_request
 from tests.shop.test_settings import PRODUCTION_ENV, manage
 
@@ -28,9 +27,10 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def site_ghn(live_server, settings):
     """The registry's GHN adapter, pointed at the simulator on the live server."""
-    settings.SITE_URL = live_server.url
-    settings.CARRIERS = {**settings.CARRIERS, "ghn": simulated_carriers(live_server.url)["ghn"]}
-    return registry.carrier_for("ghn")
+    settings.SITE_URL = live_server.url  # the simulator's options() follow it
+    adapter = registry.carrier_for("ghn")
+    assert adapter.api_url == live_server.url + ghn_simulator.API_PATH
+    return adapter
 
 
 def test_the_registry_adapter_works_against_the_mounted_simulator(site_ghn, client):

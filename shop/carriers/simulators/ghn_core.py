@@ -40,6 +40,8 @@ from zoneinfo import ZoneInfo
 from shop import geo
 from shop.carriers import units
 from shop.carriers.ports import TrackingStatus
+from shop.httpjson import parse_json
+from shop.text import fold
 
 __all__ = ["GHNSimulatorCore", "Pushed", "ghn_status_for"]
 
@@ -238,8 +240,8 @@ class GHNSimulatorCore:
         request: dict = dict(query)
         if body.strip():
             try:
-                parsed = json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+                parsed = parse_json(body)
+            except ValueError:
                 raise Refused("code=400, message=Syntax error: invalid JSON") from None
             if not isinstance(parsed, dict):
                 raise Refused("code=400, message=Syntax error: expected an object")
@@ -280,7 +282,12 @@ class GHNSimulatorCore:
         if not district:
             raise Refused("district_id là bắt buộc")
         return [
-            {"WardCode": row["ward"], "DistrictID": int(row["district"]), "WardName": row["name"]}
+            {
+                "WardCode": row["ward"],
+                "DistrictID": int(row["district"]),
+                "WardName": row["name"],
+                "NameExtension": [row["name"], fold(row["name"])],
+            }
             for row in self.units.values()
             if row["district"] == district
         ]
@@ -306,7 +313,9 @@ class GHNSimulatorCore:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise Refused(f"{key} phải là số")
+            raise Refused(f"{key} phải là số nguyên")
+        if isinstance(value, float) and not value.is_integer():
+            raise Refused(f"{key} phải là số nguyên")
         return int(value)
 
     def _parcel(self, request: dict) -> dict[str, int]:
