@@ -187,7 +187,7 @@ def test_a_refusal_carries_ghns_message(ghn):
     bad = WaybillRequest(
         reference="SHP-9",
         sender=SENDER,
-        receiver=Party(**{**_fields(FAR), "phone": "+8412"}),
+        receiver=Party(**{**party_fields(FAR), "phone": "+8412"}),
         parcel=request.parcel,
     )
     with pytest.raises(CarrierError, match="Số điện thoại người nhận") as refused:
@@ -198,7 +198,7 @@ def test_a_refusal_carries_ghns_message(ghn):
     assert core.orders == {}
 
 
-def _fields(p: Party) -> dict:
+def party_fields(p: Party) -> dict:
     return {
         name: getattr(p, name)
         for name in ("name", "phone", "province_code", "ward_code", "street", "hamlet")
@@ -213,7 +213,7 @@ def test_a_wrong_token_is_refused(ghn):
 
 
 def test_a_ward_without_a_ghn_code_is_not_served(ghn):
-    nowhere = Party(**{**_fields(FAR), "ward_code": 99_999_999})
+    nowhere = Party(**{**party_fields(FAR), "ward_code": 99_999_999})
     with pytest.raises(UnitNotServed):
         ghn[2].quote(sender=SENDER, receiver=nowhere, parcel=parcel())
 

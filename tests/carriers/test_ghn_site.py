@@ -16,9 +16,10 @@ from django.urls import reverse
 
 from shop import demo, geo
 from shop.carriers import registry, units
-from shop.carriers.ports import TrackingStatus
+from shop.carriers.ports import Party, TrackingStatus
 from shop.carriers.simulators import ghn as ghn_simulator
-from tests.carriers.test_ghn_protocol import FAR, SENDER, waybill_request
+from tests.carriers.test_ghn_protocol import FAR, SENDER, party_fields, waybill_request
+from tests.security.test_csp import problems
 from tests.shop.test_settings import PRODUCTION_ENV, manage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,15 +43,19 @@ def test_the_registry_adapter_works_against_the_mounted_simulator(site_ghn, clie
     label_url = urlsplit(waybill.label_url)
     label = client.get(f"{label_url.path}?{label_url.query}")
     assert label.status_code == 200 and waybill.code in label.content.decode()
+    assert problems("GHN label", label) == []
     core = ghn_simulator.simulator_core()
     assert core.orders[waybill.code]["cod_amount"] == 320000
     assert core.callback_url.endswith("/shipping/callback/ghn/simulator-ghn-webhook/")
 
 
 def test_the_parcels_page_lists_and_pushes_statuses(site_ghn, client):
-    code = site_ghn.create(waybill_request("SHP-SITE-2", cod="100000")).code
+    receiver = Party(**{**party_fields(FAR), "name": "<script>An</script>"})
+    code = site_ghn.create(waybill_request("SHP-SITE-2", cod="100000", receiver=receiver)).code
     page = client.get(reverse("shipping:sim-ghn-parcels"))
+    assert "<script>An" not in page.content.decode() and "&lt;script&gt;An" in page.content.decode()
     assert page.status_code == 200 and code in page.content.decode()
+    assert problems("GHN parcels", page) == []
     response = client.post(reverse("shipping:sim-ghn-push", args=[code]), {"status": "picked"})
     assert response.status_code == 302
     assert ghn_simulator.simulator_core().orders[code]["status"] == "picked"
