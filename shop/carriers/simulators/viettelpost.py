@@ -22,8 +22,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
-from django.utils.translation import gettext as _
+from django.urls import path
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -115,13 +115,18 @@ def parcels(request):
         try:
             http_status, _body = core.advance(code, status)
         except (KeyError, ValueError):
-            messages.error(request, _("That parcel cannot take that status."))
+            messages.error(
+                request, pgettext("Viettel Post simulator", "That parcel cannot take that status.")
+            )
         else:
             messages.info(
                 request,
-                _("Status pushed; the shop answered HTTP %(status)s.") % {"status": http_status},
+                pgettext(
+                    "Viettel Post simulator", "Status pushed; the shop answered HTTP %(status)s."
+                )
+                % {"status": http_status},
             )
-        return redirect(reverse("carrier-simulator-viettelpost"))
+        return redirect(request.path)
     context = {
         "parcels": core.parcels(),
         "statuses": [(s, PUSHED_STATUS[s]) for s in TrackingStatus.ALL if s in PUSHED_STATUS],
