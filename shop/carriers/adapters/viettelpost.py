@@ -254,7 +254,7 @@ class ViettelPostCarrier:
     def master_units(self) -> list[dict]:
         """Viettel Post's new (two-level) catalogue: one dict per ward with ``province``,
         ``province_name``, ``district`` (the province's "NEW" pseudo-district), ``ward`` and
-        ``name``, for ``manage.py carrier_units viettelpost``."""
+        ``ward_name``, for ``manage.py carrier_units viettelpost`` (units.match)."""
         provinces = self.call("/categories/listProvinceById", query={"provinceId": -1})
         rows: list[dict] = []
         for province in _records(provinces):
@@ -271,7 +271,7 @@ class ViettelPostCarrier:
                         "province_name": str(province.get("PROVINCE_NAME", "")),
                         "district": str(district.get("DISTRICT_ID")),
                         "ward": str(ward.get("WARDS_ID")),
-                        "name": str(ward.get("WARDS_NAME", "")),
+                        "ward_name": str(ward.get("WARDS_NAME", "")),
                     }
                     for ward in _records(wards)
                 )
@@ -405,12 +405,16 @@ class ViettelPostCarrier:
         )
 
     def track(self, code: str) -> list[TrackingUpdate]:
+        """The journey, oldest first; a status outside Viettel Post's table is skipped (a
+        webhook with it is refused and logged)."""
         journey = self.call("/order/getOrderStatusByOrderNumber", payload={"ORDER_NUMBER": code})
         updates = []
         for entry in _records(journey):
             try:
                 update = _update(entry)
-            except (KeyError, TypeError, ValueError) as exc:
+            except KeyError:
+                continue
+            except (TypeError, ValueError) as exc:
                 raise CarrierError(f"Viettel Post sent an unreadable status: {exc}") from None
             if update is not None:
                 updates.append(update)
