@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -45,6 +46,7 @@ class Stub:
     core: ViettelPostSimulatorCore
     served: Served
     system_error: bool = False
+    http_errors: bool = False  # refusals as HTTP 4xx carrying the envelope
 
     @property
     def url(self) -> str:
@@ -63,7 +65,7 @@ class Stub:
 
     @mode.setter
     def mode(self, value: str) -> None:
-        self.served.mode, self.served.delay = value, 1.0
+        self.served.mode, self.served.delay = value, 3.0
 
 
 @pytest.fixture
@@ -75,7 +77,9 @@ def stub(http_stub) -> Stub:
         if holder[0].system_error:
             return 200, {"status": 500, "error": True, "message": "System error", "data": None}
         method = "POST" if body else "GET"
-        return 200, core.answer(method, path, headers=headers, body=body, query=query)
+        answer = core.answer(method, path, headers=headers, body=body, query=query)
+        refused = answer["status"] in (400, 401, 403, 404)
+        return (answer["status"] if holder[0].http_errors and refused else 200), answer
 
     holder.append(Stub(core=core, served=http_stub(json_app(handle, "/v2"))))
     return holder[0]
@@ -88,7 +92,7 @@ def _carrier(stub: Stub, **overrides: Any) -> ViettelPostCarrier:
         "api_url": f"{stub.url}/v2",
         "print_url": f"{stub.url}/print",
         "webhook_token": HOOK,
-        "timeout": 0.5,
+        "timeout": 2.0,
         **overrides,
     }
     return ViettelPostCarrier(name="viettelpost", options=options)
@@ -164,6 +168,36 @@ def test_an_expired_token_logs_in_again_once(stub, carrier):
         "/v2/user/ownerconnect",
         "/v2/order/getPrice",
     ]
+
+
+def test_an_expired_token_answered_as_http_401_logs_in_again_too(stub, carrier):
+    stub.http_errors = True
+    carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL)
+    stub.core.expire_tokens()
+    assert carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL).fee > 0
+    assert _paths(stub).count("/v2/user/Login") == 2
+
+
+def test_a_token_refused_twice_is_an_error_not_a_loop(stub, carrier, monkeypatch):
+    carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL)
+    monkeypatch.setattr(stub.core, "OWNER_SECONDS", 0, raising=False)
+    stub.core.expire_tokens()
+    monkeypatch.setattr("shop.carriers.simulators.viettelpost_core.OWNER_SECONDS", -1, raising=True)
+    with pytest.raises(CarrierError, match="Token invalid or expired"):
+        carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL)
+    assert _paths(stub).count("/v2/user/Login") == 2
+
+
+def test_threads_share_one_login(stub, carrier):
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        fees = list(
+            pool.map(
+                lambda _: carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL).fee, range(6)
+            )
+        )
+    assert len(set(fees)) == 1
+    assert _paths(stub).count("/v2/user/Login") == 1
+    assert _paths(stub).count("/v2/user/ownerconnect") == 1
 
 
 def test_wrong_credentials_are_refused_with_viettel_posts_message(stub):

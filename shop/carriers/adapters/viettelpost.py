@@ -7,7 +7,8 @@ The protocol, as Viettel Post publishes it for partners:
   gives the long-lived one every other call sends as ``Token``. The adapter logs in on its
   first call, keeps the token in the instance (behind a lock) and logs in again once when an
   answer says the token is invalid or expired (``status`` 401/403 or the message "Token
-  invalid ..."), then repeats the call.
+  invalid ..."), then repeats the call. Viettel Post's document does not say whether such a
+  refusal comes as HTTP 200 or as an HTTP 4xx carrying the envelope: both are read.
 - Every answer is the envelope ``{status, error, message, data}``: ``status`` 200 and
   ``error`` false is success; anything else is refused with Viettel Post's ``message``
   (CarrierError), except a ``status`` of 500 and above ("System error"), which is transient
@@ -29,7 +30,8 @@ The protocol, as Viettel Post publishes it for partners:
   (collect the goods' price, the shipping fee is the sender's) when there is cash to collect,
   1 (collect nothing) otherwise. Viettel Post limits strings to 150 bytes: names, the address
   and the note are cut to fit. A retried creation whose reference Viettel Post already has is
-  answered "... already exists": the adapter then looks the order up by our reference and
+  refused (the wording is not published; the adapter takes "already exists", "đã tồn tại",
+  "trùng" or "duplicate" for it): the adapter then looks the order up by our reference and
   returns the first waybill.
 - Cancel: ``POST /order/UpdateOrder {TYPE: 4, ORDER_NUMBER, NOTE}``, which Viettel Post
   accepts only before the pick-up (status < 200, not 105 or 107).
@@ -138,7 +140,7 @@ STATUSES: Mapping[int, str | None] = {
 }
 _ON_THE_WAY = {TrackingStatus.IN_TRANSIT, TrackingStatus.DELIVERING}
 _EXPIRED_TOKEN = re.compile(r"token (is )?(invalid|expired)|token.*required", re.IGNORECASE)
-_DUPLICATE = re.compile(r"ORDER_NUMBER.*(already exist|đã tồn tại)", re.IGNORECASE)
+_DUPLICATE = re.compile(r"already exist|đã tồn tại|trùng|duplicate", re.IGNORECASE)
 
 
 def status_for(code: int, *, returning: bool = False) -> str | None:
@@ -212,6 +214,7 @@ class ViettelPostCarrier:
             service="Viettel Post API",
             unavailable=CarrierUnavailable,
             refused=CarrierError,
+            error_answers=True,  # a 4xx carrying the envelope is read like Viettel Post's 200s
         )
 
     def _login(self) -> str:
