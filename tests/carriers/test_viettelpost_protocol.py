@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from shop import geo
 from shop.carriers import units
@@ -449,6 +451,7 @@ GOOD = {
         b'{"DATA": "x", "TOKEN": "hook-secret"}',
         webhook_body({**GOOD, "ORDER_STATUSDATE": "2026-11-10"}, HOOK),
         webhook_body({**GOOD, "ORDER_NUMBER": ""}, HOOK),
+        webhook_body({**GOOD, "ORDER_NUMBER": True}, HOOK),
         webhook_body({**GOOD, "ORDER_STATUS": "phát"}, HOOK),
         webhook_body({**GOOD, "ORDER_STATUS": None}, HOOK),
         webhook_body({**GOOD, "ORDER_STATUS": 501, "MONEY_COLLECTION": "much"}, HOOK),
@@ -518,3 +521,43 @@ def test_the_master_data_rebuilds_the_same_table(stub, carrier):
         row["ward_code"]: (str(row["province"]), str(row["district"]), str(row["ward"]))
         for row in rows
     } == {code: (u.province, u.district, u.ward) for code, u in units.table("viettelpost").items()}
+
+
+# --------------------------------------------------------------------------- any body at all
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "ORDER_NUMBER": _JSON,
+        "ORDER_REFERENCE": _JSON,
+        "ORDER_STATUSDATE": _JSON | st.just("10/11/2026 11:07:16"),
+        "ORDER_STATUS": _JSON | st.sampled_from([-100, 105, 202, 501, 504, "501", " 506 "]),
+        "STATUS_NAME": _JSON,
+        "NOTE": _JSON,
+        "MONEY_COLLECTION": _JSON,
+        "IS_RETURNING": _JSON,
+    },
+)
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(data=_FIELDS, token=st.sampled_from([HOOK, "forged", None]))
+def test_any_callback_is_read_or_rejected_never_anything_else(data, token):
+    carrier = ViettelPostCarrier(options={"username": "u", "password": "p", "webhook_token": HOOK})
+    body = json.dumps({"DATA": data, "TOKEN": token}).encode()
+    try:
+        updates = carrier.parse_webhook(Webhook(body=body, path_token=HOOK))
+    except WebhookRejected:
+        return
+    assert token == HOOK
+    for update in updates:
+        assert update.status in TrackingStatus.ALL
+        assert update.at.tzinfo is not None
+        assert update.cod_collected is None or update.cod_collected >= 0

@@ -523,7 +523,7 @@ def _delivery_date(kpi_hours: object) -> date | None:
 def _update(data: Mapping[str, Any]) -> TrackingUpdate | None:
     """A journey entry (webhook DATA) as our update; None for a status that moves nothing."""
     code = data.get("ORDER_NUMBER")
-    if not isinstance(code, str | int) or not str(code).strip():
+    if isinstance(code, bool) or not isinstance(code, str | int) or not str(code).strip():
         raise ValueError("ORDER_NUMBER is missing")
     raw_status = data.get("ORDER_STATUS")
     if isinstance(raw_status, bool) or not isinstance(raw_status, int | str):
