@@ -15,7 +15,6 @@ off). The parcels live in this process's memory; when
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 from pathlib import Path
@@ -28,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shop.carriers.simulators._shared import simulator_only
 from shop.carriers.simulators.ghn_core import GHN_STATUSES, GHNSimulatorCore
 
 __all__ = ["API_PATH", "GHNSimulatorCore", "options", "simulator_core", "urlpatterns"]
@@ -46,16 +46,6 @@ def options(options: dict) -> dict:
     if api_url and not api_url.endswith(API_PATH):
         return options
     return {**options, "api_url": settings.SITE_URL.rstrip("/") + API_PATH}
-
-
-def simulator_only(view):
-    @functools.wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not settings.CARRIER_SIMULATORS:
-            raise Http404("No simulators here.")
-        return view(request, *args, **kwargs)
-
-    return guarded
 
 
 def _options() -> dict:

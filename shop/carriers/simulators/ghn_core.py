@@ -28,8 +28,6 @@ import json
 import re
 import secrets
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +38,7 @@ from zoneinfo import ZoneInfo
 from shop import geo
 from shop.carriers import units
 from shop.carriers.ports import TrackingStatus
+from shop.carriers.simulators._shared import post_callback, read_state, write_state
 from shop.httpjson import parse_json
 from shop.text import fold
 
@@ -131,18 +130,7 @@ def _load_units() -> list[dict]:
 
 
 def _post_json(url: str, body: dict) -> tuple[int, str]:
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(  # noqa: S310 - our own site's callback URL
-        url, data=data, headers={"Content-Type": "application/json"}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return response.status, response.read(4096).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, exc.read(4096).decode("utf-8", "replace")
-    except (urllib.error.URLError, OSError) as exc:
-        return 0, str(exc)
+    return post_callback(url, json.dumps(body, ensure_ascii=False).encode("utf-8"))
 
 
 class GHNSimulatorCore:
@@ -172,12 +160,7 @@ class GHNSimulatorCore:
     # ------------------------------------------------------------------ state
 
     def _load(self) -> None:
-        if self.state_path is None or not self.state_path.exists():
-            return
-        try:
-            state = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
+        state = read_state(self.state_path)
         self.orders = dict(state.get("orders", {}))
         self.label_tokens = dict(state.get("label_tokens", {}))
         self.by_client = {
@@ -187,13 +170,7 @@ class GHNSimulatorCore:
         }
 
     def _save(self) -> None:
-        if self.state_path is None:
-            return
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        state = {"orders": self.orders, "label_tokens": self.label_tokens}
-        temporary = self.state_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
-        temporary.replace(self.state_path)
+        write_state(self.state_path, {"orders": self.orders, "label_tokens": self.label_tokens})
 
     # ------------------------------------------------------------------ the API
 
