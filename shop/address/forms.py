@@ -115,13 +115,13 @@ class VietnameseAddressFields(forms.ModelForm):
         error_messages={"required": _("The carrier needs a phone number to deliver.")},
     )
     province_code = forms.TypedChoiceField(
-        label=_("Province or city"),
+        label=_("Province/City"),
         coerce=int,
         choices=(),
         error_messages={"required": _("Choose the province or city.")},
     )
     ward_code = WardField(
-        label=_("Ward or commune"),
+        label=_("Ward/Commune"),
         error_messages={"required": _("Choose the ward or commune.")},
     )
     line1 = forms.CharField(
