@@ -85,6 +85,7 @@ def ward_picker_attrs(*, province_field_id: str = "") -> dict:
     attrs = {
         "data-ward-picker": "",
         "data-search-label": str(_("Search a ward or commune")),
+        "data-choose-text": str(_("Choose a ward or commune")),
         "data-search-hint": str(_("Type part of the name, with or without accents.")),
         "data-count-text": str(_("%(count)s wards or communes match")),
         "data-loading-text": str(_("Loading the wards and communes…")),
