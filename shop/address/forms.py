@@ -85,6 +85,7 @@ def ward_picker_attrs(*, province_field_id: str = "") -> dict:
     attrs = {
         "data-ward-picker": "",
         "data-search-label": str(_("Search a ward or commune")),
+        "data-choose-text": str(_("Choose a ward or commune")),
         "data-search-hint": str(_("Type part of the name, with or without accents.")),
         "data-count-text": str(_("%(count)s wards or communes match")),
         "data-loading-text": str(_("Loading the wards and communes…")),
@@ -115,13 +116,13 @@ class VietnameseAddressFields(forms.ModelForm):
         error_messages={"required": _("The carrier needs a phone number to deliver.")},
     )
     province_code = forms.TypedChoiceField(
-        label=_("Province or city"),
+        label=_("Province/City"),
         coerce=int,
         choices=(),
         error_messages={"required": _("Choose the province or city.")},
     )
     ward_code = WardField(
-        label=_("Ward or commune"),
+        label=_("Ward/Commune"),
         error_messages={"required": _("Choose the ward or commune.")},
     )
     line1 = forms.CharField(

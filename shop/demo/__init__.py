@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from cms.demo import content_demo_load
 from shop import geo, roles
+from shop.address.services import country_vietnam_ensure
 from shop.text import slugify
 from traceability.demo import demo_traceability_load
 
@@ -69,7 +70,7 @@ def demo_load() -> dict[str, int]:
 
 
 def floor_load() -> dict[str, int]:
-    # Vietnam, the one shipping country, comes with the address app's migration 0009.
+    country_vietnam_ensure()
     product_class, _ = ProductClass.objects.get_or_create(
         slug="dac-san", defaults={"name": "Đặc sản", "requires_shipping": True, "track_stock": True}
     )

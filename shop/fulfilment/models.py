@@ -223,7 +223,9 @@ class CodDiscrepancy(models.Model):
     """The carrier reports a cash figure that is not what the shipment was due: an operator
     decides, and until then the shipment's cash reaches no statement."""
 
-    shipment = models.ForeignKey(Shipment, related_name="cod_discrepancies", on_delete=models.PROTECT)
+    shipment = models.ForeignKey(
+        Shipment, related_name="cod_discrepancies", on_delete=models.PROTECT
+    )
     expected = models.DecimalField(_("Due"), **MONEY)
     reported = models.DecimalField(_("Reported by the carrier"), **MONEY)
     source = models.CharField(_("Reported in"), max_length=32)

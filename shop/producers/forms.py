@@ -121,7 +121,7 @@ class PickupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
         help_text=_("Where the carrier comes to pick the parcels up."),
     )
-    ward_code = WardField(label=_("Ward or commune"))
+    ward_code = WardField(label=_("Ward/Commune"))
     phone = VietnamesePhoneField(
         label=_("Phone number for the carrier"),
         help_text=_("The carrier's driver calls it before coming, e.g. 0912 345 678."),

@@ -36,7 +36,7 @@
         search.setAttribute("aria-describedby", select.id + "_search_hint " + select.id + "_search_status");
         var label = document.createElement("label");
         label.htmlFor = search.id;
-        label.className = "col-form-label";
+        label.className = "d-block mb-0";
         label.textContent = select.getAttribute("data-search-label");
         var hint = document.createElement("small");
         hint.id = select.id + "_search_hint";
@@ -89,9 +89,10 @@
             province.addEventListener("change", function () {
                 var code = province.value;
                 search.value = "";
-                if (!code) { units = []; render(); return; }
+                units = [];  // never a ward of the province left behind
+                render();
+                if (!code) { return; }
                 status.textContent = select.getAttribute("data-loading-text");
-                select.disabled = true;
                 var url = select.getAttribute("data-wards-url").replace("{province}", encodeURIComponent(code));
                 fetch(url, {headers: {"Accept": "application/json"}})
                     .then(function (response) {
@@ -102,15 +103,16 @@
                         if (province.value !== code) { return; }  // changed again meanwhile
                         units = data.wards;
                         if (wardsOf) { wardsOf.value = code; }
-                        select.value = "";
-                        render();
+                        if (placeholder) { placeholder.text = select.getAttribute("data-choose-text"); }
                         status.textContent = "";
+                        render();
                     })
                     .catch(function () {
-                        /* Leave the list as it is: the server re-lists it on submit. */
+                        /* The list stays empty: on submit the server lists the province's wards
+                           (the hidden "wards_of" still names the previous province). */
                         status.textContent = "";
-                    })
-                    .then(function () { select.disabled = false; });
+                        select.required = false;  // let the form go to the server, which re-lists
+                    });
             });
         }
     }

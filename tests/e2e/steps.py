@@ -1,13 +1,23 @@
 """Steps several browser journeys share."""
 
 
-def fill_shipping_address(page, *, province: str = "Tuyên Quang") -> None:
-    """A buyer's shipping address at checkout (the province decides each producer's rate)."""
-    page.locator("#id_first_name").fill("Mai")
-    page.locator("#id_last_name").fill("Phạm")
+def fill_shipping_address(
+    page,
+    *,
+    province: str = "Tuyên Quang",
+    ward: str = "Xã Đồng Văn",
+    search: str = "dong van",
+    phone: str = "0912 345 678",
+) -> None:
+    """A buyer's Vietnamese shipping address at checkout: full name, phone, province, then the
+    ward found by typing part of its name without accents in the ward picker (the province
+    decides each producer's rate)."""
+    page.locator("#id_first_name").fill("Phạm Thị Mai")
+    page.locator("#id_phone_number").fill(phone)
+    page.locator("#id_province_code").select_option(label=province)
+    page.locator("#id_ward_code_search").fill(search)  # the list is fetched, then filtered
+    page.locator("#id_ward_code").select_option(label=ward)
     page.locator("#id_line1").fill("12 Phố Cổ")
-    page.locator("#id_line4").fill("Đồng Văn")
-    page.locator("#id_state").select_option(label=province)
 
 
 def sign_in_with_second_factor(page, base: str, user, password: str) -> None:

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shop import demo
+from tests import factories
 from tests.e2e.steps import fill_shipping_address
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -57,8 +58,12 @@ def test_buyer_journey_on_a_phone(live_server, phone, screenshot):
     page.locator("input[name=options][value=anonymous]").check()
     page.locator("form#login_form button[type=submit], form button[type=submit]").first.click()
     fill_shipping_address(page)
-    # Việt Nam is the only shipping country, so the form does not ask for it.
+    # Việt Nam is the only shipping country, so the form does not ask for it, nor a postcode.
     expect(page.locator("#id_country")).to_have_count(0)
+    expect(page.locator("#id_postcode")).to_have_count(0)
+    expect(page.locator("#id_ward_code")).to_have_value(str(factories.DONG_VAN))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "shipping-address-360")
     page.locator("#new_shipping_address button[type=submit], form button[type=submit]").last.click()
     expect(page).to_have_url(re.compile(r"/shop/checkout/payment-method/"))
     page.get_by_label(re.compile("VietQR")).check()
