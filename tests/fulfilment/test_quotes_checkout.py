@@ -30,6 +30,7 @@ FLAT_SAME, FLAT_ELSEWHERE_TEA = Decimal(20000), Decimal(30000)  # tests/fulfilme
 def simulators(live_server, settings):
     """The carriers' simulators, served by the live server; quotes wait one second at most."""
     settings.CARRIER_QUOTE_TIMEOUT = 1.0
+    settings.SITE_URL = live_server.url  # GHN's simulator follows SITE_URL
     carriers_on(settings, live_server.url)
     return live_server.url
 
@@ -66,6 +67,22 @@ def test_each_producer_gets_its_own_carriers_quote_shown_and_recorded(simulators
     honey_how, honey_charge = lines[honey_maker.name]
     assert honey_how == "(GHTK, giao trong 1–2 ngày)"  # the typical window, same province
     assert honey_charge.startswith(dong(honey_shipment.charge))
+
+
+def test_ghn_quotes_its_fee_and_lead_time_next_to_another_carrier(simulators):
+    honey_maker, tea_maker, honey, tea = two_carriers_goods(honey_carrier="ghn", tea_carrier="ghtk")
+    client = Client()
+    lines = shipping_lines(up_to_preview(client, products=[(honey, 1), (tea, 1)]).content.decode())
+    shipments = shipments_of(place(client))
+    ghn, ghtk = shipments[honey_maker.name], shipments[tea_maker.name]
+    assert (ghn.charge_source, ghn.quoted_carrier, ghtk.quoted_carrier) == ("quote", "ghn", "ghtk")
+    assert ghn.expected_delivery is not None and ghn.charge != FLAT_SAME
+    assert lines[honey_maker.name] == (
+        f"(GHN, dự kiến giao {delivery_day(ghn.expected_delivery)})",
+        lines[honey_maker.name][1],
+    )
+    assert lines[honey_maker.name][1].startswith(dong(ghn.charge))
+    assert lines[tea_maker.name][0] == "(GHTK, giao trong 2–3 ngày)"  # Hà Nội to Tuyên Quang
 
 
 def test_the_placed_order_charges_the_fee_the_preview_showed(simulators, settings):
