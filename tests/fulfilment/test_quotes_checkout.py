@@ -83,6 +83,18 @@ def test_ghn_quotes_its_fee_and_lead_time_next_to_another_carrier(simulators):
     )
     assert lines[honey_maker.name][1].startswith(dong(ghn.charge))
     assert lines[tea_maker.name][0] == "(GHTK, giao trong 2–3 ngày)"  # Hà Nội to Tuyên Quang
+    # The buyer's order page keeps the promise.
+    order = ghn.order
+    session = client.session
+    session["anon_order_email"] = order.email  # what Oscar's order-status form records
+    session.save()
+    page = client.get(
+        reverse(
+            "customer:anon-order",
+            kwargs={"order_number": order.number, "hash": order.verification_hash()},
+        )
+    ).content.decode()
+    assert f"(dự kiến giao {delivery_day(ghn.expected_delivery)})" in page
 
 
 def test_the_placed_order_charges_the_fee_the_preview_showed(simulators, settings):
@@ -154,6 +166,17 @@ def test_a_carrier_refusing_to_quote_leaves_the_flat_rate(simulators, caplog):
         "",
     )
     assert any("ghtk gave no quote" in r.getMessage() for r in caplog.records)
+
+
+def test_a_ward_the_carrier_does_not_serve_leaves_the_flat_rate(simulators, caplog):
+    honey_maker, tea_maker, honey, tea = two_carriers_goods(tea_carrier="ghn")
+    tea_maker.ward_code = 99_999  # no such ward in GHN's table (shop/carriers/units/ghn.csv)
+    tea_maker.save()
+    client = Client()
+    up_to_preview(client, products=[(tea, 1)])
+    shipment = place(client).shipments.get()
+    assert (shipment.charge_source, shipment.charge) == ("flat", FLAT_ELSEWHERE_TEA)
+    assert any("ghn gave no quote" in r.getMessage() for r in caplog.records)
 
 
 def test_a_producer_without_a_carrier_charges_its_flat_rate(simulators):
