@@ -189,8 +189,9 @@ def test_the_adapter_implements_the_port(ghtk):
 
 
 def test_every_status_ghtk_publishes_has_a_meaning():
-    assert set(STATUSES) == set(STATUS_TEXTS)
-    assert set(STATUSES.values()) <= set(TrackingStatus.ALL)
+    assert {ours for ours, _words in STATUSES.values()} <= set(TrackingStatus.ALL)
+    assert all(words for _ours, words in STATUSES.values())
+    assert set(STATUS_TEXTS) == set(STATUSES)
 
 
 # --------------------------------------------------------------------------- quote
@@ -478,3 +479,40 @@ def test_a_time_without_offset_is_vietnam_s(ghtk):
     webhook = Webhook(body=body, query={"hash": HOOK}, path_token=HOOK)
     [update] = carrier(ghtk.url).parse_webhook(webhook)
     assert update.at == NOW and update.status == TrackingStatus.PICKED
+
+
+def test_a_callback_without_a_reason_carries_ghtk_s_words(ghtk):
+    body = b"label_id=S1.A1.1&status_id=4&reason=&action_time=2026-12-06T10:00:00%2B07:00"
+    webhook = Webhook(body=body, query={"hash": HOOK}, path_token=HOOK)
+    [update] = carrier(ghtk.url).parse_webhook(webhook)
+    assert update.description == "Đã điều phối giao hàng/Đang giao hàng"
+
+
+# --------------------------------------------------------------------------- the simulator's state
+
+
+def test_the_simulator_s_parcels_survive_a_restart(tmp_path):
+    state = tmp_path / "simulators" / "ghtk.json"
+    first = GHTKSimulatorCore(
+        token=TOKEN, client_source=SOURCE, clock=lambda: NOW, state_path=state
+    )
+    running = _serve(Server(core=first))
+    server = next(running)
+    try:
+        code = carrier(server.url).create(waybill_request()).code
+        first.advance(code, TrackingStatus.PICKED)
+    finally:
+        running.close()
+    again = GHTKSimulatorCore(
+        token=TOKEN, client_source=SOURCE, clock=lambda: NOW, state_path=state
+    )
+    restored = again.find("partner_id:CP-SHP-1001")
+    assert restored is not None and restored.label == code and restored.status_id == 3
+    running = _serve(Server(core=again))
+    server = next(running)
+    try:
+        assert carrier(server.url).create(waybill_request()).code == code
+        other = carrier(server.url).create(waybill_request("CP-SHP-1002")).code
+        assert other != code
+    finally:
+        running.close()

@@ -25,12 +25,17 @@ label                         ``GET /services/label/<label>`` (a PDF, A6 by defa
 ============================  =====================================================
 
 Addresses go by NAMES: province, district, ward and hamlet as text, looked up in
-``units/ghtk.csv``. That table is built from the official names (shop/geo.py,
-package vietnam-provinces): GHTK matches the official spellings and publishes no master-data
-endpoint, so there is no ``master_units()`` here. With the 2025 reform (two levels, no
-districts) GHTK takes the new communes and wards under their province; the ``district`` column
-is empty and the adapter sends ``district`` empty (the fields stay, as GHTK's API lists them,
-so a district can be filled in the table for any ward GHTK would want one for).
+``units/ghtk.csv``. GHTK publishes no master-data endpoint; it matches the official spellings,
+so that table is built from the official names (package vietnam-provinces, as shop/geo.py):
+:meth:`GHTKCarrier.master_units` makes its rows without asking GHTK anything, and
+``manage.py carrier_units ghtk`` rewrites the file from them. GHTK's city spellings differ
+only in dropping "Thành phố" ("Hà Nội") and in "TP. Hồ Chí Minh".
+
+The 2025 reform (two levels, no districts): GHTK's documents still list ``pick_district`` and
+``district``, but GHTK takes the new communes and wards under their province. We chose to send
+the new units as they are: the ``district`` column is empty and the adapter sends ``district``
+empty (the fields stay, so a district can be filled in the table for any ward GHTK would want
+one for, with no change to the code).
 
 Money on the wire is whole đồng (integers); products' weights are kilograms, the fee query's
 weight is grams. Phones go in national form (0912345678). ``hamlet`` is required by GHTK for
@@ -84,7 +89,7 @@ from shop.carriers.ports import (
 from shop.carriers.units import unit_for
 from shop.httpjson import parse_json, request_json
 
-__all__ = ["STATUSES", "GHTKCarrier", "status_for"]
+__all__ = ["STATUSES", "GHTKCarrier", "status_for", "status_text"]
 
 SERVICE: Final = "GHTK API"
 VIETNAM: Final = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -97,30 +102,30 @@ DUPLICATE_ORDER: Final = "ORDER_ID_EXIST"
 NO_HAMLET: Final = "Khác"
 MAX_WEBHOOK_BYTES: Final = 16_384
 
-# GHTK's status ids and what they mean for us (module docstring).
-STATUSES: Final[dict[int, str]] = {
-    -1: TrackingStatus.CANCELLED,
-    1: TrackingStatus.READY_TO_PICK,
-    2: TrackingStatus.READY_TO_PICK,
-    3: TrackingStatus.PICKED,
-    4: TrackingStatus.DELIVERING,
-    5: TrackingStatus.DELIVERED,
-    6: TrackingStatus.DELIVERED,
-    7: TrackingStatus.READY_TO_PICK,
-    8: TrackingStatus.READY_TO_PICK,
-    9: TrackingStatus.FAILED_ATTEMPT,
-    10: TrackingStatus.FAILED_ATTEMPT,
-    11: TrackingStatus.RETURNED,
-    12: TrackingStatus.READY_TO_PICK,
-    13: TrackingStatus.LOST,
-    20: TrackingStatus.RETURNING,
-    21: TrackingStatus.RETURNED,
-    45: TrackingStatus.DELIVERING,
-    49: TrackingStatus.FAILED_ATTEMPT,
-    123: TrackingStatus.PICKED,
-    127: TrackingStatus.READY_TO_PICK,
-    128: TrackingStatus.READY_TO_PICK,
-    410: TrackingStatus.FAILED_ATTEMPT,
+# GHTK's status ids: what each means for us (module docstring) and GHTK's words for it.
+STATUSES: Final[dict[int, tuple[str, str]]] = {
+    -1: (TrackingStatus.CANCELLED, "Hủy đơn hàng"),
+    1: (TrackingStatus.READY_TO_PICK, "Chưa tiếp nhận"),
+    2: (TrackingStatus.READY_TO_PICK, "Đã tiếp nhận"),
+    3: (TrackingStatus.PICKED, "Đã lấy hàng/Đã nhập kho"),
+    4: (TrackingStatus.DELIVERING, "Đã điều phối giao hàng/Đang giao hàng"),
+    5: (TrackingStatus.DELIVERED, "Đã giao hàng/Chưa đối soát"),
+    6: (TrackingStatus.DELIVERED, "Đã đối soát"),
+    7: (TrackingStatus.READY_TO_PICK, "Không lấy được hàng"),
+    8: (TrackingStatus.READY_TO_PICK, "Hoãn lấy hàng"),
+    9: (TrackingStatus.FAILED_ATTEMPT, "Không giao được hàng"),
+    10: (TrackingStatus.FAILED_ATTEMPT, "Delay giao hàng"),
+    11: (TrackingStatus.RETURNED, "Đã đối soát công nợ trả hàng"),
+    12: (TrackingStatus.READY_TO_PICK, "Đã điều phối lấy hàng/Đang lấy hàng"),
+    13: (TrackingStatus.LOST, "Đơn hàng bồi hoàn"),
+    20: (TrackingStatus.RETURNING, "Đang trả hàng (COD cầm hàng đi trả)"),
+    21: (TrackingStatus.RETURNED, "Đã trả hàng (COD đã trả xong hàng)"),
+    45: (TrackingStatus.DELIVERING, "Shipper báo đã giao hàng"),
+    49: (TrackingStatus.FAILED_ATTEMPT, "Shipper báo không giao được giao hàng"),
+    123: (TrackingStatus.PICKED, "Shipper báo đã lấy hàng"),
+    127: (TrackingStatus.READY_TO_PICK, "Shipper báo không lấy được hàng"),
+    128: (TrackingStatus.READY_TO_PICK, "Shipper báo delay lấy hàng"),
+    410: (TrackingStatus.FAILED_ATTEMPT, "Shipper báo delay giao hàng"),
 }
 # The statuses after which GHTK has the receiver's cash (pick_money).
 CASH_COLLECTED: Final = frozenset({5, 6})
@@ -130,7 +135,38 @@ _CODE = re.compile(r"[A-Za-z0-9._:-]{1,250}")
 
 def status_for(status_id: int) -> str | None:
     """Our TrackingStatus for GHTK's ``status_id``; None for an id GHTK has not published."""
-    return STATUSES.get(status_id)
+    entry = STATUSES.get(status_id)
+    return entry[0] if entry else None
+
+
+def status_text(status_id: int) -> str:
+    """GHTK's own words for ``status_id`` (Vietnamese), "" for an unpublished id."""
+    entry = STATUSES.get(status_id)
+    return entry[1] if entry else ""
+
+
+def _ghtk_province(name: str) -> str:
+    if name == "Thành phố Hồ Chí Minh":
+        return "TP. Hồ Chí Minh"
+    return name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
+
+
+def official_units() -> list[dict[str, object]]:
+    """Every official ward in GHTK's names: the rows of ``units/ghtk.csv``."""
+    from vietnam_provinces import Province, Ward
+
+    provinces = {int(p.code): _ghtk_province(p.name) for p in Province.iter_all()}
+    return [
+        {
+            "ward_code": int(ward.code),
+            "province_code": int(ward.province_code),
+            "province": provinces[int(ward.province_code)],
+            "district": "",  # the 2025 two-level units
+            "ward": ward.name,
+            "name": ward.name,
+        }
+        for ward in Ward.iter_all()
+    ]
 
 
 def _whole(value: object, *, field: str) -> Decimal:
@@ -240,6 +276,10 @@ class GHTKCarrier:
 
     # --------------------------------------------------------------- addresses
 
+    def master_units(self) -> list[dict[str, object]]:
+        """The rows of ``units/ghtk.csv``, from the official names (GHTK has no endpoint)."""
+        return official_units()
+
     def _place(self, party: Party) -> dict[str, str]:
         unit = unit_for("ghtk", party.ward_code)
         return {"province": unit.province, "district": unit.district, "ward": unit.ward}
@@ -274,7 +314,7 @@ class GHTKCarrier:
             raise CarrierError(f"GHTK's fee answer: {exc}") from None
         return Quote(
             fee=amount,
-            expected_delivery=_date_in(fee.get("estimated_deliver_time")),
+            expected_delivery=None,  # GHTK's fee API gives no date; its order answer does
             service=self._transport,
         )
 
@@ -416,7 +456,7 @@ class GHTKCarrier:
                 status=status,
                 carrier_status=str(status_id),
                 at=at,
-                description=str(order.get("status_text") or ""),
+                description=str(order.get("status_text") or status_text(status_id)),
                 cod_collected=cash,
             )
         ]
@@ -467,7 +507,8 @@ class GHTKCarrier:
                 status=status,
                 carrier_status=str(status_id),
                 at=at,
-                description=reason[:500] if isinstance(reason, str) else "",
+                description=(reason if isinstance(reason, str) and reason else "")[:500]
+                or status_text(status_id),
                 cod_collected=cash,
             )
         ]
