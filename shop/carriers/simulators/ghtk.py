@@ -6,8 +6,9 @@ with buttons that push their statuses.
 What GHTK does is :class:`~shop.carriers.simulators.ghtk_core.GHTKSimulatorCore` (plain
 Python). Here it is keyed by the CARRIERS entry's token and partner code, and calls back
 ``/shipping/callback/ghtk/<webhook_token>/?hash=<webhook_token>`` on the site that serves it.
-Its parcels are kept in memory; on a development server (DEBUG on) they are also saved to
-``VAR_DIR/simulators/ghtk.json`` and survive a restart. Every view is a 404 unless
+Its parcels are kept in memory; when ``settings.CARRIER_SIMULATOR_STATE_DIR`` is set (the
+development settings set it to ``VAR_DIR/simulators``) they are also saved to ``ghtk.json``
+there and survive a restart. Every view is a 404 unless
 settings.CARRIER_SIMULATORS is on, which production settings force off.
 """
 
@@ -69,7 +70,8 @@ def simulator_core() -> GHTKSimulatorCore:
     )
     with _lock:
         if key not in _cores:
-            state = Path(settings.VAR_DIR) / "simulators" / "ghtk.json" if settings.DEBUG else None
+            directory = getattr(settings, "CARRIER_SIMULATOR_STATE_DIR", None)
+            state = Path(directory) / "ghtk.json" if directory else None
             _cores[key] = GHTKSimulatorCore(
                 token=key[0], client_source=key[1], callback_url=key[2], state_path=state
             )
