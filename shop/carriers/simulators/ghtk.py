@@ -14,7 +14,6 @@ settings.CARRIER_SIMULATORS is on, which production settings force off.
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 from pathlib import Path
@@ -31,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from shop.carriers.ports import TrackingStatus
 from shop.carriers.simulators.ghtk_core import STATUS_TEXTS, GHTKSimulatorCore, ghtk_status_id
+from shop.carriers.simulators.pages import entry_options, simulator_only
 
 __all__ = ["GHTKSimulatorCore", "options", "simulator_core", "urlpatterns"]
 
@@ -45,13 +45,6 @@ def options(options: dict) -> dict:
     return options
 
 
-def _entry_options() -> dict:
-    for entry in settings.CARRIERS.values():
-        if entry.get("SIMULATOR") == __name__:
-            return entry.get("OPTIONS", {})
-    raise Http404("No carrier uses this simulator.")
-
-
 def callback_url(api_url: str, webhook_token: str) -> str:
     """Where GHTK calls the shop back: the site serving the simulator, GHTK's ``hash`` on."""
     site = api_url.rstrip("/").removesuffix(MOUNT)
@@ -60,9 +53,7 @@ def callback_url(api_url: str, webhook_token: str) -> str:
 
 def simulator_core() -> GHTKSimulatorCore:
     """The process's simulated GHTK for the configured token, partner code and site."""
-    if not settings.CARRIER_SIMULATORS:
-        raise Http404("No simulators here.")
-    found = _entry_options()
+    found = entry_options(__name__)
     key = (
         str(found.get("token", "")),
         str(found.get("client_source", "")),
@@ -78,17 +69,7 @@ def simulator_core() -> GHTKSimulatorCore:
         return _cores[key]
 
 
-def _simulator_only(view):
-    @functools.wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not settings.CARRIER_SIMULATORS:
-            raise Http404("No simulators here.")
-        return view(request, *args, **kwargs)
-
-    return guarded
-
-
-@_simulator_only
+@simulator_only
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -115,7 +96,7 @@ PUSHABLE = (
 )
 
 
-@_simulator_only
+@simulator_only
 @never_cache
 @require_GET
 def parcels(request):
@@ -127,7 +108,7 @@ def parcels(request):
     return render(request, "carriers/simulators/ghtk.html", context)
 
 
-@_simulator_only
+@simulator_only
 @require_POST
 def push(request, label: str):
     """Move one parcel on and post GHTK's callback to the shop."""
