@@ -233,6 +233,14 @@ def test_create_again_with_the_same_reference_returns_the_first_waybill(ghtk):
     assert ghtk.seen[-1][1] == "/services/shipment/v2/partner_id:CP-SHP-1001"
 
 
+def test_a_reference_used_by_a_cancelled_order_is_not_its_waybill(ghtk):
+    adapter = carrier(ghtk.url)
+    adapter.cancel(adapter.create(waybill_request()).code)
+    with pytest.raises(CarrierError, match="cancelled order"):
+        adapter.create(waybill_request())
+    assert len(ghtk.core.orders) == 1
+
+
 def test_ghtk_s_refusal_reaches_the_caller_with_its_message(ghtk):
     request = waybill_request(receiver=party(BA_DINH, phone="+8412"))
     with pytest.raises(CarrierError, match="Số điện thoại tel không hợp lệ"):

@@ -377,6 +377,10 @@ class GHTKCarrier:
     def _existing(self, reference: str) -> Waybill:
         """The order GHTK already has under our ``reference`` (a retried creation)."""
         order = self._order("partner_id:" + reference)
+        if str(order.get("status")) == "-1":
+            raise CarrierError(
+                f"GHTK has {reference} on a cancelled order: a new one needs a new id"
+            )
         return self._waybill(
             code=order["label_id"], fee=order.get("ship_money"), expected=order.get("deliver_date")
         )
