@@ -418,6 +418,8 @@ def test_without_a_webhook_token_nothing_is_accepted(ghtk, shop):
         b"label_id=S1.A1.1&status_id=5&action_time=2026-12-06T10:00:00&pick_money=-5",
         b"label_id=S1.A1.1&status_id=5&action_time=2026-12-06T10:00:00&pick_money=1.5",
         b"label_id=%3Cscript%3E&status_id=5&action_time=2026-12-06T10:00:00",
+        b"label_id=S1.A1.1&status_id=5&action_time=9999-12-31T23:59:59-23:59",
+        b"label_id=S1.A1.1&status_id=5&action_time=2026-12-06T10:00:00&pick_money=1e9999",
         b"\xff\xfe",
         b"[1, 2]",
         b"{" * 40,

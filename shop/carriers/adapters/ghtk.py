@@ -67,7 +67,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -177,7 +177,9 @@ def _whole(value: object, *, field: str) -> Decimal:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
         raise ValueError(f"{field} is not a number") from exc
-    if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value():
+    if not amount.is_finite() or not 0 <= amount < 10**12:
+        raise ValueError(f"{field} is out of range")
+    if amount != amount.to_integral_value():
         raise ValueError(f"{field} is not whole đồng")
     return amount.quantize(Decimal(1))
 
@@ -201,9 +203,12 @@ def _moment(text: object) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=VIETNAM)
+        moment.astimezone(UTC)  # a time no clock can hold (year 9999 west of UTC) is no time
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+    return moment if 2000 <= moment.year <= 2100 else None
 
 
 def _status_id(value: object) -> int:
@@ -507,7 +512,7 @@ class GHTKCarrier:
         return [
             TrackingUpdate(
                 code=label,
-                reference=str(fields.get("partner_id") or "")[:250],
+                reference=_text(fields.get("partner_id"))[:250],
                 status=status,
                 carrier_status=str(status_id),
                 at=at,
@@ -532,6 +537,13 @@ class _Refused(CarrierError):
         code = error.get("code") if isinstance(error, dict) else answer.get("error_code")
         self.code = str(code or "")
         super().__init__(self.message)
+
+
+def _text(value: object) -> str:
+    """A field GHTK sends as text or a number (``partner_id``), as text; "" otherwise."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return str(value)
 
 
 def _header(values, name: str) -> str | None:
