@@ -9,7 +9,9 @@ or a 4xx) becomes CarrierError with GHTK's own message.
 ============================  =====================================================
 port call                     GHTK
 ============================  =====================================================
-quote                         ``GET /services/shipment/fee`` (query string)
+quote                         ``GET /services/shipment/fee`` (query string; ``fee.fee`` is the
+                              total). GHTK's fee answer has no date: quotes have no expected
+                              delivery, waybills have GHTK's ``estimated_deliver_time``
 create                        ``POST /services/shipment/order?ver=1.5`` (``order.id`` is our
                               reference: GHTK refuses a second order with the same id,
                               answering ``error.code = "ORDER_ID_EXIST"``; the adapter then
@@ -20,8 +22,9 @@ cancel                        ``POST /services/shipment/cancel/<label>`` (only b
                               again is not an error here)
 track                         ``GET /services/shipment/v2/<label>``: GHTK gives the current
                               status only, so the list has one update
-label                         ``GET /services/label/<label>`` (a PDF, A6 by default; it needs
-                              the Token header, see :meth:`GHTKCarrier.label_pdf`)
+label                         ``GET /services/label/<label>`` (a PDF, A6 by default). It needs
+                              the Token header, so no browser can open it: waybills have no
+                              ``label_url``; :meth:`GHTKCarrier.label_pdf` fetches the PDF)
 ============================  =====================================================
 
 Addresses go by NAMES: province, district, ward and hamlet as text, looked up in
@@ -77,6 +80,7 @@ from shop.carriers.ports import (
     CarrierCapabilities,
     CarrierError,
     CarrierUnavailable,
+    Parcel,
     Party,
     Quote,
     TrackingStatus,
@@ -226,7 +230,9 @@ class GHTKCarrier:
     ``api_url`` (``https://services.giaohangtietkiem.vn``), ``webhook_token``, ``timeout``
     (seconds), ``transport`` ("road", GHTK's default, or "fly")."""
 
-    capabilities = CarrierCapabilities(cancel=True, label_url=True, cod_in_webhook=True)
+    # GHTK's label needs the Token header: no browser can open it, so waybills carry no
+    # label_url; :meth:`label_pdf` fetches the PDF for the server.
+    capabilities = CarrierCapabilities(cancel=True, label_url=False, cod_in_webhook=True)
 
     def __init__(self, *, name: str = "ghtk", options: dict[str, Any]) -> None:
         self.name = name
@@ -291,7 +297,7 @@ class GHTKCarrier:
 
     # --------------------------------------------------------------- the port
 
-    def quote(self, *, sender: Party, receiver: Party, parcel) -> Quote:
+    def quote(self, *, sender: Party, receiver: Party, parcel: Parcel) -> Quote:
         pick, deliver = self._place(sender), self._place(receiver)
         query = {
             "pick_province": pick["province"],
@@ -401,18 +407,14 @@ class GHTKCarrier:
             code=code,
             fee=amount,
             expected_delivery=_date_in(expected),
-            label_url=self.label_url(code),
             sort_code=sort_code if isinstance(sort_code, str) else "",
         )
 
-    def label_url(self, code: str) -> str:
-        """GHTK's A6 label of the order (fetched with the Token header: :meth:`label_pdf`)."""
-        return f"{self._api_url}{LABEL_PATH}{self._quoted(code)}?original=portrait&paper_size=A6"
-
     def label_pdf(self, code: str) -> bytes:
-        """GHTK's printable label as PDF bytes."""
+        """GHTK's printable label of the order (A6, portrait) as PDF bytes."""
+        url = f"{self._api_url}{LABEL_PATH}{self._quoted(code)}?original=portrait&paper_size=A6"
         request = urllib.request.Request(  # noqa: S310 - api_url is checked to be http(s)
-            self.label_url(code), headers=self._headers()
+            url, headers=self._headers()
         )
         try:
             with urllib.request.urlopen(  # noqa: S310 - api_url is checked to be http(s)
