@@ -141,7 +141,7 @@ def waybill_create(*, shipment_id: int) -> str:
     CarrierUnavailable after recording it, so the outbox tries again later."""
     with transaction.atomic():
         shipment = (
-            Shipment.objects.select_for_update()
+            Shipment.objects.select_for_update(of=("self",))
             .select_related("order", "order__shipping_address", "partner")
             .get(pk=shipment_id)
         )
