@@ -291,9 +291,10 @@ def test_a_refusal_is_shown_to_producer_and_operators_and_a_fixed_request_works(
     assert shipment.waybill == Waybill.CREATED and shipment.carrier == "ghtk"
     assert shipment.weight_grams == 400 and shipment.waybill_reference.endswith("-2")
     assert len(carrier.orders) == 1
-    assert world["order"].number not in operator.get(
-        reverse("waybills-dashboard:list")
-    ).content.decode()
+    assert (
+        world["order"].number
+        not in operator.get(reverse("waybills-dashboard:list")).content.decode()
+    )
     again = client.post(
         reverse("producer-orders:waybill", kwargs={"pk": shipment.pk}),
         {"carrier": "ghn", "weight_grams": "400"},
