@@ -154,6 +154,7 @@ def _waybill_form(shipment: Shipment, data=None) -> WaybillForm:
     lines = selectors.shipment_lines(shipment=shipment)
     return WaybillForm(
         data,
+        auto_id="waybill_%s",  # beside the shipping form's fields on the same page
         default_carrier=shipment.carrier or shipment.partner.default_carrier,
         weight_grams=shipment.weight_grams or _estimate(lines),
     )
