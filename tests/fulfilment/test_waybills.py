@@ -267,6 +267,8 @@ def test_a_refusal_is_shown_to_producer_and_operators_and_a_fixed_request_works(
     page = client.get(reverse("producer-orders:detail", kwargs={"pk": shipment.pk}))
     html = page.content.decode()
     assert "Khối lượng vượt quá giới hạn &lt;b&gt;20kg&lt;/b&gt;" in html  # escaped
+    listing = client.get(reverse("producer-orders:list")).content.decode()
+    assert "Vận đơn bị từ chối" in listing
     assert reverse("producer-orders:waybill", kwargs={"pk": shipment.pk}) in html
     operator = Client()
     operator.force_login(factories.operator())
@@ -376,3 +378,39 @@ def test_the_carrier_is_called_outside_any_transaction(carrier):
     assert shipment.waybill == Waybill.CREATED
     assert carrier.in_transaction == [False]
     assert user.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_task_runs_at_once_record_one_waybill(carrier):
+    """Two workers run the same creation at once: the carrier (idempotent on the reference)
+    makes one order, and the row lock lets one of them record it."""
+    import threading
+
+    from django.db import connection
+
+    client = Client()
+    order, honey_maker, _tea = ready_order(client)
+    shipment = order.shipments.get(partner=honey_maker)
+    producer_client(client, honey_maker)
+    confirm(client, shipment)
+    carrier.down = 1  # the packing's own run fails: the two runs below are the retries
+    pack(client, shipment)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        try:
+            barrier.wait(timeout=5)
+            outcomes.append(waybills.waybill_create(shipment_id=shipment.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    shipment.refresh_from_db()
+    assert shipment.waybill == Waybill.CREATED and len(carrier.orders) == 1
+    assert sorted(outcomes) == ["created", "skipped"]
+    assert shipment.events.filter(note__contains="LB000001VN").count() == 1
