@@ -77,7 +77,8 @@ def request_json(
     absolute http(s) URL checked when the adapter was configured. With ``error_answers``, a
     4xx answer (other than 408/429) whose body is a JSON object is returned like a success,
     for services that explain a refusal in the body of an HTTP error (GHN answers 400 with
-    its ``{code, message}`` envelope); the caller reads the refusal from it.
+    its ``{code, message}`` envelope, GHTK 401 or 422 with ``{success: false, message}``);
+    the caller reads the refusal from it.
     """
     if query:
         url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(query)}"
