@@ -69,18 +69,16 @@ def waybill_request(
     actor,
     on_behalf: bool = False,
 ) -> Shipment:
-    """Record a waybill request for the packed (or being packed) shipment and queue its
-    creation. Runs in the caller's transaction (the packing's) with the row locked."""
+    """Record a waybill request for the packed shipment and queue its creation. Runs in the
+    caller's transaction (the packing's, which has just packed it) with the row locked."""
     if not registry.is_configured(carrier):
         raise WaybillRefused(_("This carrier is not available."))
-    if shipment.status not in (Status.CONFIRMED, Status.PACKED):
-        raise WaybillRefused(_("A waybill is made when the shipment is packed."))
-    if shipment.waybill not in REQUESTABLE:
-        raise WaybillRefused(_("This shipment already has a waybill."))
     if weight_grams is None or weight_grams <= 0:
         raise WaybillRefused(_("Give the parcel's weight in grams."))
     with transaction.atomic():
         locked = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
+        if locked.status != Status.PACKED:
+            raise WaybillRefused(_("A waybill is made when the shipment is packed."))
         if locked.waybill not in REQUESTABLE:
             raise WaybillRefused(_("This shipment already has a waybill."))
         locked.carrier = carrier
@@ -157,8 +155,12 @@ def waybill_create(*, shipment_id: int) -> str:
     except CarrierUnavailable as exc:
         _record_error(shipment_id, reference, str(exc) or _("The carrier did not answer."))
         raise
-    except (CarrierError, parcels.AddressIncomplete) as exc:
+    except CarrierError as exc:
         _record_failure(shipment_id, reference, str(exc))
+        return "failed"
+    except parcels.AddressIncomplete:
+        message = _("The pick-up or delivery address has no ward or phone: complete it first.")
+        _record_failure(shipment_id, reference, message)
         return "failed"
     with transaction.atomic():
         locked = Shipment.objects.select_for_update().get(pk=shipment_id)
@@ -182,7 +184,7 @@ def waybill_create(*, shipment_id: int) -> str:
 def _request_of(shipment: Shipment) -> WaybillRequest:
     address = shipment.order.shipping_address
     if address is None:
-        raise parcels.AddressIncomplete(_("The order has no shipping address."))
+        raise parcels.AddressIncomplete("the order has no shipping address")
     cod = shipment.cod_due if shipment.cod == Shipment.Cod.DUE else 0
     size = None
     if shipment.length_cm and shipment.width_cm and shipment.height_cm:
