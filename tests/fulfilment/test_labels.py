@@ -122,3 +122,28 @@ def _buyer():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user("buyer", "buyer@example.com", "pw-123456789")
+
+
+def test_a_line_split_between_two_lots_gets_both_origin_codes(
+    client, packed, django_capture_on_commit_callbacks
+):
+    tea_maker = packed["tea_maker"]
+    tea = packed["order"].shipments.get(partner=tea_maker)
+    line = packed["order"].lines.get(partner=tea_maker)  # two packets of tea
+    user = producer_client(client, tea_maker)
+    first = lot_of(line.product, actor=user, code="CHE-2611-A")
+    second = lot_of(line.product, actor=user, code="CHE-2611-B")
+    confirm(client, tea)
+    split = {f"lot_{line.pk}_{first.pk}": "1", f"lot_{line.pk}_{second.pk}": "1"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pack(client, tea, **split).status_code == 302
+    assert sorted(line.lot_shipments.values_list("lot__code", "quantity")) == [
+        ("CHE-2611-A", 1),
+        ("CHE-2611-B", 1),
+    ]
+    response = client.get(reverse("producer-orders:label", kwargs={"pk": tea.pk}))
+    slip_text, slip_image = pages(response.content)[1]
+    assert "CHE-2611-A" in slip_text and "CHE-2611-B" in slip_text
+    assert sorted(c.text for c in zxingcpp.read_barcodes(slip_image)) == sorted(
+        [lot_uri(first), lot_uri(second)]
+    )

@@ -25,6 +25,7 @@ from tests.fulfilment.waybill_world import (
     producer_client,
     ready_order,
 )
+from traceability import selectors as trace_selectors
 from traceability.models import LotShipment
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,8 @@ def test_packing_records_the_lots_and_the_carrier_creates_one_waybill(
     assert list(LotShipment.objects.values_list("order_line", "lot", "quantity")) == [
         (world["line"].pk, world["lot"].pk, 1)
     ]
+    recall = trace_selectors.lot_recall(lot=world["lot"])  # the recall list reads them
+    assert [r.order_line.order.number for r in recall] == [world["order"].number]
     assert carrier.calls == 1 and len(carrier.orders) == 1
     request = carrier.orders[shipment.waybill_reference][1]
     assert request.parcel.cod_amount == Decimal(370000)
