@@ -74,6 +74,8 @@ def test_packing_creates_the_ghn_order(client, ghn, confirmed, django_capture_on
     assert confirmed.tracking_status == TrackingStatus.READY_TO_PICK
     assert confirmed.sort_code == order["sort_code"] and confirmed.carrier_fee > 0
     assert confirmed.label_url.startswith(served.url)
+    page = client.get(reverse("producer-orders:detail", kwargs={"pk": confirmed.pk}))
+    assert confirmed.label_url.replace("&", "&amp;") in page.content.decode()
     assert not LotShipment.objects.exists()  # no lots of this product: none asked
 
 
