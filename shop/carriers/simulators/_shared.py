@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-__all__ = ["post_callback", "read_state", "simulator_only", "write_state"]
+__all__ = ["entry_options", "post_callback", "read_state", "simulator_only", "write_state"]
 
 
 def simulator_only(view):
@@ -26,6 +26,19 @@ def simulator_only(view):
         return view(request, *args, **kwargs)
 
     return guarded
+
+
+def entry_options(module: str) -> dict:
+    """The OPTIONS of the carrier whose SIMULATOR is ``module`` (a 404 when none is)."""
+    from django.conf import settings
+    from django.http import Http404
+
+    if not settings.CARRIER_SIMULATORS:
+        raise Http404("No simulators here.")
+    for entry in settings.CARRIERS.values():
+        if entry.get("SIMULATOR") == module:
+            return entry.get("OPTIONS", {})
+    raise Http404("No carrier uses this simulator.")
 
 
 def read_state(path: Path | None) -> dict:
@@ -49,11 +62,13 @@ def write_state(path: Path | None, state: dict) -> None:
     temporary.replace(path)
 
 
-def post_callback(url: str, body: bytes) -> tuple[int, str]:
-    """POST the carrier's JSON callback ``body`` to ``url``: the HTTP status and the start of
-    the answer, or (0, reason) when nobody answered."""
+def post_callback(
+    url: str, body: bytes, *, content_type: str = "application/json"
+) -> tuple[int, str]:
+    """POST the carrier's callback ``body`` to ``url``: the HTTP status and the start of the
+    answer, or (0, reason) when nobody answered."""
     request = urllib.request.Request(  # noqa: S310 - our own site's callback URL
-        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+        url, data=body, headers={"Content-Type": content_type}, method="POST"
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
