@@ -22,7 +22,8 @@ BA_DINH = 4  # Phường Ba Đình, Hà Nội: the tea maker's pick-up ward
 
 def carriers_on(settings, site: str, **api_urls: str) -> None:
     """Every simulated carrier at the simulator mounted on `site` (the live server), except
-    those given another API address in `api_urls` (name=url)."""
+    those given another API address in `api_urls` (name=url), which their adapters wait for
+    30 s: far longer than checkout may."""
     carriers = {}
     for name, entry in settings.CARRIERS.items():
         options = dict(entry.get("OPTIONS", {}))
@@ -32,6 +33,7 @@ def carriers_on(settings, site: str, **api_urls: str) -> None:
             options["api_url"] = site + url[len(f"{parts.scheme}://{parts.netloc}") :]
         if name in api_urls:
             options["api_url"] = api_urls[name]
+            options["timeout"] = 30.0
         carriers[name] = {**entry, "OPTIONS": options}
     settings.CARRIERS = carriers
 

@@ -120,9 +120,9 @@ def test_a_carrier_that_does_not_answer_in_time_leaves_the_flat_rate(simulators,
         preview = up_to_preview(client, products=[(honey, 1), (tea, 1)])
         waited = time.monotonic() - started
         order = place(client)
-    # One wait of CARRIER_QUOTE_TIMEOUT in the whole checkout (the miss is remembered), far
-    # below the adapter's own timeout (5 s).
-    assert waited < 4.5
+    # One wait of CARRIER_QUOTE_TIMEOUT (1 s) in the whole checkout (the miss is remembered),
+    # far below the adapter's own timeout (30 s here).
+    assert waited < 10
     shipments = shipments_of(order)
     honey_shipment = shipments[honey_maker.name]
     assert honey_shipment.charge_source == "flat" and honey_shipment.charge == FLAT_SAME
@@ -133,6 +133,7 @@ def test_a_carrier_that_does_not_answer_in_time_leaves_the_flat_rate(simulators,
 
 
 def test_quotes_for_several_producers_are_waited_for_once(simulators, settings):
+    settings.CARRIER_QUOTE_TIMEOUT = 2.0
     honey_maker, tea_maker, honey, tea = two_carriers_goods()
     with silent_carrier() as nowhere:
         carriers_on(settings, simulators, ghtk=nowhere, viettelpost=nowhere)
@@ -143,10 +144,10 @@ def test_quotes_for_several_producers_are_waited_for_once(simulators, settings):
         started = time.monotonic()
         page = client.get(reverse("checkout:preview"))
         waited = time.monotonic() - started
-    # The tea maker's quote and honey's new parcel (a new key) were asked together: one second,
-    # not two after each other.
+    # The tea maker's quote and honey's new parcel (a new key) were asked together: one wait
+    # of two seconds, not two waits one after the other.
     assert page.status_code == 200
-    assert 1.0 <= waited < 1.8
+    assert 2.0 <= waited < 3.5
     assert {how for how, _ in shipping_lines(page.content.decode()).values()} == {
         "(phí cố định của nhà sản xuất, trong tỉnh)",
         "(phí cố định của nhà sản xuất, đi tỉnh khác)",
