@@ -35,10 +35,11 @@ OSCAR_ORDER_STATUS_PIPELINE = order_statuses.PIPELINE
 OSCAR_LINE_STATUS_PIPELINE = {
     "Pending": ("To confirm", "Cancelled"),
     "To confirm": ("Confirmed", "Cancelled"),
-    "Confirmed": ("Packed",),
-    "Packed": ("Shipped",),
-    "Shipped": ("Delivered",),
-    "Delivered": (),
+    "Confirmed": ("Packed", "Cancelled"),  # the buyer may cancel until the parcel is packed
+    "Packed": ("Shipped", "Returned"),
+    "Shipped": ("Delivered", "Returned"),
+    "Delivered": ("Returned",),
+    "Returned": (),
     "Cancelled": (),
 }
 # The dashboard menu: the producer's own shop, Oscar's pages (operators only), then the
