@@ -31,17 +31,16 @@ RECEIVABLE = (Status.SHIPPED, Status.DELIVERED)
 GONE = (Status.CANCELLED, Status.RETURNED)
 
 
-def buyer_owns(*, shipment: Shipment, user) -> bool:
-    """The order is the signed-in user's own."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and shipment.order.user_id is not None
-        and shipment.order.user_id == user.pk
-    )
+def buyer_owns(*, shipment: Shipment, user, order_hash: str = "") -> bool:
+    """The order is the signed-in user's own, or a guest's whose signed order link
+    (Oscar's verification hash, from the order e-mails) came with the request."""
+    order = shipment.order
+    if order.user_id is None:
+        return bool(order_hash) and order.check_verification_hash(order_hash)
+    return bool(user is not None and user.is_authenticated and order.user_id == user.pk)
 
 
-def shipment_cancel_by_buyer(*, shipment: Shipment, user) -> Shipment:
+def shipment_cancel_by_buyer(*, shipment: Shipment, user, order_hash: str = "") -> Shipment:
     """The buyer cancels one producer's part of their order before it is packed: the shipment
     is cancelled, its stock released, its cash due dropped, and (payments) its part refunded
     when the order was paid; the order is cancelled when no other part is left.
@@ -51,7 +50,7 @@ def shipment_cancel_by_buyer(*, shipment: Shipment, user) -> Shipment:
     owner, or for a shipment already packed."""
     with transaction.atomic():
         shipment = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
-        if not buyer_owns(shipment=shipment, user=user):
+        if not buyer_owns(shipment=shipment, user=user, order_hash=order_hash):
             raise services.ShipmentRefused(_("This order is not yours."))
         if shipment.status not in BUYER_CANCELLABLE:
             raise services.ShipmentRefused(
@@ -70,7 +69,7 @@ def shipment_cancel_by_buyer(*, shipment: Shipment, user) -> Shipment:
         _withdraw(
             shipment,
             to=Status.CANCELLED,
-            actor=user,
+            actor=user if shipment.order.user_id else None,
             reason=_("Cancelled by the buyer before packing."),
         )
     return shipment
@@ -107,10 +106,12 @@ def _withdraw(shipment: Shipment, *, to: str, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def shipment_confirm_receipt(*, shipment: Shipment, user, now: datetime | None = None) -> Shipment:
+def shipment_confirm_receipt(
+    *, shipment: Shipment, user, order_hash: str = "", now: datetime | None = None
+) -> Shipment:
     """The buyer says the parcel arrived ("Đã nhận hàng"), once it is shipped or delivered."""
     shipment = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
-    if not buyer_owns(shipment=shipment, user=user):
+    if not buyer_owns(shipment=shipment, user=user, order_hash=order_hash):
         raise services.ShipmentRefused(_("This order is not yours."))
     if shipment.receipt:
         return shipment
