@@ -1,8 +1,9 @@
 """The buyer's buttons on their order page, one producer's part at a time: cancel it before
 it is packed (after a confirmation page), or say it arrived ("Đã nhận hàng").
 
-Only the order's owner reaches them: the signed-in buyer, or a guest with the order's signed
-link (its hash comes with the form). Anyone else gets a 404, whatever the shipment's id; the
+Only the order's owner reaches them: the signed-in buyer, or a guest who opened Oscar's
+guest order page (its signed link, and the order's e-mail address given in this session; the
+link's hash comes with the form). Anyone else gets a 404, whatever the shipment's id; the
 services check ownership and state again under lock."""
 
 from django.contrib import messages
@@ -22,6 +23,9 @@ def _own_shipment(request, pk: int) -> tuple[Shipment, str]:
     shipment = get_object_or_404(Shipment.objects.select_related("order", "partner"), pk=pk)
     if not aftersale.buyer_owns(shipment=shipment, user=request.user, order_hash=order_hash):
         raise Http404
+    guest = shipment.order.user_id is None
+    if guest and request.session.get("anon_order_email") != shipment.order.email:
+        raise Http404  # as Oscar's guest order page: the signed link and the e-mail given
     return shipment, order_hash
 
 
