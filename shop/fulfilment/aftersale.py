@@ -49,6 +49,7 @@ def shipment_cancel_by_buyer(*, shipment: Shipment, user, order_hash: str = "") 
     Raises `services.ShipmentRefused` (with the buyer's message) for anyone but the order's
     owner, or for a shipment already packed."""
     with transaction.atomic():
+        cod.order_lock(shipment.order_id)
         shipment = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
         if not buyer_owns(shipment=shipment, user=user, order_hash=order_hash):
             raise services.ShipmentRefused(_("This order is not yours."))
@@ -82,6 +83,7 @@ def shipment_goods_back(*, shipment: Shipment, reason: str, now: datetime | None
     already was."""
     now = now or timezone.now()
     with transaction.atomic():
+        cod.order_lock(shipment.order_id)
         shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
         if shipment.returned_at is not None or shipment.status == Status.CANCELLED:
             return False

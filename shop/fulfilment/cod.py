@@ -28,6 +28,7 @@ from shop.fulfilment.models import CodDiscrepancy, Shipment
 from shop.money import whole_dong
 
 Line = get_model("order", "Line")
+Order = get_model("order", "Order")
 Cod = Shipment.Cod
 Status = Shipment.Status
 
@@ -104,6 +105,7 @@ def cod_reported(*, shipment: Shipment, amount: Decimal, source: str, now=None) 
     amount = Decimal(amount)
     now = now or timezone.now()
     with transaction.atomic():
+        order_lock(shipment.order_id)
         shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
         known = {shipment.cod_collected} | set(
             shipment.cod_discrepancies.values_list("reported", flat=True)
@@ -162,6 +164,7 @@ def cod_discrepancy_resolve(
         discrepancy = CodDiscrepancy.objects.select_for_update().get(pk=discrepancy.pk)
         if discrepancy.resolved_at is not None:
             raise CodRefused(_("This discrepancy was already resolved."))
+        order_lock(discrepancy.shipment.order_id)
         shipment = Shipment.objects.select_for_update().get(pk=discrepancy.shipment_id)
         amount = discrepancy.expected if decision == Decision.DUE else discrepancy.reported
         label = dict(Decision.choices)[decision]
@@ -172,6 +175,12 @@ def cod_discrepancy_resolve(
         shipment.save(update_fields=["cod", "cod_collected", "updated_at"])
         _order_check(shipment.order_id)
     return discrepancy
+
+
+def order_lock(order_id: int) -> None:
+    """Lock the order before its shipments, the order the order pipeline takes them in (a
+    shipment's change may end in the order's), so two writers never wait on each other."""
+    Order.objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True).first()
 
 
 def cod_drop(shipment: Shipment) -> None:

@@ -166,3 +166,20 @@ def test_setting_the_dues_again_keeps_reported_figures(client):
     assert cod.cod_due_set_for_order(order=order) == 0
     honey.refresh_from_db()
     assert honey.cod == Cod.COLLECTED
+
+
+def test_the_data_migration_sets_the_shares_of_older_cash_orders(client):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("shop.fulfilment.migrations.0003_cod_per_shipment")
+    waiting, honey, tea = cod_order(client)
+    paid, *_ = cod_order(client)
+    payments.cash_collected(order=paid, actor=operator())
+    Shipment.objects.update(cod="", cod_due=0, cod_collected=None, cod_reported_at=None)
+    migration.forwards(apps, None)
+    honey.refresh_from_db()
+    assert (honey.cod, honey.cod_due, honey.cod_collected) == (Cod.DUE, HONEY_DUE, None)
+    assert set(paid.shipments.values_list("cod", flat=True)) == {Cod.COLLECTED}
+    assert sum(paid.shipments.values_list("cod_collected", flat=True)) == paid.total_incl_tax
