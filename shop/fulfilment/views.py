@@ -36,22 +36,23 @@ def _order_page(shipment: Shipment, order_hash: str) -> str:
     return reverse("customer:order", kwargs={"order_number": number})
 
 
+def _act(request, shipment: Shipment, order_hash: str, service, done: str):
+    """Run the after-sale `service` for the buyer, tell them how it went, back to the order."""
+    try:
+        service(shipment=shipment, user=request.user, order_hash=order_hash)
+    except ShipmentRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done % {"name": shipment.partner.name})
+    return redirect(_order_page(shipment, order_hash))
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def shipment_cancel(request, pk: int):
     shipment, order_hash = _own_shipment(request, pk)
     if request.method == "POST":
-        try:
-            aftersale.shipment_cancel_by_buyer(
-                shipment=shipment, user=request.user, order_hash=order_hash
-            )
-        except ShipmentRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(
-                request,
-                _("The part from %(name)s is cancelled.") % {"name": shipment.partner.name},
-            )
-        return redirect(_order_page(shipment, order_hash))
+        done = _("The part from %(name)s is cancelled.")
+        return _act(request, shipment, order_hash, aftersale.shipment_cancel_by_buyer, done)
     return render(
         request,
         "fulfilment/buyer_cancel.html",
@@ -69,15 +70,5 @@ def shipment_cancel(request, pk: int):
 @require_POST
 def shipment_received(request, pk: int):
     shipment, order_hash = _own_shipment(request, pk)
-    try:
-        aftersale.shipment_confirm_receipt(
-            shipment=shipment, user=request.user, order_hash=order_hash
-        )
-    except ShipmentRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request,
-            _("Thank you: you received the part from %(name)s.") % {"name": shipment.partner.name},
-        )
-    return redirect(_order_page(shipment, order_hash))
+    done = _("Thank you: you received the part from %(name)s.")
+    return _act(request, shipment, order_hash, aftersale.shipment_confirm_receipt, done)

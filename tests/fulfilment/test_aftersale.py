@@ -275,3 +275,14 @@ def test_a_guest_acts_through_the_order_s_signed_link(client):
     assert response.status_code == 302
     honey.refresh_from_db()
     assert honey.status == Status.CANCELLED
+
+
+@override_settings(DELIVERY_CONFIRM_AFTER_DAYS=0)
+def test_the_hourly_task_confirms_deliveries(mine):
+    from shop.fulfilment import tasks
+
+    _, honey, _, _ = mine
+    advance(honey, Status.DELIVERED, at=timezone.now() - timedelta(minutes=1))
+    assert tasks.confirm_deliveries.delay().get() == 1
+    honey.refresh_from_db()
+    assert honey.receipt == Shipment.Receipt.AUTO
