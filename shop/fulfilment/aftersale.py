@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from shop.fulfilment import cod, services, signals
+from shop.fulfilment import cod, services, signals, tasks
 from shop.fulfilment.models import Shipment
+from shop.notifications import notify
 
 Line = get_model("order", "Line")
 Status = Shipment.Status
@@ -73,6 +74,8 @@ def shipment_cancel_by_buyer(*, shipment: Shipment, user, order_hash: str = "") 
             actor=user if shipment.order.user_id else None,
             reason=_("Cancelled by the buyer before packing."),
         )
+        event = shipment.events.filter(status=Status.CANCELLED).latest("pk")
+        notify(tasks.send_shipment_email, event_id=event.pk, key=f"shipment-email:{event.pk}")
     return shipment
 
 

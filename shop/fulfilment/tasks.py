@@ -28,6 +28,8 @@ def send_shipment_email(*, event_id: int) -> None:
         template, recipients = "new_order", producer_addresses(shipment.partner)
     elif event.status == Shipment.Status.SHIPPED:
         template, recipients = "shipped", [shipment.order.email]
+    elif event.status == Shipment.Status.CANCELLED:  # queued when the buyer cancels
+        template, recipients = "cancelled", producer_addresses(shipment.partner)
     else:
         return
     email_send(

@@ -286,3 +286,16 @@ def test_the_hourly_task_confirms_deliveries(mine):
     assert tasks.confirm_deliveries.delay().get() == 1
     honey.refresh_from_db()
     assert honey.receipt == Shipment.Receipt.AUTO
+
+
+def test_the_producer_is_told_when_the_buyer_cancels_their_part(
+    mine, mailoutbox, django_capture_on_commit_callbacks
+):
+    _, honey, _, mai = mine
+    honey.partner.email = "mat-ong@example.com"
+    honey.partner.save()
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        mai.post(cancel_url(honey))
+    assert [m.to for m in mailoutbox] == [["mat-ong@example.com"]]
+    assert "Mật ong bạc hà 500ml" in mailoutbox[0].body
