@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from shop.fulfilment import signals
@@ -48,9 +49,9 @@ class Decision:
     WRITE_OFF = "write_off"  # the difference is written off (a note says why)
 
     choices = (
-        (CARRIER, _("Accept the carrier's figure")),
-        (DUE, _("The amount due was received")),
-        (WRITE_OFF, _("Write the difference off")),
+        (CARRIER, gettext_lazy("Accept the carrier's figure")),
+        (DUE, gettext_lazy("The amount due was received")),
+        (WRITE_OFF, gettext_lazy("Write the difference off")),
     )
 
 

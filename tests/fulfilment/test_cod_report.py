@@ -2,6 +2,7 @@
 under /dashboard/settlements/cod/ that only operators reach."""
 
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -214,3 +215,11 @@ def test_only_operators_reach_the_cod_pages(client, shipped):
         assert who.post(REPORT, {"report": report}).status_code in (302, 403, 404)
     honey.refresh_from_db()
     assert honey.cod == Cod.MISMATCH
+
+
+def test_a_workbook_that_unpacks_into_too_much_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("xl/sharedStrings.xml", b"\x00" * (cod_report.MAX_UNPACKED_BYTES + 1))
+    with pytest.raises(cod_report.ReportUnreadable):
+        cod_report.report_read(name="r.xlsx", data=out.getvalue())
