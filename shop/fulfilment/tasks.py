@@ -1,6 +1,7 @@
-"""Work of shipments off the request: e-mails (the producer learns of an order to ship, the
-buyer of a parcel on its way; the services queue them with `shop.notifications.notify`) and
-the hourly confirmation of deliveries nobody confirmed. Tasks take ids and call one service."""
+"""Shipments' tasks: e-mails (the producer learns of an order to ship or of a part its buyer
+cancelled, the buyer of a parcel on its way), the carrier's waybill, and the hourly
+confirmation of deliveries nobody confirmed. Tasks take ids; the services queue them with
+`shop.notifications.notify`."""
 
 from celery import shared_task
 from django.conf import settings
@@ -49,3 +50,12 @@ def send_shipment_email(*, event_id: int) -> None:
 @shared_task(name="fulfilment.confirm_deliveries")
 def confirm_deliveries() -> int:
     return aftersale.deliveries_confirm()
+
+
+@shared_task(name="fulfilment.create_waybill")
+def create_waybill(*, shipment_id: int) -> str:
+    """The carrier's waybill for a packed shipment (queued by the packing through the outbox,
+    which runs it again with backoff while the carrier is unreachable)."""
+    from shop.fulfilment.waybills import waybill_create  # waybills queues this task
+
+    return waybill_create(shipment_id=shipment_id)
