@@ -12,7 +12,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from payments.models import PaymentAttempt, Refund
-from shop.fulfilment import aftersale, cod
+from shop.fulfilment import aftersale, cod, tasks
 from shop.fulfilment.models import Shipment
 from shop.fulfilment.services import ShipmentRefused
 from shop.order import statuses
@@ -279,8 +279,6 @@ def test_a_guest_acts_through_the_order_s_signed_link(client):
 
 @override_settings(DELIVERY_CONFIRM_AFTER_DAYS=0)
 def test_the_hourly_task_confirms_deliveries(mine):
-    from shop.fulfilment import tasks
-
     _, honey, _, _ = mine
     advance(honey, Status.DELIVERED, at=timezone.now() - timedelta(minutes=1))
     assert tasks.confirm_deliveries.delay().get() == 1
