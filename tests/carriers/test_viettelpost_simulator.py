@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from dataclasses import replace
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import resolve
 
 from shop import geo
+from shop.carriers import units
 from shop.carriers.ports import CarrierError, TrackingStatus, Webhook
 from shop.carriers.registry import carrier_for
 from shop.carriers.simulators.viettelpost import simulator_core
@@ -20,6 +24,7 @@ from shop.carriers.simulators.viettelpost_core import ViettelPostSimulatorCore
 from shop.carriers.units import table, unit_for
 from shop.settings.simulators import simulated_carriers
 from tests.carriers.test_viettelpost_protocol import PARCEL, _request
+from tests.security.test_csp import problems
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "/shipping/simulator/viettelpost/"
@@ -57,15 +62,23 @@ def test_the_registry_adapter_against_the_live_simulator(live_viettelpost):
 
 
 def test_the_development_page_lists_parcels_and_pushes_statuses(live_viettelpost, client):
-    code = live_viettelpost.create(_request("CP-PAGE-1")).code
+    request = _request("CP-PAGE-1")
+    receiver = replace(request.receiver, name="<script>An</script>")
+    code = live_viettelpost.create(replace(request, receiver=receiver)).code
     page = client.get(PAGE)
     assert page.status_code == 200 and code in page.content.decode()
+    assert "<script>An" not in page.content.decode()
+    assert "&lt;script&gt;An" in page.content.decode()
+    assert problems("Viettel Post parcels", page) == []
     pushed = client.post(PAGE, {"code": code, "status": TrackingStatus.IN_TRANSIT})
     assert pushed.status_code == 302
     assert simulator_core().status_of(code) == 300
     refused = client.post(PAGE, {"code": code, "status": "lost"}, follow=True)
     assert refused.status_code == 200
     assert simulator_core().status_of(code) == 300
+    for body in (b"not json", b"[]"):
+        answer = client.post(f"{PAGE}v2/user/Login", body, "application/json").json()
+        assert (answer["status"], answer["error"]) == (400, True)
     without_token = client.post(f"{PAGE}v2/order/getPrice", b"{}", "application/json")
     assert without_token.json() == {
         "status": 401,
@@ -73,6 +86,17 @@ def test_the_development_page_lists_parcels_and_pushes_statuses(live_viettelpost
         "message": "Header Token is required",
         "data": None,
     }
+
+
+def test_carrier_units_rebuilds_the_table_from_the_simulators_master_data(
+    live_viettelpost, tmp_path
+):
+    output = tmp_path / "viettelpost.csv"
+    out = StringIO()
+    call_command("carrier_units", "viettelpost", output=str(output), stdout=out)
+    assert "3321 of our wards matched" in out.getvalue()
+    current = units.path_for("viettelpost").read_text(encoding="utf-8")
+    assert output.read_text(encoding="utf-8") == current
 
 
 @pytest.mark.django_db
