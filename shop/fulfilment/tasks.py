@@ -1,12 +1,13 @@
-"""Shipments' tasks: e-mails (the producer learns of an order to ship, the buyer of a parcel on
-its way) and the carrier's waybill. Tasks take ids; the services queue them with
+"""Shipments' tasks: e-mails (the producer learns of an order to ship or of a part its buyer
+cancelled, the buyer of a parcel on its way), the carrier's waybill, and the hourly
+confirmation of deliveries nobody confirmed. Tasks take ids; the services queue them with
 `shop.notifications.notify`."""
 
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
-from shop.fulfilment import selectors
+from shop.fulfilment import aftersale, selectors
 from shop.fulfilment.models import Shipment, ShipmentEvent
 from shop.notifications import email_send
 
@@ -28,6 +29,8 @@ def send_shipment_email(*, event_id: int) -> None:
         template, recipients = "new_order", producer_addresses(shipment.partner)
     elif event.status == Shipment.Status.SHIPPED:
         template, recipients = "shipped", [shipment.order.email]
+    elif event.status == Shipment.Status.CANCELLED:  # queued when the buyer cancels
+        template, recipients = "cancelled", producer_addresses(shipment.partner)
     else:
         return
     email_send(
@@ -42,6 +45,11 @@ def send_shipment_email(*, event_id: int) -> None:
             + reverse("producer-orders:detail", kwargs={"pk": shipment.pk}),
         },
     )
+
+
+@shared_task(name="fulfilment.confirm_deliveries")
+def confirm_deliveries() -> int:
+    return aftersale.deliveries_confirm()
 
 
 @shared_task(name="fulfilment.create_waybill")
