@@ -252,6 +252,8 @@ def test_the_address_book_refuses_a_ward_outside_the_province(client):
 def factories_buyer():
     from django.contrib.auth import get_user_model
 
+    flow.vietnam()
+
     return get_user_model().objects.create_user("mai", "mai@example.com", "pw-123456789")
 
 
