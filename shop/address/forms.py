@@ -150,6 +150,8 @@ class VietnameseAddressFields(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.last_name:  # saved before: one name now
+            self.initial["first_name"] = self.instance.salutation
         self.instance.country_id = VIETNAM
         self.instance.last_name = ""
         self.wards_refreshed = False
@@ -164,8 +166,6 @@ class VietnameseAddressFields(forms.ModelForm):
             self.data[self.add_prefix("wards_of")] = "" if province is None else str(province)
         else:
             self.initial["wards_of"] = province
-            if self.instance.pk and self.instance.last_name:  # an address from before
-                self.initial["first_name"] = self.instance.salutation
         self.fields["province_code"].choices = province_choices()
         self.fields["ward_code"].choices = ward_choices(province)
         self.fields["ward_code"].widget.attrs.update(
