@@ -10,6 +10,7 @@ from oscar.core.loading import get_model
 
 from shop.fulfilment.models import Shipment
 from shop.money import MONEY
+from traceability.models import Lot
 
 Line = get_model("order", "Line")
 
@@ -77,3 +78,26 @@ def order_shipment_groups(*, order) -> list[ShipmentGroup]:
             )
         group.lines.append(line)
     return sorted(groups.values(), key=lambda g: g.partner_name)
+
+
+def lots_for_lines(*, producer_id: int, lines) -> dict[int, list]:
+    """{product id: [lot]}: the producer's own lots (not flagged) of the lines' products, the
+    newest first; what a line may ship from."""
+    product_ids = {line.product_id for line in lines if line.product_id}
+    by_product: dict[int, list] = {}
+    for lot in Lot.objects.filter(
+        producer_id=producer_id, product_id__in=product_ids, flagged_at=None
+    ).order_by("-production_date", "-pk"):
+        by_product.setdefault(lot.product_id, []).append(lot)
+    return by_product
+
+
+def waybills_for_operators(*, state: str = "") -> QuerySet[Shipment]:
+    """Packed shipments whose waybill needs an operator's eye: refused or still being created
+    (the default), or, ``state="created"``, created and not picked up yet (cancellable)."""
+    states = [state] if state else [Shipment.Waybill.FAILED, Shipment.Waybill.PENDING]
+    return (
+        Shipment.objects.filter(status=Shipment.Status.PACKED, waybill__in=states)
+        .select_related("order", "partner")
+        .order_by("waybill_requested_at", "pk")
+    )

@@ -1,5 +1,6 @@
-"""E-mails about shipments: the producer learns of an order to ship, the buyer of a parcel on
-its way. Tasks take ids; the services queue them with `shop.notifications.notify`."""
+"""Shipments' tasks: e-mails (the producer learns of an order to ship, the buyer of a parcel on
+its way) and the carrier's waybill. Tasks take ids; the services queue them with
+`shop.notifications.notify`."""
 
 from celery import shared_task
 from django.conf import settings
@@ -41,3 +42,12 @@ def send_shipment_email(*, event_id: int) -> None:
             + reverse("producer-orders:detail", kwargs={"pk": shipment.pk}),
         },
     )
+
+
+@shared_task(name="fulfilment.create_waybill")
+def create_waybill(*, shipment_id: int) -> str:
+    """The carrier's waybill for a packed shipment (queued by the packing through the outbox,
+    which runs it again with backoff while the carrier is unreachable)."""
+    from shop.fulfilment.waybills import waybill_create  # waybills queues this task
+
+    return waybill_create(shipment_id=shipment_id)
