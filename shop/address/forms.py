@@ -154,7 +154,7 @@ class VietnameseAddressFields(forms.ModelForm):
             self.initial["first_name"] = self.instance.salutation
         self.instance.country_id = VIETNAM
         self.instance.last_name = ""
-        self.wards_refreshed = False
+        self.wards_refreshed, self.refresh_message = False, ""
         province = self._province()
         if self.is_bound:
             listed = _code(self.data.get(self.add_prefix("wards_of")))
@@ -184,11 +184,12 @@ class VietnameseAddressFields(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         province, ward = cleaned.get("province_code"), cleaned.get("ward_code")
-        if self.wards_refreshed:
+        if self.wards_refreshed:  # not an error of the buyer's: only the new list to choose from
+            self._errors.pop("ward_code", None)
             self.refresh_message = _(
                 "The list now shows the wards and communes of %(province)s: choose yours, "
                 "then continue."
-            ) % {"province": geo.province(province).name}
+            ) % {"province": geo.province(self._province()).name}
             raise forms.ValidationError(self.refresh_message, code="wards_refreshed")
         if province and ward:
             if not geo.ward_in_province(ward, province):

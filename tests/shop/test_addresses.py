@@ -179,6 +179,13 @@ def test_changing_the_province_re_lists_its_wards_with_a_message_not_an_error(cl
     assert done.status_code == 302
 
 
+@pytest.mark.parametrize("province", [" 1 ", "1"])
+def test_a_refresh_without_a_ward_chosen_shows_no_error_on_the_ward(province):
+    form = shipping_form(province_code=province, ward_code="", wards_of=str(TUYEN_QUANG))
+    assert not form.is_valid() and form.wards_refreshed
+    assert "ward_code" not in form.errors and "Thành phố Hà Nội" in form.refresh_message
+
+
 def test_a_ward_of_another_province_from_the_same_list_is_an_error_not_a_refresh():
     form = shipping_form(ward_code=str(BEN_THANH), wards_of=str(TUYEN_QUANG))
     assert not form.is_valid() and not form.wards_refreshed
