@@ -54,13 +54,12 @@ PAY_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
 IPN_PATH = "/payments/vnpay/ipn"
 ORDER_NUMBERS_FROM = 800_000  # far above the checkout's numbers (100000 + basket id)
 AMOUNT = 185_000
-ADDRESS = {
-    "first_name": "Mai",
-    "last_name": "Phạm",
-    "line1": "12 Phố Cổ",
-    "line4": "Đồng Văn",
-    "state": "Tuyên Quang",
+ADDRESS = {  # Xã Đồng Văn (721), Tuyên Quang (8)
+    "first_name": "Phạm Thị Mai",
     "phone_number": "+84912345678",
+    "province_code": "8",
+    "ward_code": "721",
+    "line1": "12 Phố Cổ",
 }
 
 

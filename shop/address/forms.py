@@ -150,9 +150,11 @@ class VietnameseAddressFields(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.last_name:  # saved before: one name now
+            self.initial["first_name"] = self.instance.salutation
         self.instance.country_id = VIETNAM
         self.instance.last_name = ""
-        self.wards_refreshed = False
+        self.wards_refreshed, self.refresh_message = False, ""
         province = self._province()
         if self.is_bound:
             listed = _code(self.data.get(self.add_prefix("wards_of")))
@@ -164,8 +166,6 @@ class VietnameseAddressFields(forms.ModelForm):
             self.data[self.add_prefix("wards_of")] = "" if province is None else str(province)
         else:
             self.initial["wards_of"] = province
-            if self.instance.pk and self.instance.last_name:  # an address from before
-                self.initial["first_name"] = self.instance.salutation
         self.fields["province_code"].choices = province_choices()
         self.fields["ward_code"].choices = ward_choices(province)
         self.fields["ward_code"].widget.attrs.update(
@@ -184,11 +184,12 @@ class VietnameseAddressFields(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         province, ward = cleaned.get("province_code"), cleaned.get("ward_code")
-        if self.wards_refreshed:
+        if self.wards_refreshed:  # not an error of the buyer's: only the new list to choose from
+            self._errors.pop("ward_code", None)
             self.refresh_message = _(
                 "The list now shows the wards and communes of %(province)s: choose yours, "
                 "then continue."
-            ) % {"province": geo.province(province).name}
+            ) % {"province": geo.province(self._province()).name}
             raise forms.ValidationError(self.refresh_message, code="wards_refreshed")
         if province and ward:
             if not geo.ward_in_province(ward, province):

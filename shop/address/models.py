@@ -26,6 +26,19 @@ class VietnameseAddress(models.Model):
         self.state = geo.province(province_code).name
         self.line4 = geo.ward(ward_code).name
 
+    @property
+    def is_deliverable(self) -> bool:
+        """A name, a phone, a street, and a ward of the province: what a carrier needs. (An
+        address saved before these were asked may lack some.)"""
+        return bool(
+            (self.first_name or "").strip()
+            and (self.line1 or "").strip()
+            and self.phone_number
+            and self.province_code
+            and self.ward_code
+            and geo.ward_in_province(self.ward_code, self.province_code)
+        )
+
     def active_address_fields(self):
         """As a Vietnamese reader expects it: the recipient, the house and street, the hamlet,
         the ward, the province (no country: we ship within Vietnam)."""

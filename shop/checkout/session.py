@@ -11,3 +11,17 @@ class CheckoutSessionMixin(OscarCheckoutSessionMixin):
                 url=reverse("checkout:payment-method"),
                 message=_("Please choose how you will pay."),
             )
+
+    def check_a_valid_shipping_address_is_captured(self):
+        """Oscar's, and the address must be deliverable: an address-book entry saved before
+        phones and wards were asked cannot reach an order (a cash order needs the phone)."""
+        super().check_a_valid_shipping_address_is_captured()
+        address = self.get_shipping_address(basket=self.request.basket)
+        if not address.is_deliverable:
+            raise exceptions.FailedPreCondition(
+                url=reverse("checkout:shipping-address"),
+                message=_(
+                    "This address lacks a phone number or a ward or commune: edit it, or give "
+                    "a new address."
+                ),
+            )

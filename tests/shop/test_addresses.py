@@ -179,6 +179,13 @@ def test_changing_the_province_re_lists_its_wards_with_a_message_not_an_error(cl
     assert done.status_code == 302
 
 
+@pytest.mark.parametrize("province", [" 1 ", "1"])
+def test_a_refresh_without_a_ward_chosen_shows_no_error_on_the_ward(province):
+    form = shipping_form(province_code=province, ward_code="", wards_of=str(TUYEN_QUANG))
+    assert not form.is_valid() and form.wards_refreshed
+    assert "ward_code" not in form.errors and "Thành phố Hà Nội" in form.refresh_message
+
+
 def test_a_ward_of_another_province_from_the_same_list_is_an_error_not_a_refresh():
     form = shipping_form(ward_code=str(BEN_THANH), wards_of=str(TUYEN_QUANG))
     assert not form.is_valid() and not form.wards_refreshed
@@ -242,6 +249,25 @@ def test_the_address_book_keeps_the_fields_and_checkout_reuses_them(client):
     assert str(address.phone_number) == "+84912345678" and address.line2 == "Tổ dân phố 3"
 
 
+def test_an_old_address_without_phone_or_ward_cannot_reach_an_order(client):
+    buyer = factories_buyer()
+    old = UserAddress.objects.create(  # saved before phones and wards were asked
+        user=buyer, first_name="Mai", last_name="Phạm", line1="12 Phố Cổ", country_id="VN"
+    )
+    client.force_login(buyer)
+    start_checkout(client, email=buyer.email)
+    client.post(reverse("checkout:shipping-address"), {"action": "ship_to", "address_id": old.pk})
+    client.get(reverse("checkout:shipping-method"))
+    sent_back = client.get(reverse("checkout:payment-method"))
+    assert sent_back["Location"] == reverse("checkout:shipping-address")
+    client.post(reverse("checkout:payment-method"), {"method": "cod"})
+    client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert not Order.objects.exists()
+    # Edited in Vietnamese shape, it is accepted.
+    edit = client.get(reverse("checkout:user-address-update", kwargs={"pk": old.pk}))
+    assert edit.context["form"]["first_name"].value() == "Mai Phạm"
+
+
 def test_the_address_book_refuses_a_ward_outside_the_province(client):
     buyer = factories_buyer()
     form = UserAddressForm(buyer, data={**flow.ADDRESS, "ward_code": str(HOAN_KIEM)})
@@ -251,6 +277,8 @@ def test_the_address_book_refuses_a_ward_outside_the_province(client):
 
 def factories_buyer():
     from django.contrib.auth import get_user_model
+
+    flow.vietnam()
 
     return get_user_model().objects.create_user("mai", "mai@example.com", "pw-123456789")
 

@@ -20,7 +20,9 @@ ShippingAddress = get_model("order", "ShippingAddress")
 # Mostly plausible values, each field sometimes replaced by arbitrary text, so that many
 # addresses get through and many do not.
 ANY = st.text(max_size=80) | st.integers(-(10**12), 10**12).map(str)
-CODES = st.sampled_from(["8", "1", "79", str(factories.DONG_VAN), str(factories.MEO_VAC), "0"])
+CODES = st.sampled_from(
+    ["8", " 1 ", "79", "+8", "8.0", str(factories.DONG_VAN), str(factories.MEO_VAC), "0"]
+)
 
 
 def mostly(good: st.SearchStrategy, bad: st.SearchStrategy) -> st.SearchStrategy:
