@@ -17,6 +17,8 @@ CARRIER_QUOTE_TIMEOUT = float(os.environ.get("CARRIER_QUOTE_TIMEOUT", "2.0"))
 CARRIER_QUOTE_CACHE_SECONDS = int(os.environ.get("CARRIER_QUOTE_CACHE_SECONDS", 30 * 60))
 # A delivered parcel the buyer has not confirmed is confirmed this many days later.
 DELIVERY_CONFIRM_AFTER_DAYS = int(os.environ.get("DELIVERY_CONFIRM_AFTER_DAYS", "7"))
+# The periodic tracking query (fulfilment.track_parcels) asks about this many parcels a round.
+CARRIER_TRACK_BATCH = int(os.environ.get("CARRIER_TRACK_BATCH", "200"))
 # A parcel's default size when the producer gives none at packing (cm).
 PARCEL_DEFAULT_SIZE_CM = (20, 15, 10)
 

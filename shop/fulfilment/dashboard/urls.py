@@ -10,3 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.shipment_detail, name="detail"),
     path("<int:pk>/advance/", views.shipment_advance, name="advance"),
 ]
+
+# Operators: carriers' callbacks and what became of them.
+from shop.fulfilment.dashboard import parcels  # noqa: E402
+
+urlpatterns += [path("carrier-callbacks/", parcels.callback_list, name="carrier-callbacks")]
