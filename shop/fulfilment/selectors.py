@@ -12,7 +12,7 @@ from shop import geo
 from shop.carriers import registry
 from shop.carriers.ports import TrackingStatus
 from shop.fulfilment.models import CarrierCallback, Shipment
-from shop.fulfilment.timeline import Step, Timeline, tracking_label
+from shop.fulfilment.timeline import TRACKING_LABELS, Step, Timeline, tracking_label
 from shop.money import MONEY
 
 Line = get_model("order", "Line")
@@ -113,6 +113,7 @@ def shipment_timeline(*, shipment: Shipment) -> Timeline:
                 status=e.status, label=tracking_label(e.status), at=e.at, description=e.description
             )
             for e in events
+            if e.status in TRACKING_LABELS  # a carrier status with no meaning for the buyer
         ],
     )
 

@@ -5,21 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shop.carriers.ports import TrackingStatus as T
 
 TRACKING_LABELS = {
-    T.READY_TO_PICK: _("Waiting for pick-up"),
-    T.PICKED: _("Picked up"),
-    T.IN_TRANSIT: _("In transit"),
-    T.DELIVERING: _("Out for delivery"),
-    T.FAILED_ATTEMPT: _("Delivery attempt failed"),
-    T.DELIVERED: _("Delivered"),
-    T.RETURNING: _("Being returned"),
-    T.RETURNED: _("Returned to the producer"),
-    T.CANCELLED: _("Waybill cancelled"),
-    T.LOST: _("Lost or damaged"),
+    T.READY_TO_PICK: pgettext_lazy("parcel", "Waiting for pick-up"),
+    T.PICKED: pgettext_lazy("parcel", "Picked up"),
+    T.IN_TRANSIT: pgettext_lazy("parcel", "In transit"),
+    T.DELIVERING: pgettext_lazy("parcel", "Out for delivery"),
+    T.FAILED_ATTEMPT: pgettext_lazy("parcel", "Delivery attempt failed"),
+    T.DELIVERED: pgettext_lazy("parcel", "Delivered"),
+    T.RETURNING: pgettext_lazy("parcel", "Being returned"),
+    T.RETURNED: pgettext_lazy("parcel", "Returned to the producer"),
+    T.CANCELLED: pgettext_lazy("parcel", "Waybill cancelled"),
+    T.LOST: pgettext_lazy("parcel", "Lost or damaged"),
 }
 
 
