@@ -165,3 +165,7 @@ def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = ""
         notify(tasks.send_shipment_email, event_id=event.pk, key=f"shipment-email:{event.pk}")
     for line in Line.objects.filter(order_id=shipment.order_id, partner_id=shipment.partner_id):
         line.set_status(LINE_STATUS[to])
+
+
+# For the other services of this app (after-sale), once they have made their own checks.
+shipment_move = _move

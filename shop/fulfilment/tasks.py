@@ -1,12 +1,13 @@
-"""E-mails about shipments: the producer learns of an order to ship, the buyer of a parcel on
-its way. Tasks take ids; the services queue them with `shop.notifications.notify`."""
+"""Work of shipments off the request: e-mails (the producer learns of an order to ship, the
+buyer of a parcel on its way; the services queue them with `shop.notifications.notify`) and
+the hourly confirmation of deliveries nobody confirmed. Tasks take ids and call one service."""
 
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
 from shop.carriers import registry
-from shop.fulfilment import selectors
+from shop.fulfilment import aftersale, selectors
 from shop.fulfilment.models import Shipment, ShipmentEvent
 from shop.notifications import email_send
 
@@ -77,3 +78,8 @@ def track_parcels() -> dict:
     from shop.fulfilment.reconcile import parcels_track
 
     return parcels_track()
+
+
+@shared_task(name="fulfilment.confirm_deliveries")
+def confirm_deliveries() -> int:
+    return aftersale.deliveries_confirm()

@@ -144,6 +144,7 @@ def _follow(shipment: Shipment, status: str, at: datetime) -> None:
             shipment=shipment,
             reason=_("%(carrier)s returned the parcel to the producer.")
             % {"carrier": registry.label(shipment.carrier)},
+            now=at,
         )
 
 

@@ -1,29 +1,79 @@
-"""The public tracking page of a shipment, reached from the buyer's e-mails without logging in.
+"""The buyer's buttons on their order page, one producer's part at a time: cancel it before
+it is packed (after a confirmation page), or say it arrived ("Đã nhận hàng").
 
-Its address carries the shipment's unguessable token; the page shows where the parcel is, who
-ships it and to which ward, never the buyer's name, phone or street. It is not indexed, not
-cached (it changes with every status) and rate limited (``RATE_LIMITS["track"]``).
-"""
+Only the order's owner reaches them: the signed-in buyer, or a guest with the order's signed
+link (its hash comes with the form). Anyone else gets a 404, whatever the shipment's id; the
+services check ownership and state again under lock."""
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
-from shop.fulfilment import selectors
+from shop.fulfilment import aftersale, selectors
+from shop.fulfilment.models import Shipment
+from shop.fulfilment.services import ShipmentRefused
 
 
-@never_cache
-@require_safe
-def shipment_track(request, token: str):
-    shipment = selectors.shipment_by_tracking_token(token=token)
-    if shipment is None:
+def _own_shipment(request, pk: int) -> tuple[Shipment, str]:
+    order_hash = (request.POST.get("order_hash") or request.GET.get("order_hash") or "")[:200]
+    shipment = get_object_or_404(Shipment.objects.select_related("order", "partner"), pk=pk)
+    if not aftersale.buyer_owns(shipment=shipment, user=request.user, order_hash=order_hash):
         raise Http404
-    response = render(
+    return shipment, order_hash
+
+
+def _order_page(shipment: Shipment, order_hash: str) -> str:
+    number = shipment.order.number
+    if shipment.order.user_id is None:
+        return reverse("customer:anon-order", kwargs={"order_number": number, "hash": order_hash})
+    return reverse("customer:order", kwargs={"order_number": number})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def shipment_cancel(request, pk: int):
+    shipment, order_hash = _own_shipment(request, pk)
+    if request.method == "POST":
+        try:
+            aftersale.shipment_cancel_by_buyer(
+                shipment=shipment, user=request.user, order_hash=order_hash
+            )
+        except ShipmentRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                _("The part from %(name)s is cancelled.") % {"name": shipment.partner.name},
+            )
+        return redirect(_order_page(shipment, order_hash))
+    return render(
         request,
-        "fulfilment/track.html",
-        {"shipment": shipment, "destination": selectors.shipment_destination(shipment=shipment)},
+        "fulfilment/buyer_cancel.html",
+        {
+            "shipment": shipment,
+            "order": shipment.order,
+            "lines": selectors.shipment_lines(shipment=shipment),
+            "order_hash": order_hash,
+            "order_url": _order_page(shipment, order_hash),
+            "cancellable": shipment.status in aftersale.BUYER_CANCELLABLE,
+        },
     )
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer
-    return response
+
+
+@require_POST
+def shipment_received(request, pk: int):
+    shipment, order_hash = _own_shipment(request, pk)
+    try:
+        aftersale.shipment_confirm_receipt(
+            shipment=shipment, user=request.user, order_hash=order_hash
+        )
+    except ShipmentRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            _("Thank you: you received the part from %(name)s.") % {"name": shipment.partner.name},
+        )
+    return redirect(_order_page(shipment, order_hash))

@@ -102,6 +102,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.operators,
             },
             {
+                "label": _("Cash on delivery to check"),
+                "url_name": "settlements-dashboard:cod-queue",
+                "access_fn": producer_menu.operators,
+            },
+            {
                 "label": _("Producers' access"),
                 "url_name": "producer-access:list",
                 "access_fn": producer_menu.operators,

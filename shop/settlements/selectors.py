@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from payments import vietqr
 from payments.banks import bank_by_bin
+from shop.fulfilment.models import CodDiscrepancy
 from shop.settlements.models import Entry, EntryKind, Statement
 
 
@@ -70,3 +71,16 @@ def statement_transfer_payload(*, statement: Statement) -> str | None:
         )
     except ValueError:
         return None
+
+
+def cod_discrepancies(*, resolved: bool = False) -> QuerySet[CodDiscrepancy]:
+    """The operators' queue of cash figures that differ from what was due (open ones, oldest
+    first), or the decided ones (newest first)."""
+    discrepancies = CodDiscrepancy.objects.select_related(
+        "shipment__order", "shipment__partner", "resolved_by"
+    ).filter(resolved_at__isnull=not resolved)
+    return (
+        discrepancies.order_by("-resolved_at", "-pk")
+        if resolved
+        else discrepancies.order_by("created_at", "pk")
+    )
