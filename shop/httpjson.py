@@ -69,11 +69,15 @@ def request_json(
     service: str,
     unavailable: type[Exception],
     refused: type[Exception],
+    error_answers: bool = False,
 ) -> dict:
     """Send ``payload`` (JSON, when given) to ``url`` and return the JSON object answered.
 
     ``service`` names the other side in error messages ("VNPay API"). ``url`` must be an
-    absolute http(s) URL checked when the adapter was configured.
+    absolute http(s) URL checked when the adapter was configured. With ``error_answers``, a
+    4xx answer (other than 408/429) whose body is a JSON object is returned like a success,
+    for services that explain a refusal in the body of an HTTP error (GHN answers 400 with
+    its ``{code, message}`` envelope); the caller reads the refusal from it.
     """
     if query:
         url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(query)}"
@@ -90,8 +94,12 @@ def request_json(
         ) as response:
             raw = response.read(MAX_RESPONSE_BYTES + 1)
     except urllib.error.HTTPError as exc:
+        transient = exc.code >= 500 or exc.code in (408, 429)
+        explained = _error_answer(exc) if error_answers and not transient else None
         exc.close()
-        if exc.code >= 500 or exc.code in (408, 429):
+        if explained is not None:
+            return explained
+        if transient:
             raise unavailable(f"{service} answered HTTP {exc.code}") from exc
         raise refused(f"{service} answered HTTP {exc.code}") from exc
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
@@ -105,3 +113,18 @@ def request_json(
     if not isinstance(answer, dict):
         raise refused(f"{service} answer is not a JSON object")
     return answer
+
+
+def _error_answer(exc: urllib.error.HTTPError) -> dict | None:
+    """The JSON object in an HTTP error's body, or None when it holds none."""
+    try:
+        raw = exc.read(MAX_RESPONSE_BYTES + 1)
+    except (OSError, http.client.HTTPException):
+        return None
+    if len(raw) > MAX_RESPONSE_BYTES:
+        return None
+    try:
+        answer = parse_json(raw)
+    except ValueError:
+        return None
+    return answer if isinstance(answer, dict) else None

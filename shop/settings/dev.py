@@ -15,6 +15,8 @@ PAYMENT_SIMULATORS = True
 PAYMENT_GATEWAYS = {**simulated_gateways(SITE_URL), **PAYMENT_GATEWAYS}  # noqa: F405
 CARRIER_SIMULATORS = True
 CARRIERS = {**simulated_carriers(SITE_URL), **CARRIERS}  # noqa: F405
+# The carrier simulators keep their parcels here across restarts (in memory when unset).
+CARRIER_SIMULATOR_STATE_DIR = VAR_DIR / "simulators"  # noqa: F405
 
 # The demo operator's second factor (shop/accounts/services.py, demo_device_ensure): a fixed,
 # public development key, and the verify page shows its current code. Never set elsewhere.
