@@ -1,3 +1,150 @@
-"""The ghtk simulator: its API paths and pages, mounted under /shipping/simulator/ghtk/."""
+"""The GHTK simulator on this site, mounted under /shipping/simulator/ghtk/: GHTK's API at the
+paths GHTK serves it (the adapter's ``api_url`` is ``{SITE_URL}/shipping/simulator/ghtk``, as
+GHTK's is ``https://services.giaohangtietkiem.vn``) and a development page listing the parcels
+with buttons that push their statuses.
 
-urlpatterns: list = []
+What GHTK does is :class:`~shop.carriers.simulators.ghtk_core.GHTKSimulatorCore` (plain
+Python). Here it is keyed by the CARRIERS entry's token and partner code, and calls back
+``/shipping/callback/ghtk/<webhook_token>/?hash=<webhook_token>`` on the site that serves it.
+Its parcels are kept in memory; on a development server (DEBUG on) they are also saved to
+``VAR_DIR/simulators/ghtk.json`` and survive a restart. Every view is a 404 unless
+settings.CARRIER_SIMULATORS is on, which production settings force off.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from shop.carriers.ports import TrackingStatus
+from shop.carriers.simulators.ghtk_core import STATUS_TEXTS, GHTKSimulatorCore, ghtk_status_id
+
+__all__ = ["GHTKSimulatorCore", "options", "simulator_core", "urlpatterns"]
+
+logger = logging.getLogger(__name__)
+_lock = threading.Lock()
+_cores: dict[tuple[str, ...], GHTKSimulatorCore] = {}
+MOUNT = "/shipping/simulator/ghtk"
+
+
+def options(options: dict) -> dict:
+    """The CARRIERS entry's OPTIONS as the adapter gets them (nothing to fill in)."""
+    return options
+
+
+def _entry_options() -> dict:
+    for entry in settings.CARRIERS.values():
+        if entry.get("SIMULATOR") == __name__:
+            return entry.get("OPTIONS", {})
+    raise Http404("No carrier uses this simulator.")
+
+
+def callback_url(api_url: str, webhook_token: str) -> str:
+    """Where GHTK calls the shop back: the site serving the simulator, GHTK's ``hash`` on."""
+    site = api_url.rstrip("/").removesuffix(MOUNT)
+    return f"{site}/shipping/callback/ghtk/{webhook_token}/?hash={webhook_token}"
+
+
+def simulator_core() -> GHTKSimulatorCore:
+    """The process's simulated GHTK for the configured token, partner code and site."""
+    if not settings.CARRIER_SIMULATORS:
+        raise Http404("No simulators here.")
+    found = _entry_options()
+    key = (
+        str(found.get("token", "")),
+        str(found.get("client_source", "")),
+        callback_url(str(found.get("api_url", "")), str(found.get("webhook_token", ""))),
+    )
+    with _lock:
+        if key not in _cores:
+            state = Path(settings.VAR_DIR) / "simulators" / "ghtk.json" if settings.DEBUG else None
+            _cores[key] = GHTKSimulatorCore(
+                token=key[0], client_source=key[1], callback_url=key[2], state_path=state
+            )
+        return _cores[key]
+
+
+def _simulator_only(view):
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not settings.CARRIER_SIMULATORS:
+            raise Http404("No simulators here.")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@_simulator_only
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api(request, rest: str):
+    """GHTK's API: fee, order, v2 status, cancel, label."""
+    status, content_type, body = simulator_core().handle(
+        request.method,
+        "/services/" + rest,
+        headers=dict(request.headers),
+        query=request.GET.dict(),
+        body=request.body,
+    )
+    return HttpResponse(body, status=status, content_type=content_type)
+
+
+PUSHABLE = (
+    TrackingStatus.PICKED,
+    TrackingStatus.DELIVERING,
+    TrackingStatus.FAILED_ATTEMPT,
+    TrackingStatus.DELIVERED,
+    TrackingStatus.RETURNING,
+    TrackingStatus.RETURNED,
+    TrackingStatus.LOST,
+)
+
+
+@_simulator_only
+@never_cache
+@require_GET
+def parcels(request):
+    """The simulated GHTK's parcels, newest first, each with buttons to move it on."""
+    core = simulator_core()
+    rows = sorted(core.orders.values(), key=lambda o: o.created, reverse=True)
+    choices = [(status, STATUS_TEXTS[ghtk_status_id(status)[0]]) for status in PUSHABLE]
+    context = {"parcels": rows, "choices": choices, "callback_url": core.callback_url}
+    return render(request, "carriers/simulators/ghtk.html", context)
+
+
+@_simulator_only
+@require_POST
+def push(request, label: str):
+    """Move one parcel on and post GHTK's callback to the shop."""
+    core = simulator_core()
+    status = request.POST.get("status", "")
+    if core.find(label) is None or status not in PUSHABLE:
+        raise Http404("No such parcel or status.")
+    fields, answered = core.advance(label, status)
+    logger.info("simulated GHTK callback for %s (%s): %s", label, fields["status_id"], answered)
+    messages.info(
+        request,
+        _("GHTK status %(status)s sent for %(label)s; the shop answered %(answer)s.")
+        % {"status": fields["status_id"], "label": label, "answer": answered or "-"},
+    )
+    return redirect("shipping:sim-ghtk-parcels")
+
+
+urlpatterns = [
+    path("", parcels, name="sim-ghtk-parcels"),
+    path("parcels/<str:label>/push/", push, name="sim-ghtk-push"),
+    path("services/<path:rest>", api, name="sim-ghtk-api"),
+]
