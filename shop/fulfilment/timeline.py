@@ -15,9 +15,9 @@ TRACKING_LABELS = {
     T.IN_TRANSIT: pgettext_lazy("parcel", "In transit"),
     T.DELIVERING: pgettext_lazy("parcel", "Out for delivery"),
     T.FAILED_ATTEMPT: pgettext_lazy("parcel", "Delivery attempt failed"),
-    T.DELIVERED: pgettext_lazy("parcel", "Delivered"),
+    T.DELIVERED: pgettext_lazy("parcel", "Parcel delivered"),
     T.RETURNING: pgettext_lazy("parcel", "Being returned"),
-    T.RETURNED: pgettext_lazy("parcel", "Returned to the producer"),
+    T.RETURNED: pgettext_lazy("parcel", "Parcel returned to the producer"),
     T.CANCELLED: pgettext_lazy("parcel", "Waybill cancelled"),
     T.LOST: pgettext_lazy("parcel", "Lost or damaged"),
 }
