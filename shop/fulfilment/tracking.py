@@ -91,7 +91,7 @@ def tracking_apply(*, shipment: Shipment, update: TrackingUpdate, source: str) -
         cod.cod_reported(
             shipment=shipment, amount=update.cod_collected, source=f"{source}:{shipment.carrier}"
         )
-    if update.status in EMAIL_STEPS:
+    if update.status in EMAIL_STEPS and shipment.status != Status.CANCELLED:
         once = event.pk if update.status == T.FAILED_ATTEMPT else update.status
         if update.status != previous or update.status == T.FAILED_ATTEMPT:
             notify(

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 
 from shop.carriers.ports import TrackingStatus as T
 from shop.fulfilment import tracking
@@ -127,12 +128,17 @@ def test_the_cash_the_carrier_collected_is_reported_for_the_shipment(client):
     assert shipment.carrier_events.get().cod_collected == Decimal(370000)
 
 
-def test_a_cancelled_shipment_is_not_moved_by_its_parcel(client):
+def test_a_cancelled_shipment_is_not_moved_by_its_parcel(
+    client, django_capture_on_commit_callbacks
+):
     shipment = packed_shipment(client)
     Shipment.objects.filter(pk=shipment.pk).update(status=Status.CANCELLED)
-    apply(shipment, update(T.PICKED, 1), update(T.DELIVERED, 30))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(shipment, update(T.PICKED, 1), update(T.DELIVERED, 30))
     assert shipment.status == Status.CANCELLED
     assert shipment.tracking_status == T.DELIVERED  # where the carrier says the parcel is
+    assert not [m for m in mail.outbox if shipment.order.email in m.to]
 
 
 def test_updates_find_their_shipment_by_code_or_by_our_echoed_reference(client):
