@@ -58,16 +58,6 @@ def parse_json(raw: bytes) -> Any:
         raise ValueError("not JSON") from exc
 
 
-def _error_envelope(error: urllib.error.HTTPError) -> dict | None:
-    """The JSON object an HTTP error carries, or None."""
-    try:
-        raw = error.read(MAX_RESPONSE_BYTES + 1)
-        answer = parse_json(raw) if len(raw) <= MAX_RESPONSE_BYTES else None
-    except (OSError, http.client.HTTPException, ValueError):
-        return None
-    return answer if isinstance(answer, dict) else None
-
-
 def request_json(
     url: str,
     *,
@@ -85,9 +75,10 @@ def request_json(
 
     ``service`` names the other side in error messages ("VNPay API"). ``url`` must be an
     absolute http(s) URL checked when the adapter was configured. With ``error_answers``, a
-    refusal (HTTP 4xx other than 408/429) that carries a JSON object is returned like any
-    answer, for services that give their reasons in an error envelope (GHTK's
-    ``{"success": false, "message": ...}``, GHN's 400 with its ``{code, message}``).
+    4xx answer (other than 408/429) whose body is a JSON object is returned like a success,
+    for services that explain a refusal in the body of an HTTP error (GHN answers 400 with
+    its ``{code, message}`` envelope, GHTK 401 or 422 with ``{success: false, message}``);
+    the caller reads the refusal from it.
     """
     if query:
         url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(query)}"
@@ -105,13 +96,13 @@ def request_json(
             raw = response.read(MAX_RESPONSE_BYTES + 1)
     except urllib.error.HTTPError as exc:
         transient = exc.code >= 500 or exc.code in (408, 429)
-        envelope = _error_envelope(exc) if error_answers and not transient else None
+        explained = _error_answer(exc) if error_answers and not transient else None
         exc.close()
+        if explained is not None:
+            return explained
         if transient:
             raise unavailable(f"{service} answered HTTP {exc.code}") from exc
-        if envelope is None:
-            raise refused(f"{service} answered HTTP {exc.code}") from exc
-        return envelope
+        raise refused(f"{service} answered HTTP {exc.code}") from exc
     except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
         raise unavailable(f"{service} unreachable: {exc}") from exc
     if len(raw) > MAX_RESPONSE_BYTES:
@@ -123,3 +114,18 @@ def request_json(
     if not isinstance(answer, dict):
         raise refused(f"{service} answer is not a JSON object")
     return answer
+
+
+def _error_answer(exc: urllib.error.HTTPError) -> dict | None:
+    """The JSON object in an HTTP error's body, or None when it holds none."""
+    try:
+        raw = exc.read(MAX_RESPONSE_BYTES + 1)
+    except (OSError, http.client.HTTPException):
+        return None
+    if len(raw) > MAX_RESPONSE_BYTES:
+        return None
+    try:
+        answer = parse_json(raw)
+    except ValueError:
+        return None
+    return answer if isinstance(answer, dict) else None

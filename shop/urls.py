@@ -29,6 +29,7 @@ urlpatterns = [
     path("dashboard/listings/", include(producers_dashboard.listings)),
     path("dashboard/producer-access/", include(producers_dashboard.access)),
     path("dashboard/lockouts/", include("shop.accounts.dashboard.urls")),
+    path("dashboard/waybills/", include("shop.fulfilment.dashboard.operator_urls")),
     path(
         "dashboard/",
         (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),

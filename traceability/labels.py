@@ -55,7 +55,7 @@ def font_files() -> tuple[Path, Path]:
     )
 
 
-def _qr(pdf: canvas.Canvas, text: str, *, x: float, y: float, size: float) -> None:
+def draw_qr(pdf: canvas.Canvas, text: str, *, x: float, y: float, size: float) -> None:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     code.add_data(text)
     code.make(fit=True)
@@ -74,7 +74,7 @@ def _qr(pdf: canvas.Canvas, text: str, *, x: float, y: float, size: float) -> No
                 run_start = None
 
 
-def _wrap(text: str, *, font: str, size: float, width: float, lines: int) -> list[str]:
+def wrap(text: str, *, font: str, size: float, width: float, lines: int) -> list[str]:
     words, out, line = text.split(), [], ""
     for word in words:
         candidate = f"{line} {word}".strip()
@@ -113,12 +113,12 @@ def label_sheet(label: Label, *, count: int = PER_SHEET) -> bytes:
         pdf.setLineWidth(0.3)
         pdf.rect(x0 + 1 * mm, y0 + 1 * mm, cell_w - 2 * mm, cell_h - 2 * mm, stroke=1, fill=0)
         qr_x, qr_y = x0 + 4 * mm, y0 + (cell_h - qr_size) / 2
-        _qr(pdf, label.uri, x=qr_x, y=qr_y, size=qr_size)
+        draw_qr(pdf, label.uri, x=qr_x, y=qr_y, size=qr_size)
         text_x = qr_x + qr_size + 3 * mm
         text_w = x0 + cell_w - 3 * mm - text_x
         y = y0 + cell_h - 8 * mm
         pdf.setFillColorRGB(0, 0, 0)
-        for line in _wrap(label.product, font=FONT_BOLD, size=8, width=text_w, lines=3):
+        for line in wrap(label.product, font=FONT_BOLD, size=8, width=text_w, lines=3):
             pdf.setFont(FONT_BOLD, 8)
             pdf.drawString(text_x, y, line)
             y -= 3.6 * mm
@@ -128,7 +128,7 @@ def label_sheet(label: Label, *, count: int = PER_SHEET) -> bytes:
         pdf.drawString(text_x, y - 4.5 * mm, f"GTIN {label.gtin}")
         pdf.setFont(FONT_BOLD, 6.5)
         for i, line in enumerate(
-            _wrap(CALL_TO_SCAN, font=FONT_BOLD, size=6.5, width=text_w, lines=2)
+            wrap(CALL_TO_SCAN, font=FONT_BOLD, size=6.5, width=text_w, lines=2)
         ):
             pdf.drawString(text_x, y0 + 7 * mm - i * 3 * mm, line)
     pdf.showPage()

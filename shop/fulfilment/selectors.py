@@ -14,6 +14,7 @@ from shop.carriers.ports import TrackingStatus
 from shop.fulfilment.models import CarrierCallback, Shipment
 from shop.fulfilment.timeline import TRACKING_LABELS, Step, Timeline, tracking_label
 from shop.money import MONEY
+from traceability.models import Lot
 
 Line = get_model("order", "Line")
 
@@ -153,3 +154,26 @@ def carrier_callbacks(*, carrier: str = "", outcome: str = "", code: str = "") -
     if code:
         callbacks = callbacks.filter(code__icontains=code)
     return callbacks
+
+
+def lots_for_lines(*, producer_id: int, lines) -> dict[int, list]:
+    """{product id: [lot]}: the producer's own lots (not flagged) of the lines' products, the
+    newest first; what a line may ship from."""
+    product_ids = {line.product_id for line in lines if line.product_id}
+    by_product: dict[int, list] = {}
+    for lot in Lot.objects.filter(
+        producer_id=producer_id, product_id__in=product_ids, flagged_at=None
+    ).order_by("-production_date", "-pk"):
+        by_product.setdefault(lot.product_id, []).append(lot)
+    return by_product
+
+
+def waybills_for_operators(*, state: str = "") -> QuerySet[Shipment]:
+    """Packed shipments whose waybill needs an operator's eye: refused or still being created
+    (the default), or, ``state="created"``, created and not picked up yet (cancellable)."""
+    states = [state] if state else [Shipment.Waybill.FAILED, Shipment.Waybill.PENDING]
+    return (
+        Shipment.objects.filter(status=Shipment.Status.PACKED, waybill__in=states)
+        .select_related("order", "partner")
+        .order_by("waybill_requested_at", "pk")
+    )

@@ -46,6 +46,10 @@ NEXT_STEP = {
     Status.SHIPPED: Status.DELIVERED,
 }
 
+# A shipment with one of these waybills is shipped by its carrier's pick-up (tracking.py), not
+# by hand: the producer types a carrier and tracking number only when no carrier has its parcel.
+CARRIER_SHIPS = (Shipment.Waybill.PENDING, Shipment.Waybill.CREATED)
+
 # What an order's cancellation (its payment never came) cancels.
 CANCELLABLE = (Status.PENDING, Status.NEW)
 
@@ -122,7 +126,11 @@ def shipment_advance(
     carrier: str = "",
     tracking_number: str = "",
 ) -> Shipment:
-    """Move `shipment` one step forward (confirmed -> packed -> shipped -> delivered)."""
+    """Move `shipment` one step forward (confirmed -> packed -> shipped -> delivered).
+
+    Packing with a carrier and lots is `packing.shipment_pack`; this moves it without a
+    carrier. Shipping by hand (the carrier's name and tracking number, typed) is for a
+    shipment whose parcel no carrier's waybill covers; with one, the pick-up ships it."""
     shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
     if shipment.status == Status.PENDING:
         raise ShipmentRefused(_("This order is not paid yet: wait before preparing it."))
@@ -135,6 +143,8 @@ def shipment_advance(
         )
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if to == Status.SHIPPED:
+        if shipment.waybill in CARRIER_SHIPS:
+            raise ShipmentRefused(_("The carrier marks this parcel shipped when it picks it up."))
         if not carrier or not tracking_number:
             raise ShipmentRefused(_("Give the carrier and the tracking number to ship."))
         shipment.carrier, shipment.tracking_number = carrier[:64], tracking_number[:64]

@@ -1,6 +1,7 @@
-"""Work of shipments off the request: e-mails (the producer learns of an order to ship, the
-buyer of a parcel on its way; the services queue them with `shop.notifications.notify`) and
-the hourly confirmation of deliveries nobody confirmed. Tasks take ids and call one service."""
+"""Shipments' tasks: e-mails (the producer learns of an order to ship, the buyer where its
+parcel is; the services queue them with `shop.notifications.notify`), the carrier's waybill,
+the periodic tracking query and the hourly confirmation of deliveries nobody confirmed. Tasks
+take ids and call one service."""
 
 from celery import shared_task
 from django.conf import settings
@@ -83,3 +84,12 @@ def track_parcels() -> dict:
 @shared_task(name="fulfilment.confirm_deliveries")
 def confirm_deliveries() -> int:
     return aftersale.deliveries_confirm()
+
+
+@shared_task(name="fulfilment.create_waybill")
+def create_waybill(*, shipment_id: int) -> str:
+    """The carrier's waybill for a packed shipment (queued by the packing through the outbox,
+    which runs it again with backoff while the carrier is unreachable)."""
+    from shop.fulfilment.waybills import waybill_create  # waybills queues this task
+
+    return waybill_create(shipment_id=shipment_id)

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "shop.onboarding",
     "shop.settlements",
     "shop.outbox",
+    "shop.carriers",  # no models: the carrier_units command
     "cms",
     "payments",
     "traceability",

@@ -112,6 +112,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.operators,
             },
             {
+                "label": _("Waybills to watch"),
+                "url_name": "waybills-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
                 "label": _("Locked sign-ins"),
                 "url_name": "lockouts-dashboard:list",
                 "access_fn": producer_menu.operators,

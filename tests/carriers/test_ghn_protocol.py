@@ -187,7 +187,7 @@ def test_a_refusal_carries_ghns_message(ghn):
     bad = WaybillRequest(
         reference="SHP-9",
         sender=SENDER,
-        receiver=Party(**{**_fields(FAR), "phone": "+8412"}),
+        receiver=Party(**{**party_fields(FAR), "phone": "+8412"}),
         parcel=request.parcel,
     )
     with pytest.raises(CarrierError, match="Số điện thoại người nhận") as refused:
@@ -198,7 +198,7 @@ def test_a_refusal_carries_ghns_message(ghn):
     assert core.orders == {}
 
 
-def _fields(p: Party) -> dict:
+def party_fields(p: Party) -> dict:
     return {
         name: getattr(p, name)
         for name in ("name", "phone", "province_code", "ward_code", "street", "hamlet")
@@ -213,7 +213,7 @@ def test_a_wrong_token_is_refused(ghn):
 
 
 def test_a_ward_without_a_ghn_code_is_not_served(ghn):
-    nowhere = Party(**{**_fields(FAR), "ward_code": 99_999_999})
+    nowhere = Party(**{**party_fields(FAR), "ward_code": 99_999_999})
     with pytest.raises(UnitNotServed):
         ghn[2].quote(sender=SENDER, receiver=nowhere, parcel=parcel())
 
@@ -313,6 +313,9 @@ def test_forged_or_foreign_callbacks_are_rejected(ghn):
         adapter.parse_webhook(Webhook(body=good, path_token=""))
     with pytest.raises(WebhookRejected, match="ShopID"):
         adapter.parse_webhook(Webhook(body=_body(core, code, ShopID=999), path_token=HOOK))
+    unconfigured = GHNCarrier(options={"api_url": adapter.api_url, "webhook_token": HOOK})
+    with pytest.raises(WebhookRejected, match="ShopID"):
+        unconfigured.parse_webhook(Webhook(body=_body(core, code, ShopID=""), path_token=HOOK))
     assert adapter.acknowledge(accepted=False).status != 200
     assert adapter.acknowledge(accepted=True).status == 200
 
@@ -364,3 +367,38 @@ def test_the_simulator_keeps_its_parcels_in_a_file(tmp_path, ghn):
     again = GHNSimulatorCore(token=TOKEN, shop_id=SHOP, state_path=state)
     assert answer["data"]["order_code"] in again.orders
     assert again.by_client["SHP-100023-1"] == answer["data"]["order_code"]
+
+
+JUNK = [
+    b"{}",
+    b"null",
+    b'{"to_ward_code": ["x"], "to_district_id": {"a": 1}, "weight": "heavy"}',
+    b'{"order_codes": "G1", "order_code": [], "client_order_code": {}}',
+    b'{"order_codes": [null, 5, {"a": 1}], "district_id": [], "province_id": true}',
+    b'{"weight": 1e400, "length": -1, "cod_amount": 1e30, "insurance_value": NaN}',
+    b"[" * 40 + b"]" * 40,
+    '{"to_name": "\u0000\ud800"}'.encode("utf-8", "surrogatepass"),
+]
+_FAR_UNIT = units.unit_for("ghn", FAR.ward_code)
+_ROUTE = f'"to_ward_code": "{_FAR_UNIT.ward}", "to_district_id": {_FAR_UNIT.district}'
+JUNK += [
+    ("{" + _ROUTE + ', "weight": 1e400, "length": 1e300, "cod_amount": -1}').encode(),
+    (
+        "{" + _ROUTE + ', "weight": 500, "to_name": "A", "to_address": "B", "to_phone": 912}'
+    ).encode(),
+    ("{" + _ROUTE + ', "weight": 500, "insurance_value": NaN, "cod_amount": Infinity}').encode(),
+    (
+        "{" + _ROUTE + ', "weight": 500, "to_name": "A", "to_address": "B", "to_phone": '
+        '"0912345678", "required_note": ["CHOTHUHANG"], "service_type_id": 2.5}'
+    ).encode(),
+]
+
+
+@pytest.mark.parametrize("body", JUNK)
+def test_the_simulator_answers_junk_with_ghns_envelope(body):
+    core = GHNSimulatorCore(token=TOKEN, shop_id=SHOP)
+    for path in core._routes():
+        status, answer = core.handle(path, body, {"Token": TOKEN, "ShopId": SHOP})
+        assert status in (200, 400) and answer["code"] == status, (path, answer)
+        assert isinstance(answer["message"], str)
+    assert core.orders == {}

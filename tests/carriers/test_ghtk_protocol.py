@@ -8,13 +8,9 @@ and read back by the adapter (good, forged, malformed, unknown). No database.
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -44,88 +40,46 @@ DONG_VAN = 721  # Xã Đồng Văn, Tuyên Quang
 BA_DINH = 4  # Phường Ba Đình, Hà Nội
 
 
-@dataclass
 class Server:
-    """A local HTTP server: the simulated GHTK's API, or a shop receiving callbacks."""
+    """The simulated GHTK on a real socket (tests/carriers/conftest.py's ``http_stub``)."""
 
-    core: GHTKSimulatorCore
-    url: str = ""
-    mode: str = "normal"  # normal | error503 | slow | garbage
-    seen: list[tuple[str, str, dict[str, str], bytes]] = field(default_factory=list)
-    release: threading.Event = field(default_factory=threading.Event)
+    def __init__(self, http_stub, core: GHTKSimulatorCore) -> None:
+        self.core = core
+        self.served = http_stub(ghtk_app(core))
 
+    url = property(lambda self: self.served.url)
+    seen = property(lambda self: self.served.requests)
 
-def _handler_for(server: Server) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def _serve(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            server.seen.append((self.command, self.path, dict(self.headers), body))
-            if server.mode == "error503":
-                return self._send(503, "text/html", b"<h1>busy</h1>")
-            if server.mode == "garbage":
-                return self._send(200, "text/html", b"<html>maintenance</html>")
-            if server.mode == "slow":
-                server.release.wait(5)
-            split = urllib.parse.urlsplit(self.path)
-            status, content_type, answer = server.core.handle(
-                self.command,
-                split.path,
-                headers=dict(self.headers),
-                query=dict(urllib.parse.parse_qsl(split.query)),
-                body=body,
-            )
-            self._send(status, content_type, answer)
-
-        do_GET = do_POST = _serve
-
-        def _send(self, status: int, content_type: str, payload: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-    return Handler
+    def misbehave(self, mode: str, delay: float = 0.0) -> None:
+        self.served.mode, self.served.delay = mode, delay
 
 
-def _serve(state: Server) -> Iterator[Server]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
-    httpd.daemon_threads = True
-    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        state.release.set()
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+def ghtk_app(core: GHTKSimulatorCore):
+    """GHTK's API as an ``http_stub`` app."""
+
+    def app(method: str, target: str, headers: dict[str, str], body: bytes):
+        split = urllib.parse.urlsplit(target)
+        query = dict(urllib.parse.parse_qsl(split.query))
+        return core.handle(method, split.path, headers=headers, query=query, body=body)
+
+    return app
 
 
 @pytest.fixture
-def shop() -> Iterator[Server]:
+def shop(http_stub):
     """Our site, receiving GHTK's callbacks (it only records them)."""
-
-    class Recorder(GHTKSimulatorCore):
-        def handle(self, method, path, *, headers, query=None, body=b""):
-            return 200, "application/json", b'{"success": true}'
-
-    yield from _serve(Server(core=Recorder(token="unused", places={})))
+    return http_stub(lambda *request: (200, "application/json", b'{"success": true}'))
 
 
 @pytest.fixture
-def ghtk(shop) -> Iterator[Server]:
+def ghtk(http_stub, shop) -> Server:
     core = GHTKSimulatorCore(
         token=TOKEN,
         client_source=SOURCE,
         callback_url=f"{shop.url}/shipping/callback/ghtk/{HOOK}/?hash={HOOK}",
         clock=lambda: NOW,
     )
-    yield from _serve(Server(core=core))
+    return Server(http_stub, core)
 
 
 def carrier(url: str, **overrides: Any) -> GHTKCarrier:
@@ -172,9 +126,9 @@ def waybill_request(reference: str = "CP-SHP-1001", **changes: Any) -> WaybillRe
     return WaybillRequest(**{**base, **changes})
 
 
-def callback_of(shop: Server) -> Webhook:
+def callback_of(shop) -> Webhook:
     """The last callback the shop received, as the callback view hands it to the adapter."""
-    _method, path, headers, body = shop.seen[-1]
+    _method, path, headers, body = shop.requests[-1]
     split = urllib.parse.urlsplit(path)
     token = split.path.rstrip("/").rsplit("/", 1)[-1]
     query = dict(urllib.parse.parse_qsl(split.query))
@@ -189,8 +143,9 @@ def test_the_adapter_implements_the_port(ghtk):
 
 
 def test_every_status_ghtk_publishes_has_a_meaning():
-    assert set(STATUSES) == set(STATUS_TEXTS)
-    assert set(STATUSES.values()) <= set(TrackingStatus.ALL)
+    assert {ours for ours, _words in STATUSES.values()} <= set(TrackingStatus.ALL)
+    assert all(words for _ours, words in STATUSES.values())
+    assert set(STATUS_TEXTS) == set(STATUSES)
 
 
 # --------------------------------------------------------------------------- quote
@@ -265,7 +220,7 @@ def test_create_sends_ghtk_s_order_and_returns_the_label(ghtk):
     assert placed is not None and placed.partner_id == "CP-SHP-1001"
     assert waybill.fee == Decimal(35000)
     assert waybill.expected_delivery == date(2026, 12, 9)  # picked the 7th, two days
-    assert waybill.label_url.startswith(f"{ghtk.url}/services/label/{waybill.code}")
+    assert waybill.label_url == ""  # GHTK's label needs the token: fetched with label_pdf
     assert waybill.sort_code
 
 
@@ -276,6 +231,14 @@ def test_create_again_with_the_same_reference_returns_the_first_waybill(ghtk):
     assert again.code == first.code and again.fee == first.fee
     assert len(ghtk.core.orders) == 1
     assert ghtk.seen[-1][1] == "/services/shipment/v2/partner_id:CP-SHP-1001"
+
+
+def test_a_reference_used_by_a_cancelled_order_is_not_its_waybill(ghtk):
+    adapter = carrier(ghtk.url)
+    adapter.cancel(adapter.create(waybill_request()).code)
+    with pytest.raises(CarrierError, match="cancelled order"):
+        adapter.create(waybill_request())
+    assert len(ghtk.core.orders) == 1
 
 
 def test_ghtk_s_refusal_reaches_the_caller_with_its_message(ghtk):
@@ -334,6 +297,9 @@ def test_the_label_is_a_pdf(ghtk):
     adapter = carrier(ghtk.url)
     code = adapter.create(waybill_request()).code
     pdf = adapter.label_pdf(code)
+    _method, path, headers, _body = ghtk.seen[-1]
+    assert path == f"/services/label/{code}?original=portrait&paper_size=A6"
+    assert headers["Token"] == TOKEN
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
     assert code.encode() in pdf
 
@@ -342,13 +308,13 @@ def test_the_label_is_a_pdf(ghtk):
 
 
 def test_ghtk_answering_5xx_is_unavailable(ghtk):
-    ghtk.mode = "error503"
+    ghtk.misbehave("error500")
     with pytest.raises(CarrierUnavailable):
         carrier(ghtk.url).quote(sender=party(), receiver=BUYER, parcel=PARCEL)
 
 
 def test_ghtk_too_slow_is_unavailable(ghtk):
-    ghtk.mode = "slow"
+    ghtk.misbehave("slow", delay=1.0)
     with pytest.raises(CarrierUnavailable):
         carrier(ghtk.url, timeout=0.2).create(waybill_request())
 
@@ -359,7 +325,7 @@ def test_ghtk_unreachable_is_unavailable():
 
 
 def test_an_answer_that_is_not_json_is_refused(ghtk):
-    ghtk.mode = "garbage"
+    ghtk.misbehave("garbage")
     with pytest.raises(CarrierError) as refused:
         carrier(ghtk.url).track("S1.A1.1")
     assert not isinstance(refused.value, CarrierUnavailable)
@@ -368,7 +334,7 @@ def test_an_answer_that_is_not_json_is_refused(ghtk):
 # --------------------------------------------------------------------------- callbacks
 
 
-def delivered(ghtk: Server, shop: Server) -> tuple[str, Webhook]:
+def delivered(ghtk: Server, shop) -> tuple[str, Webhook]:
     code = carrier(ghtk.url).create(waybill_request()).code
     fields, answered = ghtk.core.advance(code, TrackingStatus.DELIVERED)
     assert answered == 200 and fields["status_id"] == "5"
@@ -455,6 +421,8 @@ def test_without_a_webhook_token_nothing_is_accepted(ghtk, shop):
         b"label_id=S1.A1.1&status_id=5&action_time=2026-12-06T10:00:00&pick_money=-5",
         b"label_id=S1.A1.1&status_id=5&action_time=2026-12-06T10:00:00&pick_money=1.5",
         b"label_id=%3Cscript%3E&status_id=5&action_time=2026-12-06T10:00:00",
+        b"label_id=S1.A1.1&status_id=5&action_time=9999-12-31T23:59:59-23:59",
+        b"label_id=S1.A1.1&status_id=5&action_time=2026-12-06T10:00:00&pick_money=1e9999",
         b"\xff\xfe",
         b"[1, 2]",
         b"{" * 40,
@@ -478,3 +446,30 @@ def test_a_time_without_offset_is_vietnam_s(ghtk):
     webhook = Webhook(body=body, query={"hash": HOOK}, path_token=HOOK)
     [update] = carrier(ghtk.url).parse_webhook(webhook)
     assert update.at == NOW and update.status == TrackingStatus.PICKED
+
+
+def test_a_callback_without_a_reason_carries_ghtk_s_words(ghtk):
+    body = b"label_id=S1.A1.1&status_id=4&reason=&action_time=2026-12-06T10:00:00%2B07:00"
+    webhook = Webhook(body=body, query={"hash": HOOK}, path_token=HOOK)
+    [update] = carrier(ghtk.url).parse_webhook(webhook)
+    assert update.description == "Đã điều phối giao hàng/Đang giao hàng"
+
+
+# --------------------------------------------------------------------------- the simulator's state
+
+
+def test_the_simulator_s_parcels_survive_a_restart(tmp_path, http_stub):
+    state = tmp_path / "simulators" / "ghtk.json"
+    first = GHTKSimulatorCore(
+        token=TOKEN, client_source=SOURCE, clock=lambda: NOW, state_path=state
+    )
+    code = carrier(Server(http_stub, first).url).create(waybill_request()).code
+    first.advance(code, TrackingStatus.PICKED)
+    again = GHTKSimulatorCore(
+        token=TOKEN, client_source=SOURCE, clock=lambda: NOW, state_path=state
+    )
+    restored = again.find("partner_id:CP-SHP-1001")
+    assert restored is not None and restored.label == code and restored.status_id == 3
+    url = Server(http_stub, again).url
+    assert carrier(url).create(waybill_request()).code == code
+    assert carrier(url).create(waybill_request("CP-SHP-1002")).code != code

@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from shop import geo
-from shop.carriers import registry
+from shop.carriers import registry, units
 from shop.carriers.adapters.ghtk import GHTKCarrier
 from shop.carriers.ports import CarrierError, Parcel, Party, TrackingStatus, WaybillRequest
 from shop.carriers.simulators.ghtk import callback_url, simulator_core
@@ -42,6 +42,16 @@ def test_every_official_ward_has_ghtk_s_names():
         unit = units[code]
         assert unit.ward == ward.name and unit.province
         assert unit.district == ""  # two-level units since the 2025 reform
+
+
+def test_the_table_is_what_master_units_builds(tmp_path, monkeypatch):
+    adapter = GHTKCarrier(name="ghtk", options={"token": "t", "api_url": "https://ghtk.test"})
+    monkeypatch.setattr(units, "DIRECTORY", tmp_path)
+    try:
+        rebuilt = units.write("ghtk", adapter.master_units()).read_text(encoding="utf-8")
+    finally:
+        units.table.cache_clear()
+    assert rebuilt == (ROOT / "shop/carriers/units/ghtk.csv").read_text(encoding="utf-8")
 
 
 def test_every_ward_the_demo_uses_is_served():

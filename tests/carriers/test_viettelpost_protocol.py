@@ -5,19 +5,20 @@ every way the wire fails. No database."""
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from shop import geo
+from shop.carriers import units
 from shop.carriers.adapters.viettelpost import VIETNAM, ViettelPostCarrier, webhook_body
 from shop.carriers.ports import (
     Carrier,
@@ -34,80 +35,56 @@ from shop.carriers.ports import (
 )
 from shop.carriers.simulators.viettelpost_core import ViettelPostSimulatorCore
 from shop.carriers.units import unit_for
+from tests.carriers.conftest import Served, json_app
 
 USERNAME, PASSWORD, HOOK = "0900000001", "simulator-password", "hook-secret"
 
 
 @dataclass
 class Stub:
-    """The simulated Viettel Post on a real socket, and what it received."""
+    """The simulated Viettel Post on a real socket (tests/carriers/conftest.py), what it
+    received (path, headers, JSON body) and how it misbehaves (``mode``)."""
 
     core: ViettelPostSimulatorCore
-    url: str = ""
-    mode: str = "normal"
-    received: list[tuple[str, dict[str, str], Any]] = field(default_factory=list)
+    served: Served
+    system_error: bool = False
+    http_errors: bool = False  # refusals as HTTP 4xx carrying the envelope
 
+    @property
+    def url(self) -> str:
+        return self.served.url
 
-def _handler_for(stub: Stub) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
+    @property
+    def received(self) -> list[tuple[str, dict[str, str], Any]]:
+        return [
+            (urlsplit(target).path, headers, json.loads(body or b"null"))
+            for _method, target, headers, body in self.served.requests
+        ]
 
-        def _serve(self, method: str) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            parts = urlsplit(self.path)
-            stub.received.append((parts.path, dict(self.headers), json.loads(body or b"null")))
-            if stub.mode == "error500":
-                return self._send(502, b"bad gateway")
-            if stub.mode == "garbage":
-                return self._send(200, b"<html>maintenance</html>")
-            if stub.mode == "slow":
-                time.sleep(1.0)
-            if stub.mode == "system-error":
-                answer = {"status": 500, "error": True, "message": "System error", "data": None}
-                return self._send(200, json.dumps(answer).encode())
-            answer = stub.core.answer(
-                method,
-                parts.path.removeprefix("/v2"),
-                headers=dict(self.headers),
-                body=body,
-                query=dict(parse_qsl(parts.query)),
-            )
-            self._send(200, json.dumps(answer, ensure_ascii=False).encode())
+    @property
+    def mode(self) -> str:
+        return self.served.mode
 
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-        def _send(self, status: int, payload: bytes) -> None:
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-    return Handler
-
-
-def _serve(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    @mode.setter
+    def mode(self, value: str) -> None:
+        self.served.mode, self.served.delay = value, 3.0
 
 
 @pytest.fixture
-def stub() -> Iterator[Stub]:
+def stub(http_stub) -> Stub:
     core = ViettelPostSimulatorCore(username=USERNAME, password=PASSWORD, webhook_token=HOOK)
-    stub = Stub(core=core)
-    server, stub.url = _serve(_handler_for(stub))
-    yield stub
-    server.shutdown()
-    server.server_close()
+    holder: list[Stub] = []
+
+    def handle(path: str, body: bytes, headers: dict[str, str], query: dict[str, str]):
+        if holder[0].system_error:
+            return 200, {"status": 500, "error": True, "message": "System error", "data": None}
+        method = "POST" if body else "GET"
+        answer = core.answer(method, path, headers=headers, body=body, query=query)
+        refused = answer["status"] in (400, 401, 403, 404)
+        return (answer["status"] if holder[0].http_errors and refused else 200), answer
+
+    holder.append(Stub(core=core, served=http_stub(json_app(handle, "/v2"))))
+    return holder[0]
 
 
 def _carrier(stub: Stub, **overrides: Any) -> ViettelPostCarrier:
@@ -117,7 +94,7 @@ def _carrier(stub: Stub, **overrides: Any) -> ViettelPostCarrier:
         "api_url": f"{stub.url}/v2",
         "print_url": f"{stub.url}/print",
         "webhook_token": HOOK,
-        "timeout": 0.5,
+        "timeout": 2.0,
         **overrides,
     }
     return ViettelPostCarrier(name="viettelpost", options=options)
@@ -193,6 +170,36 @@ def test_an_expired_token_logs_in_again_once(stub, carrier):
         "/v2/user/ownerconnect",
         "/v2/order/getPrice",
     ]
+
+
+def test_an_expired_token_answered_as_http_401_logs_in_again_too(stub, carrier):
+    stub.http_errors = True
+    carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL)
+    stub.core.expire_tokens()
+    assert carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL).fee > 0
+    assert _paths(stub).count("/v2/user/Login") == 2
+
+
+def test_a_token_refused_twice_is_an_error_not_a_loop(stub, carrier, monkeypatch):
+    carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL)
+    monkeypatch.setattr(stub.core, "OWNER_SECONDS", 0, raising=False)
+    stub.core.expire_tokens()
+    monkeypatch.setattr("shop.carriers.simulators.viettelpost_core.OWNER_SECONDS", -1, raising=True)
+    with pytest.raises(CarrierError, match="Token invalid or expired"):
+        carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL)
+    assert _paths(stub).count("/v2/user/Login") == 2
+
+
+def test_threads_share_one_login(stub, carrier):
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        fees = list(
+            pool.map(
+                lambda _: carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL).fee, range(6)
+            )
+        )
+    assert len(set(fees)) == 1
+    assert _paths(stub).count("/v2/user/Login") == 1
+    assert _paths(stub).count("/v2/user/ownerconnect") == 1
 
 
 def test_wrong_credentials_are_refused_with_viettel_posts_message(stub):
@@ -321,6 +328,13 @@ def test_track_every_status_oldest_first_with_the_cash_on_delivery(stub, carrier
     assert updates[-1].at.tzinfo is not None
 
 
+def test_tracking_skips_a_status_outside_viettel_posts_table(stub, carrier):
+    waybill = carrier.create(_request())
+    stub.core.advance(waybill.code, 999)
+    stub.core.advance(waybill.code, "picked")
+    assert [u.carrier_status for u in carrier.track(waybill.code)] == ["102", "105"]
+
+
 def test_a_returned_parcel(stub, carrier):
     waybill = carrier.create(_request())
     for status in ("picked", "delivering", 505, "returning", "returned"):
@@ -338,7 +352,10 @@ def test_a_returned_parcel(stub, carrier):
 
 @pytest.mark.parametrize("mode", ["error500", "slow", "system-error"])
 def test_transient_failures_are_unavailable(stub, carrier, mode):
-    stub.mode = mode
+    if mode == "system-error":
+        stub.system_error = True
+    else:
+        stub.mode = mode
     with pytest.raises(CarrierUnavailable):
         carrier.quote(sender=SENDER, receiver=NEAR, parcel=PARCEL)
 
@@ -434,6 +451,7 @@ GOOD = {
         b'{"DATA": "x", "TOKEN": "hook-secret"}',
         webhook_body({**GOOD, "ORDER_STATUSDATE": "2026-11-10"}, HOOK),
         webhook_body({**GOOD, "ORDER_NUMBER": ""}, HOOK),
+        webhook_body({**GOOD, "ORDER_NUMBER": True}, HOOK),
         webhook_body({**GOOD, "ORDER_STATUS": "phát"}, HOOK),
         webhook_body({**GOOD, "ORDER_STATUS": None}, HOOK),
         webhook_body({**GOOD, "ORDER_STATUS": 501, "MONEY_COLLECTION": "much"}, HOOK),
@@ -460,30 +478,16 @@ def test_an_edit_moves_nothing_and_a_way_back_is_returning(carrier):
     assert update.at.utcoffset() == timedelta(hours=7)
 
 
-def test_advance_posts_viettel_posts_webhook_to_the_callback(stub, carrier):
-    seen: list[bytes] = []
-
-    class Callback(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            seen.append(self.rfile.read(int(self.headers["Content-Length"])))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    server, url = _serve(Callback)
-    try:
-        stub.core.callback_url = f"{url}/shipping/callback/viettelpost/{HOOK}/"
-        code = carrier.create(_request()).code
-        assert stub.core.advance(code, "picked")[0] == 200
-    finally:
-        server.shutdown()
-        server.server_close()
-    [update] = carrier.parse_webhook(Webhook(body=seen[0], path_token=HOOK))
+def test_advance_posts_viettel_posts_webhook_to_the_callback(stub, carrier, http_stub):
+    callback = http_stub(lambda method, target, headers, body: (200, "application/json", b"{}"))
+    stub.core.callback_url = f"{callback.url}/shipping/callback/viettelpost/{HOOK}/"
+    code = carrier.create(_request()).code
+    assert stub.core.advance(code, "picked")[0] == 200
+    [(method, target, headers, body)] = callback.requests
+    assert (method, target) == ("POST", f"/shipping/callback/viettelpost/{HOOK}/")
+    [update] = carrier.parse_webhook(Webhook(body=body, headers=headers, path_token=HOOK))
     assert (update.code, update.status) == (code, TrackingStatus.PICKED)
-    assert json.loads(seen[0])["TOKEN"] == HOOK
+    assert json.loads(body)["TOKEN"] == HOOK
 
 
 def test_a_final_parcel_takes_no_more_statuses(stub, carrier):
@@ -504,5 +508,56 @@ def test_master_units_read_the_new_catalogue(stub, carrier):
     row = next(r for r in rows if r["ward"] == tuyen_quang.ward)
     assert row["province"] == tuyen_quang.province
     assert row["district"] == tuyen_quang.district
-    assert row["name"] == tuyen_quang.name == "PHƯỜNG MINH XUÂN"
+    assert row["ward_name"] == tuyen_quang.name == "PHƯỜNG MINH XUÂN"
     assert row["province_name"] == "Tuyên Quang"
+
+
+def test_the_master_data_rebuilds_the_same_table(stub, carrier):
+    """What ``manage.py carrier_units viettelpost`` writes: every ward matched by name, to
+    the ids it has now."""
+    rows, unmatched = units.match(carrier.master_units())
+    assert unmatched == []
+    assert {
+        row["ward_code"]: (str(row["province"]), str(row["district"]), str(row["ward"]))
+        for row in rows
+    } == {code: (u.province, u.district, u.ward) for code, u in units.table("viettelpost").items()}
+
+
+# --------------------------------------------------------------------------- any body at all
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "ORDER_NUMBER": _JSON,
+        "ORDER_REFERENCE": _JSON,
+        "ORDER_STATUSDATE": _JSON | st.just("10/11/2026 11:07:16"),
+        "ORDER_STATUS": _JSON | st.sampled_from([-100, 105, 202, 501, 504, "501", " 506 "]),
+        "STATUS_NAME": _JSON,
+        "NOTE": _JSON,
+        "MONEY_COLLECTION": _JSON,
+        "IS_RETURNING": _JSON,
+    },
+)
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(data=_FIELDS, token=st.sampled_from([HOOK, "forged", None]))
+def test_any_callback_is_read_or_rejected_never_anything_else(data, token):
+    carrier = ViettelPostCarrier(options={"username": "u", "password": "p", "webhook_token": HOOK})
+    body = json.dumps({"DATA": data, "TOKEN": token}).encode()
+    try:
+        updates = carrier.parse_webhook(Webhook(body=body, path_token=HOOK))
+    except WebhookRejected:
+        return
+    assert token == HOOK
+    for update in updates:
+        assert update.status in TrackingStatus.ALL
+        assert update.at.tzinfo is not None
+        assert update.cod_collected is None or update.cod_collected >= 0

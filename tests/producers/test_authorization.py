@@ -253,6 +253,8 @@ def test_producer_a_gets_nothing_of_producer_b_from_any_dashboard_url(world):
     [
         ("product", "/dashboard/producer/products/{}/"),
         ("shipment", "/dashboard/producer/orders/{}/"),
+        ("shipment", "/dashboard/producer/orders/{}/label/"),
+        ("shipment", "/dashboard/waybills/{}/label/"),
         ("statement", "/dashboard/producer/statements/{}/"),
         ("statement", "/dashboard/producer/statements/{}/csv/"),
         ("statement", "/dashboard/producer/statements/{}/pdf/"),

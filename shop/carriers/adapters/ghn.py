@@ -437,7 +437,7 @@ class GHNCarrier:
             raise WebhookRejected("GHN callback: body is not JSON") from None
         if not isinstance(body, dict):
             raise WebhookRejected("GHN callback: body is not a JSON object")
-        if str(body.get("ShopID", "")) != self.shop_id:
+        if not self.shop_id or str(body.get("ShopID", "")) != self.shop_id:
             raise WebhookRejected("GHN callback: ShopID is not ours")
         code, ghn_status = body.get("OrderCode"), body.get("Status")
         if (
@@ -465,7 +465,8 @@ class GHNCarrier:
 
     def master_units(self) -> list[dict]:
         """GHN's master data, one dict per ward: ``province``, ``province_name``,
-        ``district``, ``district_name``, ``ward``, ``ward_name`` (GHN's ids and names), for
+        ``district``, ``district_name``, ``ward``, ``ward_name``, ``ward_aliases`` (GHN's ids,
+        names and its ``NameExtension`` spellings), for
         ``manage.py carrier_units ghn``."""
         found = []
         for province in self._call("master-data/province", method="GET") or []:
@@ -482,6 +483,9 @@ class GHNCarrier:
                         "district_name": str(district.get("DistrictName") or ""),
                         "ward": str(ward.get("WardCode") or ""),
                         "ward_name": str(ward.get("WardName") or ""),
+                        "ward_aliases": [
+                            str(name) for name in ward.get("NameExtension") or [] if name
+                        ],
                     }
                     for ward in wards
                     if isinstance(ward, dict)

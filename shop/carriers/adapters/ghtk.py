@@ -9,7 +9,9 @@ or a 4xx) becomes CarrierError with GHTK's own message.
 ============================  =====================================================
 port call                     GHTK
 ============================  =====================================================
-quote                         ``GET /services/shipment/fee`` (query string)
+quote                         ``GET /services/shipment/fee`` (query string; ``fee.fee`` is the
+                              total). GHTK's fee answer has no date: quotes have no expected
+                              delivery, waybills have GHTK's ``estimated_deliver_time``
 create                        ``POST /services/shipment/order?ver=1.5`` (``order.id`` is our
                               reference: GHTK refuses a second order with the same id,
                               answering ``error.code = "ORDER_ID_EXIST"``; the adapter then
@@ -20,17 +22,23 @@ cancel                        ``POST /services/shipment/cancel/<label>`` (only b
                               again is not an error here)
 track                         ``GET /services/shipment/v2/<label>``: GHTK gives the current
                               status only, so the list has one update
-label                         ``GET /services/label/<label>`` (a PDF, A6 by default; it needs
-                              the Token header, see :meth:`GHTKCarrier.label_pdf`)
+label                         ``GET /services/label/<label>`` (a PDF, A6 by default). It needs
+                              the Token header, so no browser can open it: waybills have no
+                              ``label_url``; :meth:`GHTKCarrier.label_pdf` fetches the PDF)
 ============================  =====================================================
 
 Addresses go by NAMES: province, district, ward and hamlet as text, looked up in
-``units/ghtk.csv``. That table is built from the official names (shop/geo.py,
-package vietnam-provinces): GHTK matches the official spellings and publishes no master-data
-endpoint, so there is no ``master_units()`` here. With the 2025 reform (two levels, no
-districts) GHTK takes the new communes and wards under their province; the ``district`` column
-is empty and the adapter sends ``district`` empty (the fields stay, as GHTK's API lists them,
-so a district can be filled in the table for any ward GHTK would want one for).
+``units/ghtk.csv``. GHTK publishes no master-data endpoint; it matches the official spellings,
+so that table is built from the official names (package vietnam-provinces, as shop/geo.py):
+:meth:`GHTKCarrier.master_units` makes its rows without asking GHTK anything, and
+``manage.py carrier_units ghtk`` rewrites the file from them. GHTK's city spellings differ
+only in dropping "Thành phố" ("Hà Nội") and in "TP. Hồ Chí Minh".
+
+The 2025 reform (two levels, no districts): GHTK's documents still list ``pick_district`` and
+``district``, but GHTK takes the new communes and wards under their province. We chose to send
+the new units as they are: the ``district`` column is empty and the adapter sends ``district``
+empty (the fields stay, so a district can be filled in the table for any ward GHTK would want
+one for, with no change to the code).
 
 Money on the wire is whole đồng (integers); products' weights are kilograms, the fee query's
 weight is grams. Phones go in national form (0912345678). ``hamlet`` is required by GHTK for
@@ -62,7 +70,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -72,6 +80,7 @@ from shop.carriers.ports import (
     CarrierCapabilities,
     CarrierError,
     CarrierUnavailable,
+    Parcel,
     Party,
     Quote,
     TrackingStatus,
@@ -84,7 +93,7 @@ from shop.carriers.ports import (
 from shop.carriers.units import unit_for
 from shop.httpjson import parse_json, request_json
 
-__all__ = ["STATUSES", "GHTKCarrier", "status_for"]
+__all__ = ["STATUSES", "GHTKCarrier", "status_for", "status_text"]
 
 SERVICE: Final = "GHTK API"
 VIETNAM: Final = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -97,30 +106,30 @@ DUPLICATE_ORDER: Final = "ORDER_ID_EXIST"
 NO_HAMLET: Final = "Khác"
 MAX_WEBHOOK_BYTES: Final = 16_384
 
-# GHTK's status ids and what they mean for us (module docstring).
-STATUSES: Final[dict[int, str]] = {
-    -1: TrackingStatus.CANCELLED,
-    1: TrackingStatus.READY_TO_PICK,
-    2: TrackingStatus.READY_TO_PICK,
-    3: TrackingStatus.PICKED,
-    4: TrackingStatus.DELIVERING,
-    5: TrackingStatus.DELIVERED,
-    6: TrackingStatus.DELIVERED,
-    7: TrackingStatus.READY_TO_PICK,
-    8: TrackingStatus.READY_TO_PICK,
-    9: TrackingStatus.FAILED_ATTEMPT,
-    10: TrackingStatus.FAILED_ATTEMPT,
-    11: TrackingStatus.RETURNED,
-    12: TrackingStatus.READY_TO_PICK,
-    13: TrackingStatus.LOST,
-    20: TrackingStatus.RETURNING,
-    21: TrackingStatus.RETURNED,
-    45: TrackingStatus.DELIVERING,
-    49: TrackingStatus.FAILED_ATTEMPT,
-    123: TrackingStatus.PICKED,
-    127: TrackingStatus.READY_TO_PICK,
-    128: TrackingStatus.READY_TO_PICK,
-    410: TrackingStatus.FAILED_ATTEMPT,
+# GHTK's status ids: what each means for us (module docstring) and GHTK's words for it.
+STATUSES: Final[dict[int, tuple[str, str]]] = {
+    -1: (TrackingStatus.CANCELLED, "Hủy đơn hàng"),
+    1: (TrackingStatus.READY_TO_PICK, "Chưa tiếp nhận"),
+    2: (TrackingStatus.READY_TO_PICK, "Đã tiếp nhận"),
+    3: (TrackingStatus.PICKED, "Đã lấy hàng/Đã nhập kho"),
+    4: (TrackingStatus.DELIVERING, "Đã điều phối giao hàng/Đang giao hàng"),
+    5: (TrackingStatus.DELIVERED, "Đã giao hàng/Chưa đối soát"),
+    6: (TrackingStatus.DELIVERED, "Đã đối soát"),
+    7: (TrackingStatus.READY_TO_PICK, "Không lấy được hàng"),
+    8: (TrackingStatus.READY_TO_PICK, "Hoãn lấy hàng"),
+    9: (TrackingStatus.FAILED_ATTEMPT, "Không giao được hàng"),
+    10: (TrackingStatus.FAILED_ATTEMPT, "Delay giao hàng"),
+    11: (TrackingStatus.RETURNED, "Đã đối soát công nợ trả hàng"),
+    12: (TrackingStatus.READY_TO_PICK, "Đã điều phối lấy hàng/Đang lấy hàng"),
+    13: (TrackingStatus.LOST, "Đơn hàng bồi hoàn"),
+    20: (TrackingStatus.RETURNING, "Đang trả hàng (COD cầm hàng đi trả)"),
+    21: (TrackingStatus.RETURNED, "Đã trả hàng (COD đã trả xong hàng)"),
+    45: (TrackingStatus.DELIVERING, "Shipper báo đã giao hàng"),
+    49: (TrackingStatus.FAILED_ATTEMPT, "Shipper báo không giao được giao hàng"),
+    123: (TrackingStatus.PICKED, "Shipper báo đã lấy hàng"),
+    127: (TrackingStatus.READY_TO_PICK, "Shipper báo không lấy được hàng"),
+    128: (TrackingStatus.READY_TO_PICK, "Shipper báo delay lấy hàng"),
+    410: (TrackingStatus.FAILED_ATTEMPT, "Shipper báo delay giao hàng"),
 }
 # The statuses after which GHTK has the receiver's cash (pick_money).
 CASH_COLLECTED: Final = frozenset({5, 6})
@@ -130,7 +139,38 @@ _CODE = re.compile(r"[A-Za-z0-9._:-]{1,250}")
 
 def status_for(status_id: int) -> str | None:
     """Our TrackingStatus for GHTK's ``status_id``; None for an id GHTK has not published."""
-    return STATUSES.get(status_id)
+    entry = STATUSES.get(status_id)
+    return entry[0] if entry else None
+
+
+def status_text(status_id: int) -> str:
+    """GHTK's own words for ``status_id`` (Vietnamese), "" for an unpublished id."""
+    entry = STATUSES.get(status_id)
+    return entry[1] if entry else ""
+
+
+def _ghtk_province(name: str) -> str:
+    if name == "Thành phố Hồ Chí Minh":
+        return "TP. Hồ Chí Minh"
+    return name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
+
+
+def official_units() -> list[dict[str, object]]:
+    """Every official ward in GHTK's names: the rows of ``units/ghtk.csv``."""
+    from vietnam_provinces import Province, Ward
+
+    provinces = {int(p.code): _ghtk_province(p.name) for p in Province.iter_all()}
+    return [
+        {
+            "ward_code": int(ward.code),
+            "province_code": int(ward.province_code),
+            "province": provinces[int(ward.province_code)],
+            "district": "",  # the 2025 two-level units
+            "ward": ward.name,
+            "name": ward.name,
+        }
+        for ward in Ward.iter_all()
+    ]
 
 
 def _whole(value: object, *, field: str) -> Decimal:
@@ -141,7 +181,9 @@ def _whole(value: object, *, field: str) -> Decimal:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
         raise ValueError(f"{field} is not a number") from exc
-    if not amount.is_finite() or amount < 0 or amount != amount.to_integral_value():
+    if not amount.is_finite() or not 0 <= amount < 10**12:
+        raise ValueError(f"{field} is out of range")
+    if amount != amount.to_integral_value():
         raise ValueError(f"{field} is not whole đồng")
     return amount.quantize(Decimal(1))
 
@@ -165,9 +207,12 @@ def _moment(text: object) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=VIETNAM)
+        moment.astimezone(UTC)  # a time no clock can hold (year 9999 west of UTC) is no time
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM)
+    return moment if 2000 <= moment.year <= 2100 else None
 
 
 def _status_id(value: object) -> int:
@@ -185,7 +230,9 @@ class GHTKCarrier:
     ``api_url`` (``https://services.giaohangtietkiem.vn``), ``webhook_token``, ``timeout``
     (seconds), ``transport`` ("road", GHTK's default, or "fly")."""
 
-    capabilities = CarrierCapabilities(cancel=True, label_url=True, cod_in_webhook=True)
+    # GHTK's label needs the Token header: no browser can open it, so waybills carry no
+    # label_url; :meth:`label_pdf` fetches the PDF for the server.
+    capabilities = CarrierCapabilities(cancel=True, label_url=False, cod_in_webhook=True)
 
     def __init__(self, *, name: str = "ghtk", options: dict[str, Any]) -> None:
         self.name = name
@@ -240,13 +287,17 @@ class GHTKCarrier:
 
     # --------------------------------------------------------------- addresses
 
+    def master_units(self) -> list[dict[str, object]]:
+        """The rows of ``units/ghtk.csv``, from the official names (GHTK has no endpoint)."""
+        return official_units()
+
     def _place(self, party: Party) -> dict[str, str]:
         unit = unit_for("ghtk", party.ward_code)
         return {"province": unit.province, "district": unit.district, "ward": unit.ward}
 
     # --------------------------------------------------------------- the port
 
-    def quote(self, *, sender: Party, receiver: Party, parcel) -> Quote:
+    def quote(self, *, sender: Party, receiver: Party, parcel: Parcel) -> Quote:
         pick, deliver = self._place(sender), self._place(receiver)
         query = {
             "pick_province": pick["province"],
@@ -274,7 +325,7 @@ class GHTKCarrier:
             raise CarrierError(f"GHTK's fee answer: {exc}") from None
         return Quote(
             fee=amount,
-            expected_delivery=_date_in(fee.get("estimated_deliver_time")),
+            expected_delivery=None,  # GHTK's fee API gives no date; its order answer does
             service=self._transport,
         )
 
@@ -337,6 +388,10 @@ class GHTKCarrier:
     def _existing(self, reference: str) -> Waybill:
         """The order GHTK already has under our ``reference`` (a retried creation)."""
         order = self._order("partner_id:" + reference)
+        if str(order.get("status")) == "-1":
+            raise CarrierError(
+                f"GHTK has {reference} on a cancelled order: a new one needs a new id"
+            )
         return self._waybill(
             code=order["label_id"], fee=order.get("ship_money"), expected=order.get("deliver_date")
         )
@@ -352,18 +407,14 @@ class GHTKCarrier:
             code=code,
             fee=amount,
             expected_delivery=_date_in(expected),
-            label_url=self.label_url(code),
             sort_code=sort_code if isinstance(sort_code, str) else "",
         )
 
-    def label_url(self, code: str) -> str:
-        """GHTK's A6 label of the order (fetched with the Token header: :meth:`label_pdf`)."""
-        return f"{self._api_url}{LABEL_PATH}{self._quoted(code)}?original=portrait&paper_size=A6"
-
     def label_pdf(self, code: str) -> bytes:
-        """GHTK's printable label as PDF bytes."""
+        """GHTK's printable label of the order (A6, portrait) as PDF bytes."""
+        url = f"{self._api_url}{LABEL_PATH}{self._quoted(code)}?original=portrait&paper_size=A6"
         request = urllib.request.Request(  # noqa: S310 - api_url is checked to be http(s)
-            self.label_url(code), headers=self._headers()
+            url, headers=self._headers()
         )
         try:
             with urllib.request.urlopen(  # noqa: S310 - api_url is checked to be http(s)
@@ -416,7 +467,7 @@ class GHTKCarrier:
                 status=status,
                 carrier_status=str(status_id),
                 at=at,
-                description=str(order.get("status_text") or ""),
+                description=str(order.get("status_text") or status_text(status_id)),
                 cod_collected=cash,
             )
         ]
@@ -463,11 +514,12 @@ class GHTKCarrier:
         return [
             TrackingUpdate(
                 code=label,
-                reference=str(fields.get("partner_id") or "")[:250],
+                reference=_text(fields.get("partner_id"))[:250],
                 status=status,
                 carrier_status=str(status_id),
                 at=at,
-                description=reason[:500] if isinstance(reason, str) else "",
+                description=(reason if isinstance(reason, str) and reason else "")[:500]
+                or status_text(status_id),
                 cod_collected=cash,
             )
         ]
@@ -487,6 +539,13 @@ class _Refused(CarrierError):
         code = error.get("code") if isinstance(error, dict) else answer.get("error_code")
         self.code = str(code or "")
         super().__init__(self.message)
+
+
+def _text(value: object) -> str:
+    """A field GHTK sends as text or a number (``partner_id``), as text; "" otherwise."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return str(value)
 
 
 def _header(values, name: str) -> str | None:

@@ -7,7 +7,8 @@ The protocol, as Viettel Post publishes it for partners:
   gives the long-lived one every other call sends as ``Token``. The adapter logs in on its
   first call, keeps the token in the instance (behind a lock) and logs in again once when an
   answer says the token is invalid or expired (``status`` 401/403 or the message "Token
-  invalid ..."), then repeats the call.
+  invalid ..."), then repeats the call. Viettel Post's document does not say whether such a
+  refusal comes as HTTP 200 or as an HTTP 4xx carrying the envelope: both are read.
 - Every answer is the envelope ``{status, error, message, data}``: ``status`` 200 and
   ``error`` false is success; anything else is refused with Viettel Post's ``message``
   (CarrierError), except a ``status`` of 500 and above ("System error"), which is transient
@@ -29,7 +30,8 @@ The protocol, as Viettel Post publishes it for partners:
   (collect the goods' price, the shipping fee is the sender's) when there is cash to collect,
   1 (collect nothing) otherwise. Viettel Post limits strings to 150 bytes: names, the address
   and the note are cut to fit. A retried creation whose reference Viettel Post already has is
-  answered "... already exists": the adapter then looks the order up by our reference and
+  refused (the wording is not published; the adapter takes "already exists", "đã tồn tại",
+  "trùng" or "duplicate" for it): the adapter then looks the order up by our reference and
   returns the first waybill.
 - Cancel: ``POST /order/UpdateOrder {TYPE: 4, ORDER_NUMBER, NOTE}``, which Viettel Post
   accepts only before the pick-up (status < 200, not 105 or 107).
@@ -138,7 +140,7 @@ STATUSES: Mapping[int, str | None] = {
 }
 _ON_THE_WAY = {TrackingStatus.IN_TRANSIT, TrackingStatus.DELIVERING}
 _EXPIRED_TOKEN = re.compile(r"token (is )?(invalid|expired)|token.*required", re.IGNORECASE)
-_DUPLICATE = re.compile(r"ORDER_NUMBER.*(already exist|đã tồn tại)", re.IGNORECASE)
+_DUPLICATE = re.compile(r"already exist|đã tồn tại|trùng|duplicate", re.IGNORECASE)
 
 
 def status_for(code: int, *, returning: bool = False) -> str | None:
@@ -212,6 +214,7 @@ class ViettelPostCarrier:
             service="Viettel Post API",
             unavailable=CarrierUnavailable,
             refused=CarrierError,
+            error_answers=True,  # a 4xx carrying the envelope is read like Viettel Post's 200s
         )
 
     def _login(self) -> str:
@@ -254,7 +257,7 @@ class ViettelPostCarrier:
     def master_units(self) -> list[dict]:
         """Viettel Post's new (two-level) catalogue: one dict per ward with ``province``,
         ``province_name``, ``district`` (the province's "NEW" pseudo-district), ``ward`` and
-        ``name``, for ``manage.py carrier_units viettelpost``."""
+        ``ward_name``, for ``manage.py carrier_units viettelpost`` (units.match)."""
         provinces = self.call("/categories/listProvinceById", query={"provinceId": -1})
         rows: list[dict] = []
         for province in _records(provinces):
@@ -271,7 +274,7 @@ class ViettelPostCarrier:
                         "province_name": str(province.get("PROVINCE_NAME", "")),
                         "district": str(district.get("DISTRICT_ID")),
                         "ward": str(ward.get("WARDS_ID")),
-                        "name": str(ward.get("WARDS_NAME", "")),
+                        "ward_name": str(ward.get("WARDS_NAME", "")),
                     }
                     for ward in _records(wards)
                 )
@@ -405,12 +408,16 @@ class ViettelPostCarrier:
         )
 
     def track(self, code: str) -> list[TrackingUpdate]:
+        """The journey, oldest first; a status outside Viettel Post's table is skipped (a
+        webhook with it is refused and logged)."""
         journey = self.call("/order/getOrderStatusByOrderNumber", payload={"ORDER_NUMBER": code})
         updates = []
         for entry in _records(journey):
             try:
                 update = _update(entry)
-            except (KeyError, TypeError, ValueError) as exc:
+            except KeyError:
+                continue
+            except (TypeError, ValueError) as exc:
                 raise CarrierError(f"Viettel Post sent an unreadable status: {exc}") from None
             if update is not None:
                 updates.append(update)
@@ -516,7 +523,7 @@ def _delivery_date(kpi_hours: object) -> date | None:
 def _update(data: Mapping[str, Any]) -> TrackingUpdate | None:
     """A journey entry (webhook DATA) as our update; None for a status that moves nothing."""
     code = data.get("ORDER_NUMBER")
-    if not isinstance(code, str | int) or not str(code).strip():
+    if isinstance(code, bool) or not isinstance(code, str | int) or not str(code).strip():
         raise ValueError("ORDER_NUMBER is missing")
     raw_status = data.get("ORDER_STATUS")
     if isinstance(raw_status, bool) or not isinstance(raw_status, int | str):

@@ -15,7 +15,6 @@ off). The parcels live in this process's memory; when
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 from pathlib import Path
@@ -28,30 +27,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from shop.carriers.simulators._shared import simulator_only
 from shop.carriers.simulators.ghn_core import GHN_STATUSES, GHNSimulatorCore
 
-__all__ = ["GHNSimulatorCore", "options", "simulator_core", "urlpatterns"]
+__all__ = ["API_PATH", "GHNSimulatorCore", "options", "simulator_core", "urlpatterns"]
 
+API_PATH = "/shipping/simulator/ghn/shiip/public-api"
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cores: dict[tuple, GHNSimulatorCore] = {}
 
 
 def options(options: dict) -> dict:
-    """The adapter's options: GHN's simulated API on this site unless they name one."""
-    if options.get("api_url"):
+    """The adapter's options, pointed at the simulator on this site as it runs now
+    (``settings.SITE_URL``, which tests set to their live server) unless they name another
+    API than the simulator's."""
+    api_url = str(options.get("api_url", ""))
+    if api_url and not api_url.endswith(API_PATH):
         return options
-    return {**options, "api_url": f"{settings.SITE_URL}/shipping/simulator/ghn/shiip/public-api"}
-
-
-def simulator_only(view):
-    @functools.wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not settings.CARRIER_SIMULATORS:
-            raise Http404("No simulators here.")
-        return view(request, *args, **kwargs)
-
-    return guarded
+    return {**options, "api_url": settings.SITE_URL.rstrip("/") + API_PATH}
 
 
 def _options() -> dict:

@@ -28,8 +28,6 @@ import json
 import re
 import secrets
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +38,9 @@ from zoneinfo import ZoneInfo
 from shop import geo
 from shop.carriers import units
 from shop.carriers.ports import TrackingStatus
+from shop.carriers.simulators._shared import post_callback, read_state, write_state
+from shop.httpjson import parse_json
+from shop.text import fold
 
 __all__ = ["GHNSimulatorCore", "Pushed", "ghn_status_for"]
 
@@ -47,7 +48,7 @@ VIETNAM: Final = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_WEIGHT: Final = 50_000  # grams
 MAX_COD: Final = 50_000_000
 MAX_INSURANCE: Final = 5_000_000
-PHONE_RE: Final = re.compile(r"^0\d{9}$")
+PHONE_RE: Final = re.compile(r"^0\d{9,10}$")  # mobiles 10 digits, landlines 11
 REQUIRED_NOTES: Final = ("CHOTHUHANG", "CHOXEMHANGKHONGTHU", "KHONGCHOXEMHANG")
 CANCELLABLE: Final = frozenset({"ready_to_pick", "picking", "money_collect_picking"})
 OURS_TO_GHN: Final = {
@@ -129,18 +130,7 @@ def _load_units() -> list[dict]:
 
 
 def _post_json(url: str, body: dict) -> tuple[int, str]:
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(  # noqa: S310 - our own site's callback URL
-        url, data=data, headers={"Content-Type": "application/json"}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return response.status, response.read(4096).decode("utf-8", "replace")
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, exc.read(4096).decode("utf-8", "replace")
-    except (urllib.error.URLError, OSError) as exc:
-        return 0, str(exc)
+    return post_callback(url, json.dumps(body, ensure_ascii=False).encode("utf-8"))
 
 
 class GHNSimulatorCore:
@@ -170,12 +160,7 @@ class GHNSimulatorCore:
     # ------------------------------------------------------------------ state
 
     def _load(self) -> None:
-        if self.state_path is None or not self.state_path.exists():
-            return
-        try:
-            state = json.loads(self.state_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
+        state = read_state(self.state_path)
         self.orders = dict(state.get("orders", {}))
         self.label_tokens = dict(state.get("label_tokens", {}))
         self.by_client = {
@@ -185,13 +170,7 @@ class GHNSimulatorCore:
         }
 
     def _save(self) -> None:
-        if self.state_path is None:
-            return
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        state = {"orders": self.orders, "label_tokens": self.label_tokens}
-        temporary = self.state_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
-        temporary.replace(self.state_path)
+        write_state(self.state_path, {"orders": self.orders, "label_tokens": self.label_tokens})
 
     # ------------------------------------------------------------------ the API
 
@@ -238,8 +217,8 @@ class GHNSimulatorCore:
         request: dict = dict(query)
         if body.strip():
             try:
-                parsed = json.loads(body.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
+                parsed = parse_json(body)
+            except ValueError:
                 raise Refused("code=400, message=Syntax error: invalid JSON") from None
             if not isinstance(parsed, dict):
                 raise Refused("code=400, message=Syntax error: expected an object")
@@ -280,7 +259,12 @@ class GHNSimulatorCore:
         if not district:
             raise Refused("district_id là bắt buộc")
         return [
-            {"WardCode": row["ward"], "DistrictID": int(row["district"]), "WardName": row["name"]}
+            {
+                "WardCode": row["ward"],
+                "DistrictID": int(row["district"]),
+                "WardName": row["name"],
+                "NameExtension": [row["name"], fold(row["name"])],
+            }
             for row in self.units.values()
             if row["district"] == district
         ]
@@ -306,7 +290,9 @@ class GHNSimulatorCore:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise Refused(f"{key} phải là số")
+            raise Refused(f"{key} phải là số nguyên")
+        if isinstance(value, float) and not value.is_integer():
+            raise Refused(f"{key} phải là số nguyên")
         return int(value)
 
     def _parcel(self, request: dict) -> dict[str, int]:

@@ -6,14 +6,14 @@ with buttons that push their statuses.
 What GHTK does is :class:`~shop.carriers.simulators.ghtk_core.GHTKSimulatorCore` (plain
 Python). Here it is keyed by the CARRIERS entry's token and partner code, and calls back
 ``/shipping/callback/ghtk/<webhook_token>/?hash=<webhook_token>`` on the site that serves it.
-Its parcels are kept in memory; on a development server (DEBUG on) they are also saved to
-``VAR_DIR/simulators/ghtk.json`` and survive a restart. Every view is a 404 unless
+Its parcels are kept in memory; when ``settings.CARRIER_SIMULATOR_STATE_DIR`` is set (the
+development settings set it to ``VAR_DIR/simulators``) they are also saved to ``ghtk.json``
+there and survive a restart. Every view is a 404 unless
 settings.CARRIER_SIMULATORS is on, which production settings force off.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 from pathlib import Path
@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shop.carriers.ports import TrackingStatus
+from shop.carriers.simulators._shared import entry_options, simulator_only
 from shop.carriers.simulators.ghtk_core import STATUS_TEXTS, GHTKSimulatorCore, ghtk_status_id
 
 __all__ = ["GHTKSimulatorCore", "options", "simulator_core", "urlpatterns"]
@@ -44,13 +45,6 @@ def options(options: dict) -> dict:
     return options
 
 
-def _entry_options() -> dict:
-    for entry in settings.CARRIERS.values():
-        if entry.get("SIMULATOR") == __name__:
-            return entry.get("OPTIONS", {})
-    raise Http404("No carrier uses this simulator.")
-
-
 def callback_url(api_url: str, webhook_token: str) -> str:
     """Where GHTK calls the shop back: the site serving the simulator, GHTK's ``hash`` on."""
     site = api_url.rstrip("/").removesuffix(MOUNT)
@@ -59,9 +53,7 @@ def callback_url(api_url: str, webhook_token: str) -> str:
 
 def simulator_core() -> GHTKSimulatorCore:
     """The process's simulated GHTK for the configured token, partner code and site."""
-    if not settings.CARRIER_SIMULATORS:
-        raise Http404("No simulators here.")
-    found = _entry_options()
+    found = entry_options(__name__)
     key = (
         str(found.get("token", "")),
         str(found.get("client_source", "")),
@@ -69,24 +61,15 @@ def simulator_core() -> GHTKSimulatorCore:
     )
     with _lock:
         if key not in _cores:
-            state = Path(settings.VAR_DIR) / "simulators" / "ghtk.json" if settings.DEBUG else None
+            directory = getattr(settings, "CARRIER_SIMULATOR_STATE_DIR", None)
+            state = Path(directory) / "ghtk.json" if directory else None
             _cores[key] = GHTKSimulatorCore(
                 token=key[0], client_source=key[1], callback_url=key[2], state_path=state
             )
         return _cores[key]
 
 
-def _simulator_only(view):
-    @functools.wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not settings.CARRIER_SIMULATORS:
-            raise Http404("No simulators here.")
-        return view(request, *args, **kwargs)
-
-    return guarded
-
-
-@_simulator_only
+@simulator_only
 @csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -113,7 +96,7 @@ PUSHABLE = (
 )
 
 
-@_simulator_only
+@simulator_only
 @never_cache
 @require_GET
 def parcels(request):
@@ -125,7 +108,7 @@ def parcels(request):
     return render(request, "carriers/simulators/ghtk.html", context)
 
 
-@_simulator_only
+@simulator_only
 @require_POST
 def push(request, label: str):
     """Move one parcel on and post GHTK's callback to the shop."""

@@ -42,7 +42,9 @@ from pathlib import Path
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
+from shop.carriers.adapters.ghtk import STATUSES
 from shop.carriers.ports import TrackingStatus
+from shop.carriers.simulators._shared import post_callback, read_state, write_state
 from shop.carriers.units import path_for
 
 __all__ = ["STATUS_TEXTS", "GHTKSimulatorCore", "SimulatedOrder", "ghtk_status_id"]
@@ -52,30 +54,7 @@ MAX_MONEY: Final = 20_000_000  # GHTK's ceiling for COD and declared value
 _PHONE = re.compile(r"0\d{9,10}")
 _ID = re.compile(r"[^\s]{1,250}")
 
-STATUS_TEXTS: Final[dict[int, str]] = {
-    -1: "Hủy đơn hàng",
-    1: "Chưa tiếp nhận",
-    2: "Đã tiếp nhận",
-    3: "Đã lấy hàng/Đã nhập kho",
-    4: "Đã điều phối giao hàng/Đang giao hàng",
-    5: "Đã giao hàng/Chưa đối soát",
-    6: "Đã đối soát",
-    7: "Không lấy được hàng",
-    8: "Hoãn lấy hàng",
-    9: "Không giao được hàng",
-    10: "Delay giao hàng",
-    11: "Đã đối soát công nợ trả hàng",
-    12: "Đã điều phối lấy hàng/Đang lấy hàng",
-    13: "Đơn hàng bồi hoàn",
-    20: "Đang trả hàng (COD cầm hàng đi trả)",
-    21: "Đã trả hàng (COD đã trả xong hàng)",
-    45: "Shipper báo đã giao hàng",
-    49: "Shipper báo không giao được giao hàng",
-    123: "Shipper báo đã lấy hàng",
-    127: "Shipper (nhân viên lấy/giao hàng) báo không lấy được hàng",
-    128: "Shipper báo delay lấy hàng",
-    410: "Shipper báo delay giao hàng",
-}
+STATUS_TEXTS: Final[dict[int, str]] = {key: text for key, (_, text) in STATUSES.items()}
 # Our statuses as GHTK reports them (the dev page and tests push ours).
 _FROM_OURS: Final[dict[str, tuple[int, str]]] = {
     TrackingStatus.READY_TO_PICK: (2, ""),
@@ -476,37 +455,23 @@ class GHTKSimulatorCore:
         if not url:
             return None
         body = urllib.parse.urlencode(fields).encode("utf-8")
-        request = urllib.request.Request(  # noqa: S310 - the shop's own callback address
-            url, data=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                return response.status
-        except urllib.error.HTTPError as exc:
-            exc.close()
-            return exc.code
-        except OSError:
-            return None
+        status, _answer = post_callback(url, body, content_type="application/x-www-form-urlencoded")
+        return status or None
 
     # ------------------------------------------------------------------ state
 
     def _save(self) -> None:
-        if self._state_path is None:
-            return
         state = {"serial": self._serial, "orders": [asdict(o) for o in self.orders.values()]}
-        self._state_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self._state_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
-        temporary.replace(self._state_path)
+        write_state(self._state_path, state)
 
     def _load(self) -> None:
-        if self._state_path is None or not self._state_path.exists():
+        state = read_state(self._state_path)
+        if not state:
             return
         try:
-            state = json.loads(self._state_path.read_text(encoding="utf-8"))
             orders = [SimulatedOrder(**row) for row in state["orders"]]
             self._serial = max(self._serial, int(state["serial"]))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return  # a damaged file: start afresh
         for order in orders:
             self.orders[order.label] = order

@@ -8,13 +8,12 @@ label page; the index lists the parcels with buttons that push their statuses to
 ``{SITE_URL}/shipping/callback/viettelpost/<webhook_token>/`` as Viettel Post's webhook.
 
 Every page is a 404 unless settings.CARRIER_SIMULATORS is on (production settings refuse it).
-The parcels are in memory; with settings.CARRIER_SIMULATOR_STATE on (development) they are
-also kept in ``settings.VAR_DIR/simulators/viettelpost.json`` and survive a restart.
+The parcels are in memory; with settings.CARRIER_SIMULATOR_STATE_DIR set (development) they
+are also kept in ``viettelpost.json`` there and survive a restart.
 """
 
 from __future__ import annotations
 
-import functools
 import threading
 from pathlib import Path
 
@@ -22,13 +21,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from shop.carriers.ports import TrackingStatus
+from shop.carriers.simulators._shared import simulator_only
 from shop.carriers.simulators.viettelpost_core import (
     PUSHED_STATUS,
     STATUS_NAMES,
@@ -63,9 +62,8 @@ def simulator_core() -> ViettelPostSimulatorCore:
     name, opts = _entry()
     token = str(opts.get("webhook_token", ""))
     callback = f"{settings.SITE_URL}/shipping/callback/{name}/{token}/"
-    state = None
-    if getattr(settings, "CARRIER_SIMULATOR_STATE", False):
-        state = Path(settings.VAR_DIR) / "simulators" / "viettelpost.json"
+    folder = getattr(settings, "CARRIER_SIMULATOR_STATE_DIR", None)
+    state = Path(folder) / "viettelpost.json" if folder else None
     key = (opts.get("username"), opts.get("password"), token, callback, state)
     with _lock:
         if key not in _cores:
@@ -77,16 +75,6 @@ def simulator_core() -> ViettelPostSimulatorCore:
                 state_path=state,
             )
         return _cores[key]
-
-
-def simulator_only(view):
-    @functools.wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not settings.CARRIER_SIMULATORS:
-            raise Http404("No simulators here.")
-        return view(request, *args, **kwargs)
-
-    return guarded
 
 
 @simulator_only
@@ -121,11 +109,10 @@ def parcels(request):
                 request,
                 _("Status pushed; the shop answered HTTP %(status)s.") % {"status": http_status},
             )
-        return redirect(reverse("carrier-simulator-viettelpost"))
+        return redirect(request.path)
     context = {
         "parcels": core.parcels(),
-        "statuses": [(s, PUSHED_STATUS[s]) for s in TrackingStatus.ALL if s in PUSHED_STATUS],
-        "names": STATUS_NAMES,
+        "statuses": [(ours, code, STATUS_NAMES[code]) for ours, code in PUSHED_STATUS.items()],
     }
     return render(request, "carriers/simulators/viettelpost.html", context)
 

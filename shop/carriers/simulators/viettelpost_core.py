@@ -24,8 +24,6 @@ import json
 import secrets
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cache
@@ -35,6 +33,7 @@ from typing import Any
 from shop import geo
 from shop.carriers.adapters.viettelpost import DATE_FORMAT, VIETNAM, webhook_body
 from shop.carriers.ports import TrackingStatus
+from shop.carriers.simulators._shared import post_callback, read_state, write_state
 from shop.carriers.units import table
 
 __all__ = ["PUSHED_STATUS", "STATUS_NAMES", "ViettelPostSimulatorCore"]
@@ -144,23 +143,15 @@ class ViettelPostSimulatorCore:
     # ------------------------------------------------------------------ state
 
     def _load(self) -> None:
-        if self.state_path is None or not self.state_path.exists():
-            return
+        state = read_state(self.state_path)
         try:
-            state = json.loads(self.state_path.read_text(encoding="utf-8"))
             self.orders = dict(state.get("orders", {}))
             self.sequence = int(state.get("sequence", 0))
-        except (ValueError, TypeError, AttributeError):
+        except (TypeError, ValueError):
             self.orders, self.sequence = {}, 0
 
     def _save(self) -> None:
-        if self.state_path is None:
-            return
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        state = {"orders": self.orders, "sequence": self.sequence}
-        temporary = self.state_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(self.state_path)
+        write_state(self.state_path, {"orders": self.orders, "sequence": self.sequence})
 
     def expire_tokens(self) -> None:
         with self.lock:
@@ -379,7 +370,10 @@ class ViettelPostSimulatorCore:
 
     def parcels(self) -> list[dict]:
         with self.lock:
-            return [dict(o, status=self.status_of(c)) for c, o in reversed(self.orders.items())]
+            return [
+                dict(o, status=self.status_of(c), status_name=o["journey"][-1]["STATUS_NAME"])
+                for c, o in reversed(self.orders.items())
+            ]
 
     def _record(self, code: str, status: int, note: str = "") -> dict:
         order = self.orders[code]
@@ -433,16 +427,4 @@ class ViettelPostSimulatorCore:
     def _push(self, code: str) -> tuple[int, str]:
         if not self.callback_url:
             return 0, "no callback URL"
-        request = urllib.request.Request(  # noqa: S310 - our own site's callback
-            self.callback_url,
-            data=self.webhook_body(code),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                return response.status, response.read(4096).decode("utf-8", "replace")
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read(4096).decode("utf-8", "replace")
-        except (urllib.error.URLError, OSError) as exc:
-            return 0, str(exc)
+        return post_callback(self.callback_url, self.webhook_body(code))

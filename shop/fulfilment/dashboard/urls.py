@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.shipment_list, name="list"),
     path("<int:pk>/", views.shipment_detail, name="detail"),
     path("<int:pk>/advance/", views.shipment_advance, name="advance"),
+    path("<int:pk>/waybill/", views.shipment_waybill, name="waybill"),
+    path("<int:pk>/label/", views.shipment_label, name="label"),
 ]
 
 # Operators: carriers' callbacks and what became of them.
