@@ -173,3 +173,30 @@ def test_the_carriers_own_fields_filled_with_anything(world, client, name):
         check(client, name, path_token, body, content_type, headers, query)
 
     run()
+
+
+@pytest.mark.parametrize("name", CARRIERS)
+def test_too_large_a_body_or_another_method_is_refused_before_anything_is_read(world, client, name):
+    url = f"/shipping/callback/{name}/{registry.webhook_token(name)}/"
+    before = snapshot()
+    big = client.generic("POST", url, b"{" + b" " * 70_000 + b"}", content_type="application/json")
+    assert big.status_code == 413
+    assert client.get(url).status_code == 405
+    assert client.put(url, b"{}", content_type="application/json").status_code == 405
+    assert snapshot() == before and not CarrierCallback.objects.exists()
+
+
+def test_an_unknown_carrier_is_a_404_and_logs_nothing(world, client):
+    assert client.post("/shipping/callback/dhl/x/", b"{}", "application/json").status_code == 404
+    assert client.post("/shipping/callback/ghn/", b"{}", "application/json").status_code == 404
+    assert not CarrierCallback.objects.exists()
+
+
+def test_refused_callbacks_past_the_limit_get_a_429_and_no_row(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "refused-callback": {"rate": "3/m"}}
+    answers = [
+        client.post("/shipping/callback/ghn/wrong/", b"{}", "application/json").status_code
+        for _ in range(5)
+    ]
+    assert answers == [400, 400, 400, 429, 429]
+    assert CarrierCallback.objects.count() == 3
