@@ -2,6 +2,7 @@
 page (no login, no personal details), the e-mails at the key steps; and the operators' log."""
 
 import re
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from shop.carriers.ports import TrackingStatus as T
 from shop.fulfilment import tracking
-from shop.fulfilment.models import CarrierCallback, CarrierEvent
+from shop.fulfilment.models import CarrierCallback, CarrierEvent, Shipment
 from tests import factories
 from tests.fulfilment.tracking_helpers import packed_shipment, update
 
@@ -95,6 +96,7 @@ def test_the_buyers_order_page_shows_each_parcels_timeline(client, django_user_m
     buyer = django_user_model.objects.create_user("mai", "mai@example.com", "pw-123456789")
     client.force_login(buyer)
     shipment = packed_shipment(client)
+    Shipment.objects.filter(pk=shipment.pk).update(expected_delivery=date(2026, 12, 3))
     apply(
         shipment,
         update(T.PICKED, 1),
@@ -111,6 +113,8 @@ def test_the_buyers_order_page_shows_each_parcels_timeline(client, django_user_m
     assert "Khách hẹn giao lại" in steps
     assert 'aria-current="step"' in steps
     assert "11:00, 02/12/2026" in steps
+    assert '<time datetime="2026-12-03">03/12/2026</time>' in html  # the expected delivery
+    assert "Giao Hàng Nhanh" in html and "GHNTEST01" in html
     assert html.count('class="parcel-timeline"') == 1  # the other producer has no parcel yet
 
 
