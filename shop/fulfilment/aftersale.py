@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from shop.fulfilment import cod, services, signals
+from shop.fulfilment import cod, services, signals, tasks
 from shop.fulfilment.models import Shipment
+from shop.notifications import notify
 
 Line = get_model("order", "Line")
 Status = Shipment.Status
@@ -49,6 +50,7 @@ def shipment_cancel_by_buyer(*, shipment: Shipment, user, order_hash: str = "") 
     Raises `services.ShipmentRefused` (with the buyer's message) for anyone but the order's
     owner, or for a shipment already packed."""
     with transaction.atomic():
+        cod.order_lock(shipment.order_id)
         shipment = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
         if not buyer_owns(shipment=shipment, user=user, order_hash=order_hash):
             raise services.ShipmentRefused(_("This order is not yours."))
@@ -72,6 +74,8 @@ def shipment_cancel_by_buyer(*, shipment: Shipment, user, order_hash: str = "") 
             actor=user if shipment.order.user_id else None,
             reason=_("Cancelled by the buyer before packing."),
         )
+        event = shipment.events.filter(status=Status.CANCELLED).latest("pk")
+        notify(tasks.send_shipment_email, event_id=event.pk, key=f"shipment-email:{event.pk}")
     return shipment
 
 
@@ -82,6 +86,7 @@ def shipment_goods_back(*, shipment: Shipment, reason: str, now: datetime | None
     already was."""
     now = now or timezone.now()
     with transaction.atomic():
+        cod.order_lock(shipment.order_id)
         shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
         if shipment.returned_at is not None or shipment.status == Status.CANCELLED:
             return False

@@ -21,6 +21,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from shop.fulfilment import signals
@@ -28,6 +29,7 @@ from shop.fulfilment.models import CodDiscrepancy, Shipment
 from shop.money import whole_dong
 
 Line = get_model("order", "Line")
+Order = get_model("order", "Order")
 Cod = Shipment.Cod
 Status = Shipment.Status
 
@@ -47,9 +49,9 @@ class Decision:
     WRITE_OFF = "write_off"  # the difference is written off (a note says why)
 
     choices = (
-        (CARRIER, _("Accept the carrier's figure")),
-        (DUE, _("The amount due was received")),
-        (WRITE_OFF, _("Write the difference off")),
+        (CARRIER, gettext_lazy("Accept the carrier's figure")),
+        (DUE, gettext_lazy("The amount due was received")),
+        (WRITE_OFF, gettext_lazy("Write the difference off")),
     )
 
 
@@ -104,6 +106,7 @@ def cod_reported(*, shipment: Shipment, amount: Decimal, source: str, now=None) 
     amount = Decimal(amount)
     now = now or timezone.now()
     with transaction.atomic():
+        order_lock(shipment.order_id)
         shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
         known = {shipment.cod_collected} | set(
             shipment.cod_discrepancies.values_list("reported", flat=True)
@@ -162,6 +165,7 @@ def cod_discrepancy_resolve(
         discrepancy = CodDiscrepancy.objects.select_for_update().get(pk=discrepancy.pk)
         if discrepancy.resolved_at is not None:
             raise CodRefused(_("This discrepancy was already resolved."))
+        order_lock(discrepancy.shipment.order_id)
         shipment = Shipment.objects.select_for_update().get(pk=discrepancy.shipment_id)
         amount = discrepancy.expected if decision == Decision.DUE else discrepancy.reported
         label = dict(Decision.choices)[decision]
@@ -172,6 +176,12 @@ def cod_discrepancy_resolve(
         shipment.save(update_fields=["cod", "cod_collected", "updated_at"])
         _order_check(shipment.order_id)
     return discrepancy
+
+
+def order_lock(order_id: int) -> None:
+    """Lock the order before its shipments, the order the order pipeline takes them in (a
+    shipment's change may end in the order's), so two writers never wait on each other."""
+    Order.objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True).first()
 
 
 def cod_drop(shipment: Shipment) -> None:

@@ -1,7 +1,7 @@
-"""Shipments' tasks: e-mails (the producer learns of an order to ship, the buyer where its
-parcel is; the services queue them with `shop.notifications.notify`), the carrier's waybill,
-the periodic tracking query and the hourly confirmation of deliveries nobody confirmed. Tasks
-take ids and call one service."""
+"""Shipments' tasks: e-mails (the producer learns of an order to ship or of a part its buyer
+cancelled, the buyer where its parcel is), the carrier's waybill, the periodic tracking query
+and the hourly confirmation of deliveries nobody confirmed. Tasks take ids; the services queue
+them with `shop.notifications.notify`."""
 
 from celery import shared_task
 from django.conf import settings
@@ -30,6 +30,8 @@ def send_shipment_email(*, event_id: int) -> None:
         template, recipients = "new_order", producer_addresses(shipment.partner)
     elif event.status == Shipment.Status.SHIPPED:
         template, recipients = "shipped", [shipment.order.email]
+    elif event.status == Shipment.Status.CANCELLED:  # queued when the buyer cancels
+        template, recipients = "cancelled", producer_addresses(shipment.partner)
     else:
         return
     email_send(

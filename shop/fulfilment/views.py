@@ -1,8 +1,9 @@
 """The buyer's buttons on their order page, one producer's part at a time: cancel it before
 it is packed (after a confirmation page), or say it arrived ("Đã nhận hàng").
 
-Only the order's owner reaches them: the signed-in buyer, or a guest with the order's signed
-link (its hash comes with the form). Anyone else gets a 404, whatever the shipment's id; the
+Only the order's owner reaches them: the signed-in buyer, or a guest who opened Oscar's
+guest order page (its signed link, and the order's e-mail address given in this session; the
+link's hash comes with the form). Anyone else gets a 404, whatever the shipment's id; the
 services check ownership and state again under lock."""
 
 from django.contrib import messages
@@ -22,6 +23,9 @@ def _own_shipment(request, pk: int) -> tuple[Shipment, str]:
     shipment = get_object_or_404(Shipment.objects.select_related("order", "partner"), pk=pk)
     if not aftersale.buyer_owns(shipment=shipment, user=request.user, order_hash=order_hash):
         raise Http404
+    guest = shipment.order.user_id is None
+    if guest and request.session.get("anon_order_email") != shipment.order.email:
+        raise Http404  # as Oscar's guest order page: the signed link and the e-mail given
     return shipment, order_hash
 
 
@@ -32,22 +36,23 @@ def _order_page(shipment: Shipment, order_hash: str) -> str:
     return reverse("customer:order", kwargs={"order_number": number})
 
 
+def _act(request, shipment: Shipment, order_hash: str, service, done: str):
+    """Run the after-sale `service` for the buyer, tell them how it went, back to the order."""
+    try:
+        service(shipment=shipment, user=request.user, order_hash=order_hash)
+    except ShipmentRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done % {"name": shipment.partner.name})
+    return redirect(_order_page(shipment, order_hash))
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def shipment_cancel(request, pk: int):
     shipment, order_hash = _own_shipment(request, pk)
     if request.method == "POST":
-        try:
-            aftersale.shipment_cancel_by_buyer(
-                shipment=shipment, user=request.user, order_hash=order_hash
-            )
-        except ShipmentRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(
-                request,
-                _("The part from %(name)s is cancelled.") % {"name": shipment.partner.name},
-            )
-        return redirect(_order_page(shipment, order_hash))
+        done = _("The part from %(name)s is cancelled.")
+        return _act(request, shipment, order_hash, aftersale.shipment_cancel_by_buyer, done)
     return render(
         request,
         "fulfilment/buyer_cancel.html",
@@ -65,15 +70,5 @@ def shipment_cancel(request, pk: int):
 @require_POST
 def shipment_received(request, pk: int):
     shipment, order_hash = _own_shipment(request, pk)
-    try:
-        aftersale.shipment_confirm_receipt(
-            shipment=shipment, user=request.user, order_hash=order_hash
-        )
-    except ShipmentRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request,
-            _("Thank you: you received the part from %(name)s.") % {"name": shipment.partner.name},
-        )
-    return redirect(_order_page(shipment, order_hash))
+    done = _("Thank you: you received the part from %(name)s.")
+    return _act(request, shipment, order_hash, aftersale.shipment_confirm_receipt, done)

@@ -27,6 +27,7 @@ from shop.fulfilment.cod import cod_reported
 from shop.fulfilment.models import Shipment
 
 MAX_BYTES = 2 * 1024 * 1024
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # a workbook is a zip: what it holds, unpacked
 MAX_ROWS = 5000
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -116,6 +117,12 @@ def _cells_from_csv(data: bytes) -> list[list]:
 
 
 def _cells_from_xlsx(data: bytes) -> list[list]:
+    try:
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise ReportUnreadable(_("This Excel file cannot be opened.")) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ReportUnreadable(_("This Excel file cannot be opened."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from payments import vietqr
 from payments.banks import bank_by_bin
-from shop.fulfilment.models import CodDiscrepancy
+from shop.fulfilment.models import CodDiscrepancy, Shipment
 from shop.settlements.models import Entry, EntryKind, Statement
 
 
@@ -47,6 +47,18 @@ def statement_lines(*, statement: Statement) -> StatementLines:
         shipping=[e for e in entries if e.kind == EntryKind.SHIPPING],
         refunds=[e for e in entries if e.kind == EntryKind.REFUND],
         carried=[e for e in entries if e.kind == EntryKind.CARRIED],
+    )
+
+
+def statement_cash(*, statement: Statement) -> QuerySet[Shipment]:
+    """The cash-on-delivery parcels whose goods this statement pays for, with the cash each
+    one's carrier collected: what the producer can match against the carrier's own report."""
+    orders = statement.entries.filter(kind=EntryKind.SALE).values("order_id")
+    return (
+        Shipment.objects.filter(partner_id=statement.partner_id, order_id__in=orders)
+        .exclude(cod=Shipment.Cod.NONE)
+        .select_related("order")
+        .order_by("order_id")
     )
 
 

@@ -3,15 +3,20 @@ carriers' figures are recorded per shipment, differences go to operators, and th
 paid when every share is in."""
 
 from decimal import Decimal
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
 
 from payments import services as payments
 from payments.models import AttemptStatus, PaymentAction
 from shop.fulfilment import cod
 from shop.fulfilment.models import CodDiscrepancy, Shipment
 from shop.order import statuses
+from tests import factories
 from tests.fulfilment.cod_helpers import cod_order
 from tests.fulfilment.helpers import two_producer_order
 
@@ -166,3 +171,28 @@ def test_setting_the_dues_again_keeps_reported_figures(client):
     assert cod.cod_due_set_for_order(order=order) == 0
     honey.refresh_from_db()
     assert honey.cod == Cod.COLLECTED
+
+
+def test_the_data_migration_sets_the_shares_of_older_cash_orders(client):
+    migration = import_module("shop.fulfilment.migrations.0003_cod_per_shipment")
+    waiting, honey, tea = cod_order(client)
+    paid, *_ = cod_order(client)
+    payments.cash_collected(order=paid, actor=operator())
+    Shipment.objects.update(cod="", cod_due=0, cod_collected=None, cod_reported_at=None)
+    migration.forwards(apps, None)
+    honey.refresh_from_db()
+    assert (honey.cod, honey.cod_due, honey.cod_collected) == (Cod.DUE, HONEY_DUE, None)
+    assert set(paid.shipments.values_list("cod", flat=True)) == {Cod.COLLECTED}
+    assert sum(paid.shipments.values_list("cod_collected", flat=True)) == paid.total_incl_tax
+
+
+def test_the_producer_sees_their_own_parcel_s_cash(client):
+    _, honey, tea = cod_order(client)
+    cod.cod_reported(shipment=honey, amount=Decimal(300000), source="webhook:ghn")
+    producer = Client()
+    producer.force_login(factories.producer_user(honey.partner))
+    html = producer.get(reverse("producer-orders:detail", kwargs={"pk": honey.pk})).content
+    html = html.decode()
+    assert "shipment-cod" in html
+    assert "370.000" in html and "300.000" in html  # due, and what the carrier reported
+    assert "430.000" not in html  # the other producer's share is not theirs to see
