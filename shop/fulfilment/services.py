@@ -162,9 +162,16 @@ def shipment_advance(
     return shipment
 
 
-def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = "") -> None:
+def shipment_carrier_move(*, shipment: Shipment, to: str, at) -> None:
+    """The carrier moved the parcel (shop/fulfilment/tracking.py): picked up or delivered at
+    `at`, by the carrier's clock. Within the caller's transaction, with `shipment`
+    locked; the caller has checked the move goes forward."""
+    _move(shipment, to, actor=None, on_behalf=False, at=at, note=shipment.carrier)
+
+
+def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = "", at=None) -> None:
     """Within the caller's transaction, with `shipment` locked."""
-    now = timezone.now()
+    now = at or timezone.now()
     shipment.status = to
     if to == Status.SHIPPED:
         shipment.shipped_at = now

@@ -23,6 +23,8 @@ CARRIER_QUOTE_MISS_CACHE_SECONDS = int(os.environ.get("CARRIER_QUOTE_MISS_CACHE_
 DEFAULT_DELIVERY_PROVINCE = int(os.environ.get("DEFAULT_DELIVERY_PROVINCE", "1"))
 # A delivered parcel the buyer has not confirmed is confirmed this many days later.
 DELIVERY_CONFIRM_AFTER_DAYS = int(os.environ.get("DELIVERY_CONFIRM_AFTER_DAYS", "7"))
+# The periodic tracking query (fulfilment.track_parcels) asks about this many parcels a round.
+CARRIER_TRACK_BATCH = int(os.environ.get("CARRIER_TRACK_BATCH", "200"))
 # A parcel's default size when the producer gives none at packing (cm).
 PARCEL_DEFAULT_SIZE_CM = (20, 15, 10)
 

@@ -134,6 +134,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "lockouts-dashboard:list",
                 "access_fn": producer_menu.operators,
             },
+            {
+                "label": _("Carrier callbacks"),
+                "url_name": "producer-orders:carrier-callbacks",
+                "access_fn": producer_menu.operators,
+            },
         ],
     },
     {

@@ -11,6 +11,12 @@ def order_shipment_groups(order):
     return selectors.order_shipment_groups(order=order)
 
 
+@register.simple_tag
+def shipment_timeline(shipment):
+    """The parcel's statuses, carrier and code, for templates/fulfilment/_timeline.html."""
+    return selectors.shipment_timeline(shipment=shipment)
+
+
 @register.filter
 def buyer_may_cancel(shipment) -> bool:
     """Not packed yet: the buyer may cancel this part (an unpaid order only whole)."""
