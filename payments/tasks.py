@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_model
 
@@ -34,13 +35,23 @@ def send_order_email(*, order_id: int, code: str) -> None:
     language = settings.LANGUAGE_CODE  # no buyer's language is kept with the order
     with translation.override(language):
         payment_url = selectors.order_payment_url(order)
+        status_url = "" if order.user_id else guest_order_url(order)
     email_send(
         template=f"orders/{code.lower()}",
         to=[order.user.email if order.user_id else order.email],
         language=language,
-        context={"order": order, "payment_url": payment_url},
+        context={"order": order, "payment_url": payment_url, "status_url": status_url},
         user=order.user if order.user_id else None,
         edited=_edited_templates(code),
+    )
+
+
+def guest_order_url(order) -> str:
+    """Where a guest follows their order and its parcels (cancels a part, confirms receipt):
+    Oscar's signed order-status link, which asks for the e-mail the order was placed with."""
+    return reverse(
+        "customer:anon-order-form",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
     )
 
 
