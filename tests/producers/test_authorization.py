@@ -1,6 +1,6 @@
 """Authorization, enforced on the server for every dashboard URL the site has.
 
-Producer A requests every URL pattern under /dashboard/ and /trace/, filled in with the ids of
+Producer A requests every URL pattern under /dashboard/, /trace/ and /shipping/, filled in with the ids of
 producer B's products, orders, lines, shipments, statements, listings, lots, and of an
 application's documents, by GET and by POST. Every answer is a refusal (403/404/405), or a page
 that shows none of B's data; and B's data is unchanged afterwards. Anonymous users are sent to
@@ -15,6 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern, RoutePattern
@@ -23,6 +24,7 @@ from oscar.core.loading import get_model
 
 from payments import services as payments
 from payments.models import PaymentAttempt
+from shop.carriers import registry
 from shop.fulfilment import services as fulfilment
 from shop.fulfilment.models import Shipment
 from shop.onboarding import services as onboarding
@@ -39,11 +41,20 @@ Order = get_model("order", "Order")
 Line = get_model("order", "Line")
 
 # Anything a producer may reach; operators' pages are in here too (A must be refused there).
-SCOPE = ("dashboard/", "trace/")
+SCOPE = ("dashboard/", "trace/", "shipping/")
+# The carrier simulators exist only in development and tests (production settings refuse them).
+OUT_OF_SCOPE = ("shipping/simulator/",)
 # Pages every signed-in user may open, and the login page itself.
 OPEN_TO_ALL = {"dashboard/login/", "dashboard/logout/"}
 # Public like the lot page (anyone may download a lot event's attachment).
-PUBLIC = {"trace/attachments/<int:pk>/"}
+PUBLIC = {
+    "trace/attachments/<int:pk>/",
+    # Carriers' callbacks (their own token or signature), a parcel's tracking page (its
+    # unguessable token) and the official list of a province's wards.
+    "shipping/callback/<str:carrier>/<str:token>/",
+    "shipping/track/<str:token>/",
+    "shipping/units/<int:province_code>/wards.json",
+}
 B_TITLE = "Chè Shan Tuyết cổ thụ Tà Xùa (B)"
 B_SECRET = "9704369999000111"  # B's payout account number
 
@@ -65,7 +76,13 @@ def routes():
             elif isinstance(entry, URLPattern):
                 yield prefix + piece
 
-    return sorted({r for r in walk(get_resolver().url_patterns) if r.startswith(SCOPE)})
+    return sorted(
+        {
+            r
+            for r in walk(get_resolver().url_patterns)
+            if r.startswith(SCOPE) and not r.startswith(OUT_OF_SCOPE)
+        }
+    )
 
 
 PARAM = re.compile(r"<(?:(\w+):)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
@@ -163,6 +180,9 @@ def world(settings):
         "code": [b.code],
         "slug": [b_product.slug, "approve", "reject", "ask"],
         "action": ["approve", "reject", "ask"],
+        "carrier": list(django_settings.CARRIERS),
+        # A public tracking page is reached by its token alone: A guesses, never knows B's.
+        "token": ["x" * 43, *(registry.webhook_token(c) for c in django_settings.CARRIERS)],
     }
     return {
         "a": a,
