@@ -28,8 +28,10 @@ def site_prepare(env: dict, *, database: str, redis: str) -> None:
     run(py, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
 
 
-def gunicorn_start(env: dict[str, str], base: str) -> subprocess.Popen:
-    """Start gunicorn (gunicorn.conf.py) with `env` and wait until `base` answers."""
+def gunicorn_start(
+    env: dict[str, str], base: str, *, ping: str = "/bench/ping"
+) -> subprocess.Popen:
+    """Start gunicorn (gunicorn.conf.py) with `env` and wait until `base` + `ping` answers."""
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
         cwd=ROOT,
@@ -40,7 +42,7 @@ def gunicorn_start(env: dict[str, str], base: str) -> subprocess.Popen:
     )
     for _ in range(100):
         try:
-            urllib.request.urlopen(base + "/bench/ping", timeout=1)  # noqa: S310
+            urllib.request.urlopen(base + ping, timeout=1)  # noqa: S310
             break
         except OSError:
             time.sleep(0.2)

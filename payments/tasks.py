@@ -60,3 +60,8 @@ def _edited_templates(code: str) -> dict[str, str]:
         for part, field in fields.items()
         if getattr(event_type, field)
     }
+
+
+@shared_task(name="payments.refund_shipment")
+def refund_shipment(*, shipment_id: int, actor_id: int | None = None) -> None:
+    services.shipment_part_refund(shipment_id=shipment_id, actor_id=actor_id)

@@ -6,6 +6,7 @@
 - `bank`: credits a feed reports (bank statements), matched, and operators' decisions;
 - `cod`: cash on delivery;
 - `refunds`: refunds through the gateway or recorded;
+- `shipments`: a producer's part that left an order (refunded, the emptied order cancelled);
 - `orders`: where payments change orders (paid, cancelled, refunded);
 - `emails`: the buyer's payment e-mails;
 - `callbacks`: a gateway's verified delivery, applied once;
@@ -53,6 +54,7 @@ from payments.services.refunds import (
     refund_partner,
     refund_partners,
 )
+from payments.services.shipments import shipment_part_refund
 
 __all__ = [
     "REFERENCE_ALPHABET",
@@ -92,4 +94,5 @@ __all__ = [
     "reference_new",
     "refund_partner",
     "refund_partners",
+    "shipment_part_refund",
 ]

@@ -1,4 +1,8 @@
-"""Cash on delivery: the order is confirmed at once and paid when the cash is collected."""
+"""Cash on delivery: the order is confirmed at once and paid when the cash is collected.
+
+Each producer's parcel collects its own share (shop/fulfilment/cod.py): the order is paid when
+the carriers have reported every share (fulfilment's ``order_cash_collected`` signal, see
+payments/receivers.py) or when a person records the whole order's cash by hand."""
 
 from datetime import timedelta
 
@@ -11,6 +15,7 @@ from payments.references import reference_new
 from payments.services.events import payment_event_apply
 from payments.services.manual import manual_event
 from payments.services.outcomes import Applied, Outcome, PaymentNotAllowed
+from shop.fulfilment import cod as shipment_cod
 from shop.money import whole_dong
 
 Order = get_model("order", "Order")
@@ -18,14 +23,17 @@ EventHandler = get_class("order.processing", "EventHandler")
 
 
 def cash_collected(*, order: Order, actor, reason: str = "") -> Applied:
-    """The producer or an operator took the cash for a cash-on-delivery order."""
+    """The cash of a cash-on-delivery order is in: a producer or an operator took it (`actor`;
+    every shipment still due is then collected at its due figure), or the carriers reported
+    each shipment's share (no actor)."""
     attempt = order.payment_attempts.filter(method=Method.COD).first()
     if attempt is None:
         raise PaymentNotAllowed("this order is not paid in cash")
     event = manual_event(attempt, response_code="cash")
     with transaction.atomic():
         applied = payment_event_apply(event=event, method=Method.COD)
-        if applied.outcome == Outcome.APPLIED:
+        if applied.outcome == Outcome.APPLIED and actor is not None:
+            shipment_cod.cod_collected_by_hand(order=order)
             PaymentAction.objects.create(
                 attempt=attempt,
                 actor=actor,

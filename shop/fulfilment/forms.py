@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shop.carriers import registry
-from shop.fulfilment.models import Shipment
+from shop.fulfilment.models import CarrierCallback, Shipment
 
 MAX_WEIGHT_GRAMS = 50_000  # what carriers take as a parcel (the heaviest of their limits)
 MAX_SIDE_CM = 200
@@ -122,3 +122,19 @@ class StatusFilterForm(forms.Form):
         required=False,
         choices=[("", _("All"))] + list(Shipment.Status.choices),
     )
+
+
+class CallbackFilterForm(forms.Form):
+    """Operators narrow the carriers' callbacks down: by carrier, outcome or order code."""
+
+    carrier = forms.ChoiceField(label=_("Carrier"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        choices=[("", _("All"))] + list(CarrierCallback.Outcome.choices),
+    )
+    code = forms.CharField(label=_("Order code"), max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].choices = [("", _("All"))] + registry.choices()

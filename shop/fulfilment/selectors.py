@@ -8,7 +8,11 @@ from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
-from shop.fulfilment.models import Shipment
+from shop import geo
+from shop.carriers import registry
+from shop.carriers.ports import TrackingStatus
+from shop.fulfilment.models import CarrierCallback, Shipment
+from shop.fulfilment.timeline import TRACKING_LABELS, Step, Timeline, tracking_label
 from shop.money import MONEY
 from traceability.models import Lot
 
@@ -68,7 +72,10 @@ class ShipmentGroup:
 
 
 def order_shipment_groups(*, order) -> list[ShipmentGroup]:
-    shipments = {s.partner_id: s for s in Shipment.objects.filter(order_id=order.pk)}
+    shipments = {
+        s.partner_id: s
+        for s in Shipment.objects.filter(order_id=order.pk).prefetch_related("carrier_events")
+    }
     groups: dict[int | None, ShipmentGroup] = {}
     for line in order.lines.select_related("product").order_by("pk"):
         group = groups.get(line.partner_id)
@@ -78,6 +85,75 @@ def order_shipment_groups(*, order) -> list[ShipmentGroup]:
             )
         group.lines.append(line)
     return sorted(groups.values(), key=lambda g: g.partner_name)
+
+
+def shipments_to_track(*, limit: int) -> list[Shipment]:
+    """Parcels on their way with a configured carrier (a waybill, not yet in a final state),
+    the ones asked about longest ago first."""
+    return list(
+        Shipment.objects.filter(carrier__in=registry.names())
+        .exclude(tracking_number="")
+        .exclude(waybill=Shipment.Waybill.CANCELLED)
+        .exclude(status=Shipment.Status.CANCELLED)
+        .exclude(tracking_status__in=TrackingStatus.FINAL)
+        .order_by("updated_at", "pk")[:limit]
+    )
+
+
+def shipment_timeline(*, shipment: Shipment) -> Timeline:
+    """The parcel's statuses as its carrier reported them, oldest first (a report that came
+    late takes its place by the carrier's time). Uses ``carrier_events`` when prefetched."""
+    events = sorted(shipment.carrier_events.all(), key=lambda e: (e.at, e.pk))
+    return Timeline(
+        carrier_name=registry.label(shipment.carrier) if shipment.carrier else "",
+        code=shipment.tracking_number,
+        current=tracking_label(shipment.tracking_status) if shipment.tracking_status else "",
+        expected_delivery=shipment.expected_delivery,
+        steps=[
+            Step(
+                status=e.status, label=tracking_label(e.status), at=e.at, description=e.description
+            )
+            for e in events
+            if e.status in TRACKING_LABELS  # a carrier status with no meaning for the buyer
+        ],
+    )
+
+
+def shipment_by_tracking_token(*, token: str) -> Shipment | None:
+    """The shipment of a public tracking page, or None for a token that is no shipment's."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        Shipment.objects.filter(tracking_token=token)
+        .select_related("partner", "order__shipping_address")
+        .prefetch_related("carrier_events")
+        .first()
+    )
+
+
+def shipment_destination(*, shipment: Shipment) -> str:
+    """Where the parcel goes, no closer than the ward: "Xã Đồng Văn, Tuyên Quang"."""
+    address = shipment.order.shipping_address
+    if address is None:
+        return ""
+    ward, province = geo.ward(address.ward_code), geo.province(address.province_code)
+    names = [
+        ward.name if ward else address.line4,
+        province.name if province else address.state,
+    ]
+    return ", ".join(name for name in names if name)
+
+
+def carrier_callbacks(*, carrier: str = "", outcome: str = "", code: str = "") -> QuerySet:
+    """Carriers' callbacks, newest first, for operators."""
+    callbacks = CarrierCallback.objects.order_by("-received_at", "-pk")
+    if carrier:
+        callbacks = callbacks.filter(carrier=carrier)
+    if outcome:
+        callbacks = callbacks.filter(outcome=outcome)
+    if code:
+        callbacks = callbacks.filter(code__icontains=code)
+    return callbacks
 
 
 def lots_for_lines(*, producer_id: int, lines) -> dict[int, list]:

@@ -34,6 +34,7 @@ LINE_STATUS = {
     Status.PACKED: "Packed",
     Status.SHIPPED: "Shipped",
     Status.DELIVERED: "Delivered",
+    Status.RETURNED: "Returned",
     Status.CANCELLED: "Cancelled",
 }
 
@@ -60,19 +61,29 @@ class ShipmentRefused(Exception):
 @transaction.atomic
 def shipments_create_for_order(*, order, parts: Iterable) -> list[Shipment]:
     """One shipment per producer with lines in `order`, charged as in the shipping method's
-    breakdown `parts` (ProducerShipping items). The charges add up to the order's shipping
-    charge: a shipping discount is shared out between producers in proportion to their charge."""
+    breakdown `parts` (ProducerShipping items), each recording where its charge came from (a
+    carrier's quote, the flat rate, free shipping), the carrier that quoted and the date it
+    promised. The charges add up to the order's shipping charge: a shipping discount is shared
+    out between producers in proportion to their charge."""
     partner_ids = sorted(
         set(order.lines.exclude(partner=None).values_list("partner_id", flat=True))
     )
-    by_producer = {part.producer.pk: part.charge for part in parts}
+    by_producer = {part.producer.pk: part for part in parts}
     charges = _fit(
-        [whole_dong(by_producer.get(pk, Decimal(0))) for pk in partner_ids],
+        [whole_dong(getattr(by_producer.get(pk), "charge", 0)) for pk in partner_ids],
         whole_dong(order.shipping_incl_tax),
     )
     shipments = []
     for partner_id, charge in zip(partner_ids, charges, strict=True):
-        shipment = Shipment.objects.create(order=order, partner_id=partner_id, charge=charge)
+        part = by_producer.get(partner_id)
+        shipment = Shipment.objects.create(
+            order=order,
+            partner_id=partner_id,
+            charge=charge,
+            charge_source=getattr(part, "source", ""),
+            quoted_carrier=getattr(part, "carrier", ""),
+            expected_delivery=getattr(part, "expected_delivery", None),
+        )
         ShipmentEvent.objects.create(shipment=shipment, status=shipment.status)
         shipments.append(shipment)
     return shipments
@@ -151,9 +162,16 @@ def shipment_advance(
     return shipment
 
 
-def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = "") -> None:
+def shipment_carrier_move(*, shipment: Shipment, to: str, at) -> None:
+    """The carrier moved the parcel (shop/fulfilment/tracking.py): picked up or delivered at
+    `at`, by the carrier's clock. Within the caller's transaction, with `shipment`
+    locked; the caller has checked the move goes forward."""
+    _move(shipment, to, actor=None, on_behalf=False, at=at, note=shipment.carrier)
+
+
+def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = "", at=None) -> None:
     """Within the caller's transaction, with `shipment` locked."""
-    now = timezone.now()
+    now = at or timezone.now()
     shipment.status = to
     if to == Status.SHIPPED:
         shipment.shipped_at = now
@@ -167,3 +185,7 @@ def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = ""
         notify(tasks.send_shipment_email, event_id=event.pk, key=f"shipment-email:{event.pk}")
     for line in Line.objects.filter(order_id=shipment.order_id, partner_id=shipment.partner_id):
         line.set_status(LINE_STATUS[to])
+
+
+# For the other services of this app (after-sale), once they have made their own checks.
+shipment_move = _move

@@ -1,12 +1,14 @@
-"""Shipments' tasks: e-mails (the producer learns of an order to ship, the buyer of a parcel on
-its way) and the carrier's waybill. Tasks take ids; the services queue them with
-`shop.notifications.notify`."""
+"""Shipments' tasks: e-mails (the producer learns of an order to ship or of a part its buyer
+cancelled, the buyer where its parcel is), the carrier's waybill, the periodic tracking query
+and the hourly confirmation of deliveries nobody confirmed. Tasks take ids; the services queue
+them with `shop.notifications.notify`."""
 
 from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
-from shop.fulfilment import selectors
+from shop.carriers import registry
+from shop.fulfilment import aftersale, selectors
 from shop.fulfilment.models import Shipment, ShipmentEvent
 from shop.notifications import email_send
 
@@ -28,6 +30,8 @@ def send_shipment_email(*, event_id: int) -> None:
         template, recipients = "new_order", producer_addresses(shipment.partner)
     elif event.status == Shipment.Status.SHIPPED:
         template, recipients = "shipped", [shipment.order.email]
+    elif event.status == Shipment.Status.CANCELLED:  # queued when the buyer cancels
+        template, recipients = "cancelled", producer_addresses(shipment.partner)
     else:
         return
     email_send(
@@ -40,8 +44,48 @@ def send_shipment_email(*, event_id: int) -> None:
             "lines": selectors.shipment_lines(shipment=shipment),
             "shipment_url": settings.SITE_URL
             + reverse("producer-orders:detail", kwargs={"pk": shipment.pk}),
+            "tracking_url": tracking_url(shipment),
+            "carrier_name": registry.label(shipment.carrier),
         },
     )
+
+
+@shared_task(name="fulfilment.send_tracking_email")
+def send_tracking_email(*, shipment_id: int, step: str) -> None:
+    """The buyer hears where their parcel is (out for delivery, a failed attempt, delivered,
+    returned to the producer), with the link to its public tracking page."""
+    shipment = Shipment.objects.select_related("order", "partner").get(pk=shipment_id)
+    email_send(
+        template=f"fulfilment/tracking_{step}",
+        to=[shipment.order.email],
+        language=settings.LANGUAGE_CODE,
+        context={
+            "shipment": shipment,
+            "order": shipment.order,
+            "carrier_name": registry.label(shipment.carrier),
+            "lines": selectors.shipment_lines(shipment=shipment),
+            "tracking_url": tracking_url(shipment),
+        },
+    )
+
+
+def tracking_url(shipment: Shipment) -> str:
+    """The shipment's public tracking page, in full (its token: made when the e-mail leaves)."""
+    return settings.SITE_URL + reverse("shipping:track", kwargs={"token": shipment.tracking_token})
+
+
+@shared_task(name="fulfilment.track_parcels")
+def track_parcels() -> dict:
+    """Ask each carrier where the parcels still on their way are, and apply what it says (a
+    missed callback is caught up here). Scheduled: CELERY_BEAT_SCHEDULE["carriers-track"]."""
+    from shop.fulfilment.reconcile import parcels_track
+
+    return parcels_track()
+
+
+@shared_task(name="fulfilment.confirm_deliveries")
+def confirm_deliveries() -> int:
+    return aftersale.deliveries_confirm()
 
 
 @shared_task(name="fulfilment.create_waybill")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.order import processing
 from oscar.core.loading import get_class, get_model
 
+from shop.fulfilment import cod as shipment_cod
 from shop.fulfilment import services as fulfilment
 from shop.order import statuses
 
@@ -37,9 +38,11 @@ class EventHandler(processing.EventHandler):
         return fulfilment.shipments_create_for_order(order=order, parts=shipping_parts)
 
     def order_cash_on_delivery(self, order) -> None:
-        """Cash on delivery: confirmed now (its producers can start), paid on delivery."""
+        """Cash on delivery: confirmed now (its producers can start), paid on delivery; each
+        producer's shipment is due its share of the total, collected by its own carrier."""
         self.order_status_move(order, statuses.CASH_ON_DELIVERY)
         fulfilment.shipments_open_for_order(order=order)
+        shipment_cod.cod_due_set_for_order(order=order)
 
     def order_paid(
         self,

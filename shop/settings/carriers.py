@@ -15,8 +15,16 @@ CARRIER_SIMULATORS = False
 CARRIER_QUOTE_TIMEOUT = float(os.environ.get("CARRIER_QUOTE_TIMEOUT", "2.0"))
 # How long a quote is kept (the basket, the preview and the order charge the same fee).
 CARRIER_QUOTE_CACHE_SECONDS = int(os.environ.get("CARRIER_QUOTE_CACHE_SECONDS", 30 * 60))
+# How long a quote that did not come (late, refused) is remembered: the flat rate a preview
+# showed is the one the order charges, and a carrier that is down is not waited for each time.
+CARRIER_QUOTE_MISS_CACHE_SECONDS = int(os.environ.get("CARRIER_QUOTE_MISS_CACHE_SECONDS", 10 * 60))
+# The province (official code) product pages give delivery times to, for a visitor whose own
+# is unknown (anonymous, or no default address): Hà Nội.
+DEFAULT_DELIVERY_PROVINCE = int(os.environ.get("DEFAULT_DELIVERY_PROVINCE", "1"))
 # A delivered parcel the buyer has not confirmed is confirmed this many days later.
 DELIVERY_CONFIRM_AFTER_DAYS = int(os.environ.get("DELIVERY_CONFIRM_AFTER_DAYS", "7"))
+# The periodic tracking query (fulfilment.track_parcels) asks about this many parcels a round.
+CARRIER_TRACK_BATCH = int(os.environ.get("CARRIER_TRACK_BATCH", "200"))
 # A parcel's default size when the producer gives none at packing (cm).
 PARCEL_DEFAULT_SIZE_CM = (20, 15, 10)
 

@@ -40,6 +40,12 @@ RATE_LIMITS = {
         "views": ("search:search", "content-search", "traceability:scanner"),
     },
     "refused-callback": {"rate": os.environ.get("RATE_LIMIT_REFUSED_CALLBACK", "30/m")},
+    # The public tracking page: a token in the address, so guessing is what is limited.
+    "track": {
+        "rate": os.environ.get("RATE_LIMIT_TRACK", "60/m"),
+        "methods": ("GET", "HEAD"),
+        "views": ("shipping:track",),
+    },
 }
 # How many of our own proxies append to X-Forwarded-For in front of the site (0: trust only
 # REMOTE_ADDR, as when gunicorn faces the Internet).
@@ -56,4 +62,5 @@ REQUEST_BODY_LIMITS = {
     "/trace/": TRACE_MAX_ATTACHMENT_BYTES + _FORM_BYTES,
     "/cms-admin/": 20 * 2**20,
     "/django-admin/": 20 * 2**20,
+    "/shipping/callback/": 64 * 1024,  # a carrier's status callback is a few hundred bytes
 }

@@ -43,10 +43,11 @@ OSCAR_ORDER_STATUS_PIPELINE = order_statuses.PIPELINE
 OSCAR_LINE_STATUS_PIPELINE = {
     "Pending": ("To confirm", "Cancelled"),
     "To confirm": ("Confirmed", "Cancelled"),
-    "Confirmed": ("Packed",),
-    "Packed": ("Shipped",),
-    "Shipped": ("Delivered",),
-    "Delivered": (),
+    "Confirmed": ("Packed", "Cancelled"),  # the buyer may cancel until the parcel is packed
+    "Packed": ("Shipped", "Returned"),
+    "Shipped": ("Delivered", "Returned"),
+    "Delivered": ("Returned",),
+    "Returned": (),
     "Cancelled": (),
 }
 # The dashboard menu: the producer's own shop, Oscar's pages (operators only), then the
@@ -114,6 +115,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.operators,
             },
             {
+                "label": _("Cash on delivery to check"),
+                "url_name": "settlements-dashboard:cod-queue",
+                "access_fn": producer_menu.operators,
+            },
+            {
                 "label": _("Producers' access"),
                 "url_name": "producer-access:list",
                 "access_fn": producer_menu.operators,
@@ -126,6 +132,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {
                 "label": _("Locked sign-ins"),
                 "url_name": "lockouts-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Carrier callbacks"),
+                "url_name": "producer-orders:carrier-callbacks",
                 "access_fn": producer_menu.operators,
             },
         ],

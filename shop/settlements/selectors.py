@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from payments import vietqr
 from payments.banks import bank_by_bin
+from shop.fulfilment.models import CodDiscrepancy, Shipment
 from shop.settlements.models import Entry, EntryKind, Statement
 
 
@@ -49,6 +50,18 @@ def statement_lines(*, statement: Statement) -> StatementLines:
     )
 
 
+def statement_cash(*, statement: Statement) -> QuerySet[Shipment]:
+    """The cash-on-delivery parcels whose goods this statement pays for, with the cash each
+    one's carrier collected: what the producer can match against the carrier's own report."""
+    orders = statement.entries.filter(kind=EntryKind.SALE).values("order_id")
+    return (
+        Shipment.objects.filter(partner_id=statement.partner_id, order_id__in=orders)
+        .exclude(cod=Shipment.Cod.NONE)
+        .select_related("order")
+        .order_by("order_id")
+    )
+
+
 def bank_name(bank_bin: str) -> str:
     bank = bank_by_bin(bank_bin) if bank_bin else None
     return bank.short_name if bank else bank_bin
@@ -70,3 +83,16 @@ def statement_transfer_payload(*, statement: Statement) -> str | None:
         )
     except ValueError:
         return None
+
+
+def cod_discrepancies(*, resolved: bool = False) -> QuerySet[CodDiscrepancy]:
+    """The operators' queue of cash figures that differ from what was due (open ones, oldest
+    first), or the decided ones (newest first)."""
+    discrepancies = CodDiscrepancy.objects.select_related(
+        "shipment__order", "shipment__partner", "resolved_by"
+    ).filter(resolved_at__isnull=not resolved)
+    return (
+        discrepancies.order_by("-resolved_at", "-pk")
+        if resolved
+        else discrepancies.order_by("created_at", "pk")
+    )

@@ -1,8 +1,11 @@
 """Writes of settlements: record what producers earned, issue statements, pay them.
 
-A producer earns from a line when the line's order is paid (payments moves an order to
-"Paid": online payments when the gateway confirms, cash on delivery when the cash is
-recorded as collected) AND the producer's shipment of that order is delivered. The
+A producer earns from a line when the producer's shipment of that order is delivered AND its
+money is in: for an order paid online, when the order is paid (payments moves it to "Paid"
+when the gateway confirms); for cash on delivery, when THAT shipment's cash is collected
+(its carrier reported the figure due, or a person recorded the order's cash) or an operator
+settled a discrepancy about it (shop/fulfilment/cod.py). Each producer of a shared order
+settles on its own parcel's cash; a shipment whose figure is in dispute earns nothing. The
 marketplace keeps a commission on goods, rounded half-up to whole đồng per line. Shipping
 charges pass through to the producer in full: the producer pays the carrier. A refund of a
 producer's goods claws back its amount, and gives back the commission at the rate the sales of
@@ -20,7 +23,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -62,16 +65,25 @@ def commission_on(*, gross: Decimal, rate: Decimal) -> Decimal:
 
 # --------------------------------------------------------------------------- ledger
 
+# A shipment's money is in: prepaid and the order paid, or its own cash settled.
+MONEY_IN = Q(cod=Shipment.Cod.NONE, order__status=statuses.PAID) | Q(
+    cod__in=(Shipment.Cod.COLLECTED, Shipment.Cod.RESOLVED)
+)
+
+
+def earning_shipments(*, now: datetime):
+    """Shipments whose producer has earned them by ``now``: delivered, and their money in."""
+    return Shipment.objects.filter(
+        MONEY_IN, status=Shipment.Status.DELIVERED, delivered_at__lte=now
+    )
+
 
 def _sale_entries(*, now: datetime) -> list[Entry]:
-    delivered = Shipment.objects.filter(
-        order=OuterRef("order"),
-        partner=OuterRef("partner"),
-        status=Shipment.Status.DELIVERED,
-        delivered_at__lte=now,
+    delivered = earning_shipments(now=now).filter(
+        order=OuterRef("order"), partner=OuterRef("partner")
     )
     lines = (
-        Line.objects.filter(order__status=statuses.PAID, partner__isnull=False)
+        Line.objects.filter(partner__isnull=False)
         .annotate(delivered_at=Subquery(delivered.values("delivered_at")[:1]))
         .filter(delivered_at__isnull=False)
         .exclude(Exists(Entry.objects.filter(kind=EntryKind.SALE, line=OuterRef("pk"))))
@@ -104,12 +116,8 @@ def _sale_entries(*, now: datetime) -> list[Entry]:
 
 def _shipping_entries(*, now: datetime) -> list[Entry]:
     shipments = (
-        Shipment.objects.filter(
-            status=Shipment.Status.DELIVERED,
-            delivered_at__lte=now,
-            order__status=statuses.PAID,
-            charge__gt=0,
-        )
+        earning_shipments(now=now)
+        .filter(charge__gt=0)
         .exclude(Exists(Entry.objects.filter(kind=EntryKind.SHIPPING, shipment=OuterRef("pk"))))
         .order_by("pk")
     )

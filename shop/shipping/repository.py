@@ -4,8 +4,8 @@ from shop.shipping.methods import PerProducer
 
 
 class Repository(repository.Repository):
-    """One method: every producer in the basket ships its own goods at its own rates."""
+    """One method: every producer in the basket ships its own goods at its own rates, or at
+    its carrier's quote once the buyer's ward is known (the address's official codes)."""
 
     def get_available_shipping_methods(self, basket, shipping_addr=None, **kwargs):
-        province_code = getattr(shipping_addr, "province_code", None)
-        return [PerProducer(province_code=int(province_code) if province_code else None)]
+        return [PerProducer(address=shipping_addr)]

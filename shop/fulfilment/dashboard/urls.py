@@ -12,3 +12,8 @@ urlpatterns = [
     path("<int:pk>/waybill/", views.shipment_waybill, name="waybill"),
     path("<int:pk>/label/", views.shipment_label, name="label"),
 ]
+
+# Operators: carriers' callbacks and what became of them.
+from shop.fulfilment.dashboard import parcels  # noqa: E402
+
+urlpatterns += [path("carrier-callbacks/", parcels.callback_list, name="carrier-callbacks")]

@@ -1,6 +1,6 @@
 from django import template
 
-from shop.fulfilment import selectors
+from shop.fulfilment import aftersale, selectors
 
 register = template.Library()
 
@@ -9,3 +9,21 @@ register = template.Library()
 def order_shipment_groups(order):
     """The order's lines, one group per producer, each with its shipment."""
     return selectors.order_shipment_groups(order=order)
+
+
+@register.simple_tag
+def shipment_timeline(shipment):
+    """The parcel's statuses, carrier and code, for templates/fulfilment/_timeline.html."""
+    return selectors.shipment_timeline(shipment=shipment)
+
+
+@register.filter
+def buyer_may_cancel(shipment) -> bool:
+    """Not packed yet: the buyer may cancel this part (an unpaid order only whole)."""
+    return shipment is not None and shipment.status in aftersale.BUYER_CANCELLABLE
+
+
+@register.filter
+def buyer_may_confirm(shipment) -> bool:
+    """On its way or delivered, and not confirmed yet: the buyer may say it arrived."""
+    return shipment is not None and not shipment.receipt and shipment.status in aftersale.RECEIVABLE

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shop.settlements.dashboard import views
+from shop.settlements.dashboard import cod_views, views
 
 # /dashboard/producer/statements/: the producer's own settlement statements.
 producer = (
@@ -23,6 +23,10 @@ operator = (
         path("<int:pk>/csv/", views.operator_download, {"kind": "csv"}, name="csv"),
         path("<int:pk>/pdf/", views.operator_download, {"kind": "pdf"}, name="pdf"),
         path("<int:pk>/pay/", views.operator_pay, name="pay"),
+        # Cash on delivery per shipment: the discrepancy queue and carriers' COD reports.
+        path("cod/", cod_views.cod_queue, name="cod-queue"),
+        path("cod/<int:pk>/resolve/", cod_views.cod_resolve, name="cod-resolve"),
+        path("cod/report/", cod_views.cod_report_upload, name="cod-report"),
     ],
     "settlements-dashboard",
 )

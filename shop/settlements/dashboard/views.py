@@ -25,6 +25,7 @@ def _context(statement, **extra):
     return {
         "statement": statement,
         "lines": selectors.statement_lines(statement=statement),
+        "cash_shipments": selectors.statement_cash(statement=statement),
         "bank_name": selectors.bank_name(statement.partner.payout_bank_bin),
         **extra,
     }
