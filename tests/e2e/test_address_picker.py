@@ -73,3 +73,26 @@ def test_without_javascript_a_button_re_lists_the_wards(live_server, browser):
         expect(page).to_have_url(re.compile(r"/shop/checkout/payment-method/"))
     finally:
         context.close()
+
+
+def test_a_producer_sets_the_pickup_ward_by_searching_on_a_phone(live_server, phone):
+    from shop.carriers import registry
+
+    partner = factories.producer()
+    user = factories.producer_user(partner)
+    page = phone
+    page.goto(live_server.url + "/dashboard/login/")
+    page.locator("#id_username").fill(user.email)
+    page.locator("#id_password").fill("pw-123456789")
+    page.locator("form [type=submit]").last.click()
+    page.goto(live_server.url + reverse("producer-dashboard:pickup"))
+    page.locator("#id_street").fill("Số 5, phố Chợ")
+    page.locator("#id_ward_code_search").fill("meo vac")
+    expect(page.locator("#id_ward_code")).to_have_value(str(factories.MEO_VAC), timeout=FETCH)
+    page.locator("#id_phone").fill("0912 401 721")
+    page.locator("#id_default_carrier").select_option(registry.names()[0])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator("#pickup_form button[type=submit]").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    partner.refresh_from_db()
+    assert (partner.ward_code, partner.phone) == (factories.MEO_VAC, "+84912401721")
