@@ -86,7 +86,7 @@
         });
 
         if (province && select.getAttribute("data-wards-url")) {
-            province.addEventListener("change", function () {
+            var load = function () {
                 var code = province.value;
                 search.value = "";
                 units = [];  // never a ward of the province left behind
@@ -113,7 +113,11 @@
                         status.textContent = "";
                         select.required = false;  // let the form go to the server, which re-lists
                     });
-            });
+            };
+            province.addEventListener("change", load);
+            // A province chosen before this script ran (a fast hand, the browser restoring the
+            // form on "back"): the list shown is not that province's yet.
+            if (province.value && (!wardsOf || wardsOf.value !== province.value)) { load(); }
         }
     }
 

@@ -249,6 +249,20 @@ def test_the_address_book_keeps_the_fields_and_checkout_reuses_them(client):
     assert str(address.phone_number) == "+84912345678" and address.line2 == "Tổ dân phố 3"
 
 
+def test_a_new_address_given_at_checkout_joins_the_address_book_with_its_units(client):
+    buyer = factories_buyer()
+    client.force_login(buyer)
+    start_checkout(client, email=buyer.email)
+    client.post(reverse("checkout:shipping-address"), flow.ADDRESS)
+    client.get(reverse("checkout:shipping-method"))
+    client.post(reverse("checkout:payment-method"), {"method": "cod"})
+    client.post(reverse("checkout:preview"), {"action": "place_order"})
+    assert Order.objects.filter(user=buyer).exists()
+    saved = UserAddress.objects.get(user=buyer)
+    assert (saved.province_code, saved.ward_code) == (TUYEN_QUANG, DONG_VAN)
+    assert str(saved.phone_number) == "+84912345678" and saved.first_name == "Phạm Thị Mai"
+
+
 def test_an_old_address_without_phone_or_ward_cannot_reach_an_order(client):
     buyer = factories_buyer()
     old = UserAddress.objects.create(  # saved before phones and wards were asked
