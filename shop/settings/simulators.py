@@ -1,5 +1,6 @@
-"""Local payment and carrier simulators for development and tests: gateways that speak the real protocols
-(signatures, callbacks, codes) on this machine. Never imported by production settings.
+"""Local payment and carrier simulators for development and tests: gateways and carriers
+that speak the real protocols (signatures, callbacks, codes) on this machine. Never imported
+by production settings.
 
 Each entry's SIMULATOR names the module of its simulator's pages (mounted under
 /payments/simulator/), which may also fill in the entry's OPTIONS (`options(options)`)."""

@@ -18,7 +18,6 @@ import pypdfium2
 import pytest
 import zxingcpp
 from django.conf import settings as django_settings
-from django.core import mail
 from django.utils import timezone
 from oscar.core.loading import get_model
 from playwright.sync_api import expect
@@ -26,8 +25,8 @@ from playwright.sync_api import expect
 from shop.carriers.ports import TrackingStatus
 from shop.fulfilment.models import Shipment
 from shop.money import whole_dong
-from shop.settlements import services as settlements
 from shop.settings.simulators import simulated_carriers
+from shop.settlements import services as settlements
 from shop.settlements.models import Statement
 from tests import factories
 from tests.e2e.steps import fill_shipping_address

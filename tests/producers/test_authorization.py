@@ -1,10 +1,11 @@
 """Authorization, enforced on the server for every dashboard URL the site has.
 
-Producer A requests every URL pattern under /dashboard/, /trace/ and /shipping/, filled in with the ids of
-producer B's products, orders, lines, shipments, statements, listings, lots, and of an
-application's documents, by GET and by POST. Every answer is a refusal (403/404/405), or a page
-that shows none of B's data; and B's data is unchanged afterwards. Anonymous users are sent to
-the login page. The URL list is read from the resolver, so a new page is covered when added.
+Producer A requests every URL pattern under /dashboard/, /trace/ and /shipping/, filled in
+with the ids of producer B's products, orders, lines, shipments, statements, listings, lots,
+and of an application's documents, by GET and by POST. Every answer is a refusal
+(403/404/405), or a page that shows none of B's data; and B's data is unchanged afterwards.
+Anonymous users are sent to the login page. The URL list is read from the resolver, so a new
+page is covered when added.
 """
 
 from __future__ import annotations
