@@ -69,3 +69,48 @@ def test_production_never_runs_in_debug():
     code = "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)"
     result = manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
     assert result.stdout.split() == ["False", "True"], result.stderr
+
+
+CARRIERS_ENV = {
+    "GHN_TOKEN": "ghn-token",
+    "GHN_SHOP_ID": "885",
+    "GHN_WEBHOOK_TOKEN": "ghn-callback-secret",
+    "GHTK_TOKEN": "ghtk-token",
+    "GHTK_CLIENT_SOURCE": "S123456",
+    "GHTK_WEBHOOK_TOKEN": "ghtk-callback-secret",
+    "VIETTELPOST_USERNAME": "0912345678",
+    "VIETTELPOST_PASSWORD": "vtp-password",
+    "VIETTELPOST_WEBHOOK_TOKEN": "vtp-callback-secret",
+}
+
+
+def test_production_runs_the_real_carriers_and_no_simulator():
+    code = (
+        "from django.conf import settings; from django.urls import resolve, Resolver404\n"
+        "from shop.carriers.registry import carrier_for\n"
+        "print(sorted(settings.CARRIERS), settings.CARRIER_SIMULATORS)\n"
+        "print(carrier_for('ghn').__class__.__name__)\n"
+        "for path in ('/shipping/simulator/ghn/', '/shipping/simulator/ghtk/',"
+        " '/shipping/simulator/viettelpost/'):\n"
+        "    try:\n"
+        "        view = resolve(path).func\n"
+        "    except Resolver404:\n"
+        "        continue\n"
+        "    print('resolves to', view.__module__)\n"
+    )
+    env = {**PRODUCTION_ENV, **CARRIERS_ENV}
+    result = manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["['ghn', 'ghtk', 'viettelpost'] False", "GHNCarrier"]
+    resolved = [line for line in result.stdout.split("\n") if line.startswith("resolves to")]
+    assert resolved and not [line for line in resolved if "simulators" in line]
+    deploy = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert deploy.returncode == 0, deploy.stderr
+
+
+@pytest.mark.parametrize("missing", ["GHN_SHOP_ID", "GHTK_CLIENT_SOURCE", "VIETTELPOST_PASSWORD"])
+def test_production_refuses_a_carrier_without_every_option(missing):
+    env = {k: v for k, v in {**PRODUCTION_ENV, **CARRIERS_ENV}.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Carrier" in result.stderr and "needs" in result.stderr
