@@ -66,7 +66,7 @@ def test_the_producer_prints_a_label_whose_codes_scan(client, packed):
 
     assert "LB000001VN" in label_text and "TQ-08-A1" in label_text
     assert "370.000 ₫" in label_text  # the cash to collect
-    assert "Mai Phạm" in label_text and "+84912345678" in label_text
+    assert "Phạm Thị Mai" in label_text and "+84912345678" in label_text
     assert "HTX Mật ong Đồng Văn" in label_text and packed["order"].number in label_text
     barcodes = zxingcpp.read_barcodes(label_image)
     code128 = zxingcpp.BarcodeFormat.Code128
