@@ -10,11 +10,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from django.core.management import call_command
 from django.urls import reverse
 
-from shop import demo, geo
+from shop import geo
 from shop.carriers import registry, units
 from shop.carriers.ports import Party, TrackingStatus
 from shop.carriers.simulators import ghn as ghn_simulator
@@ -110,14 +109,6 @@ def test_the_unit_table_covers_every_ward():
     assert all(
         unit.ward and unit.district.isdigit() and unit.province.isdigit() for unit in table.values()
     )
-
-
-def test_the_unit_table_covers_every_ward_the_demo_uses():
-    producers = yaml.safe_load((ROOT / "shop/demo/producers.yaml").read_text(encoding="utf-8"))
-    wards = [geo.find_ward(province_code=demo.PROVINCE, name=p["ward"]) for p in producers.values()]
-    assert wards
-    for ward in wards:
-        assert units.unit_for("ghn", int(ward.code)).name == ward.name
 
 
 def test_money_is_whole_dong(site_ghn):

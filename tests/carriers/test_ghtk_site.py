@@ -4,7 +4,6 @@ statuses, and GHTK's names for every ward the site and its demo use."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,21 +17,9 @@ from shop.carriers.adapters.ghtk import GHTKCarrier
 from shop.carriers.ports import CarrierError, Parcel, Party, TrackingStatus, WaybillRequest
 from shop.carriers.simulators.ghtk import callback_url, simulator_core
 from shop.carriers.units import table, unit_for
-from shop.demo import PROVINCE
 from shop.settings.simulators import simulated_carriers
 
 ROOT = Path(__file__).resolve().parents[2]
-WARD_LINE = re.compile(r"^\s*ward:\s*(.+)$", re.MULTILINE)
-
-
-def _demo_wards() -> set[str]:
-    """Every ``ward:`` the demo data names (its YAML has custom tags: read as lines)."""
-    files = [*(ROOT / "shop/demo").glob("*.yaml"), *(ROOT / "cms/demo").glob("*.yaml")]
-    return {
-        match[1].strip().strip("'\"")
-        for path in files
-        for match in WARD_LINE.finditer(path.read_text(encoding="utf-8"))
-    }
 
 
 def test_every_official_ward_has_ghtk_s_names():
@@ -52,14 +39,6 @@ def test_the_table_is_what_master_units_builds(tmp_path, monkeypatch):
     finally:
         units.table.cache_clear()
     assert rebuilt == (ROOT / "shop/carriers/units/ghtk.csv").read_text(encoding="utf-8")
-
-
-def test_every_ward_the_demo_uses_is_served():
-    names = _demo_wards()
-    assert names, "the demo names its communes"
-    for name in names:
-        unit = unit_for("ghtk", int(geo.find_ward(province_code=PROVINCE, name=name).code))
-        assert unit.province == "Tuyên Quang" and unit.ward == name
 
 
 def test_cities_use_ghtk_s_spelling():

@@ -4,7 +4,6 @@ registry's adapter; its development page; its saved state; the unit table agains
 from __future__ import annotations
 
 import json
-import re
 import urllib.request
 from dataclasses import replace
 from io import StringIO
@@ -28,7 +27,6 @@ from tests.security.test_csp import problems
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "/shipping/simulator/viettelpost/"
-WARD_LINE = re.compile(r"^[\s-]*ward: *[\"']?(.+?)[\"']? *$", re.MULTILINE)
 
 
 @pytest.fixture
@@ -142,21 +140,6 @@ def _create_payload() -> dict:
 
 
 # --------------------------------------------------------------------------- the unit table
-
-
-def test_every_ward_the_demo_uses_has_viettel_post_codes():
-    files = ["shop/demo/producers.yaml", "shop/demo/application.yaml", "cms/demo/regions.yaml"]
-    names = {
-        name
-        for file in files
-        for name in WARD_LINE.findall((ROOT / file).read_text(encoding="utf-8"))
-    }
-    assert len(names) >= 5
-    for name in names:
-        ward = geo.find_ward(province_code=8, name=name)
-        unit = unit_for("viettelpost", int(ward.code))
-        assert unit.district == str(100_000_000 + int(unit.province))
-        assert unit.name == ward.name.upper()
 
 
 def test_every_official_ward_has_one_distinct_viettel_post_ward():
