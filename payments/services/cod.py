@@ -5,6 +5,7 @@ the carriers have reported every share (fulfilment's ``order_cash_collected`` si
 payments/receivers.py) or when a person records the whole order's cash by hand."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,9 @@ from payments.services.events import payment_event_apply
 from payments.services.manual import manual_event
 from payments.services.outcomes import Applied, Outcome, PaymentNotAllowed
 from shop.fulfilment import cod as shipment_cod
+from shop.fulfilment.models import Shipment
 from shop.money import whole_dong
+from shop.order import statuses
 
 Order = get_model("order", "Order")
 EventHandler = get_class("order.processing", "EventHandler")
@@ -56,3 +59,28 @@ def cod_attempt_create(*, order: Order) -> PaymentAttempt:
         currency=order.currency,
         expires_at=timezone.now() + timedelta(days=3650),
     )
+
+
+@transaction.atomic
+def cod_attempt_refit(*, order_id: int) -> None:
+    """A part left a cash-on-delivery order before its cash was in (its buyer cancelled it, or
+    it came back): what the order will record as paid in cash is what its remaining shipments
+    are due, not the total it was placed with."""
+    attempt = (
+        PaymentAttempt.objects.select_for_update()
+        .filter(order_id=order_id, method=Method.COD)
+        .first()
+    )
+    if attempt is None or not Order.objects.filter(
+        pk=order_id, status=statuses.CASH_ON_DELIVERY
+    ).exists():
+        return
+    due = sum(
+        Shipment.objects.filter(order_id=order_id)
+        .exclude(cod=Shipment.Cod.NONE)
+        .values_list("cod_due", flat=True),
+        Decimal(0),
+    )
+    if 0 < due < attempt.amount:
+        attempt.amount = whole_dong(due)
+        attempt.save(update_fields=["amount"])

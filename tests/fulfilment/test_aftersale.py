@@ -89,10 +89,11 @@ def test_the_buyer_cancels_a_part_after_confirming(mine):
     assert tea.status == Status.NEW and tea.cod == Cod.DUE and allocated(tea) == [2]
     order.refresh_from_db()
     assert order.status == statuses.CASH_ON_DELIVERY
-    # The tea's cash alone now pays the order.
+    # The tea's cash alone now pays the order, and is all the order records as paid.
     cod.cod_reported(shipment=tea, amount=tea.cod_due, source="webhook:ghtk")
     order.refresh_from_db()
     assert order.status == statuses.PAID
+    assert [source.amount_debited for source in order.sources.all()] == [tea.cod_due]
 
 
 def test_a_packed_part_can_no_longer_be_cancelled(mine):
