@@ -71,9 +71,10 @@ def cod_attempt_refit(*, order_id: int) -> None:
         .filter(order_id=order_id, method=Method.COD)
         .first()
     )
-    if attempt is None or not Order.objects.filter(
-        pk=order_id, status=statuses.CASH_ON_DELIVERY
-    ).exists():
+    if (
+        attempt is None
+        or not Order.objects.filter(pk=order_id, status=statuses.CASH_ON_DELIVERY).exists()
+    ):
         return
     due = sum(
         Shipment.objects.filter(order_id=order_id)
