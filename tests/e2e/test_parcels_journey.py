@@ -199,6 +199,10 @@ def test_two_parcels_of_one_order_travel_with_two_carriers(
     buyer.wait_for_load_state()
     receipts = sorted(s.receipt for s in order.shipments.all())
     assert receipts == ["", Shipment.Receipt.BUYER]
+    assert buyer.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(buyer, "parcels-order-360")
+    expect(buyer.locator("main, body").first).to_contain_text("Viettel Post")
+    expect(buyer.locator("body")).not_to_contain_text("viettelpost")  # a name, not a key
 
     # 5. The cash lands per shipment in each producer's statement.
     now = timezone.now()

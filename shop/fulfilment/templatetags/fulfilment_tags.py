@@ -1,5 +1,6 @@
 from django import template
 
+from shop.carriers import registry
 from shop.fulfilment import aftersale, selectors
 
 register = template.Library()
@@ -27,3 +28,10 @@ def buyer_may_cancel(shipment) -> bool:
 def buyer_may_confirm(shipment) -> bool:
     """On its way or delivered, and not confirmed yet: the buyer may say it arrived."""
     return shipment is not None and not shipment.receipt and shipment.status in aftersale.RECEIVABLE
+
+
+@register.filter
+def carrier_name(name: str) -> str:
+    """A carrier as people read it ("Viettel Post") from its key in settings.CARRIERS; the
+    name a producer typed for an older shipment stays as typed."""
+    return registry.label(name) if name else ""
