@@ -170,6 +170,7 @@ class CarrierEvent(models.Model):
     class Source(models.TextChoices):
         WEBHOOK = "webhook", _("Carrier's callback")
         TRACK = "track", _("Tracking query")
+        WAYBILL = "waybill", _("Waybill created")
 
     shipment = models.ForeignKey(Shipment, related_name="carrier_events", on_delete=models.CASCADE)
     carrier = models.CharField(max_length=16)

@@ -37,7 +37,7 @@ from shop.carriers.ports import (
     WaybillRequest,
 )
 from shop.fulfilment import parcels, selectors, tasks
-from shop.fulfilment.models import Shipment, ShipmentEvent
+from shop.fulfilment.models import CarrierEvent, Shipment, ShipmentEvent
 from shop.notifications import notify
 
 logger = logging.getLogger(__name__)
@@ -178,6 +178,16 @@ def waybill_create(*, shipment_id: int) -> str:
         locked.waybill_error = ""
         locked.save()
         _event(locked, _("Waybill %(code)s created") % {"code": locked.tracking_number})
+        # The parcel's first step on the buyer's timeline: waiting for the carrier's pick-up.
+        CarrierEvent.objects.create(
+            shipment=locked,
+            carrier=locked.carrier,
+            status=TrackingStatus.READY_TO_PICK,
+            carrier_status="waybill",
+            at=locked.tracking_at,
+            source=CarrierEvent.Source.WAYBILL,
+            applied=True,
+        )
     return "created"
 
 

@@ -184,6 +184,7 @@ def test_two_parcels_of_one_order_travel_with_two_carriers(
     # 4. The buyer follows the timeline from the e-mail and confirms receipt.
     buyer.goto(link_in_mail(BUYER, r"/shipping/track/"))
     timeline = buyer.locator("body")
+    expect(timeline).to_contain_text("Chờ lấy hàng")  # from the moment the waybill was made
     expect(timeline).to_contain_text("Đã giao hàng")
     expect(timeline).to_contain_text("Đang giao hàng")
     expect(timeline).not_to_contain_text("12 Phố Cổ")  # no street on the public page

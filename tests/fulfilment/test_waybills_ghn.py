@@ -10,6 +10,7 @@ from django.utils import timezone
 from shop.carriers.ports import TrackingStatus
 from shop.carriers.simulators import ghn_core
 from shop.carriers.simulators.ghn_core import GHNSimulatorCore
+from shop.fulfilment import selectors
 from shop.fulfilment.models import Shipment
 from shop.outbox.models import OutboxMessage
 from shop.outbox.services import outbox_drain
@@ -72,6 +73,8 @@ def test_packing_creates_the_ghn_order(client, ghn, confirmed, django_capture_on
     assert order["cod_amount"] == 370000 and order["weight"] == 600
     assert order["to_phone"] == "0912345678"
     assert confirmed.tracking_status == TrackingStatus.READY_TO_PICK
+    steps = selectors.shipment_timeline(shipment=confirmed).steps
+    assert [step.status for step in steps] == [TrackingStatus.READY_TO_PICK]  # the buyer's
     assert confirmed.sort_code == order["sort_code"] and confirmed.carrier_fee > 0
     assert confirmed.label_url.startswith(served.url)
     page = client.get(reverse("producer-orders:detail", kwargs={"pk": confirmed.pk}))
