@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.server import gunicorn_start, gunicorn_stop, run  # noqa: E402
+from bench.server import gunicorn_start, gunicorn_stop, percentile, run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = os.environ.get(
@@ -165,11 +165,6 @@ def price(basket_id: int, address) -> tuple[float, list]:
     basket.strategy = Selector().strategy()
     parts = PerProducer(address=address).breakdown(basket)
     return time.perf_counter() - began, parts
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def round_of(jobs: list[tuple[int, object]], clients: int) -> dict:

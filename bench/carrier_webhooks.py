@@ -28,22 +28,26 @@ writes nothing outside a temporary folder and the scratch database.
 """
 
 import argparse
-import http.client
 import json
 import os
 import secrets
 import shutil
 import sys
 import tempfile
-import threading
-import time
 import urllib.parse
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.server import gunicorn_start, gunicorn_stop, production_env, site_prepare  # noqa: E402
+from bench.server import (  # noqa: E402
+    django_start,
+    gunicorn_start,
+    gunicorn_stop,
+    production_env,
+    send_all,
+    site_prepare,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = os.environ.get(
@@ -76,14 +80,6 @@ def site_env(static_root: str) -> dict[str, str]:
         "VIETTELPOST_PASSWORD": secrets.token_hex(8),
         "VIETTELPOST_WEBHOOK_TOKEN": TOKENS["viettelpost"],
     }
-
-
-def django_start(env: dict) -> None:
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 # --------------------------------------------------------------------------- the callbacks
@@ -276,59 +272,16 @@ def packed_shipments(count: int) -> dict[str, list[Call]]:
 # --------------------------------------------------------------------------- HTTP client
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 def send(calls: list[Call], *, connections: int) -> dict:
     """POST every callback once over `connections` keep-alive connections; count the answers."""
-    codes: Counter = Counter()
-    latencies: list[float] = []
-    lock = threading.Lock()
-    start = threading.Barrier(connections + 1)
-
-    def worker(chunk: list[Call]) -> None:
-        conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
-        mine, times = Counter(), []
-        start.wait()
-        for call in chunk:
-            began = time.perf_counter()
-            try:
-                conn.request(
-                    "POST", call.path, body=call.body, headers={"Content-Type": call.content_type}
-                )
-                response = conn.getresponse()
-                response.read()
-            except (http.client.HTTPException, OSError):
-                mine["connection lost"] += 1
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
-                continue
-            times.append(time.perf_counter() - began)
-            mine[f"HTTP {response.status}"] += 1
-        conn.close()
-        with lock:
-            codes.update(mine)
-            latencies.extend(times)
-
-    threads = [
-        threading.Thread(target=worker, args=(calls[i::connections],)) for i in range(connections)
-    ]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    return {
-        "count": len(calls),
-        "rps": len(calls) / elapsed,
-        "p50": percentile(latencies, 50) * 1000,
-        "p99": percentile(latencies, 99) * 1000,
-        "codes": codes,
-    }
+    requests = [("POST", c.path, c.body, {"Content-Type": c.content_type}) for c in calls]
+    return send_all(
+        requests,
+        host=HOST,
+        port=PORT,
+        connections=connections,
+        outcome=lambda status, _body: f"HTTP {status}",
+    )
 
 
 def database_check(parcels: int) -> str:

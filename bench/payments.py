@@ -31,17 +31,23 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.server import gunicorn_start, gunicorn_stop, production_env, site_prepare  # noqa: E402
+from bench.server import (  # noqa: E402
+    django_start,
+    gunicorn_start,
+    gunicorn_stop,
+    percentile,
+    production_env,
+    send_all,
+    site_prepare,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = os.environ.get(
@@ -72,14 +78,6 @@ def site_env(static_root: str) -> dict[str, str]:
         "VNPAY_HASH_SECRET": secrets.token_hex(16).upper(),
         "VNPAY_PAY_URL": PAY_URL,
     }
-
-
-def django_start(env: dict) -> None:
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def signed_ipns(count: int) -> list[str]:
@@ -220,60 +218,14 @@ def database_check(ipns: int, checkout_refs: list[str]) -> str:
 # --------------------------------------------------------------------------- HTTP clients
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
 def send_ipns(queries: list[str], *, connections: int) -> dict:
     """Send every query once over `connections` keep-alive connections; count the RspCodes."""
-    codes: Counter = Counter()
-    latencies: list[float] = []
-    lock = threading.Lock()
-    start = threading.Barrier(connections + 1)
 
-    def worker(chunk: list[str]) -> None:
-        conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
-        mine, times = Counter(), []
-        start.wait()
-        for query in chunk:
-            began = time.perf_counter()
-            try:
-                conn.request("GET", query)
-                response = conn.getresponse()
-                body = response.read()
-            except (http.client.HTTPException, OSError):
-                mine["connection lost"] += 1
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, PORT, timeout=60)
-                continue
-            times.append(time.perf_counter() - began)
-            if response.status == 200:
-                mine[json.loads(body)["RspCode"]] += 1
-            else:
-                mine[f"HTTP {response.status}"] += 1
-        conn.close()
-        with lock:
-            codes.update(mine)
-            latencies.extend(times)
+    def rsp_code(status: int, body: bytes) -> str:
+        return json.loads(body)["RspCode"] if status == 200 else f"HTTP {status}"
 
-    threads = [
-        threading.Thread(target=worker, args=(queries[i::connections],)) for i in range(connections)
-    ]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    return {
-        "count": len(queries),
-        "rps": len(queries) / elapsed,
-        "p50": percentile(latencies, 50) * 1000,
-        "p99": percentile(latencies, 99) * 1000,
-        "codes": codes,
-    }
+    requests = [("GET", query, None, {}) for query in queries]
+    return send_all(requests, host=HOST, port=PORT, connections=connections, outcome=rsp_code)
 
 
 class Buyer:

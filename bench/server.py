@@ -1,11 +1,15 @@
 """The site under gunicorn, as in production, for the HTTP benchmarks."""
 
+import http.client
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,4 +79,75 @@ def production_env(*, database: str, redis: str, static_root: str, bind: str) ->
         "GUNICORN_ACCESS_LOG": "",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+    }
+
+
+def django_start(env: dict) -> None:
+    """Django in this process, with the server's settings (to build data and check it)."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def send_all(
+    requests: list[tuple[str, str, bytes | None, dict]],
+    *,
+    host: str,
+    port: int,
+    connections: int,
+    outcome: Callable[[int, bytes], str],
+) -> dict:
+    """Send every (method, path, body, headers) once over `connections` keep-alive connections,
+    all starting together; count each answer's `outcome(status, body)` and time them."""
+    codes: Counter = Counter()
+    latencies: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(connections + 1)
+
+    def worker(chunk: list) -> None:
+        conn = http.client.HTTPConnection(host, port, timeout=60)
+        mine, times = Counter(), []
+        start.wait()
+        for method, path, body, headers in chunk:
+            began = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                answer = response.read()
+            except (http.client.HTTPException, OSError):
+                mine["connection lost"] += 1
+                conn.close()
+                conn = http.client.HTTPConnection(host, port, timeout=60)
+                continue
+            times.append(time.perf_counter() - began)
+            mine[outcome(response.status, answer)] += 1
+        conn.close()
+        with lock:
+            codes.update(mine)
+            latencies.extend(times)
+
+    threads = [
+        threading.Thread(target=worker, args=(requests[i::connections],))
+        for i in range(connections)
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    return {
+        "count": len(requests),
+        "rps": len(requests) / elapsed,
+        "p50": percentile(latencies, 50) * 1000,
+        "p99": percentile(latencies, 99) * 1000,
+        "codes": codes,
     }
