@@ -143,9 +143,13 @@ class Product(AbstractProduct):
             raise ValidationError({"net_unit": _("Enter both the net quantity and its unit.")})
 
     def save(self, *args, **kwargs):
-        # Derived columns, not business rules: the folded text the search index reads.
-        self.search_title = search_form(self.title or "")
-        self.search_body = search_form(f"{self.description or ''} {self.origin_label}")
+        # Derived columns, not business rules: the folded text the search index reads, in both
+        # languages, so English words find the English name and Vietnamese ones the Vietnamese.
+        def both(field: str) -> str:
+            return " ".join(getattr(self, f"{field}_{code}") or "" for code in ("vi", "en"))
+
+        self.search_title = search_form(both("title"))
+        self.search_body = search_form(f"{both('description')} {self.origin_label}")
         super().save(*args, **kwargs)
 
 

@@ -13,6 +13,7 @@ from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRec
 from oscar.core.loading import get_class
 
 from shop import geo
+from shop.channels import Channel
 from shop.money import MONEY
 
 # NAPAS account numbers: 6 to 19 digits.
@@ -48,6 +49,13 @@ class Partner(AbstractPartner):
     representative = models.CharField(_("Representative"), max_length=128, blank=True)
     phone = models.CharField(_("Phone number"), max_length=16, blank=True)
     email = models.EmailField(_("E-mail"), blank=True)
+    # What the producer reads: e-mails, statements and Zalo messages come in this language.
+    language = models.CharField(
+        _("Language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    notify_channel = models.CharField(
+        _("Messages by"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
     registration_number = models.CharField(
         _("Cooperative or business registration number"), max_length=32, blank=True
     )

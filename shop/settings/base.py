@@ -37,6 +37,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_ID = 1
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before admin: translated catalogue fields (shop/*/translation.py)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -267,6 +268,12 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "cho_phien_language"
+# Catalogue text in both languages (django-modeltranslation): `title_vi`, `title_en`…; a field
+# read in English falls back to Vietnamese when nobody has written the English yet.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "vi"
+MODELTRANSLATION_LANGUAGES = ("vi", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("vi",)}
+MODELTRANSLATION_AUTO_POPULATE = False
 
 # Files.
 STATIC_URL = "/static/"
