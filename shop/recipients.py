@@ -1,0 +1,59 @@
+"""Who a message goes to, in which language and by which channel.
+
+Every notification task asks here instead of reading addresses off its objects: an order's
+buyer (the account or the guest's address), an account's person, a producer. The language is
+the one the person chose (an order keeps the language it was placed in); the channel is e-mail
+or Zalo (``shop.channels``); Zalo needs a phone and falls back to e-mail
+(``shop.notifications.message_send``).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from shop.channels import Channel
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    language: str = settings.LANGUAGE_CODE
+    channel: str = Channel.EMAIL
+    phone: str = ""  # E.164, for Zalo
+    user: object | None = None  # an account: its e-mail history keeps a copy
+
+
+def _language(code: str | None) -> str:
+    known = {code for code, _name in settings.LANGUAGES}
+    return code if code in known else settings.LANGUAGE_CODE
+
+
+def user_recipient(user) -> Recipient:
+    profile = getattr(user, "profile", None) if user.pk else None
+    return Recipient(
+        email=user.email,
+        language=_language(profile.language if profile else None),
+        channel=profile.notify_channel if profile else Channel.EMAIL,
+        phone=profile.phone if profile else "",
+        user=user,
+    )
+
+
+def order_recipient(order) -> Recipient:
+    address = order.shipping_address
+    return Recipient(
+        email=order.user.email if order.user_id else order.email,
+        language=_language(order.language),
+        channel=order.notify_channel,
+        phone=(address.phone_number.as_e164 if address and address.phone_number else ""),
+        user=order.user if order.user_id else None,
+    )
+
+
+def producer_recipient(partner) -> Recipient:
+    return Recipient(
+        email=partner.email,
+        language=_language(partner.language),
+        channel=partner.notify_channel,
+        phone=partner.phone,
+    )
