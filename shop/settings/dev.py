@@ -16,7 +16,7 @@ PAYMENT_GATEWAYS = {**simulated_gateways(SITE_URL), **PAYMENT_GATEWAYS}  # noqa:
 CARRIER_SIMULATORS = True
 CARRIERS = {**simulated_carriers(SITE_URL), **CARRIERS}  # noqa: F405
 ZNS_SIMULATOR = True
-ZNS = ZNS or simulated_zns(SITE_URL)  # noqa: F405
+ZNS = ZNS or simulated_zns()  # noqa: F405
 # The carrier simulators keep their parcels here across restarts (in memory when unset).
 CARRIER_SIMULATOR_STATE_DIR = VAR_DIR / "simulators"  # noqa: F405
 

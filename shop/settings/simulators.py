@@ -104,9 +104,9 @@ def simulated_carriers(site: str) -> dict:
     }
 
 
-def simulated_zns(site: str) -> dict:
-    """Zalo's notification service, simulated on this site under /messages/simulator/zns/
-    (``site`` is SITE_URL). Its keys are the simulator's, not secrets."""
+def simulated_zns() -> dict:
+    """Zalo's notification service, simulated on a local port started on demand (its page is
+    under /messages/simulator/zns/). Its keys are the simulator's, not secrets."""
     return {
         "SIMULATOR": "shop.zns.simulator.views",
         "OPTIONS": {
@@ -114,8 +114,8 @@ def simulated_zns(site: str) -> dict:
             "secret_key": "simulator-zns-secret-key",
             "refresh_token": "simulator-zns-refresh-token",
             "oa_id": "4321098765",
-            "api_url": f"{site}/messages/simulator/zns",
-            "oauth_url": f"{site}/messages/simulator/zns/v4/oa/access_token",
+            "api_url": "simulator",  # the simulator's own port, started on demand (SIMULATOR)
+            "oauth_url": "simulator",
             "timeout": 5.0,
         },
         "TEMPLATES": {

@@ -29,4 +29,4 @@ PAYMENT_GATEWAYS = {**simulated_gateways(SITE_URL), **PAYMENT_GATEWAYS}  # noqa:
 CARRIER_SIMULATORS = True
 CARRIERS = {**simulated_carriers(SITE_URL), **CARRIERS}  # noqa: F405
 ZNS_SIMULATOR = True
-ZNS = ZNS or simulated_zns(SITE_URL)  # noqa: F405
+ZNS = ZNS or simulated_zns()  # noqa: F405

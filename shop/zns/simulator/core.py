@@ -4,7 +4,9 @@ uses, with Zalo's fields, answers and error codes, and access tokens that expire
 ``POST /message/template`` (header ``access_token``; JSON ``phone``, ``template_id``,
 ``template_data``, ``tracking_id``) and ``POST /v4/oa/access_token`` (form ``refresh_token``,
 ``app_id``, ``grant_type``; header ``secret_key``). Every answer is HTTP 200 with Zalo's
-envelope. A refresh token works once and is replaced, as at Zalo.
+envelope. A refresh token works once and is replaced, as at Zalo. It is served on its own
+port (``server.py``): Zalo's headers have underscores, which Django's development server
+drops.
 
 Who is on Zalo: every valid Vietnamese number, except those in ``not_on_zalo`` (error -118)
 or ``refusing`` (-139), and, so a person can try it from the shop's pages, numbers ending in
@@ -49,16 +51,28 @@ class ZnsSimulatorCore:
         self.clock = clock
         self.state_path = state_path
         self._lock = threading.Lock()
-        state = read_state(state_path)
-        self.access_tokens: dict[str, float] = dict(state.get("access_tokens", {}))
-        # The first refresh token (the one in the settings) always works here, so a development
-        # database that lost the later ones still starts.
-        self.refresh_tokens: set[str] = {*state.get("refresh_tokens", []), refresh_token}
-        self.messages: list[dict] = list(state.get("messages", []))
-        self.quota = int(state.get("quota", quota))
+        self.first_refresh_token = refresh_token
         self.daily_quota = quota
+        self.access_tokens: dict[str, float] = {}
+        self.refresh_tokens: set[str] = {refresh_token}
+        self.messages: list[dict] = []
+        self.quota = quota
         self.not_on_zalo: set[str] = set()
         self.refusing: set[str] = set()
+        self._load()
+
+    def _load(self) -> None:
+        """The saved state, when there is a file: in development the web server (its page)
+        and the worker (which sends) each run a simulator and share it."""
+        if self.state_path is None:
+            return
+        state = read_state(self.state_path)
+        self.access_tokens = dict(state.get("access_tokens", {}))
+        # The first refresh token (the one in the settings) always works here, so a development
+        # database that lost the later ones still starts.
+        self.refresh_tokens = {*state.get("refresh_tokens", []), self.first_refresh_token}
+        self.messages = list(state.get("messages", []))
+        self.quota = int(state.get("quota", self.daily_quota))
 
     # ------------------------------------------------------------------ the protocol
 
@@ -69,6 +83,7 @@ class ZnsSimulatorCore:
         if method != "POST":
             return 200, {"error": -106, "message": "Method unsupported"}
         with self._lock:
+            self._load()
             if path.rstrip("/") == "/message/template":
                 answer = self._send(headers, body)
             elif path.rstrip("/") == "/v4/oa/access_token":
@@ -162,11 +177,18 @@ class ZnsSimulatorCore:
     def expire_tokens(self) -> None:
         """Every access token expires now (the next message is refused with -124)."""
         with self._lock:
+            self._load()
             self.access_tokens.clear()
             self._save()
 
+    def sent(self) -> list[dict]:
+        """Every message delivered, newest first."""
+        with self._lock:
+            self._load()
+            return list(reversed(self.messages))
+
     def sent_to(self, phone: str) -> list[dict]:
-        return [m for m in self.messages if m["phone"] == phone]
+        return [m for m in self.sent() if m["phone"] == phone][::-1]
 
     def _save(self) -> None:
         write_state(
