@@ -25,4 +25,9 @@ class PaymentMethodForm(forms.Form):
         )
 
     def clean_notify_channel(self) -> str:
-        return self.cleaned_data.get("notify_channel") or Channel.EMAIL
+        """Not sent (a page without the choice): the buyer's usual channel, else e-mail."""
+        return (
+            self.cleaned_data.get("notify_channel")
+            or self.initial.get("notify_channel")
+            or Channel.EMAIL
+        )

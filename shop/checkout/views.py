@@ -72,7 +72,12 @@ class PaymentMethodView(views.PaymentMethodView):
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
-        form = PaymentMethodForm(request.POST, methods=self.methods(), phone=self.delivery_phone())
+        form = PaymentMethodForm(
+            request.POST,
+            methods=self.methods(),
+            phone=self.delivery_phone(),
+            initial={"notify_channel": notify_channel_of(request, self.checkout_session)},
+        )
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         self.checkout_session.pay_by(form.cleaned_data["method"])
