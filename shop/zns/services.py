@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 
 from shop.zns import registry
@@ -37,8 +38,12 @@ def zns_notify(*, recipient, template: str, context: Mapping[str, Any]) -> bool:
         return _fell_back(record, reason="Zalo messages are off")
     if not zns_template:
         return _fell_back(record, reason="no ZNS template for this notification")
-    with translation.override(recipient.language):
-        data = template_data(template, context) or {}
+    try:
+        with translation.override(recipient.language):
+            data = template_data(template, context) or {}
+    except Exception:  # a broken mapping must not keep the person from hearing at all
+        logger.exception("ZNS %s: the template's parameters could not be built", template)
+        return _fell_back(record, reason="the ZNS parameters could not be built")
     tracking_id = secrets.token_hex(12)
     record.update(zns_template_id=zns_template, tracking_id=tracking_id)
     message = TemplateMessage(
@@ -49,6 +54,8 @@ def zns_notify(*, recipient, template: str, context: Mapping[str, Any]) -> bool:
     )
     try:
         sent = registry.client().send(message)
+    except ImproperlyConfigured as error:
+        return _fell_back(record, reason=str(error))
     except ZnsError as error:
         logger.warning("ZNS %s to %s failed (%s): %s", template, recipient.phone, error.code, error)
         return _fell_back(record, reason=str(error), code=error.code)

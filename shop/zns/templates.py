@@ -49,11 +49,15 @@ def _order_link(context: Mapping[str, Any]) -> str:
     return _absolute(context.get("payment_url") or "")
 
 
+def _order(order) -> dict[str, str]:
+    """What every buyer's message names: who, which order."""
+    return {"customer_name": _customer(order), "order_code": order.number}
+
+
 def _order_placed(context):
     order = context["order"]
     return {
-        "customer_name": _customer(order),
-        "order_code": order.number,
+        **_order(order),
         "amount": _amount(order.total_incl_tax),
         "status": _cut(_(order.status), 30),
         "link": _cut(_order_link(context), 200),
@@ -63,8 +67,7 @@ def _order_placed(context):
 def _payment_pending(context):
     order = context["order"]
     return {
-        "customer_name": _customer(order),
-        "order_code": order.number,
+        **_order(order),
         "amount": _amount(order.total_incl_tax),
         "link": _cut(_absolute(context.get("payment_url") or ""), 200),
     }
@@ -73,8 +76,7 @@ def _payment_pending(context):
 def _payment_received(context):
     order = context["order"]
     return {
-        "customer_name": _customer(order),
-        "order_code": order.number,
+        **_order(order),
         "amount": _amount(order.total_incl_tax),
         "status": _cut(_("Paid"), 30),
         "link": _cut(_order_link(context), 200),
@@ -84,8 +86,7 @@ def _payment_received(context):
 def _shipped(context):
     order, shipment = context["order"], context["shipment"]
     return {
-        "customer_name": _customer(order),
-        "order_code": order.number,
+        **_order(order),
         "carrier": _cut(context.get("carrier_name") or "", 30),
         "tracking_code": _cut(shipment.tracking_number or "", 30),
         "link": _cut(context.get("tracking_url") or "", 200),
@@ -93,10 +94,8 @@ def _shipped(context):
 
 
 def _delivered(context):
-    order = context["order"]
     return {
-        "customer_name": _customer(order),
-        "order_code": order.number,
+        **_order(context["order"]),
         "status": _cut(_("Delivered"), 30),
         "link": _cut(context.get("tracking_url") or "", 200),
     }

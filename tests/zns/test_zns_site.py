@@ -21,6 +21,8 @@ from shop.zns.models import ZnsMessage, ZnsToken
 from shop.zns.simulator import views as simulator
 from tests.payments import flow
 from tests.security.test_csp import problems
+from tests.zns import helpers
+from tests.zns.helpers import place, to_payment_method
 
 pytestmark = pytest.mark.django_db
 
@@ -34,19 +36,9 @@ def zalo():
     simulator.reset()
 
 
-def checkout(client, *, method="cod", channel=None, phone="0912 345 678"):
-    """flow.checkout, choosing where the order's messages go on the payment-method step."""
-    flow.vietnam()
-    product = flow.honey()
-    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
-    client.post(reverse("checkout:index"), {"username": "mai@example.com", "options": "anonymous"})
-    client.post(reverse("checkout:shipping-address"), {**flow.ADDRESS, "phone_number": phone})
-    client.get(reverse("checkout:shipping-method"))
-    chosen = {"method": method, **({"notify_channel": channel} if channel else {})}
-    assert client.post(reverse("checkout:payment-method"), chosen).status_code == 302
-    placed = client.post(reverse("checkout:preview"), {"action": "place_order"})
-    assert placed.status_code == 302
-    return flow.latest_order()
+def checkout(client, *, channel):
+    to_payment_method(client)
+    return place(client, method="cod", notify_channel=channel)
 
 
 def test_a_buyer_who_chose_zalo_gets_the_order_by_zalo(
@@ -68,14 +60,7 @@ def test_a_buyer_who_chose_zalo_gets_the_order_by_zalo(
 
 
 def test_an_expired_token_is_refreshed_and_the_message_still_goes(zalo):
-    order = flow.Order.objects.create(
-        number="900501",
-        total_incl_tax=120000,
-        total_excl_tax=120000,
-        guest_email="mai@example.com",
-        notify_channel=Channel.ZALO,
-        shipping_address=address("+84912345678"),
-    )
+    order = helpers.order("900501")
     send_order_email(order_id=order.pk, code="PAYMENT_RECEIVED")
     first = ZnsToken.objects.get().access_token
     zalo.expire_tokens()
@@ -89,14 +74,7 @@ def test_an_expired_token_is_refreshed_and_the_message_still_goes(zalo):
 
 
 def test_a_phone_not_on_zalo_gets_the_email_and_operators_see_why(zalo, admin_client):
-    order = flow.Order.objects.create(
-        number="900502",
-        total_incl_tax=120000,
-        total_excl_tax=120000,
-        guest_email="mai@example.com",
-        notify_channel=Channel.ZALO,
-        shipping_address=address("+84912345404"),
-    )
+    order = helpers.order("900502", phone="+84912345404")
     send_order_email(order_id=order.pk, code="ORDER_PLACED")
     (message,) = mail.outbox
     assert message.to == ["mai@example.com"] and "900502" in message.subject
@@ -175,25 +153,10 @@ def test_the_simulator_is_gone_when_simulators_are_off(zalo, client, settings):
 # --------------------------------------------------------------------------- helpers
 
 
-def address(phone: str):
-    from oscar.core.loading import get_model
-
-    return get_model("order", "ShippingAddress").objects.create(
-        first_name="Phạm Thị Mai", line1="12 Phố Cổ", country=flow.vietnam(), phone_number=phone
-    )
-
-
 def zalo_buyer() -> Recipient:
     return Recipient(email="lan@example.com", channel=Channel.ZALO, phone="+84912345678")
 
 
 def context(name="Phạm Thị Mai"):
-    order = flow.Order.objects.create(
-        number=f"9006{flow.Order.objects.count():02d}",
-        total_incl_tax=90000,
-        total_excl_tax=90000,
-        guest_email="lan@example.com",
-        shipping_address=address("+84912345678"),
-    )
-    order.shipping_address.first_name = name
+    order = helpers.order(f"9006{flow.Order.objects.count():02d}", name=name)
     return {"order": order, "payment_url": "/payments/order/x/", "status_url": "/s/"}
