@@ -140,7 +140,7 @@ def message_settings(request):
         try:
             services.profile_messages_set(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error("phone", error)
         else:
             messages.success(request, _("Your choice of messages is saved."))
             return redirect("account-messages")

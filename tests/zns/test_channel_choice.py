@@ -16,6 +16,7 @@ from shop.channels import Channel
 from shop.recipients import order_recipient, producer_recipient, user_recipient
 from tests import factories
 from tests.payments import flow
+from tests.security.test_csp import problems
 from tests.zns.helpers import place, to_payment_method
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,7 @@ def test_a_buyer_chooses_zalo_with_their_phone_in_their_account(client):
     client.force_login(user)
     page = client.get(reverse(URL))
     assert page.status_code == 200 and 'value="zalo"' in page.content.decode()
+    assert problems("account messages", page) == []
     refused = client.post(reverse(URL), {"notify_channel": "zalo", "phone": ""})
     assert refused.status_code == 200 and "phone" in refused.context["form"].errors
     assert not Profile.objects.exists()
