@@ -9,7 +9,8 @@ from django.utils import translation
 from oscar.core.loading import get_model
 
 from payments import selectors, services
-from shop.notifications import email_send
+from shop.notifications import message_send
+from shop.recipients import order_recipient
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
@@ -36,12 +37,10 @@ def send_order_email(*, order_id: int, code: str) -> None:
     with translation.override(language):
         payment_url = selectors.order_payment_url(order)
         status_url = "" if order.user_id else guest_order_url(order)
-    email_send(
+    message_send(
+        recipient=order_recipient(order),
         template=f"orders/{code.lower()}",
-        to=[order.user.email if order.user_id else order.email],
-        language=language,
         context={"order": order, "payment_url": payment_url, "status_url": status_url},
-        user=order.user if order.user_id else None,
         edited=_edited_templates(code),
     )
 

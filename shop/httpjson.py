@@ -63,6 +63,7 @@ def request_json(
     *,
     method: str = "POST",
     payload: Mapping[str, Any] | None = None,
+    form: Mapping[str, str] | None = None,
     query: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
     timeout: float,
@@ -73,6 +74,7 @@ def request_json(
 ) -> dict:
     """Send ``payload`` (JSON, when given) to ``url`` and return the JSON object answered.
 
+    ``form``, instead of ``payload``, is sent form-encoded (OAuth token endpoints take that).
     ``service`` names the other side in error messages ("VNPay API"). ``url`` must be an
     absolute http(s) URL checked when the adapter was configured. With ``error_answers``, a
     4xx answer (other than 408/429) whose body is a JSON object is returned like a success,
@@ -82,9 +84,13 @@ def request_json(
     """
     if query:
         url = f"{url}{'&' if '?' in url else '?'}{urllib.parse.urlencode(query)}"
-    body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
     sent = {"Accept": "application/json", **(headers or {})}
-    if body is not None:
+    body = None
+    if form is not None:
+        body = urllib.parse.urlencode(form).encode("ascii")
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    elif payload is not None:
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         sent["Content-Type"] = "application/json"
     http_request = urllib.request.Request(  # noqa: S310 - the URL is checked to be http(s)
         url, data=body, method=method, headers=sent

@@ -4,7 +4,8 @@ A service queues a notification with `notify`, inside its transaction: the outbo
 with the change (or not at all) and a worker carries it out once, retrying with backoff while
 the mail server is down (``shop.outbox``). The row holds the notification task's name and ids,
 nothing else. The task (``<app>/tasks.py``) loads its objects by id, says who gets which
-template in which language, and hands that to `email_send`, the only place that sends mail.
+template in which language, and hands that to `message_send`: by Zalo for those who chose
+it (``shop.zns``), else by `email_send`, the only place that sends mail.
 
 Rendering happens when the e-mail is sent, not when it is queued:
 
@@ -34,7 +35,9 @@ from django.template import engines
 from django.template.loader import render_to_string, select_template
 from django.utils import translation
 
+from shop.channels import Channel
 from shop.outbox.services import outbox_enqueue
+from shop.zns.services import has_template, zns_notify
 
 TEXT_AS_HTML = "notifications/text.html"
 
@@ -94,6 +97,32 @@ def email_send(
     if user is not None and settings.OSCAR_SAVE_SENT_EMAILS_TO_DB:
         _history_record(user=user, email=email, html=html)
     return email
+
+
+def message_send(
+    *,
+    recipient,
+    template: str,
+    context: Mapping[str, Any],
+    edited: Mapping[str, str] | None = None,
+    to: Iterable[str] | None = None,
+) -> None:
+    """Tell `recipient` (``shop.recipients.Recipient``) about `template`: by Zalo (ZNS) when
+    they chose Zalo, have a phone and the notification has a ZNS template; otherwise, or when
+    Zalo cannot deliver it (not on Zalo, refused, out of quota, down), by e-mail, and the
+    fallback is recorded (``shop.zns``, shown to operators). `to` replaces the recipient's
+    address for the e-mail (a producer without one of its own writes to its users)."""
+    by_zalo = recipient.channel == Channel.ZALO and recipient.phone and has_template(template)
+    if by_zalo and zns_notify(recipient=recipient, template=template, context=context):
+        return
+    email_send(
+        template=template,
+        to=list(to) if to is not None else [recipient.email],
+        language=recipient.language,
+        context=context,
+        user=recipient.user,
+        edited=edited,
+    )
 
 
 def _history_record(*, user, email: EmailMultiAlternatives, html: str) -> None:

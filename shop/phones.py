@@ -43,3 +43,14 @@ class VietnamesePhoneField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         return normalise_phone(value) if value else value
+
+
+def national(e164: str) -> str:
+    """A stored number as people write it ("+84912345678" → "0912 345 678"); "" stays ""."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

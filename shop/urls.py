@@ -11,9 +11,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import sitemaps as cms_sitemaps
 from cms import views as cms_views
 from shop import views
+from shop.accounts import views as account_views
 from shop.producers.dashboard import urls as producers_dashboard
 from shop.roles import staff_only_dashboard
 from shop.settlements.dashboard import urls as settlements_dashboard
+from shop.zns import registry as zns_registry
 
 oscar_dashboard, dashboard_app, dashboard_namespace = apps.get_app_config("dashboard").urls
 
@@ -42,6 +44,10 @@ urlpatterns = [
     path("robots.txt", cms_sitemaps.robots_txt, name="robots-txt"),
 ]
 
+# Zalo's notification service simulated (development and tests only; production forces it off).
+if zns_simulator := zns_registry.simulator_module():
+    urlpatterns.append(path("messages/simulator/zns/", include(zns_simulator)))
+
 if settings.DEBUG:
     from shop.uploads.views import media
 
@@ -52,6 +58,7 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("second-factor/", include("shop.accounts.urls")),
     path("shop/sell/", include("shop.onboarding.urls")),
+    path("shop/accounts/messages/", account_views.message_settings, name="account-messages"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("payments.urls")),
     path("shipping/", include("shop.fulfilment.urls")),

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shop.channels import Channel
+from shop.phones import VietnamesePhoneField
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -15,3 +18,24 @@ class CodeForm(forms.Form):
 
 class UnlockForm(forms.Form):
     username = forms.CharField(label=_("Account (e-mail address)"), max_length=255)
+
+
+class MessageSettingsForm(forms.Form):
+    """How a buyer hears from us: e-mail, or Zalo at a phone number."""
+
+    notify_channel = forms.ChoiceField(
+        label=_("Messages about my orders"),
+        choices=[(Channel.EMAIL, _("By e-mail")), (Channel.ZALO, _("By Zalo, at my phone"))],
+        widget=forms.RadioSelect,
+    )
+    phone = VietnamesePhoneField(
+        label=_("Phone number for Zalo"),
+        required=False,
+        help_text=_("The number your Zalo account uses, e.g. 0912 345 678."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify_channel") == Channel.ZALO and not cleaned.get("phone"):
+            self.add_error("phone", _("Zalo messages need the phone number of your Zalo."))
+        return cleaned

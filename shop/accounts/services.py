@@ -101,3 +101,18 @@ def lockout_release(*, username: str) -> int:
 
 def _clean(token: str) -> str:
     return re.sub(r"[\s-]", "", token or "").lower()
+
+
+def profile_messages_set(*, user: Any, notify_channel: str, phone: str) -> None:
+    """How the account's person hears from us (shop.channels) and the phone Zalo messages go
+    to (E.164; empty for none). The profile is made if the account has none yet."""
+    from shop.accounts.models import Profile
+    from shop.channels import Channel
+
+    if notify_channel not in Channel.values:
+        raise ValidationError(_("Choose e-mail or Zalo."))
+    if notify_channel == Channel.ZALO and not phone:
+        raise ValidationError(_("Zalo messages need the phone number of your Zalo."))
+    profile, _created = Profile.objects.get_or_create(user=user)
+    profile.notify_channel, profile.phone = notify_channel, phone
+    profile.save(update_fields=["notify_channel", "phone"])

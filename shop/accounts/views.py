@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,6 +22,8 @@ from django_otp.oath import totp
 from payments.vietqr import render_svg
 from shop import roles
 from shop.accounts import forms, selectors, services
+from shop.channels import Channel
+from shop.phones import national
 
 
 def _operator_signed_in(request) -> None:
@@ -119,3 +123,29 @@ def _development_code(user) -> str:
     if not key or not selectors.totp_devices(user=user).filter(key=key).exists():
         return ""
     return f"{totp(bytes.fromhex(key)):06d}"
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def message_settings(request):
+    """The buyer's choice: order messages by e-mail or by Zalo at their phone."""
+    profile = getattr(request.user, "profile", None)
+    initial = {
+        "notify_channel": profile.notify_channel if profile else Channel.EMAIL,
+        "phone": national(profile.phone) if profile else "",
+    }
+    form = forms.MessageSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_messages_set(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("phone", error)
+        else:
+            messages.success(request, _("Your choice of messages is saved."))
+            return redirect("account-messages")
+    return render(
+        request,
+        "accounts/messages.html",
+        {"form": form, "page_title": _("Messages"), "active_tab": "messages"},
+    )

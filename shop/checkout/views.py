@@ -17,6 +17,7 @@ from payments import services as payment_services
 from payments.gateways_registry import label as payment_label
 from payments.models import Method
 from payments.start import payment_start_redirect
+from shop.channels import Channel
 from shop.checkout.forms import PaymentMethodForm
 from shop.order import statuses as order_statuses
 from shop.shipping.forms import ShippingAddressForm
@@ -55,18 +56,45 @@ class PaymentMethodView(views.PaymentMethodView):
         charge = shipping_method.calculate(self.request.basket)
         return self.get_order_totals(self.request.basket, shipping_charge=charge).incl_tax
 
+    def delivery_phone(self) -> str:
+        address = self.get_shipping_address(self.request.basket)
+        return address.phone_number.as_national if address and address.phone_number else ""
+
     def get(self, request, *args, **kwargs):
         form = PaymentMethodForm(
-            methods=self.methods(), initial={"method": self.checkout_session.payment_method()}
+            methods=self.methods(),
+            phone=self.delivery_phone(),
+            initial={
+                "method": self.checkout_session.payment_method(),
+                "notify_channel": notify_channel_of(request, self.checkout_session),
+            },
         )
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
-        form = PaymentMethodForm(request.POST, methods=self.methods())
+        form = PaymentMethodForm(
+            request.POST,
+            methods=self.methods(),
+            phone=self.delivery_phone(),
+            initial={"notify_channel": notify_channel_of(request, self.checkout_session)},
+        )
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         self.checkout_session.pay_by(form.cleaned_data["method"])
+        self.checkout_session._set(NOTIFY, "channel", form.cleaned_data["notify_channel"])
         return redirect("checkout:preview")
+
+
+NOTIFY = "notify"  # the checkout session's namespace for the buyer's message channel
+
+
+def notify_channel_of(request, checkout_session) -> str:
+    """The channel the buyer chose for this checkout; else their account's; else e-mail."""
+    chosen = checkout_session._get(NOTIFY, "channel")
+    if chosen in Channel.values:
+        return chosen
+    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
+    return profile.notify_channel if profile else Channel.EMAIL
 
 
 class OrderAlreadyPlaced(Exception):
@@ -194,6 +222,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             if locked.status not in (Basket.OPEN, Basket.FROZEN):
                 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
                 raise UnableToPlaceOrder(_("This basket can no longer be ordered."))
+            kwargs["notify_channel"] = notify_channel_of(self.request, self.checkout_session)
             order = super().place_order(**kwargs)
             parts = breakdown_of(kwargs["shipping_method"], basket) or []
             EventHandler().order_placed(order, shipping_parts=parts)

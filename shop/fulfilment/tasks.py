@@ -10,7 +10,8 @@ from django.urls import reverse
 from shop.carriers import registry
 from shop.fulfilment import aftersale, selectors
 from shop.fulfilment.models import Shipment, ShipmentEvent
-from shop.notifications import email_send
+from shop.notifications import message_send
+from shop.recipients import order_recipient, producer_recipient
 
 
 def producer_addresses(partner) -> list[str]:
@@ -26,18 +27,19 @@ def send_shipment_email(*, event_id: int) -> None:
         pk=event_id
     )
     shipment = event.shipment
+    producer, to = producer_recipient(shipment.partner), producer_addresses(shipment.partner)
     if event.status == Shipment.Status.NEW:
-        template, recipients = "new_order", producer_addresses(shipment.partner)
+        template, recipient = "new_order", producer
     elif event.status == Shipment.Status.SHIPPED:
-        template, recipients = "shipped", [shipment.order.email]
+        template, recipient, to = "shipped", order_recipient(shipment.order), None
     elif event.status == Shipment.Status.CANCELLED:  # queued when the buyer cancels
-        template, recipients = "cancelled", producer_addresses(shipment.partner)
+        template, recipient = "cancelled", producer
     else:
         return
-    email_send(
+    message_send(
+        recipient=recipient,
+        to=to,
         template=f"fulfilment/{template}",
-        to=recipients,
-        language=settings.LANGUAGE_CODE,
         context={
             "shipment": shipment,
             "order": shipment.order,
@@ -55,10 +57,9 @@ def send_tracking_email(*, shipment_id: int, step: str) -> None:
     """The buyer hears where their parcel is (out for delivery, a failed attempt, delivered,
     returned to the producer), with the link to its public tracking page."""
     shipment = Shipment.objects.select_related("order", "partner").get(pk=shipment_id)
-    email_send(
+    message_send(
+        recipient=order_recipient(shipment.order),
         template=f"fulfilment/tracking_{step}",
-        to=[shipment.order.email],
-        language=settings.LANGUAGE_CODE,
         context={
             "shipment": shipment,
             "order": shipment.order,

@@ -8,6 +8,7 @@ from oscar.core.loading import get_model
 from shop import geo
 from shop.address.forms import WardField, ward_choices, ward_outside, ward_picker_attrs
 from shop.carriers import registry
+from shop.channels import Channel
 from shop.phones import VietnamesePhoneField
 from shop.producers.services import REVIEWED_FIELDS, product_class_default
 from shop.uploads.files import PRODUCT_IMAGE
@@ -158,3 +159,16 @@ class PickupForm(forms.Form):
                 ward_outside(ward=ward, province=province), code="ward_outside_province"
             )
         return ward
+
+
+class MessagesForm(forms.Form):
+    """How the producer hears of new orders: e-mail, or Zalo at its pick-up phone."""
+
+    notify_channel = forms.ChoiceField(
+        label=_("New orders and cancellations reach you"),
+        choices=[
+            (Channel.EMAIL, _("By e-mail")),
+            (Channel.ZALO, _("By Zalo, at the phone number above")),
+        ],
+        widget=forms.RadioSelect,
+    )

@@ -330,3 +330,16 @@ def producer_pickup_set(
     )
     producer.street, producer.ward_code = street[:255], ward_code
     producer.phone, producer.default_carrier = phone, default_carrier
+
+
+def producer_notify_channel_set(*, producer, notify_channel: str) -> None:
+    """By e-mail or by Zalo (at the producer's pick-up phone) the producer hears from us."""
+    from shop.channels import Channel
+
+    if notify_channel not in Channel.values:
+        raise ValidationError(_("Choose e-mail or Zalo."))
+    if notify_channel == Channel.ZALO and not producer.phone:
+        raise ValidationError(_("Zalo messages need a phone number: save your pick-up phone."))
+    Partner = get_model("partner", "Partner")
+    Partner.objects.filter(pk=producer.pk).update(notify_channel=notify_channel)
+    producer.notify_channel = notify_channel

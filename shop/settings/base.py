@@ -17,6 +17,7 @@ from shop.settings.carriers import *  # noqa: F403
 from shop.settings.limits import *  # noqa: F403
 from shop.settings.oscar import *  # noqa: F403
 from shop.settings.security import *  # noqa: F403
+from shop.settings.zns import *  # noqa: F403
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CHO_PHIEN_VAR_DIR", BASE_DIR / "var"))
@@ -117,6 +118,7 @@ INSTALLED_APPS = [
     "shop.settlements",
     "shop.outbox",
     "shop.carriers",  # no models: the carrier_units command
+    "shop.zns",
     "cms",
     "payments",
     "traceability",

@@ -9,12 +9,14 @@ ALLOWED_HOSTS = ["*"]
 INTERNAL_IPS = ["127.0.0.1"]
 
 # Payment gateways are simulated locally (shop/settings/simulators.py).
-from .simulators import simulated_carriers, simulated_gateways  # noqa: E402
+from .simulators import simulated_carriers, simulated_gateways, simulated_zns  # noqa: E402
 
 PAYMENT_SIMULATORS = True
 PAYMENT_GATEWAYS = {**simulated_gateways(SITE_URL), **PAYMENT_GATEWAYS}  # noqa: F405
 CARRIER_SIMULATORS = True
 CARRIERS = {**simulated_carriers(SITE_URL), **CARRIERS}  # noqa: F405
+ZNS_SIMULATOR = True
+ZNS = ZNS or simulated_zns()  # noqa: F405
 # The carrier simulators keep their parcels here across restarts (in memory when unset).
 CARRIER_SIMULATOR_STATE_DIR = VAR_DIR / "simulators"  # noqa: F405
 

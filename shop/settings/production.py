@@ -35,6 +35,22 @@ for _name, _carrier in CARRIERS.items():  # noqa: F405
     if _carrier.get("SIMULATOR") or any("simulator" in str(v) for v in _options.values()):
         raise ImproperlyConfigured(f"Carrier {_name!r} points at a simulator.")
 
+# Zalo messages: when ZNS is enabled, every key is needed and none points at the simulator.
+ZNS_SIMULATOR = False
+if ZNS:  # noqa: F405
+    _missing = [
+        f"ZNS_{key.upper()}"
+        for key, value in ZNS["OPTIONS"].items()  # noqa: F405
+        if value in ("", None)
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"ZNS is enabled and needs {', '.join(_missing)}.")
+    if ZNS.get("SIMULATOR") or any(  # noqa: F405
+        "simulator" in str(v)
+        for v in ZNS["OPTIONS"].values()  # noqa: F405
+    ):
+        raise ImproperlyConfigured("ZNS points at a simulator.")
+
 # Traceability: the chain node, the anchoring key and our own GS1 company prefix.
 if not os.environ.get("CHAIN_RPC_URL"):
     raise ImproperlyConfigured("CHAIN_RPC_URL must point at the EVM JSON-RPC node in production.")

@@ -102,3 +102,28 @@ def simulated_carriers(site: str) -> dict:
             },
         },
     }
+
+
+def simulated_zns() -> dict:
+    """Zalo's notification service, simulated on a local port started on demand (its page is
+    under /messages/simulator/zns/). Its keys are the simulator's, not secrets."""
+    return {
+        "SIMULATOR": "shop.zns.simulator.views",
+        "OPTIONS": {
+            "app_id": "1234567890",
+            "secret_key": "simulator-zns-secret-key",
+            "refresh_token": "simulator-zns-refresh-token",
+            "oa_id": "4321098765",
+            "api_url": "simulator",  # the simulator's own port, started on demand (SIMULATOR)
+            "oauth_url": "simulator",
+            "timeout": 5.0,
+        },
+        "TEMPLATES": {
+            "orders/order_placed": "300101",
+            "orders/payment_pending": "300102",
+            "orders/payment_received": "300103",
+            "fulfilment/shipped": "300201",
+            "fulfilment/tracking_delivered": "300202",
+            "fulfilment/new_order": "300301",
+        },
+    }

@@ -22,9 +22,11 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # Payment gateways are simulated locally (shop/settings/simulators.py).
 from .base import SITE_URL  # noqa: E402
-from .simulators import simulated_carriers, simulated_gateways  # noqa: E402
+from .simulators import simulated_carriers, simulated_gateways, simulated_zns  # noqa: E402
 
 PAYMENT_SIMULATORS = True
 PAYMENT_GATEWAYS = {**simulated_gateways(SITE_URL), **PAYMENT_GATEWAYS}  # noqa: F405
 CARRIER_SIMULATORS = True
 CARRIERS = {**simulated_carriers(SITE_URL), **CARRIERS}  # noqa: F405
+ZNS_SIMULATOR = True
+ZNS = ZNS or simulated_zns()  # noqa: F405

@@ -4,6 +4,7 @@ reviewing listings."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -222,3 +223,20 @@ def pickup(request):
         "producers/dashboard/pickup.html",
         {"form": form, "producer": request.producer},
     )
+
+
+@producer_required
+@require_POST
+def messages_set(request):
+    """The producer's choice of e-mail or Zalo (shown on the pick-up page)."""
+    form = forms.MessagesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.producer_notify_channel_set(producer=request.producer, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your choice of messages is saved."))
+    else:
+        messages.error(request, _("Choose e-mail or Zalo."))
+    return redirect(reverse("producer-dashboard:pickup") + "#messages")

@@ -1,0 +1,3 @@
+"""The carriers' real-socket stub serves the ZNS simulator core too."""
+
+from tests.carriers.conftest import http_stub  # noqa: F401
