@@ -4,11 +4,11 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_model
 
 from payments import selectors, services
+from payments.selectors import guest_order_url
 from shop.notifications import email_send
 
 logger = logging.getLogger(__name__)
@@ -43,15 +43,6 @@ def send_order_email(*, order_id: int, code: str) -> None:
         context={"order": order, "payment_url": payment_url, "status_url": status_url},
         user=order.user if order.user_id else None,
         edited=_edited_templates(code),
-    )
-
-
-def guest_order_url(order) -> str:
-    """Where a guest follows their order and its parcels (cancels a part, confirms receipt):
-    Oscar's signed order-status link, which asks for the e-mail the order was placed with."""
-    return reverse(
-        "customer:anon-order-form",
-        kwargs={"order_number": order.number, "hash": order.verification_hash()},
     )
 
 
