@@ -391,3 +391,16 @@ def test_the_page_costs_the_same_whatever_the_order_s_size(method):
     cost_one = queries_for(small, url or order_payment_url(one))
     cost_many = queries_for(large, url or order_payment_url(many))
     assert cost_many == cost_one <= PAGE_BUDGET, (cost_one, cost_many)
+
+
+def test_the_summary_speaks_english_on_english_pages(client):
+    order, _ = place(client, "vietqr")
+    page = client.get("/en" + order_payment_url(order))
+    summary = summary_of(page)
+    assert "What happens next" in text(summary)
+    assert "We are waiting for your bank transfer" in text(
+        summary.select_one(".order-summary-next")
+    )
+    assert "Chúng tôi" not in text(summary) and "Kiện hàng" not in text(summary)
+    for link in summary.select("a.order-summary-track"):
+        assert link["href"].startswith("/en/shipping/track/")
