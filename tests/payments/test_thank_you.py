@@ -17,7 +17,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from payments.gateways.bank_statement import StatementLine, build_webhook
 from payments.models import PaymentAttempt
 from payments.selectors import PaymentState, guest_order_url, order_payment_url, order_token
 from payments.simulators.momo import simulator_core
@@ -28,12 +27,13 @@ from shop.order import statuses
 from shop.settings.simulators import simulated_gateways
 from tests import factories
 from tests.payments import flow
+from tests.payments.test_card_flow import webhook
 from tests.payments.test_momo_flow import back, ipn
+from tests.payments.test_vietqr_flow import transfer
 
 pytestmark = pytest.mark.django_db
 
 VNPAY = settings.PAYMENT_GATEWAYS["vnpay"]["OPTIONS"]
-VIETQR = settings.PAYMENT_GATEWAYS["vietqr"]["OPTIONS"]
 
 # The "what happens next" sentence of each state, as a Vietnamese buyer reads it.
 NEXT = {
@@ -209,23 +209,9 @@ def test_vnpay_return_before_the_ipn_says_the_gateway_is_confirming(client, vnpa
 
 
 def bank_transfer(client, attempt):
-    line = StatementLine(
-        amount=attempt.amount,
-        description=f"chuyen tien {attempt.reference}",
-        bank_reference="FT26120600001",
-        account_number=VIETQR["account_number"],
-        occurred_at=timezone.now(),
-    )
-    body, headers = build_webhook(
-        lines=[line], secret=VIETQR["webhook_secret"], sent_at=timezone.now()
-    )
-    response = client.post(
-        reverse("payments:bank-webhook"),
-        data=body,
-        content_type="application/json",
-        headers={k: v for k, v in headers.items() if k != "Content-Type"},
-    )
-    assert response.status_code == 200
+    """The bank feed reports the buyer's transfer of the attempt's amount, with its reference."""
+    description = f"chuyen tien {attempt.reference}"
+    assert transfer(client, amount=attempt.amount, description=description).status_code == 200
 
 
 def test_vietqr_waiting_then_paid(client):
@@ -258,35 +244,28 @@ def card_back(client, attempt):
     return client.get(back["Location"])
 
 
-def card_webhook(client, attempt, event: str):
-    body, headers = stripe_stub().session_webhook(attempt.gateway_session_id, event)
-    response = client.post(
-        reverse("payments:stripe-webhook"),
-        data=body,
-        content_type="application/json",
-        headers={k: v for k, v in headers.items() if k.lower() != "content-type"},
+@pytest.mark.parametrize(
+    ("finish", "event", "state"),
+    [
+        ("complete_session", "checkout.session.completed", PaymentState.PAID),
+        ("expire_session", "checkout.session.expired", PaymentState.FAILED),
+    ],
+)
+def test_card_page_after_stripe(client, finish, event, state):
+    order, _ = place(client, "card")
+    attempt = PaymentAttempt.objects.get(order=order)
+    stub = stripe_stub()
+    getattr(stub, finish)(attempt.gateway_session_id)
+    assert (
+        webhook(client, *stub.session_webhook(attempt.gateway_session_id, event)).status_code == 200
     )
-    assert response.status_code == 200
-
-
-def test_card_paid_page(client):
-    order, _ = place(client, "card")
-    attempt = PaymentAttempt.objects.get(order=order)
-    stripe_stub().complete_session(attempt.gateway_session_id)
-    card_webhook(client, attempt, "checkout.session.completed")
     summary = summary_of(card_back(client, attempt))
-    assert_full_summary(summary, order, state=PaymentState.PAID)
+    assert_full_summary(summary, order, state=state)
     assert "Thẻ quốc tế" in text(summary.select_one(".order-summary-method"))
-
-
-def test_card_expired_session_offers_the_retry(client):
-    order, _ = place(client, "card")
-    attempt = PaymentAttempt.objects.get(order=order)
-    stripe_stub().expire_session(attempt.gateway_session_id)
-    card_webhook(client, attempt, "checkout.session.expired")
-    summary = summary_of(card_back(client, attempt))
-    assert_full_summary(summary, order, state=PaymentState.FAILED)
-    assert flow.payment_page_order(retry_link(summary)) == order
+    if state == PaymentState.FAILED:
+        assert flow.payment_page_order(retry_link(summary)) == order
+    else:
+        assert retry_link(summary) is None
 
 
 # --------------------------------------------------------------------------- MoMo
