@@ -136,13 +136,7 @@ def test_cash_on_delivery_thank_you_page(client):
 def test_a_signed_in_buyer_is_sent_to_the_order_in_their_account(client, django_user_model):
     buyer = django_user_model.objects.create_user("mai", "mai@example.com", "pw-123456789")
     client.force_login(buyer)
-    flow.vietnam()
-    for product, quantity in two_producers():
-        client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
-    client.post(reverse("checkout:shipping-address"), flow.ADDRESS)
-    client.get(reverse("checkout:shipping-method"))
-    client.post(reverse("checkout:payment-method"), {"method": "cod"})
-    client.post(reverse("checkout:preview"), {"action": "place_order"})
+    flow.checkout(client, products=two_producers(), method="cod", email=None)
     order = flow.latest_order()
     assert order.user == buyer
     summary = summary_of(client.get(reverse("checkout:thank-you")))
