@@ -1,5 +1,6 @@
 """Reads for the payment flow."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -10,7 +11,13 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from payments.banks import bank_by_bin
-from payments.gateways_registry import adapter_for, capabilities, enabled_methods, methods_with
+from payments.gateways_registry import (
+    adapter_for,
+    capabilities,
+    enabled_methods,
+    label,
+    methods_with,
+)
 from payments.models import (
     AttemptStatus,
     BankCredit,
@@ -21,7 +28,9 @@ from payments.models import (
     Refund,
 )
 from shop import roles
+from shop.fulfilment.selectors import ShipmentGroup, order_shipment_groups
 from shop.links import absolute_url
+from shop.order import statuses
 
 Order = get_model("order", "Order")
 _SALT = "payments.order"
@@ -79,6 +88,94 @@ def order_for_token(token: str, *, allow_expired: bool = False):
 def order_payment_url(order) -> str:
     """A fresh link to the order's payment page (a path; e-mails put SITE_URL before it)."""
     return reverse("payments:order", kwargs={"token": order_token(order)})
+
+
+def guest_order_url(order) -> str:
+    """Where a guest follows their order and its parcels (cancels a part, confirms receipt):
+    Oscar's signed order-status link, which asks for the e-mail the order was placed with."""
+    return reverse(
+        "customer:anon-order-form",
+        kwargs={"order_number": order.number, "hash": order.verification_hash()},
+    )
+
+
+def order_page_url(order) -> str:
+    """The buyer's own page of the order: in their account, or a guest's signed link."""
+    if order.user_id:
+        return reverse("customer:order", kwargs={"order_number": order.number})
+    return guest_order_url(order)
+
+
+class PaymentState:
+    """Where an order's money stands, as its buyer is told after checkout."""
+
+    PAID = "paid"
+    CASH_ON_DELIVERY = "cash_on_delivery"
+    AWAITING_TRANSFER = "awaiting_transfer"  # a bank transfer may arrive at any moment
+    AWAITING_GATEWAY = "awaiting_gateway"  # the gateway has not confirmed yet
+    FAILED = "failed"  # the last attempt failed, was cancelled or expired: pay again
+    UNPAID = "unpaid"  # no attempt yet (the gateway did not answer at checkout)
+    CANCELLED = "cancelled"
+
+    RETRY = (FAILED, UNPAID)
+
+
+def payment_state(*, order, attempt: PaymentAttempt | None) -> str:
+    """The order's payment state from its status and its latest attempt (`attempt`)."""
+    if order.status == statuses.PAID:
+        return PaymentState.PAID
+    if order.status == statuses.CASH_ON_DELIVERY:
+        return PaymentState.CASH_ON_DELIVERY
+    if order.status == statuses.CANCELLED:
+        return PaymentState.CANCELLED
+    if attempt is None:
+        return PaymentState.UNPAID
+    if attempt.status in (AttemptStatus.PENDING, AttemptStatus.PAID):
+        if capabilities(attempt.method).reports_credits:
+            return PaymentState.AWAITING_TRANSFER
+        return PaymentState.AWAITING_GATEWAY
+    return PaymentState.FAILED
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """What the buyer reads once the order is placed, whatever the method (the checkout's
+    thank-you page and the order's payment page): the lines by producer with each shipment,
+    the address, where the payment stands, and the links to follow the order."""
+
+    order: object
+    groups: list[ShipmentGroup]
+    address: object
+    state: str
+    attempt: PaymentAttempt | None  # the latest
+    method: str
+    method_label: str
+    payment_url: str
+    order_url: str
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state in PaymentState.RETRY
+
+
+def order_summary(*, order, attempts: list[PaymentAttempt] | None = None) -> OrderSummary:
+    """The order's summary for its buyer, in a fixed number of queries whatever its size.
+    `attempts`: the order's attempts, newest first, when the caller has them already."""
+    if attempts is None:
+        attempts = list(order_attempts(order)[:1])
+    attempt = attempts[0] if attempts else None
+    method = attempt.method if attempt else ""
+    return OrderSummary(
+        order=order,
+        groups=order_shipment_groups(order=order),
+        address=order.shipping_address,
+        state=payment_state(order=order, attempt=attempt),
+        attempt=attempt,
+        method=method,
+        method_label=label(method) if method else "",
+        payment_url=order_payment_url(order),
+        order_url=order_page_url(order),
+    )
 
 
 SEEN_ORDERS_SESSION_KEY = "payments_orders"

@@ -4,11 +4,11 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_model
 
 from payments import selectors, services
+from payments.selectors import guest_order_url
 from shop.notifications import message_send
 from shop.recipients import order_recipient
 
@@ -42,15 +42,6 @@ def send_order_email(*, order_id: int, code: str) -> None:
         template=f"orders/{code.lower()}",
         context={"order": order, "payment_url": payment_url, "status_url": status_url},
         edited=_edited_templates(code),
-    )
-
-
-def guest_order_url(order) -> str:
-    """Where a guest follows their order and its parcels (cancels a part, confirms receipt):
-    Oscar's signed order-status link, which asks for the e-mail the order was placed with."""
-    return reverse(
-        "customer:anon-order-form",
-        kwargs={"order_number": order.number, "hash": order.verification_hash()},
     )
 
 

@@ -218,6 +218,7 @@ def order_payment(request, token: str):
         and (open_attempt is None or capabilities(open_attempt.method).retry_while_pending),
         "statuses": statuses,
         "now": timezone.now(),
+        "summary": selectors.order_summary(order=order, attempts=attempts),
     }
     if open_attempt:
         # What the buyer does while this method's attempt is open (the QR to scan...).

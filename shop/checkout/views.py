@@ -281,13 +281,13 @@ class PaymentDetailsView(views.PaymentDetailsView):
 
 
 class ThankYouView(views.ThankYouView):
-    """Oscar's summary, with the order's payment status where Oscar would list what was taken
-    (for cash on delivery: nothing yet, to be paid on delivery) and a link to the order page."""
+    """Oscar's confirmation, with the summary the order's payment page shows for every method:
+    where the payment stands and what happens next, the lines by producer with each shipment,
+    the address and the links to follow the order. Only this session's order (Oscar's)."""
 
     template_name = "payments/checkout_thank_you.html"
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
-        context["payment_url"] = payment_selectors.order_payment_url(context["order"])
-        context["statuses"] = order_statuses
+        context["summary"] = payment_selectors.order_summary(order=context["order"])
         return context

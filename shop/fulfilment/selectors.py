@@ -77,7 +77,8 @@ def order_shipment_groups(*, order) -> list[ShipmentGroup]:
         for s in Shipment.objects.filter(order_id=order.pk).prefetch_related("carrier_events")
     }
     groups: dict[int | None, ShipmentGroup] = {}
-    for line in order.lines.select_related("product").order_by("pk"):
+    lines = order.lines.select_related("product").prefetch_related("attributes")  # description
+    for line in lines.order_by("pk"):
         group = groups.get(line.partner_id)
         if group is None:
             group = groups[line.partner_id] = ShipmentGroup(

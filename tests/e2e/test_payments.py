@@ -244,8 +244,8 @@ def test_buyer_pays_cash_on_delivery(shop, phone, screenshot):
     assert not order.sources.exists()  # nothing was taken
     screenshot(page, "pay-cod-thank-you-360")
 
-    # The order page says the same, and offers no online payment.
-    page.get_by_role("link", name="Xem đơn hàng").click()
+    # The payment page says the same, and offers no online payment.
+    page.get_by_role("link", name="Chi tiết thanh toán").click()
     expect(page).to_have_url(re.compile(r"/payments/order/[^/?]+/$"))
     expect(page.locator("#order-status")).to_have_text(COD_CONFIRMED)
     expect(page.locator(".retry")).to_have_count(0)

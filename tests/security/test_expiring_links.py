@@ -177,13 +177,7 @@ def test_a_forged_payment_link_is_404_and_gets_no_new_link(client):
 def test_a_signed_in_buyer_finds_a_fresh_link_on_the_order(client, django_user_model):
     buyer = django_user_model.objects.create_user("mai", "mai@example.com", "pw-123456789")
     client.force_login(buyer)
-    flow.vietnam()
-    product = flow.honey()
-    client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
-    client.post(reverse("checkout:shipping-address"), flow.ADDRESS)
-    client.get(reverse("checkout:shipping-method"))
-    client.post(reverse("checkout:payment-method"), {"method": "vietqr"})
-    client.post(reverse("checkout:preview"), {"action": "place_order"})
+    flow.checkout(client, products=[(flow.honey(), 1)], method="vietqr", email=None)
     order = flow.latest_order()
     assert order.user == buyer
     page = client.get(reverse("customer:order", kwargs={"order_number": order.number}))
