@@ -16,6 +16,14 @@
     var button = event.target.closest ? event.target.closest("[data-menu-toggle]") : null;
     if (button) menuSet(button, button.getAttribute("aria-expanded") !== "true");
   });
+  // A bar (data-buy-bar naming a form) that shows only while that form is off the screen.
+  document.querySelectorAll("[data-buy-bar]").forEach(function (bar) {
+    var form = document.getElementById(bar.getAttribute("data-buy-bar"));
+    if (!form || !("IntersectionObserver" in window)) return;
+    new IntersectionObserver(function (entries) {
+      bar.classList.toggle("is-hidden", entries[0].isIntersecting);
+    }).observe(form);
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     document.querySelectorAll("[data-menu-toggle][aria-expanded=true]").forEach(function (button) {
