@@ -179,3 +179,16 @@ def test_origin_page_sorts_by_price(client, floor):
         "Mật ong 500ml",
         "Chè Shan Tuyết",
     ]
+
+
+def test_the_page_cache_keeps_filtered_lists_apart(client, floor):
+    url = floor.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    for params, first in (
+        ({"price_max": "100000"}, "Mật ong phố"),
+        ({"province": TUYEN_QUANG, "sort": "price"}, "Sáp ong"),
+    ):
+        response = client.get(url, params)
+        assert response["X-Page-Cache"] == "miss"
+        assert titles(response.context["products"])[0] == first
