@@ -2,7 +2,6 @@
 // Content-Security-Policy refuses them).
 (function () {
   "use strict";
-  document.documentElement.classList.remove("no-js");
 
   // A menu button (data-menu-toggle, aria-controls naming the menu) opens and closes its menu;
   // Escape closes it and gives the focus back to the button.

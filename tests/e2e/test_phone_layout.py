@@ -41,10 +41,7 @@ def floor(demo_site, django_db_blocker):
         client = Client()
         client.force_login(buyer)
         client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
-        client.post(reverse("checkout:shipping-address"), flow.ADDRESS)
-        client.get(reverse("checkout:shipping-method"))
-        client.post(reverse("checkout:payment-method"), {"method": "cod"})
-        client.post(reverse("checkout:preview"), {"action": "place_order"})
+        flow.place_order(client, method="cod")
         order = flow.latest_order()
         assert order is not None and order.user == buyer, "the demo buyer's order was not placed"
         lot = Lot.objects.filter(product__producer__code="mat-ong").order_by("pk").first()
@@ -236,34 +233,56 @@ def test_lot_page_on_a_phone(floor, buyer_page, screenshot, language):
     check(page, screenshot, "lot", language)
 
 
-PRODUCER_PAGES = [
-    ("producer-dashboard", "producer-dashboard:index"),
-    ("producer-products", "producer-dashboard:product-list"),
-    ("producer-product-new", "producer-dashboard:product-create"),
-    ("producer-pickup", "producer-dashboard:pickup"),
-    ("producer-orders", "/dashboard/producer/orders/"),
-    ("producer-statements", "/dashboard/producer/statements/"),
-    ("producer-lots", "traceability:lot-list"),
-    ("producer-lot-new", "traceability:lot-create"),
-]
+def walk(page, base: str, screenshot, language: str, pages) -> None:
+    """Open and check each (name, URL name or path, URL arguments) in turn."""
+    for name, where, kwargs in pages:
+        page.goto(base + (where if where.startswith("/") else localized(where, language, **kwargs)))
+        check(page, screenshot, name, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_producer_pages_on_a_phone(floor, buyer_page, screenshot, language):
-    base, page = floor["url"], buyer_page(language, floor["producer"])
-    for name, where in PRODUCER_PAGES:
-        page.goto(base + (where if where.startswith("/") else localized(where, language)))
-        check(page, screenshot, name, language)
-    page.goto(base + localized("traceability:lot-manage", language, pk=floor["lot"].pk))
-    check(page, screenshot, "producer-lot", language)
+    lot = {"pk": floor["lot"].pk}
+    pages = [
+        ("producer-dashboard", "producer-dashboard:index", {}),
+        ("producer-products", "producer-dashboard:product-list", {}),
+        ("producer-product-new", "producer-dashboard:product-create", {}),
+        ("producer-pickup", "producer-dashboard:pickup", {}),
+        ("producer-orders", "/dashboard/producer/orders/", {}),
+        ("producer-statements", "/dashboard/producer/statements/", {}),
+        ("producer-lots", "traceability:lot-list", {}),
+        ("producer-lot-new", "traceability:lot-create", {}),
+        ("producer-lot", "traceability:lot-manage", lot),
+    ]
+    walk(buyer_page(language, floor["producer"]), floor["url"], screenshot, language, pages)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_inspector_pages_on_a_phone(floor, buyer_page, screenshot, language):
-    base, page = floor["url"], buyer_page(language, floor["inspector"])
-    page.goto(base + localized("traceability:inspections", language))
-    check(page, screenshot, "inspections", language)
-    page.goto(base + localized("traceability:inspect", language, pk=floor["lot"].pk))
-    check(page, screenshot, "inspection-form", language)
-    page.goto(base + localized("traceability:signing-key", language))
-    check(page, screenshot, "inspector-key", language)
+    pages = [
+        ("inspections", "traceability:inspections", {}),
+        ("inspection-form", "traceability:inspect", {"pk": floor["lot"].pk}),
+        ("inspector-key", "traceability:signing-key", {}),
+    ]
+    walk(buyer_page(language, floor["inspector"]), floor["url"], screenshot, language, pages)
+
+
+def test_a_wide_screen_shows_the_whole_header(floor, browser, screenshot):
+    """On a computer the menu is always open: no menu button; the account bar on top, the
+    search beside the name, the categories below."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    for name, url in (
+        ("home", "/"),
+        ("category", url_in(floor["category"], "vi")),
+        ("product", url_in(floor["product"], "vi")),
+    ):
+        page.goto(floor["url"] + url)
+        expect(page.locator(".menu-toggle")).to_be_hidden()
+        expect(page.locator(".nav-links a").first).to_be_visible()
+        expect(page.locator(".lang-switch a").first).to_be_visible()
+        brand, search = page.locator(".brand"), page.locator(".site-search")
+        assert abs(brand.bounding_box()["y"] - search.bounding_box()["y"]) < 30
+        assert page.locator(".topbar").bounding_box()["y"] < brand.bounding_box()["y"]
+        assert_fits(page, width=1280)
+        screenshot(page, f"{name}-vi-1280")

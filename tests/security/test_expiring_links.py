@@ -180,10 +180,7 @@ def test_a_signed_in_buyer_finds_a_fresh_link_on_the_order(client, django_user_m
     flow.vietnam()
     product = flow.honey()
     client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": 1})
-    client.post(reverse("checkout:shipping-address"), flow.ADDRESS)
-    client.get(reverse("checkout:shipping-method"))
-    client.post(reverse("checkout:payment-method"), {"method": "vietqr"})
-    client.post(reverse("checkout:preview"), {"action": "place_order"})
+    flow.place_order(client, method="vietqr")
     order = flow.latest_order()
     assert order.user == buyer
     page = client.get(reverse("customer:order", kwargs={"order_number": order.number}))
