@@ -184,3 +184,101 @@ def screenshot():
         return path
 
     return take
+
+
+# One demo floor for a module's browser tests: loaded once, served by its own live server, and
+# flushed away after the module's last test (as a transactional test's teardown would). Tests
+# that use it read pages through the browser; they take no ``db`` or ``live_server`` fixture,
+# which would flush the floor after the first of them.
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    from django.core.management import call_command
+    from pytest_django.live_server_helper import LiveServer
+
+    from shop import demo
+
+    with django_db_blocker.unblock():
+        demo.demo_load()
+        server = LiveServer("localhost:0")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server.url
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
+PHONE = {"width": 360, "height": 780}
+
+
+def phone_context(browser, base_url: str, *, language: str = "vi", user=None):
+    """A 360×780 browser context in ``language`` (the cookie the pages without a language prefix
+    read), signed in as ``user`` when given (their session made by Django's test client)."""
+    from django.conf import settings
+    from django.test import Client
+
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="vi-VN" if language == "vi" else "en-GB",
+        timezone_id="Asia/Ho_Chi_Minh",
+    )
+    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}]
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url})
+    context.add_cookies(cookies)
+    context.set_default_timeout(15_000)
+    return context
+
+
+# Every element whose box reaches past the viewport's sides, except inside a scrolling box
+# (a wide table the reader scrolls sideways stays in its box, the page does not move).
+OVERFLOW_SCRIPT = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const inScroller = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const x = getComputedStyle(up).overflowX;
+      if (x === "auto" || x === "scroll") return true;
+    }
+    return false;
+  };
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+    (typeof el.className === "string" && el.className.trim()
+      ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    if (getComputedStyle(el).visibility === "hidden") continue;
+    if ((box.right > width + 0.5 || box.left < -0.5) && !inScroller(el)) {
+      const parent = el.parentElement ? name(el.parentElement) : "";
+      wide.push(`${parent} > ${name(el)} [${Math.round(box.left)}, ${Math.round(box.right)}]`);
+    }
+  }
+  return {scrollWidth: document.scrollingElement.scrollWidth, width, wide: wide.slice(0, 12)};
+}
+"""
+
+
+def assert_fits(page, *, width: int = 360) -> None:
+    """No horizontal scrolling and no element past the viewport's sides."""
+    found = page.evaluate(OVERFLOW_SCRIPT)
+    assert found["scrollWidth"] <= width and not found["wide"], (
+        f"{page.url} is wider than {width}px: scrollWidth {found['scrollWidth']}, "
+        + "; ".join(found["wide"])
+    )
+
+
+def assert_tap_target(locator, *, size: int = 44) -> None:
+    """Each element ``locator`` finds is at least ``size`` px high and wide."""
+    count = locator.count()
+    assert count, f"nothing matches {locator}"
+    for index in range(count):
+        box = locator.nth(index).bounding_box()
+        assert box and box["height"] >= size - 0.5 and box["width"] >= size - 0.5, (
+            f"{locator} #{index} is {box and (round(box['width']), round(box['height']))}"
+        )

@@ -1,6 +1,20 @@
 """Reads of the catalogue. Every list is built for a fixed number of queries."""
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from oscar.core.loading import get_model
 
 from shop.text import search_terms
@@ -15,7 +29,19 @@ SORTS = {
     "relevance": None,
     "newest": ("-date_created", "-pk"),
     "title": ("title", "pk"),
+    # A product without a price (nothing to sell yet) comes last either way.
+    "price": (F("lowest_price").asc(nulls_last=True), "pk"),
+    "-price": (F("lowest_price").desc(nulls_last=True), "pk"),
 }
+
+
+def lowest_price() -> Subquery:
+    """The lowest price a product sells at: its own stock records' or its variants'."""
+    return Subquery(
+        StockRecord.objects.filter(Q(product=OuterRef("pk")) | Q(product__parent=OuterRef("pk")))
+        .order_by("price")
+        .values("price")[:1]
+    )
 
 
 def product_cards() -> QuerySet:
@@ -47,13 +73,22 @@ def product_list(
     province_code: int | None = None,
     ward_code: int | None = None,
     min_ocop_stars: int | None = None,
+    min_price: Decimal | None = None,
+    max_price: Decimal | None = None,
     sort: str = "relevance",
 ) -> QuerySet:
     """Products matching the buyer's filters, ranked: title matches before description matches.
 
-    The query is folded like the stored search columns, so `mat ong` finds "Mật ong".
+    The query is folded like the stored search columns, so `mat ong` finds "Mật ong". A price
+    range keeps the products whose lowest price is within it (both ends included).
     """
     products = product_cards()
+    if min_price is not None or max_price is not None or sort in ("price", "-price"):
+        products = products.annotate(lowest_price=lowest_price())
+    if min_price is not None:
+        products = products.filter(lowest_price__gte=min_price)
+    if max_price is not None:
+        products = products.filter(lowest_price__lte=max_price)
     if category is not None:
         products = products.filter(
             categories__path__startswith=category.path, categories__depth__gte=category.depth
@@ -107,6 +142,17 @@ def origin_counts() -> list[dict]:
         .values("origin_province_code", "origin_ward_code")
         .annotate(n=Count("pk"))
         .order_by("origin_province_code", "origin_ward_code")
+    )
+
+
+def origin_provinces() -> list[int]:
+    """The codes of the provinces public products come from."""
+    return list(
+        Product.objects.browsable()
+        .exclude(origin_province_code=None)
+        .values_list("origin_province_code", flat=True)
+        .order_by("origin_province_code")
+        .distinct()
     )
 
 

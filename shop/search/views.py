@@ -13,16 +13,9 @@ from django.views.generic import ListView
 from oscar.core.loading import get_model
 
 from shop.catalogue import selectors
+from shop.catalogue.forms import ProductFilterForm
 
 Category = get_model("catalogue", "Category")
-
-
-def _int_param(value: str | None, *, lo: int, hi: int) -> int | None:
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if lo <= number <= hi else None
 
 
 class ProductListView(ListView):
@@ -41,13 +34,10 @@ class ProductListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_filters(self) -> dict:
-        params = self.request.GET
-        sort = params.get("sort", "")
-        return {
-            "query": params.get("q", "")[:10_000],
-            "min_ocop_stars": _int_param(params.get("ocop"), lo=3, hi=5),
-            "sort": sort if sort in selectors.SORTS else "relevance",
-        }
+        """What the query string asks for: the search words and the filter form's valid fields
+        (the form shows what it could not use)."""
+        self.filter_form = ProductFilterForm(self.request.GET)
+        return {"query": self.request.GET.get("q", "")[:10_000], **self.filter_form.filters()}
 
     def get_queryset(self):
         self.filters = self.get_filters()
@@ -57,12 +47,8 @@ class ProductListView(ListView):
         context = super().get_context_data(**kwargs)
         context["summary"] = self.summary
         context["filters"] = self.filters
+        context["filter_form"] = self.filter_form
         context["query"] = self.filters["query"]
-        context["sorts"] = [
-            ("relevance", _("Relevance")),
-            ("newest", _("Newest")),
-            ("title", _("Name A–Z")),
-        ]
         return context
 
 

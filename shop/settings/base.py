@@ -368,7 +368,20 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # The query parameters that change what a public page shows (listings, search, content pages);
 # any other parameter (tracking tags, junk) is ignored by the page cache.
 PAGE_CACHE_QUERY_PARAMETERS = frozenset(
-    {"page", "q", "sort", "sort_by", "ocop", "selected_facets", "kind", "format", "linkType"}
+    {
+        "page",
+        "q",
+        "sort",
+        "sort_by",
+        "ocop",
+        "province",
+        "price_min",
+        "price_max",
+        "selected_facets",
+        "kind",
+        "format",
+        "linkType",
+    }
 )
 
 # Traceability (see traceability/): the chain, the anchoring account, batches, GS1 numbering.

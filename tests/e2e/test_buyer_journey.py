@@ -21,7 +21,8 @@ def test_buyer_journey_on_a_phone(live_server, phone, screenshot):
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     screenshot(page, "home-360")
 
-    # A category from the menu.
+    # A category from the menu, behind the header's menu button on a phone.
+    page.get_by_role("button", name="Menu").click()
     menu = page.get_by_role("navigation", name="Duyệt sản phẩm")
     menu.get_by_role("link", name="Mật ong").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mật ong")

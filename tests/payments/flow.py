@@ -35,6 +35,12 @@ def checkout(client, *, products, method: str, email="mai@example.com"):
         client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
     if email is not None:
         client.post(reverse("checkout:index"), {"username": email, "options": "anonymous"})
+    return place_order(client, method=method)
+
+
+def place_order(client, *, method: str):
+    """From the basket (a guest who gave their e-mail, or a signed-in buyer): the address, the
+    payment method, then the order is placed."""
     client.post(reverse("checkout:shipping-address"), ADDRESS)
     client.get(reverse("checkout:shipping-method"))
     chosen = client.post(reverse("checkout:payment-method"), {"method": method})
