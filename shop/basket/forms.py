@@ -8,6 +8,6 @@ class BasketLineForm(oscar_forms.BasketLineForm):
     def __init__(self, strategy, *args, **kwargs):
         super().__init__(strategy, *args, **kwargs)
         if self.instance.id:
-            self.fields["quantity"].widget.attrs["aria-label"] = _(
-                "Quantity of %(product)s"
-            ) % {"product": self.instance.description}
+            self.fields["quantity"].widget.attrs["aria-label"] = _("Quantity of %(product)s") % {
+                "product": self.instance.description
+            }

@@ -220,3 +220,46 @@ def test_only_a_checked_file_is_kept_and_the_inspector_may_drop_it(client, make_
     assert response.status_code == 302
     assert not lot.events.order_by("seq").last().attachments.exists()
     assert not HeldLabReport.objects.exists()
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_an_inspector_signs_after_a_wrong_passphrase_without_choosing_the_file_again(
+    django_db_setup, live_server, request, make_lot, inspector, tmp_path
+):
+    from playwright.sync_api import expect
+
+    lot = make_lot(code="MO-2512-09")
+    # the database first, then the browser (Playwright's event loop must not see its setup)
+    page = request.getfixturevalue("phone")
+    page.goto(live_server.url + reverse("customer:login"))
+    page.locator("#id_login-username").fill("inspector@example.vn")
+    page.locator("#id_login-password").fill("pw-123456")
+    page.locator("button[name=login_submit]").click()
+    expect(page).to_have_url(live_server.url + "/trace/inspections/")
+    menu = page.get_by_role("navigation", name="Việc của kiểm định viên")
+    expect(menu.get_by_role("link", name="Lô chờ kiểm tra")).to_have_attribute(
+        "aria-current", "page"
+    )
+
+    page.get_by_role("link", name=re.compile("MO-2512-09")).click()
+    expect(page.locator(".lot-history")).to_contain_text("Thu hoạch hoặc sản xuất")
+    page.get_by_label("Đạt", exact=True).check()
+    page.get_by_label("Ghi chú").fill("Mẫu đạt chỉ tiêu an toàn thực phẩm.")
+    report = tmp_path / "phieu-kiem-nghiem.pdf"
+    report.write_bytes(b"%PDF-1.4 ket qua kiem nghiem")
+    page.get_by_label("Phiếu kết quả kiểm nghiệm").set_input_files(str(report))
+    page.get_by_label("Mật khẩu ký").fill("không phải mật khẩu")
+    page.get_by_role("button", name="Ký và ghi nhận").click()
+    expect(page.locator(".errorlist")).to_contain_text("Mật khẩu ký không đúng.")
+    expect(page.locator(".held-report")).to_contain_text("phieu-kiem-nghiem.pdf")
+    expect(page.get_by_label("Ghi chú")).to_have_value("Mẫu đạt chỉ tiêu an toàn thực phẩm.")
+
+    page.get_by_label("Mật khẩu ký").fill(PASSPHRASE)  # and no file chosen again
+    page.get_by_role("button", name="Ký và ghi nhận").click()
+    expect(page).to_have_url(live_server.url + lot.get_absolute_url())
+    expect(page.locator(".attachments")).to_contain_text("phieu-kiem-nghiem.pdf")
+    assert lot.events.order_by("seq").last().attachments.get().name == "phieu-kiem-nghiem.pdf"
