@@ -179,6 +179,20 @@ def _staff_only(view, name):
     return wrapped
 
 
+def start_page(user: Any) -> str:
+    """Where someone lands after signing in: their work first. Operators the dashboard,
+    inspectors their inspection queue, producers their shop's dashboard, buyers the shop."""
+    from django.urls import reverse
+
+    if is_operator(user):
+        return reverse("dashboard:index")
+    if is_inspector(user):
+        return reverse("traceability:inspections")
+    if is_producer(user):
+        return reverse("producer-dashboard:index")
+    return reverse("wagtail_serve", args=[""])
+
+
 # --------------------------------------------------------------------------- dashboard menu
 # Oscar's menu calls ``access_fn(user, url_name, url_args, url_kwargs)``.
 

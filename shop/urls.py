@@ -57,6 +57,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("second-factor/", include("shop.accounts.urls")),
+    path("signed-in/", views.signed_in, name="signed-in"),
     path("shop/sell/", include("shop.onboarding.urls")),
     path("shop/accounts/messages/", account_views.message_settings, name="account-messages"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),

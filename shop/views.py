@@ -1,7 +1,8 @@
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
-from shop import health
+from shop import health, roles
 
 
 @never_cache
@@ -12,3 +13,9 @@ def healthz(request):
         "checks": {name: {"ok": ok, "detail": detail} for name, (ok, detail) in results.items()},
     }
     return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+@never_cache
+def signed_in(request):
+    """LOGIN_REDIRECT_URL: after signing in (with no page asked for), to one's work."""
+    return redirect(roles.start_page(request.user))

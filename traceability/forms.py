@@ -129,6 +129,9 @@ class InspectionForm(forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea)
     lab_report = UploadField(label=_("Lab report"), required=False, policy=LOT_ATTACHMENT)
+    forget_held_report = forms.BooleanField(  # shown only while a report is kept
+        label=_("Do not attach the kept report"), required=False
+    )
     passphrase = forms.CharField(
         label=_("Signing passphrase"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),

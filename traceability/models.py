@@ -349,3 +349,28 @@ class LotShipment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × lot {self.lot_id} → line {self.order_line_id}"
+
+
+class HeldLabReport(models.Model):
+    """A lab report an inspector attached to an inspection that was not signed (wrong
+    passphrase, a missing note): kept, already checked, for that inspector and that lot, so the
+    form sent again reuses it instead of asking for the file a second time. Forgotten once
+    signed, and after ``TRACE_HELD_REPORT_SECONDS`` (``services.held_reports_expire``)."""
+
+    token = models.UUIDField(unique=True, editable=False)
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="held_lab_reports"
+    )
+    lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="held_lab_reports")
+    file = models.FileField(_("File"), storage=private_storage, upload_to="traceability/held/")
+    name = models.CharField(_("Name"), max_length=200)
+    media_type = models.CharField(_("Media type"), max_length=100)
+    size = models.PositiveIntegerField(_("Size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("Kept since"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Lab report kept for a new try")
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 from shop import roles
 from shop.links import absolute_url
@@ -20,6 +22,7 @@ from traceability.models import (
     BizStep,
     Event,
     EventAttachment,
+    HeldLabReport,
     Lot,
     LotShipment,
     RegistryDeployment,
@@ -260,3 +263,16 @@ def lot_recall(*, lot: Lot) -> QuerySet[LotShipment]:
 
 def batches_recent(*, limit: int = 20) -> QuerySet[AnchorBatch]:
     return AnchorBatch.objects.select_related("registry").order_by("-pk")[:limit]
+
+
+def held_lab_report(*, inspector: Any, lot: Lot, token: str | None = None) -> HeldLabReport | None:
+    """The lab report kept for `inspector`'s next try on `lot` (the one named by `token` when
+    the form sends it back), unless it has expired."""
+    cutoff = timezone.now() - timedelta(seconds=settings.TRACE_HELD_REPORT_SECONDS)
+    held = HeldLabReport.objects.filter(inspector=inspector, lot=lot, created_at__gte=cutoff)
+    if token is not None:
+        try:
+            held = held.filter(token=uuid.UUID(token))
+        except ValueError:
+            return None
+    return held.order_by("-created_at").first()

@@ -95,3 +95,9 @@ def accredit_inspector(self, key_id: int, allowed: bool = True) -> str | None:
             logger.warning("accrediting %s failed: %s", key.address, exc)
             return None
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+
+
+@shared_task(name="traceability.held_reports_expire", ignore_result=True)
+def held_reports_expire() -> int:
+    """Forget lab reports kept for a new try longer than TRACE_HELD_REPORT_SECONDS."""
+    return services.held_reports_expire()

@@ -340,27 +340,52 @@ def signing_key(request):
 @require_http_methods(["GET", "POST"])
 def inspection_create(request, pk: int):
     lot = get_object_or_404(Lot.objects.select_related("product", "producer"), pk=pk)
-    form = forms.InspectionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.inspection_record(
-                lot=lot,
-                inspector=request.user,
-                result=data["result"],
-                notes=data["notes"],
-                passphrase=data["passphrase"],
-                lab_report=data["lab_report"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Inspection signed and recorded."))
-            return redirect(lot.get_absolute_url())
-    key = InspectorKey.objects.filter(user=request.user, revoked_at=None).first()
-    return render(
-        request, "traceability/inspection_form.html", {"lot": lot, "form": form, "key": key}
+    posted = request.method == "POST"
+    token = request.POST.get("held_report") if posted else None
+    held = (  # a report kept from a try that was not signed, which the form offers again
+        None
+        if posted and not token
+        else selectors.held_lab_report(inspector=request.user, lot=lot, token=token)
     )
+    form = forms.InspectionForm(request.POST or None, request.FILES or None)
+    if posted:
+        valid = form.is_valid()
+        fresh = form.cleaned_data.get("lab_report")
+        forget = form.cleaned_data.get("forget_held_report")
+        if held is not None and (fresh or forget):
+            services.lab_report_forget(held)
+            held = None
+        elif token and held is None and not (fresh or forget):
+            expired = _("The lab report kept from your last try has expired: choose it again.")
+            form.add_error("lab_report", expired)
+            valid = False
+        if valid:
+            data = form.cleaned_data
+            try:
+                services.inspection_record(
+                    lot=lot,
+                    inspector=request.user,
+                    result=data["result"],
+                    notes=data["notes"],
+                    passphrase=data["passphrase"],
+                    lab_report=fresh or (services.lab_report_file(held) if held else None),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if held is not None:
+                    services.lab_report_forget(held)
+                messages.success(request, _("Inspection signed and recorded."))
+                return redirect(lot.get_absolute_url())
+        if fresh:  # not signed: the chosen file waits for the next try
+            held = services.lab_report_hold(inspector=request.user, lot=lot, upload=fresh)
+    key = InspectorKey.objects.filter(user=request.user, revoked_at=None).first()
+    history = [
+        TimelineItem(event=event, payload=event.payload, verdict=None, anchor=None)
+        for event in selectors.lot_events(lot=lot)
+    ]
+    context = {"lot": lot, "form": form, "key": key, "held": held, "history": history}
+    return render(request, "traceability/inspection_form.html", context)
 
 
 @inspector_required

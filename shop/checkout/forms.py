@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from oscar.apps.checkout import forms as oscar_forms
 
 from payments.gateways_registry import label
 from shop.channels import Channel
@@ -31,3 +32,12 @@ class PaymentMethodForm(forms.Form):
             or self.initial.get("notify_channel")
             or Channel.EMAIL
         )
+
+
+class GatewayForm(oscar_forms.GatewayForm):
+    """Oscar's "who are you?" form; its password box, shown beside the "I have an account"
+    choice without a label of its own, gets its name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget.attrs["aria-label"] = _("Password")

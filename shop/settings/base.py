@@ -260,7 +260,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "customer:login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "signed-in"  # shop.views.signed_in: to one's work (shop.roles.start_page)
 
 # Language, time and money.
 LANGUAGE_CODE = "vi"
@@ -402,6 +402,9 @@ TRACE_BATCH_MAX = int(os.environ.get("TRACE_BATCH_MAX", "100000"))
 TRACE_POLL_SECONDS = float(os.environ.get("TRACE_POLL_SECONDS", "5"))
 TRACE_RETRY_BACKOFF_MAX = int(os.environ.get("TRACE_RETRY_BACKOFF_MAX", "600"))
 TRACE_KEYSTORE_SCRYPT_N = int(os.environ.get("TRACE_KEYSTORE_SCRYPT_N", str(2**18)))
+# A lab report attached to an inspection that was not signed (wrong passphrase) is kept this
+# long for the inspector's next try, then forgotten (beat: "traceability-held-reports").
+TRACE_HELD_REPORT_SECONDS = int(os.environ.get("TRACE_HELD_REPORT_SECONDS", "3600"))
 TRACE_LABELS_MAX = int(os.environ.get("TRACE_LABELS_MAX", "210"))  # ten A4 sheets per PDF
 TRACE_LABEL_FONT_DIRS = env_list(
     "TRACE_LABEL_FONT_DIRS", "/usr/share/fonts/truetype/dejavu,/usr/share/fonts/dejavu"
@@ -412,6 +415,10 @@ CELERY_TASK_ROUTES = {"traceability.*": {"queue": "chain"}}
 CELERY_BEAT_SCHEDULE["traceability-anchor"] = {
     "task": "traceability.anchor_pending",
     "schedule": TRACE_BATCH_INTERVAL,
+}
+CELERY_BEAT_SCHEDULE["traceability-held-reports"] = {
+    "task": "traceability.held_reports_expire",
+    "schedule": 15 * 60,
 }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A broker host that does not answer fails a request's hand-over in seconds, not minutes:

@@ -42,7 +42,8 @@ Order = get_model("order", "Order")
 Line = get_model("order", "Line")
 
 # Anything a producer may reach; operators' pages are in here too (A must be refused there).
-SCOPE = ("dashboard/", "trace/", "shipping/")
+# (``signed-in/`` sends whoever asks on to their own start page, see shop.roles.start_page.)
+SCOPE = ("dashboard/", "trace/", "shipping/", "signed-in/")
 # The carrier simulators exist only in development and tests (production settings refuse them).
 OUT_OF_SCOPE = ("shipping/simulator/",)
 # Pages every signed-in user may open, and the login page itself.

@@ -132,6 +132,23 @@ def make_lot(db):  # noqa: ANN001
     return make
 
 
+PASSPHRASE = "mật khẩu ký của tôi"
+
+
+@pytest.fixture
+def inspector(django_user_model, tester_chain):  # noqa: ANN001
+    """An inspector with an accredited signing key (passphrase PASSPHRASE)."""
+    from django.contrib.auth.models import Group
+
+    from traceability import services
+
+    user = django_user_model.objects.create_user("thanh-tra", "inspector@example.vn", "pw-123456")
+    user.groups.add(Group.objects.get_or_create(name="Inspectors")[0])
+    key = services.inspector_key_create(user=user, passphrase=PASSPHRASE)
+    services.inspector_accredit(key=key)
+    return user
+
+
 @pytest.fixture(scope="session")
 def anvil():
     """One anvil node for the session (skips, or fails in CI, when anvil is missing)."""

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pypdfium2
 import pytest
 import zxingcpp
-from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,13 +18,12 @@ from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 
 from tests import factories
+from tests.traceability.conftest import PASSPHRASE
 from traceability import selectors, services, tasks
 from traceability.models import Event, InspectorKey, Lot
 from traceability.proofs import Domain, attestation_signer
 
 pytestmark = pytest.mark.django_db
-
-PASSPHRASE = "mật khẩu ký của tôi"
 
 
 def render_pdf(data: bytes, *, dpi: int = 200):
@@ -36,15 +34,6 @@ def render_pdf(data: bytes, *, dpi: int = 200):
     finally:
         document.close()
     return pages, text
-
-
-@pytest.fixture
-def inspector(django_user_model, tester_chain):
-    user = django_user_model.objects.create_user("thanh-tra", "inspector@example.vn", "pw-123456")
-    user.groups.add(Group.objects.get_or_create(name="Inspectors")[0])
-    key = services.inspector_key_create(user=user, passphrase=PASSPHRASE)
-    services.inspector_accredit(key=key)
-    return user
 
 
 def test_lot_page_in_vietnamese_and_english(client, make_lot, tester_chain):

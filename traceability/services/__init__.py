@@ -24,10 +24,14 @@ from traceability.services.anchoring import (
 from traceability.services.gtin import product_gtin_ensure, products_gtin_allocate
 from traceability.services.inspectors import (
     MIN_PASSPHRASE_LENGTH,
+    held_reports_expire,
     inspection_record,
     inspector_accredit,
     inspector_accreditation_queue,
     inspector_key_create,
+    lab_report_file,
+    lab_report_forget,
+    lab_report_hold,
 )
 from traceability.services.lots import StoredFile, event_record, lot_create, lot_master_data
 from traceability.services.registry import registry_deploy
@@ -46,10 +50,14 @@ __all__ = [
     "batch_open",
     "batch_release",
     "event_record",
+    "held_reports_expire",
     "inspection_record",
     "inspector_accredit",
     "inspector_accreditation_queue",
     "inspector_key_create",
+    "lab_report_file",
+    "lab_report_forget",
+    "lab_report_hold",
     "lease_seconds",
     "lot_create",
     "lot_master_data",

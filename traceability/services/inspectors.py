@@ -7,12 +7,15 @@ sold, see ``shop.partner.strategy``); a passed one clears the flag.
 
 from __future__ import annotations
 
-from datetime import datetime
+import io
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.db import transaction
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -20,9 +23,11 @@ from django.utils.translation import gettext as _
 
 from shop import roles
 from shop.outbox.services import outbox_enqueue
+from shop.uploads.files import LOT_ATTACHMENT, upload_clean
+from shop.uploads.storage import private
 from traceability import ledger
 from traceability.chain.crypto import keystore_create, keystore_unlock
-from traceability.models import BizStep, Event, InspectorKey, Lot
+from traceability.models import BizStep, Event, HeldLabReport, InspectorKey, Lot
 from traceability.selectors import FLAGGED_PRODUCTS_KEY, registry_current
 from traceability.services.lots import append_event, store_attachments
 
@@ -102,6 +107,53 @@ def inspection_record(
     finally:
         del private_key
     return event
+
+
+# --------------------------------------------------------------------------- lab reports kept
+# An inspection that was not signed (a wrong passphrase) must not cost the inspector their
+# chosen file: browsers never fill a file input again. The checked file is kept in the private
+# store for that inspector and that lot, offered again by the form, and forgotten once signed or
+# after TRACE_HELD_REPORT_SECONDS.
+
+
+def lab_report_hold(*, inspector: Any, lot: Lot, upload: Any) -> HeldLabReport:
+    """Keep `upload` (checked as a lot attachment) for `inspector`'s next try on `lot`; it
+    replaces what was kept for them on that lot before."""
+    checked = upload_clean(upload, policy=LOT_ATTACHMENT)
+    for earlier in HeldLabReport.objects.filter(inspector=inspector, lot=lot):
+        lab_report_forget(earlier)
+    path = private.save(f"traceability/held/{checked.file.name}", checked.file)
+    return HeldLabReport.objects.create(
+        token=uuid.uuid4(),
+        inspector=inspector,
+        lot=lot,
+        file=path,
+        name=checked.original_name[-200:],
+        media_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
+
+
+def lab_report_file(held: HeldLabReport) -> File:
+    """The kept report as an uploaded file, to be checked and stored like a new one."""
+    with held.file.open("rb") as stream:
+        data = stream.read()
+    return File(io.BytesIO(data), name=held.name)
+
+
+def lab_report_forget(held: HeldLabReport) -> None:
+    held.file.delete(save=False)
+    held.delete()
+
+
+def held_reports_expire(*, now: datetime | None = None) -> int:
+    """Forget the lab reports kept longer than TRACE_HELD_REPORT_SECONDS; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.TRACE_HELD_REPORT_SECONDS)
+    expired = list(HeldLabReport.objects.filter(created_at__lt=cutoff))
+    for held in expired:
+        lab_report_forget(held)
+    return len(expired)
 
 
 def _flags_changed() -> None:
