@@ -1,5 +1,6 @@
-"""Operators' second factor (django-otp: one authenticator app, recovery codes) and unlocking
-accounts locked by the login throttle (django-axes)."""
+"""Operators' second factor (django-otp: one authenticator app, recovery codes), unlocking
+accounts locked by the login throttle (django-axes), and each account's profile (the language
+its person reads, which their e-mails are written in)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shop.accounts import selectors
+from shop.accounts.models import Profile
+from shop.recipients import known_language
 
 RECOVERY_CODE_COUNT = 10
 _TOTP = re.compile(r"^[0-9]{6}$")
@@ -101,3 +104,23 @@ def lockout_release(*, username: str) -> int:
 
 def _clean(token: str) -> str:
     return re.sub(r"[\s-]", "", token or "").lower()
+
+
+def profile_get(*, user: Any, language: str | None = None) -> Profile:
+    """The account's profile, made the first time it is asked for (every new account gets one
+    as it is saved, ``shop.accounts.receivers``); a new profile speaks `language`."""
+    profile, _created = Profile.objects.get_or_create(
+        user=user, defaults={"language": known_language(language)}
+    )
+    return profile
+
+
+def profile_language_set(*, user: Any, language: str) -> None:
+    """Remember the language the person reads the site in (they chose it, registered or signed
+    in with it): their e-mails are written in it and link to pages in it."""
+    if language != known_language(language):
+        return
+    profile = profile_get(user=user, language=language)
+    if profile.language != language:
+        Profile.objects.filter(pk=profile.pk).update(language=language)
+        profile.language = language

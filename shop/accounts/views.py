@@ -1,5 +1,6 @@
 """Operators' second factor: enrol an authenticator app (QR code), verify after the password,
-recovery codes. The page that unlocks throttled accounts is in ``dashboard``."""
+recovery codes. The page that unlocks throttled accounts is in ``dashboard``. The language
+switcher, which a signed-in person's profile remembers."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp.oath import totp
 
@@ -119,3 +121,12 @@ def _development_code(user) -> str:
     if not key or not selectors.totp_devices(user=user).filter(key=key).exists():
         return ""
     return f"{totp(bytes.fromhex(key)):06d}"
+
+
+def language_switch(request):
+    """Django's ``set_language`` (the cookie, the same page in the chosen language); a signed-in
+    person's profile remembers the choice: their e-mails come in that language."""
+    response = set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.profile_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response

@@ -1,7 +1,8 @@
 """The producer's forms: the product (what buyers read, reviewed, plus price and stock, live at
-once), and the pick-up address and default carrier."""
+once), the pick-up address and default carrier, and the language of its messages."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -158,3 +159,18 @@ class PickupForm(forms.Form):
                 ward_outside(ward=ward, province=province), code="ward_outside_province"
             )
         return ward
+
+
+class MessagesForm(forms.Form):
+    """How the producer hears from us: the language of its e-mails and statements."""
+
+    language = forms.ChoiceField(
+        label=_("Language of your e-mails"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        help_text=_("New orders, statements and decisions on your products come in it."),
+    )
+
+    def __init__(self, *args, producer, **kwargs):
+        kwargs.setdefault("initial", {"language": producer.language})
+        super().__init__(*args, **kwargs)

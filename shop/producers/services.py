@@ -16,6 +16,7 @@ from shop.money import VND, whole_dong
 from shop.notifications import notify
 from shop.producers import tasks
 from shop.producers.models import ListingChange, ListingChangeImage
+from shop.recipients import known_language
 from shop.richtext import clean_html
 from shop.uploads.files import PRODUCT_IMAGE, Upload, upload_clean
 
@@ -330,3 +331,12 @@ def producer_pickup_set(
     )
     producer.street, producer.ward_code = street[:255], ward_code
     producer.phone, producer.default_carrier = phone, default_carrier
+
+
+def producer_messages_set(*, producer, language: str) -> None:
+    """The language the producer's e-mails and statements are written in."""
+    if language != known_language(language):
+        raise ValidationError(_("Choose a language."))
+    Partner = get_model("partner", "Partner")
+    Partner.objects.filter(pk=producer.pk).update(language=language)
+    producer.language = language

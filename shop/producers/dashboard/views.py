@@ -222,3 +222,18 @@ def pickup(request):
         "producers/dashboard/pickup.html",
         {"form": form, "producer": request.producer},
     )
+
+
+@producer_required
+def messages_settings(request):
+    """The language the producer's e-mails and statements come in."""
+    form = forms.MessagesForm(request.POST or None, producer=request.producer)
+    if request.method == "POST" and form.is_valid():
+        services.producer_messages_set(producer=request.producer, **form.cleaned_data)
+        messages.success(request, _("Your choice is saved."))
+        return redirect("producer-dashboard:messages")
+    return render(
+        request,
+        "producers/dashboard/messages.html",
+        {"form": form, "producer": request.producer},
+    )
