@@ -67,30 +67,21 @@ SUBJECTS = {
 
 
 @pytest.mark.parametrize("method", ["cod", "vietqr"])
-def test_an_order_placed_in_english_is_e_mailed_in_english_with_english_links(
-    method, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_an_order_is_e_mailed_in_its_language_with_links_to_pages_in_it(
+    language, method, django_capture_on_commit_callbacks
 ):
-    order = place_order("en", method, django_capture_on_commit_callbacks)
-    assert order.language == "en"
+    order = place_order(language, method, django_capture_on_commit_callbacks)
+    assert order.language == language
     (message,) = to(BUYER)
-    assert message.subject == in_language("en", SUBJECTS[method], number=order.number)
-    assert message.subject != in_language("vi", SUBJECTS[method], number=order.number)
+    other = {"en": "vi", "vi": "en"}[language]
+    assert message.subject == in_language(language, SUBJECTS[method], number=order.number)
+    assert message.subject != in_language(other, SUBJECTS[method], number=order.number)
     links = site_links(message)
-    assert all(url.startswith(SITE + "/en/") for url in links), links
-    for url in links:  # each link opens its page, in English
+    assert all(url.startswith(SITE + "/en/") == (language == "en") for url in links), links
+    for url in links:  # each link opens its page, in the order's language
         page = Client().get(urlsplit(url).path, follow=True)
-        assert page.status_code == 200 and page["Content-Language"] == "en", url
-
-
-@pytest.mark.parametrize("method", ["cod", "vietqr"])
-def test_an_order_placed_in_vietnamese_is_e_mailed_in_vietnamese(
-    method, django_capture_on_commit_callbacks
-):
-    order = place_order("vi", method, django_capture_on_commit_callbacks)
-    assert order.language == "vi"
-    (message,) = to(BUYER)
-    assert message.subject == in_language("vi", SUBJECTS[method], number=order.number)
-    assert not any(url.startswith(SITE + "/en/") for url in site_links(message))
+        assert page.status_code == 200 and page["Content-Language"] == language, url
 
 
 def test_parcel_news_follow_the_order_language_and_the_producer_reads_its_own(
@@ -264,3 +255,24 @@ def test_accounts_made_before_profiles_get_one():
     migration = import_module("shop.accounts.migrations.0002_profiles_for_existing_users")
     migration.profiles_create(apps, None)
     assert language_of(user) == "vi"
+
+
+def test_an_approved_english_applicant_becomes_an_english_producer(
+    django_capture_on_commit_callbacks,
+):
+    from shop.onboarding import services as onboarding
+    from tests.shop.test_notifications import application
+
+    applicant = application(language="en")
+    operator = factories.operator()
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding.application_approve(application_id=applicant.pk, actor=operator)
+    applicant.refresh_from_db()
+    assert applicant.partner.language == "en"
+    (user,) = applicant.partner.users.all()
+    assert language_of(user) == "en"
+    (welcome,) = to(applicant.email)
+    assert welcome.subject == in_language(
+        "en", "Welcome to %(shop)s: set your password", shop="Chợ Phiên"
+    )
+    assert any("/en/shop/password-reset/confirm/" in url for url in site_links(welcome))
