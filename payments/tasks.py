@@ -8,7 +8,6 @@ from django.utils import translation
 from oscar.core.loading import get_model
 
 from payments import selectors, services
-from payments.selectors import guest_order_url
 from shop.notifications import message_send
 from shop.recipients import order_recipient
 
@@ -31,23 +30,27 @@ def reconcile_attempts() -> int:
 def send_order_email(*, order_id: int, code: str) -> None:
     """The buyer's e-mail `code` (``ORDER_PLACED``, ``PAYMENT_PENDING``, ``PAYMENT_RECEIVED``,
     ``PAYMENT_LINK``) about the order as it is now, to the account's address (kept in its
-    e-mail history) or to the address a guest ordered with."""
+    e-mail history) or to the address a guest ordered with, in the language the order was
+    placed in and linking to pages in it."""
     order = Order.objects.select_related("user").get(pk=order_id)
-    language = settings.LANGUAGE_CODE  # no buyer's language is kept with the order
-    with translation.override(language):
+    recipient = order_recipient(order)
+    with translation.override(recipient.language):
         payment_url = selectors.order_payment_url(order)
-        status_url = "" if order.user_id else guest_order_url(order)
+        status_url = "" if order.user_id else selectors.guest_order_url(order)
     message_send(
-        recipient=order_recipient(order),
+        recipient=recipient,
         template=f"orders/{code.lower()}",
         context={"order": order, "payment_url": payment_url, "status_url": status_url},
-        edited=_edited_templates(code),
+        edited=_edited_templates(code, language=recipient.language),
     )
 
 
-def _edited_templates(code: str) -> dict[str, str]:
+def _edited_templates(code: str, *, language: str) -> dict[str, str]:
     """What an operator wrote for this e-mail in the dashboard's e-mail templates (Oscar's
-    communication event types); the template files give the rest."""
+    communication event types); the template files give the rest. Operators write them in the
+    site's language (Vietnamese): an e-mail in another language comes from the files alone."""
+    if language != settings.LANGUAGE_CODE:
+        return {}
     fields = {
         "subject": "email_subject_template",
         "body": "email_body_template",

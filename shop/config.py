@@ -1,10 +1,17 @@
-"""Oscar's root app without the dashboard, which `shop.urls` mounts on its own at /dashboard/."""
+"""Oscar's root app without the dashboard, which `shop.urls` mounts on its own at /dashboard/,
+and with our password-reset form."""
 
 from django.urls import path
 from oscar import config
 
 
 class Shop(config.Shop):
+    def ready(self):
+        super().ready()
+        from shop.accounts.forms import PasswordResetForm
+
+        self.password_reset_form = PasswordResetForm  # e-mailed in the account's language
+
     def get_urls(self):
         return [
             pattern

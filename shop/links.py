@@ -9,6 +9,8 @@ reads them; a database check warns when they drift.
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 
 
 def absolute_url(path: str) -> str:
@@ -16,6 +18,13 @@ def absolute_url(path: str) -> str:
     if not path.startswith("/"):
         raise ValueError(f"not a path: {path!r}")
     return settings.SITE_URL + path
+
+
+def page_url(viewname: str, *, language: str, **kwargs) -> str:
+    """The full address of a page in `language` (English pages are under /en/), for a message
+    written in that language."""
+    with translation.override(language):
+        return absolute_url(reverse(viewname, kwargs=kwargs or None))
 
 
 def site_scheme() -> str:

@@ -11,7 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import sitemaps as cms_sitemaps
 from cms import views as cms_views
 from shop import views
-from shop.accounts import views as account_views
+from shop.accounts import views as accounts_views
 from shop.producers.dashboard import urls as producers_dashboard
 from shop.roles import staff_only_dashboard
 from shop.settlements.dashboard import urls as settlements_dashboard
@@ -21,7 +21,7 @@ oscar_dashboard, dashboard_app, dashboard_namespace = apps.get_app_config("dashb
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.language_switch, name="set_language"),
     path("shipping/units/", include("shop.address.urls")),  # the same in every language
     path("dashboard/payments/", include("payments.dashboard.urls")),
     path("dashboard/producer/orders/", include("shop.fulfilment.dashboard.urls")),
@@ -59,7 +59,7 @@ urlpatterns += i18n_patterns(
     path("second-factor/", include("shop.accounts.urls")),
     path("signed-in/", views.signed_in, name="signed-in"),
     path("shop/sell/", include("shop.onboarding.urls")),
-    path("shop/accounts/messages/", account_views.message_settings, name="account-messages"),
+    path("shop/accounts/messages/", accounts_views.message_settings, name="account-messages"),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("payments.urls")),
     path("shipping/", include("shop.fulfilment.urls")),

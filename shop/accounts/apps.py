@@ -3,8 +3,25 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
-    """Signing in: login throttling (django-axes) and operators' second factor (django-otp)."""
+    """Signing in: login throttling (django-axes) and operators' second factor (django-otp);
+    each account's profile (its person's language)."""
 
     name = "shop.accounts"
     label = "accounts"
     verbose_name = _("Sign-in security")
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_save
+
+        from shop.accounts import receivers
+
+        post_save.connect(
+            receivers.profile_create,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="shop.accounts.profile_create",
+        )
+        user_logged_in.connect(
+            receivers.language_remember_at_login, dispatch_uid="shop.accounts.language_at_login"
+        )

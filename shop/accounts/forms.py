@@ -1,8 +1,13 @@
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from oscar.core.loading import get_class
 
 from shop.channels import Channel
 from shop.phones import VietnamesePhoneField
+from shop.recipients import user_recipient
+
+OscarPasswordResetForm = get_class("customer.forms", "PasswordResetForm")
 
 
 class CodeForm(forms.Form):
@@ -39,3 +44,12 @@ class MessageSettingsForm(forms.Form):
         if cleaned.get("notify_channel") == Channel.ZALO and not cleaned.get("phone"):
             self.add_error("phone", _("Zalo messages need the phone number of your Zalo."))
         return cleaned
+
+
+class PasswordResetForm(OscarPasswordResetForm):
+    """Oscar's, with each account's e-mail written in its person's language and linking to the
+    reset page in it (/en/… for English), whichever page they asked from."""
+
+    def send_password_reset_email(self, site, user, request=None):
+        with translation.override(user_recipient(user).language):
+            super().send_password_reset_email(site, user, request)

@@ -1,5 +1,6 @@
-"""Operators' second factor (django-otp: one authenticator app, recovery codes) and unlocking
-accounts locked by the login throttle (django-axes)."""
+"""Operators' second factor (django-otp: one authenticator app, recovery codes), unlocking
+accounts locked by the login throttle (django-axes), and each account's profile (the language
+its person reads, which their e-mails are written in)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shop.accounts import selectors
+from shop.accounts.models import Profile
+from shop.recipients import known_language
 
 RECOVERY_CODE_COUNT = 10
 _TOTP = re.compile(r"^[0-9]{6}$")
@@ -106,13 +109,32 @@ def _clean(token: str) -> str:
 def profile_messages_set(*, user: Any, notify_channel: str, phone: str) -> None:
     """How the account's person hears from us (shop.channels) and the phone Zalo messages go
     to (E.164; empty for none). The profile is made if the account has none yet."""
-    from shop.accounts.models import Profile
     from shop.channels import Channel
 
     if notify_channel not in Channel.values:
         raise ValidationError(_("Choose e-mail or Zalo."))
     if notify_channel == Channel.ZALO and not phone:
         raise ValidationError(_("Zalo messages need the phone number of your Zalo."))
-    profile, _created = Profile.objects.get_or_create(user=user)
+    profile = profile_get(user=user)
     profile.notify_channel, profile.phone = notify_channel, phone
     profile.save(update_fields=["notify_channel", "phone"])
+
+
+def profile_get(*, user: Any, language: str | None = None) -> Profile:
+    """The account's profile, made the first time it is asked for (every new account gets one
+    as it is saved, ``shop.accounts.receivers``); a new profile speaks `language`."""
+    profile, _created = Profile.objects.get_or_create(
+        user=user, defaults={"language": known_language(language)}
+    )
+    return profile
+
+
+def profile_language_set(*, user: Any, language: str) -> None:
+    """Remember the language the person reads the site in (they chose it, registered or signed
+    in with it): their e-mails are written in it and link to pages in it."""
+    if language != known_language(language):
+        return
+    profile = profile_get(user=user, language=language)
+    if profile.language != language:
+        Profile.objects.filter(pk=profile.pk).update(language=language)
+        profile.language = language

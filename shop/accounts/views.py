@@ -1,5 +1,6 @@
 """Operators' second factor: enrol an authenticator app (QR code), verify after the password,
-recovery codes. The page that unlocks throttled accounts is in ``dashboard``."""
+recovery codes. The page that unlocks throttled accounts is in ``dashboard``. The language
+switcher, which a signed-in person's profile remembers."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 from django_otp import login as otp_login
 from django_otp.oath import totp
 
@@ -149,3 +151,12 @@ def message_settings(request):
         "accounts/messages.html",
         {"form": form, "page_title": _("Messages"), "active_tab": "messages"},
     )
+
+
+def language_switch(request):
+    """Django's ``set_language`` (the cookie, the same page in the chosen language); a signed-in
+    person's profile remembers the choice: their e-mails come in that language."""
+    response = set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        services.profile_language_set(user=request.user, language=request.POST.get("language", ""))
+    return response

@@ -8,6 +8,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.shortcuts import redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import views
 from oscar.core.loading import get_class, get_model
@@ -20,6 +21,7 @@ from payments.start import payment_start_redirect
 from shop.channels import Channel
 from shop.checkout.forms import PaymentMethodForm
 from shop.order import statuses as order_statuses
+from shop.recipients import known_language
 from shop.shipping.forms import ShippingAddressForm
 from shop.shipping.methods import breakdown_of
 
@@ -212,7 +214,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def place_order(self, **kwargs):
         """One transaction, with the basket locked: the order, its shipments (one per
         producer), the basket submitted, a cash order's confirmation and the buyer's e-mail
-        (in the outbox). A second submit of the basket waits for the lock, then finds it done."""
+        (in the outbox). A second submit of the basket waits for the lock, then finds it done.
+        The order keeps the language of the page it was placed on: its messages use it."""
         basket = kwargs["basket"]
         with transaction.atomic():
             locked = Basket.objects.select_for_update().get(pk=basket.pk)
@@ -223,7 +226,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
                 raise UnableToPlaceOrder(_("This basket can no longer be ordered."))
             kwargs["notify_channel"] = notify_channel_of(self.request, self.checkout_session)
-            order = super().place_order(**kwargs)
+            order = super().place_order(language=known_language(get_language()), **kwargs)
             parts = breakdown_of(kwargs["shipping_method"], basket) or []
             EventHandler().order_placed(order, shipping_parts=parts)
             basket.submit()

@@ -1,24 +1,16 @@
 """Shipments' tasks: e-mails (the producer learns of an order to ship or of a part its buyer
-cancelled, the buyer where its parcel is), the carrier's waybill, the periodic tracking query
-and the hourly confirmation of deliveries nobody confirmed. Tasks take ids; the services queue
-them with `shop.notifications.notify`."""
+cancelled, the buyer where its parcel is; each in their own language), the carrier's waybill,
+the periodic tracking query and the hourly confirmation of deliveries nobody confirmed. Tasks
+take ids; the services queue them with `shop.notifications.notify`."""
 
 from celery import shared_task
-from django.conf import settings
-from django.urls import reverse
 
 from shop.carriers import registry
 from shop.fulfilment import aftersale, selectors
 from shop.fulfilment.models import Shipment, ShipmentEvent
+from shop.links import page_url
 from shop.notifications import message_send
-from shop.recipients import order_recipient, producer_recipient
-
-
-def producer_addresses(partner) -> list[str]:
-    """Where a producer's mail goes: its own address, else its users'."""
-    if partner.email:
-        return [partner.email]
-    return sorted({u.email for u in partner.users.filter(is_active=True) if u.email})
+from shop.recipients import order_recipient, producer_addresses, producer_recipient
 
 
 @shared_task(name="fulfilment.send_shipment_email")
@@ -44,9 +36,10 @@ def send_shipment_email(*, event_id: int) -> None:
             "shipment": shipment,
             "order": shipment.order,
             "lines": selectors.shipment_lines(shipment=shipment),
-            "shipment_url": settings.SITE_URL
-            + reverse("producer-orders:detail", kwargs={"pk": shipment.pk}),
-            "tracking_url": tracking_url(shipment),
+            "shipment_url": page_url(
+                "producer-orders:detail", language=recipient.language, pk=shipment.pk
+            ),
+            "tracking_url": tracking_url(shipment, language=recipient.language),
             "carrier_name": registry.label(shipment.carrier),
         },
     )
@@ -57,22 +50,24 @@ def send_tracking_email(*, shipment_id: int, step: str) -> None:
     """The buyer hears where their parcel is (out for delivery, a failed attempt, delivered,
     returned to the producer), with the link to its public tracking page."""
     shipment = Shipment.objects.select_related("order", "partner").get(pk=shipment_id)
+    recipient = order_recipient(shipment.order)
     message_send(
-        recipient=order_recipient(shipment.order),
+        recipient=recipient,
         template=f"fulfilment/tracking_{step}",
         context={
             "shipment": shipment,
             "order": shipment.order,
             "carrier_name": registry.label(shipment.carrier),
             "lines": selectors.shipment_lines(shipment=shipment),
-            "tracking_url": tracking_url(shipment),
+            "tracking_url": tracking_url(shipment, language=recipient.language),
         },
     )
 
 
-def tracking_url(shipment: Shipment) -> str:
-    """The shipment's public tracking page, in full (its token: made when the e-mail leaves)."""
-    return settings.SITE_URL + reverse("shipping:track", kwargs={"token": shipment.tracking_token})
+def tracking_url(shipment: Shipment, *, language: str) -> str:
+    """The shipment's public tracking page, in full and in `language` (its token: made when
+    the e-mail leaves)."""
+    return page_url("shipping:track", language=language, token=shipment.tracking_token)
 
 
 @shared_task(name="fulfilment.track_parcels")

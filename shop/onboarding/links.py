@@ -6,10 +6,8 @@ A link works for ONBOARDING_STATUS_LINK_MAX_AGE; the applicant then asks for a f
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
-from django.utils import translation
 
-from shop.links import absolute_url
+from shop.links import page_url
 
 SALT = "shop.onboarding.status"
 
@@ -36,6 +34,4 @@ def application_id_from(token: str) -> int | None:
 
 
 def status_url(application_id: int, *, language: str) -> str:
-    with translation.override(language):
-        path = reverse("onboarding:status", kwargs={"token": status_token(application_id)})
-    return absolute_url(path)
+    return page_url("onboarding:status", language=language, token=status_token(application_id))

@@ -14,9 +14,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
+from shop.accounts.services import profile_language_set
 from shop.notifications import notify
 from shop.onboarding import tasks
 from shop.onboarding.models import Action, Application, Decision, Document, Reply, Status
+from shop.recipients import known_language
 from shop.text import slugify
 from shop.uploads import files
 
@@ -130,14 +132,16 @@ def _unique_code(name: str) -> str:
     return code
 
 
-def _producer_user(email: str):
-    """The user with this e-mail (reused, so a buyer who already has an account keeps it), or
-    a new one without a usable password: the producer sets it from the e-mailed link."""
+def _producer_user(email: str, *, language: str):
+    """The user with this e-mail (reused, so a buyer who already has an account keeps it and
+    its language), or a new one without a usable password, reading `language`: the producer
+    sets the password from the e-mailed link."""
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
     if user is None:
         user = User(username=generate_username(), email=email)
         user.set_unusable_password()
         user.save()
+        profile_language_set(user=user, language=language)
     permission = Permission.objects.get(
         codename="dashboard_access", content_type__app_label="partner"
     )
@@ -162,8 +166,9 @@ def application_approve(*, application_id: int, actor, message: str = "") -> App
             payout_bank_bin=application.payout_bank_bin,
             payout_account_number=application.payout_account_number,
             payout_account_holder=application.payout_account_holder,
+            language=known_language(application.language),
         )
-        user = _producer_user(application.email)
+        user = _producer_user(application.email, language=application.language)
         partner.users.add(user)
         application.partner = partner
         application.status = Status.APPROVED

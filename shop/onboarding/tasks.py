@@ -4,27 +4,28 @@ them with `shop.notifications.notify`."""
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from shop.links import absolute_url
+from shop.links import page_url
 from shop.notifications import email_send
 from shop.onboarding import links
 from shop.onboarding.models import Application, Decision
+from shop.recipients import applicant_recipient
 
 
 def _send(*, application: Application, template: str, context: dict) -> None:
+    recipient = applicant_recipient(application)
     email_send(
         template=f"onboarding/{template}",
-        to=[application.email],
-        language=application.language,
+        to=[recipient.email],
+        language=recipient.language,
         context={
             "application": application,
-            "status_url": links.status_url(application.pk, language=application.language),
+            "status_url": links.status_url(application.pk, language=recipient.language),
             **context,
         },
+        user=recipient.user,
     )
 
 
@@ -48,21 +49,18 @@ def send_welcome_email(*, application_id: int, user_id: int) -> None:
     in to their dashboard."""
     application = Application.objects.get(pk=application_id)
     user = get_user_model().objects.get(pk=user_id)
-    with translation.override(application.language):
-        path = reverse(
-            "password-reset-confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-        dashboard = reverse("producer-dashboard:index")
+    language = applicant_recipient(application).language
     _send(
         application=application,
         template="approve",
         context={
-            "set_password_url": absolute_url(path),
-            "dashboard_url": absolute_url(dashboard),
+            "set_password_url": page_url(
+                "password-reset-confirm",
+                language=language,
+                uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+                token=default_token_generator.make_token(user),
+            ),
+            "dashboard_url": page_url("producer-dashboard:index", language=language),
             "user": user,
         },
     )

@@ -1,7 +1,8 @@
 """The producer's forms: the product (what buyers read, reviewed, plus price and stock, live at
-once), and the pick-up address and default carrier."""
+once), the pick-up address and default carrier, and the language of its messages."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
@@ -162,13 +163,26 @@ class PickupForm(forms.Form):
 
 
 class MessagesForm(forms.Form):
-    """How the producer hears of new orders: e-mail, or Zalo at its pick-up phone."""
+    """How the producer hears from us: the language of its e-mails and statements, and e-mail
+    or Zalo (at its pick-up phone) for new orders."""
 
+    language = forms.ChoiceField(
+        label=_("Language of your e-mails"),
+        choices=settings.LANGUAGES,
+        widget=forms.RadioSelect,
+        help_text=_("New orders, statements and decisions on your products come in it."),
+    )
     notify_channel = forms.ChoiceField(
         label=_("New orders and cancellations reach you"),
         choices=[
             (Channel.EMAIL, _("By e-mail")),
-            (Channel.ZALO, _("By Zalo, at the phone number above")),
+            (Channel.ZALO, _("By Zalo, at your pick-up phone")),
         ],
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, producer, **kwargs):
+        kwargs.setdefault(
+            "initial", {"language": producer.language, "notify_channel": producer.notify_channel}
+        )
+        super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from shop.money import VND, whole_dong
 from shop.notifications import notify
 from shop.producers import tasks
 from shop.producers.models import ListingChange, ListingChangeImage
+from shop.recipients import known_language
 from shop.richtext import clean_html
 from shop.uploads.files import PRODUCT_IMAGE, Upload, upload_clean
 
@@ -332,14 +333,17 @@ def producer_pickup_set(
     producer.phone, producer.default_carrier = phone, default_carrier
 
 
-def producer_notify_channel_set(*, producer, notify_channel: str) -> None:
-    """By e-mail or by Zalo (at the producer's pick-up phone) the producer hears from us."""
+def producer_messages_set(*, producer, language: str, notify_channel: str) -> None:
+    """The language the producer's e-mails and statements are written in, and whether it hears
+    of new orders by e-mail or by Zalo (at its pick-up phone)."""
     from shop.channels import Channel
 
+    if language != known_language(language):
+        raise ValidationError(_("Choose a language."))
     if notify_channel not in Channel.values:
         raise ValidationError(_("Choose e-mail or Zalo."))
     if notify_channel == Channel.ZALO and not producer.phone:
         raise ValidationError(_("Zalo messages need a phone number: save your pick-up phone."))
     Partner = get_model("partner", "Partner")
-    Partner.objects.filter(pk=producer.pk).update(notify_channel=notify_channel)
-    producer.notify_channel = notify_channel
+    Partner.objects.filter(pk=producer.pk).update(language=language, notify_channel=notify_channel)
+    producer.language, producer.notify_channel = language, notify_channel

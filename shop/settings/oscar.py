@@ -83,6 +83,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.producers,
             },
             {
+                "label": _("Language and messages"),
+                "url_name": "producer-dashboard:messages",
+                "access_fn": producer_menu.producers,
+            },
+            {
                 "label": _("Lots and origin labels"),
                 "url_name": "traceability:lot-list",
                 "access_fn": producer_menu.producers,

@@ -47,7 +47,7 @@ SCOPE = ("dashboard/", "trace/", "shipping/", "signed-in/")
 # The carrier simulators exist only in development and tests (production settings refuse them).
 OUT_OF_SCOPE = ("shipping/simulator/",)
 # Pages every signed-in user may open, and the login page itself.
-OPEN_TO_ALL = {"dashboard/login/", "dashboard/logout/"}
+OPEN_TO_ALL = {"dashboard/login/", "dashboard/logout/", "signed-in/"}
 # Public like the lot page (anyone may download a lot event's attachment).
 PUBLIC = {
     "trace/attachments/<int:pk>/",

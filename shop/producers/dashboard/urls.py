@@ -14,7 +14,7 @@ producer = (
         path("products/new/", views.product_create, name="product-create"),
         path("products/<int:pk>/", views.product_edit, name="product-edit"),
         path("pickup/", views.pickup, name="pickup"),
-        path("messages/", views.messages_set, name="messages"),
+        path("messages/", views.messages_settings, name="messages"),
     ],
     "producer-dashboard",
 )

@@ -4,7 +4,6 @@ reviewing listings."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -226,17 +225,20 @@ def pickup(request):
 
 
 @producer_required
-@require_POST
-def messages_set(request):
-    """The producer's choice of e-mail or Zalo (shown on the pick-up page)."""
-    form = forms.MessagesForm(request.POST)
-    if form.is_valid():
+def messages_settings(request):
+    """The language the producer's e-mails and statements come in, and whether new orders
+    reach it by e-mail or by Zalo (at its pick-up phone)."""
+    form = forms.MessagesForm(request.POST or None, producer=request.producer)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.producer_notify_channel_set(producer=request.producer, **form.cleaned_data)
+            services.producer_messages_set(producer=request.producer, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error("notify_channel", error)
         else:
-            messages.success(request, _("Your choice of messages is saved."))
-    else:
-        messages.error(request, _("Choose e-mail or Zalo."))
-    return redirect(reverse("producer-dashboard:pickup") + "#messages")
+            messages.success(request, _("Your choice is saved."))
+            return redirect("producer-dashboard:messages")
+    return render(
+        request,
+        "producers/dashboard/messages.html",
+        {"form": form, "producer": request.producer},
+    )
