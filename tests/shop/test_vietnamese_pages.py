@@ -102,7 +102,25 @@ SLIPS = (
     "There are no",
     "No results",
 )
+# Vietnamese that reads as a machine's: Oscar's catalogue had these on our pages.
+STILTED = (
+    "khách vãn lai",
+    "lời nhắc nhở mật khẩu",
+    "hách hàng mới",
+    "Những thông báo",
+    "Những giỏ hàng",
+    "Hiển thị giỏ hàng",
+    "Bây giờ giỏ hàng",
+    "Gỡ bỏ",
+    "Kết tiếp",
+    "Quyền bị từ chối",
+    "Trường này là bắt buộc",
+    "Nó phải chứa",
+    "Nhập một số tổng thể",
+    "Thứ tự kết quả tìm kiếm",
+)
 SLIP = re.compile(r"\b(" + "|".join(re.escape(s) for s in SLIPS) + r")\b", re.IGNORECASE)
+STILTED_RE = re.compile(r"\b(" + "|".join(re.escape(s) for s in STILTED) + r")\b", re.IGNORECASE)
 HIDDEN = ("script", "style", "noscript", "template", "svg", "head")
 
 
@@ -120,7 +138,8 @@ def visible_text(html: str) -> str:
 def slips_in(html: str) -> list[str]:
     text = visible_text(html)
     found = []
-    for match in SLIP.finditer(text):
+    matches = [*SLIP.finditer(text), *STILTED_RE.finditer(text)]
+    for match in matches:
         start, end = max(0, match.start() - 40), match.end() + 40
         found.append(f"{match.group(0)!r} in …{text[start:end]}…")
     return found
@@ -160,6 +179,9 @@ def test_the_slip_finder_reads_text_only():
     assert [s.split(" in ")[0] for s in slips_in(page)] == ["'Pending payment'"]
     assert slips_in("<p>Đơn hàng đã thanh toán (Paid).</p>")
     assert not slips_in("<p>Thanh toán qua VietQR hoặc Viettel Post</p>")
+    assert slips_in("<p>Tôi muốn thanh toán như là một khách vãn lai</p>")
+    assert slips_in("<p>Những hách hàng mới</p>")
+    assert not slips_in("<p>Khách hàng mới</p>")
 
 
 def test_every_status_reads_in_vietnamese():
