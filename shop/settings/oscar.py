@@ -35,21 +35,12 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 OSCAR_OFFER_ROUNDING_FUNCTION = "shop.money.round_discount"
 OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
 
-# The order's statuses and their pipeline live with the order fork (shop/order/statuses.py).
+# The order's and its lines' statuses and pipelines live with the order fork
+# (shop/order/statuses.py).
 OSCAR_INITIAL_ORDER_STATUS = order_statuses.INITIAL
-OSCAR_INITIAL_LINE_STATUS = "Pending"
 OSCAR_ORDER_STATUS_PIPELINE = order_statuses.PIPELINE
-# Each order line follows its producer's shipment (shop/fulfilment/services.py).
-OSCAR_LINE_STATUS_PIPELINE = {
-    "Pending": ("To confirm", "Cancelled"),
-    "To confirm": ("Confirmed", "Cancelled"),
-    "Confirmed": ("Packed", "Cancelled"),  # the buyer may cancel until the parcel is packed
-    "Packed": ("Shipped", "Returned"),
-    "Shipped": ("Delivered", "Returned"),
-    "Delivered": ("Returned",),
-    "Returned": (),
-    "Cancelled": (),
-}
+OSCAR_INITIAL_LINE_STATUS = order_statuses.LINE_INITIAL
+OSCAR_LINE_STATUS_PIPELINE = order_statuses.LINE_PIPELINE
 # The dashboard menu: the producer's own shop, Oscar's pages (operators only), then the
 # marketplace's and payments' operator pages (each app's dashboard/ package).
 OSCAR_DASHBOARD_NAVIGATION = [

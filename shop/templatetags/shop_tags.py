@@ -5,6 +5,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from shop import geo, pagecache, richtext
+from shop.order import statuses
 
 register = template.Library()
 
@@ -14,6 +15,13 @@ def clean_html(value) -> SafeString:
     """Untrusted HTML (what producers and applicants write) reduced to the allow-list of
     `shop.richtext`, safe to show: `{{ product.description|clean_html }}`."""
     return mark_safe(richtext.clean_html(value))  # noqa: S308 (nh3 output)
+
+
+@register.filter
+def status_label(status) -> str:
+    """An order's or line's stored status (English text) as the reader reads it:
+    `{{ order.status|status_label }}`."""
+    return statuses.label(status)
 
 
 @register.simple_tag(takes_context=True)

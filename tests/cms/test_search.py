@@ -72,7 +72,7 @@ def test_the_search_page(client, pages):
     assert [t.get_text() for t in soup.select(".page-card-title")] == [
         "Cách xác minh nguồn gốc sản phẩm"
     ]
-    assert soup.select_one(".result-count").get_text() == "1 trang được tìm thấy"
+    assert soup.select_one(".result-count").get_text() == "Tìm thấy 1 trang"
     english = BeautifulSoup(
         client.get("/en/search/", {"q": "scan label"}).content.decode(), "html.parser"
     )
