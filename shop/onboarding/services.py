@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
+from shop import people
 from shop.notifications import notify
 from shop.onboarding import tasks
 from shop.onboarding.models import Action, Application, Decision, Document, Reply, Status
@@ -130,12 +131,14 @@ def _unique_code(name: str) -> str:
     return code
 
 
-def _producer_user(email: str):
+def _producer_user(email: str, name: str):
     """The user with this e-mail (reused, so a buyer who already has an account keeps it), or
-    a new one without a usable password: the producer sets it from the e-mailed link."""
+    a new one named `name` without a usable password: the producer sets it from the e-mailed
+    link."""
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
     if user is None:
         user = User(username=generate_username(), email=email)
+        people.full_name_set(user, name)
         user.set_unusable_password()
         user.save()
     permission = Permission.objects.get(
@@ -163,7 +166,7 @@ def application_approve(*, application_id: int, actor, message: str = "") -> App
             payout_account_number=application.payout_account_number,
             payout_account_holder=application.payout_account_holder,
         )
-        user = _producer_user(application.email)
+        user = _producer_user(application.email, application.representative)
         partner.users.add(user)
         application.partner = partner
         application.status = Status.APPROVED
