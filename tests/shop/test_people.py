@@ -60,7 +60,10 @@ def test_the_profile_asks_one_full_name_and_keeps_it_as_written(client):
 @pytest.mark.django_db
 def test_an_operator_gives_a_producers_user_one_full_name(client):
     partner = factories.producer()
-    client.force_login(factories.operator())
+    operator = factories.operator()
+    operator.is_superuser = True  # as the demo's operators: Oscar's partner pages
+    operator.save(update_fields=["is_superuser"])
+    client.force_login(operator)
     response = client.post(
         reverse("dashboard:partner-user-create", kwargs={"partner_pk": partner.pk}),
         {
@@ -79,7 +82,9 @@ def test_an_operator_gives_a_producers_user_one_full_name(client):
         "dashboard:partner-user-update", kwargs={"partner_pk": partner.pk, "user_pk": user.pk}
     )
     assert 'value="Lý Seo Chớ"' in client.get(url).content.decode()
-    client.post(url, {"full_name": "Lý Seo Chớ A", "role": "limited"})
+    password = {"password1": "mat-khau-moi-456", "password2": "mat-khau-moi-456"}
+    response = client.post(url, {"full_name": "Lý Seo Chớ A", "role": "limited", **password})
+    assert response.status_code == 302
     user.refresh_from_db()
     assert (user.first_name, user.last_name) == ("Lý Seo Chớ A", "")
 
