@@ -69,3 +69,18 @@ def uses_postgres():
     from django.db import connection
 
     require(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture(scope="module")
+def demo_floor(django_db_setup, django_db_blocker):
+    """The demo (floor, lots, content) loaded once for a module's tests, which see it through
+    their own transactions; rolled back after the module, so other tests never meet it."""
+    from django.db import transaction
+
+    from shop import demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        translation.activate(settings.LANGUAGE_CODE)
+        demo.demo_load()
+        yield
+        transaction.set_rollback(True)

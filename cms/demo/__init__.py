@@ -34,7 +34,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from cms import models, services
-from shop import geo
+from shop import geo, people
 
 Product = get_model("catalogue", "Product")
 Partner = get_model("partner", "Partner")
@@ -289,7 +289,7 @@ def _accounts_ensure(*, password: str) -> None:
         user = User.objects.filter(email=email).first() or User(
             username=email.split("@")[0], email=email
         )
-        user.first_name, user.last_name = account["first_name"], account["last_name"]
+        people.full_name_set(user, account["name"])
         if not user.has_usable_password() or not user.check_password(password):
             user.set_password(password)
         user.save()

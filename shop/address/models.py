@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.address.abstract_models import AbstractUserAddress
 
-from shop import geo
+from shop import geo, people
 
 
 class VietnameseAddress(models.Model):
@@ -38,6 +38,16 @@ class VietnameseAddress(models.Model):
             and self.ward_code
             and geo.ward_in_province(self.ward_code, self.province_code)
         )
+
+    @property
+    def salutation(self) -> str:
+        """The recipient's full name as written (an address saved with Oscar's split name is
+        shown family name first, shop/people.py)."""
+        return people.full_name(self)
+
+    @property
+    def name(self) -> str:
+        return people.full_name(self)
 
     def active_address_fields(self):
         """As a Vietnamese reader expects it: the recipient, the house and street, the hamlet,

@@ -20,11 +20,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 
 from cms.demo import content_demo_load
-from shop import geo, roles
+from shop import geo, people, roles
 from shop.address.services import country_vietnam_ensure
 from shop.text import slugify
 from traceability.demo import demo_traceability_load
@@ -48,14 +49,34 @@ def _data(name: str):
 class DemoAccount:
     role: str
     email: str
-    first_name: str
-    last_name: str
+    name: str  # the full name, as the person writes it
     producer: str = ""  # a producer account's producer code
     address: dict | None = None  # a buyer's saved delivery address (names of its units)
 
 
+def texts(value: dict | str) -> dict[str, str]:
+    """A text the buyer reads, by language: a {vi, en} pair, or '' where the field is empty.
+
+    A Vietnamese text without its English is refused: the demo ships complete in both."""
+    if value == "":
+        return {"vi": "", "en": ""}
+    if not isinstance(value, dict) or value.keys() != {"vi", "en"} or not all(value.values()):
+        raise ValueError(f"a demo text needs its Vietnamese and its English: {value!r}")
+    return value
+
+
+def _translated(**fields: dict | str) -> dict[str, str]:
+    """Model field values for `fields` ({vi, en} pairs): `<field>_vi` and `<field>_en`."""
+    return {
+        f"{field}_{language}": text
+        for field, value in fields.items()
+        for language, text in texts(value).items()
+    }
+
+
 ACCOUNTS = [DemoAccount(**account) for account in _data("accounts.yaml")]
-CATEGORIES: dict[str, str] = {c["name"]: c["colour"] for c in _data("categories.yaml")}
+CATEGORY_LIST: list[dict] = _data("categories.yaml")
+CATEGORIES: dict[str, str] = {texts(c["name"])["vi"]: c["colour"] for c in CATEGORY_LIST}
 PRODUCERS: dict[str, dict] = _data("producers.yaml")
 PRODUCTS: list[dict] = _data("products.yaml")
 
@@ -76,10 +97,16 @@ def floor_load() -> dict[str, int]:
     )
     _demo_application()
     categories = {}
-    for name in CATEGORIES:
-        category = Category.objects.filter(name=name, depth=1).first()
+    for row in CATEGORY_LIST:
+        name = texts(row["name"])["vi"]
+        values = _translated(name=row["name"], description=row["description"])
+        category = Category.objects.filter(name_vi=name, depth=1).first()
         if category is None:
-            category = Category.add_root(name=name, slug=slugify(name), is_public=True)
+            category = Category.add_root(name=name, slug=slugify(name), is_public=True, **values)
+        else:
+            for field, value in values.items():
+                setattr(category, field, value)
+            category.save()
         categories[name] = category
 
     producers: dict[str, Partner] = {}
@@ -89,7 +116,8 @@ def floor_load() -> dict[str, int]:
         producers[code], _ = Partner.objects.update_or_create(
             code=code,
             defaults={
-                **{key: value for key, value in producer.items() if key != "ward"},
+                **{k: v for k, v in producer.items() if k not in ("ward", "name", "story")},
+                **_translated(name=producer["name"], story=producer["story"]),
                 **{key: _decimal(producer[key]) for key in money},
                 "province_code": PROVINCE,
                 "ward_code": int(ward.code),
@@ -103,19 +131,25 @@ def floor_load() -> dict[str, int]:
         if product is None:
             product = Product(upc=row["upc"])
             created += 1
-        product.title = row["title"]
+        title = texts(row["title"])
+        fields = ("title", "geographical_indication", "season", "storage")
+        for field, value in _translated(**{field: row[field] for field in fields}).items():
+            setattr(product, field, value)
         product.structure = Product.STANDALONE
         product.product_class = product_class
         product.producer = producer
         product.origin_province_code = producer.province_code
         product.origin_ward_code = producer.ward_code
-        for field in ("ocop_stars", "geographical_indication", "season", "net_unit", "storage"):
-            setattr(product, field, row[field])
+        product.ocop_stars, product.net_unit = row["ocop_stars"], row["net_unit"]
         product.net_quantity = Decimal(row["net_quantity"])
         product.shelf_life_days = row["shelf_life_days"]
-        product.description = (
-            f"<p>{row['title']} — đặc sản của {producer.name}, {producer.location_label}.</p>"
-            f"<p>{producer.story}</p>"
+        product.description_vi = (
+            f"<p>{title['vi']} — đặc sản của {producer.name_vi}, {_location(producer, 'vi')}.</p>"
+            f"<p>{producer.story_vi}</p>"
+        )
+        product.description_en = (
+            f"<p>{title['en']}: a specialty of {producer.name_en}, "
+            f"{_location(producer, 'en')}.</p><p>{producer.story_en}</p>"
         )
         product.is_public = True
         product.save()
@@ -131,13 +165,19 @@ def floor_load() -> dict[str, int]:
             },
         )
         if not product.images.exists():
-            image = ProductImage(product=product, caption=row["title"], display_order=0)
-            picture = product_image(row["title"], CATEGORIES[row["category"]], seed=index)
-            image.original.save(f"{slugify(row['title'])}.jpg", ContentFile(picture), save=False)
+            image = ProductImage(product=product, display_order=0)
+            picture = product_image(title["vi"], CATEGORIES[row["category"]], seed=index)
+            image.original.save(f"{slugify(title['vi'])}.jpg", ContentFile(picture), save=False)
             image.save()
 
     _ensure_accounts(producers)
     return {"products": len(PRODUCTS), "created": created, "categories": len(categories)}
+
+
+def _location(producer: Partner, language: str) -> str:
+    """The producer's commune and province as the pages of `language` name them."""
+    with translation.override(language):
+        return producer.location_label
 
 
 def _decimal(value: int | None) -> Decimal | None:
@@ -152,7 +192,7 @@ def _ensure_accounts(producers: dict[str, Partner]) -> None:
         user = User.objects.filter(email=account.email).first() or User(
             username=account.email.split("@")[0][:30], email=account.email
         )
-        user.first_name, user.last_name = account.first_name, account.last_name
+        people.full_name_set(user, account.name)
         user.is_staff = user.is_superuser = account.role == "operator"
         if not user.has_usable_password() or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
+from shop import people
 from shop.accounts.services import profile_language_set
 from shop.notifications import notify
 from shop.onboarding import tasks
@@ -132,13 +133,14 @@ def _unique_code(name: str) -> str:
     return code
 
 
-def _producer_user(email: str, *, language: str):
+def _producer_user(email: str, name: str, *, language: str):
     """The user with this e-mail (reused, so a buyer who already has an account keeps it and
-    its language), or a new one without a usable password, reading `language`: the producer
-    sets the password from the e-mailed link."""
+    its language), or a new one named `name` without a usable password, reading `language`:
+    the producer sets the password from the e-mailed link."""
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
     if user is None:
         user = User(username=generate_username(), email=email)
+        people.full_name_set(user, name)
         user.set_unusable_password()
         user.save()
         profile_language_set(user=user, language=language)
@@ -168,7 +170,9 @@ def application_approve(*, application_id: int, actor, message: str = "") -> App
             payout_account_holder=application.payout_account_holder,
             language=known_language(application.language),
         )
-        user = _producer_user(application.email, language=application.language)
+        user = _producer_user(
+            application.email, application.representative, language=application.language
+        )
         partner.users.add(user)
         application.partner = partner
         application.status = Status.APPROVED

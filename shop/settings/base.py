@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "shop.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    "shop.customer.apps.CustomerConfig",
     "shop.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "shop.dashboard.orders.apps.OrdersDashboardConfig",
     "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
-    "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
+    "shop.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
     "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
     "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",
@@ -269,6 +269,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_oscar"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+# Dates: 06/12/2026 in Vietnamese, 6 Dec 2026 in English, 24-hour times (shop/formats/).
+FORMAT_MODULE_PATH = ["shop.formats"]
 LANGUAGE_COOKIE_NAME = "cho_phien_language"
 # Catalogue text in both languages (django-modeltranslation): `title_vi`, `title_en`…; a field
 # read in English falls back to Vietnamese when nobody has written the English yet.

@@ -4,7 +4,7 @@ from django.urls import translate_url
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from shop import geo, pagecache, richtext
+from shop import geo, pagecache, people, richtext
 from shop.order import statuses
 
 register = template.Library()
@@ -91,3 +91,9 @@ def ocop_stars(stars):
 def page_cache_generation() -> int:
     """Part of fragment cache keys, so fragments are dropped with the pages (see pagecache)."""
     return pagecache.generation()
+
+
+@register.filter
+def full_name(user) -> str:
+    """The person's full name as written, family name first: `{{ user|full_name }}`."""
+    return people.full_name(user)

@@ -69,6 +69,7 @@ def test_approve_creates_the_producer_and_the_link_sets_a_password(
     (user,) = partner.users.all()
     assert user.email == APPLICANT and user.has_perm("partner.dashboard_access")
     assert not user.has_usable_password()
+    assert (user.first_name, user.last_name) == ("Lò Thị Mỷ", "")  # one full name, as written
     (decision,) = Decision.objects.all()
     assert (decision.actor, decision.action, decision.message) == (
         operator,

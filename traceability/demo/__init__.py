@@ -71,7 +71,7 @@ def demo_traceability_load() -> int:
                 longitude=Decimal(lon) if lon else None,
                 ocop_certificate=f"OCOP-TQ-2025-{index + 1:03d}" if product.ocop_stars else "",
                 gi_certificate="GI-00045" if product.geographical_indication else "",
-                details=f"{product.title}: thu hoạch tại {producer.location_label}.",
+                details=f"Thu hoạch tại {producer.location_label}.",
                 event_time=harvest,
             )
             services.event_record(

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shop import geo, roles
+from shop import geo, people, roles
 from shop.uploads.files import LOT_ATTACHMENT, upload_clean
 from shop.uploads.storage import private
 from traceability import gs1
@@ -100,7 +100,7 @@ def _location(lot: Lot) -> Location:
 
 
 def _actor(user: Any, role: str) -> dict[str, str]:
-    name = (user.get_full_name() if user is not None else "") or getattr(user, "username", "")
+    name = people.full_name(user) or getattr(user, "username", "")
     return {"name": name or _("Chợ Phiên"), "role": role}
 
 
