@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from shop.richtext import clean_html
 
 OG_LOCALES = {"vi": "vi_VN", "en": "en_US"}
+COUNTRY = {"vi": "Việt Nam", "en": "Vietnam"}
 SOCIAL_RENDITION = "fill-1200x630"
 SCHEMA = "https://schema.org"
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -168,7 +169,7 @@ def product_ld(request, product, info) -> dict:
     if product.producer_id:
         data["brand"] = {"@type": "Brand", "name": product.producer.name}
     if product.origin_label:
-        data["countryOfOrigin"] = {"@type": "Country", "name": "Việt Nam"}
+        data["countryOfOrigin"] = {"@type": "Country", "name": COUNTRY.get(get_language(), "Việt Nam")}
         data["additionalProperty"] = [
             {"@type": "PropertyValue", "name": "origin", "value": product.origin_label}
         ]
