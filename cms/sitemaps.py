@@ -1,4 +1,5 @@
-"""sitemap.xml: content pages, products, categories and producers, each in every language, with hreflang alternates.
+"""sitemap.xml: content pages, products, categories and producers, each in every language,
+with hreflang alternates.
 
 URLs are absolute on the host the sitemap was requested from (which `ALLOWED_HOSTS` bounds), so
 the same code serves a laptop, the test server and production.

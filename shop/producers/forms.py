@@ -10,8 +10,8 @@ from shop.address.forms import WardField, ward_choices, ward_outside, ward_picke
 from shop.carriers import registry
 from shop.phones import VietnamesePhoneField
 from shop.producers.services import (
-    RICH_TEXT_FIELDS,
     REVIEWED_FIELDS,
+    RICH_TEXT_FIELDS,
     TRANSLATED_FIELDS,
     product_class_default,
 )

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.catalogue import forms as oscar_forms
 
 from shop.translated import columns, form_languages_label
-
 from shop.uploads.files import PRODUCT_IMAGE, Upload
 from shop.uploads.forms import UploadField
 
