@@ -18,7 +18,5 @@ class PartnerManageView(oscar_views.PartnerManageView):
         for name, value in form.partner_values().items():
             setattr(self.partner, name, value)
         self.partner.save()
-        messages.success(
-            self.request, _("Partner '%s' was updated successfully.") % self.partner.name
-        )
+        messages.success(self.request, _("“%(name)s” is saved.") % {"name": self.partner.name})
         return generic.UpdateView.form_valid(self, form)
