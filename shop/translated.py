@@ -8,7 +8,7 @@ they typed it in, whatever the language of the page they type it on.
 """
 
 from django.utils.functional import lazy
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from modeltranslation.translator import NotRegistered, translator
 
 LANGUAGES = ("vi", "en")
@@ -20,6 +20,12 @@ def translated_fields(model) -> tuple[str, ...]:
         return tuple(translator.get_options_for_model(model).all_fields)
     except NotRegistered:
         return ()
+
+
+def own(obj, field: str) -> str:
+    """`obj`'s `field` in the page's language, without falling back to the Vietnamese."""
+    code = (get_language() or LANGUAGES[0]).split("-")[0]
+    return getattr(obj, f"{field}_{code}", None) or ""
 
 
 def columns(*names: str) -> list[str]:

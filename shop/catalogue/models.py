@@ -5,11 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
 from shop import geo
 from shop.text import fold
+from shop.translated import own
 from traceability import gs1
 
 
@@ -127,6 +129,20 @@ class Product(AbstractProduct):
                 },
             )
         return ""
+
+    # A search engine's title and description are written for one language: a page in another
+    # shows the product's own title and description in it rather than the Vietnamese ones.
+    def get_meta_title(self) -> str:
+        parent = self.parent if self.is_child else None
+        return own(self, "meta_title") or (parent and own(parent, "meta_title")) or self.get_title()
+
+    def get_meta_description(self) -> str:
+        parent = self.parent if self.is_child else None
+        return (
+            own(self, "meta_description")
+            or (parent and own(parent, "meta_description"))
+            or strip_tags(self.description or "")
+        )
 
     def clean(self):
         super().clean()

@@ -412,12 +412,15 @@ def test_operators_write_a_product_s_english_in_oscar_s_form(operator_client, ho
     data = form_values(soup, "form#create_update_product_form")
     assert data["title_vi"] == "Mật ong bạc hà 500ml"
     assert data["title_en"] == "Mint flower honey 500ml"
+    assert {"meta_title_vi", "meta_title_en", "meta_description_en"} <= set(data)
     data.update(title_en="Mint honey 500ml", storage_en="Keep dry", season_en="")
+    data.update(meta_title_en="Mint honey from Dong Van")
     response = operator_client.post(url, data)
     assert response.status_code == 302, response.context and response.context["form"].errors
     honey.refresh_from_db()
     assert honey.title_vi == "Mật ong bạc hà 500ml" and honey.title_en == "Mint honey 500ml"
     assert honey.storage_en == "Keep dry" and not honey.season_en
+    assert honey.meta_title_en == "Mint honey from Dong Van" and not honey.meta_title_vi
     assert search(operator_client, "mint honey", language="en") == ["Mint honey 500ml"]
 
 
@@ -509,3 +512,22 @@ def test_only_operators_see_what_lacks_english(client, honey):
     client.force_login(factories.producer_user(honey.producer))
     assert client.get(url).status_code in (302, 403)
     assert client.post(url).status_code in (302, 403, 405)
+
+
+def test_a_search_engine_title_shows_only_in_its_own_language(client, honey):
+    honey.meta_title_vi = "Mật ong bạc hà Đồng Văn chính gốc"
+    honey.meta_description_vi = "Mua mật ong bạc hà từ hợp tác xã."
+    honey.save()
+    with translation.override("en"):
+        url = honey.get_absolute_url()
+    soup = page(client, url)
+    assert soup.title.get_text().strip().startswith("Mint flower honey 500ml | ")
+    assert metas(soup)["description"].strip() == "Honey from mint flowers."
+    honey.meta_title_en = "Dong Van mint honey, from the cooperative"
+    honey.save()
+    soup = page(client, url)
+    assert soup.title.get_text().strip().startswith("Dong Van mint honey, from the cooperative | ")
+    with translation.override("vi"):
+        soup = page(client, honey.get_absolute_url())
+    assert soup.title.get_text().strip().startswith("Mật ong bạc hà Đồng Văn chính gốc | ")
+    assert metas(soup)["description"].strip() == "Mua mật ong bạc hà từ hợp tác xã."

@@ -34,20 +34,41 @@ class ProductImageForm(oscar_forms.ProductImageForm):
 # then its English one, where Oscar's forms have the one field.
 PRODUCT_TEXT = ("title", "description")
 PRODUCT_FACTS = ("geographical_indication", "season", "storage")
+SEO_TEXT = ("meta_title", "meta_description")
 ENGLISH_HELP = _("Buyers reading in English see the Vietnamese until this is written.")
 
 
-class ProductForm(oscar_forms.ProductForm):
+def _in_both_languages(fields, translated) -> list[str]:
+    """Oscar's field list with each translated field replaced by its two columns."""
+    return [
+        column
+        for field in fields
+        for column in (columns(field) if field in translated else [field])
+    ]
+
+
+class TranslatedSEOMixin:
+    """Oscar's search-engine tab holds the title and description in both languages."""
+
+    seo_fields = ["slug", *columns(*SEO_TEXT)]
+
+    def _languages_set(self):
+        form_languages_label(self, english_help_text=ENGLISH_HELP)
+        for name in columns("meta_description"):
+            if name in self.fields:
+                self.fields[name].widget = forms.Textarea(attrs={"class": "no-widget-init"})
+
+
+class ProductForm(TranslatedSEOMixin, oscar_forms.ProductForm):
     class Meta(oscar_forms.ProductForm.Meta):
         fields = [
-            *columns(*PRODUCT_TEXT),
-            *(f for f in oscar_forms.ProductForm.Meta.fields if f not in PRODUCT_TEXT),
+            *_in_both_languages(oscar_forms.ProductForm.Meta.fields, PRODUCT_TEXT + SEO_TEXT),
             *columns(*PRODUCT_FACTS),
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        form_languages_label(self, english_help_text=ENGLISH_HELP)
+        self._languages_set()
         for name in columns("title"):
             if name in self.fields:
                 self.fields[name].widget = forms.TextInput(attrs={"autocomplete": "off"})
@@ -61,11 +82,7 @@ class ProductForm(oscar_forms.ProductForm):
 
 class CategoryForm(oscar_forms.CategoryForm):
     class Meta(oscar_forms.CategoryForm.Meta):
-        fields = [
-            *columns("name"),
-            *(f for f in oscar_forms.CategoryForm.Meta.fields if f not in ("name", "description")),
-            *columns("description"),
-        ]
+        fields = _in_both_languages(oscar_forms.CategoryForm.Meta.fields, ("name", "description"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
