@@ -195,8 +195,7 @@ class RegionPage(ContentPage):
 
     @property
     def region_label(self) -> str:
-        units = (geo.ward(self.ward_code), geo.province(self.province_code))
-        return ", ".join(unit.name for unit in units if unit is not None)
+        return geo.place_label(ward_code=self.ward_code, province_code=self.province_code)
 
     def origin_url(self) -> str:
         if self.ward_code and geo.ward(self.ward_code):

@@ -45,11 +45,16 @@ def producer_choices() -> QuerySet:
 def producer_ids_matching(query: str) -> list[int]:
     """Producers whose folded name contains every folded word of `query`.
 
-    Producers number in the hundreds, so their names are folded here rather than stored folded.
+    Producers number in the hundreds, so their names (Vietnamese and English) are folded here
+    rather than stored folded.
     """
     terms = search_terms(query)
-    names = Partner.objects.filter(is_public=True).values_list("pk", "name")
-    return [pk for pk, name in names if all(term in fold(name) for term in terms)]
+    names = Partner.objects.filter(is_public=True).values_list("pk", "name_vi", "name_en")
+    return [
+        pk
+        for pk, *both in names
+        if all(term in fold(" ".join(filter(None, both))) for term in terms)
+    ]
 
 
 def products_by_id(ids: Iterable[int]) -> dict[int, Product]:

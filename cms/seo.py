@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from shop.richtext import clean_html
 
 OG_LOCALES = {"vi": "vi_VN", "en": "en_US"}
+COUNTRY = {"vi": "Việt Nam", "en": "Vietnam"}
 SOCIAL_RENDITION = "fill-1200x630"
 SCHEMA = "https://schema.org"
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -68,6 +69,35 @@ def product_social(request, product) -> dict:
         ),
         "image_alt": getattr(image, "caption", "") or product.get_title(),
     }
+
+
+def catalogue_social(request, *, title: str, text: str, url: str, image=None) -> dict:
+    """OpenGraph of a category's or producer's page, in the page's language (their fields
+    read in it, falling back to Vietnamese)."""
+    return {
+        "type": "website",
+        "title": title,
+        "description": plain_text(clean_html(text), 200) or str(settings.OSCAR_SHOP_TAGLINE),
+        "url": request.build_absolute_uri(url),
+        "image": request.build_absolute_uri(image.url) if image else "",
+        "image_alt": title if image else "",
+    }
+
+
+def category_social(request, category) -> dict:
+    return catalogue_social(
+        request,
+        title=category.name,
+        text=category.description,
+        url=category.get_absolute_url(),
+        image=category.image or None,
+    )
+
+
+def producer_social(request, producer) -> dict:
+    return catalogue_social(
+        request, title=producer.name, text=producer.story, url=producer.get_absolute_url()
+    )
 
 
 def _organization(request) -> dict:
@@ -168,7 +198,8 @@ def product_ld(request, product, info) -> dict:
     if product.producer_id:
         data["brand"] = {"@type": "Brand", "name": product.producer.name}
     if product.origin_label:
-        data["countryOfOrigin"] = {"@type": "Country", "name": "Việt Nam"}
+        country = COUNTRY.get(get_language(), COUNTRY["vi"])
+        data["countryOfOrigin"] = {"@type": "Country", "name": country}
         data["additionalProperty"] = [
             {"@type": "PropertyValue", "name": "origin", "value": product.origin_label}
         ]

@@ -1,4 +1,5 @@
-"""sitemap.xml: content pages and products, each in every language, with hreflang alternates.
+"""sitemap.xml: content pages, products, categories and producers, each in every language,
+with hreflang alternates.
 
 URLs are absolute on the host the sitemap was requested from (which `ALLOWED_HOSTS` bounds), so
 the same code serves a laptop, the test server and production.
@@ -17,6 +18,8 @@ from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.models import Page
 
 Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+Partner = get_model("partner", "Partner")
 
 
 class ContentSitemap(WagtailSitemap):
@@ -75,8 +78,9 @@ class ContentSitemap(WagtailSitemap):
         return self.request.build_absolute_uri(page.get_url(self.request))
 
 
-class ProductSitemap(DjangoSitemap):
-    """Every product on sale, once per language."""
+class CatalogueSitemap(DjangoSitemap):
+    """Catalogue pages, each once per language with its hreflang alternates (Django's i18n
+    sitemap: the same path under each language's prefix)."""
 
     i18n = True
     alternates = True
@@ -86,12 +90,6 @@ class ProductSitemap(DjangoSitemap):
     def __init__(self, request):
         self.request = request
 
-    def items(self):
-        return Product.objects.browsable().only("pk", "slug", "date_updated").order_by("pk")
-
-    def lastmod(self, item):
-        return item.date_updated
-
     def get_protocol(self, protocol=None):
         return self.request.scheme
 
@@ -99,8 +97,41 @@ class ProductSitemap(DjangoSitemap):
         return self.request.get_host()
 
 
+class ProductSitemap(CatalogueSitemap):
+    """Every product on sale."""
+
+    def items(self):
+        return Product.objects.browsable().only("pk", "slug", "date_updated").order_by("pk")
+
+    def lastmod(self, item):
+        return item.date_updated
+
+
+class CategorySitemap(CatalogueSitemap):
+    """Every public category."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return Category.objects.filter(is_public=True, ancestors_are_public=True).order_by("path")
+
+
+class ProducerSitemap(CatalogueSitemap):
+    """Every public producer's page."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        return Partner.objects.filter(is_public=True).only("pk", "code").order_by("pk")
+
+
 def sitemap(request):
-    sitemaps = {"pages": ContentSitemap(request), "products": ProductSitemap(request)}
+    sitemaps = {
+        "pages": ContentSitemap(request),
+        "products": ProductSitemap(request),
+        "categories": CategorySitemap(request),
+        "producers": ProducerSitemap(request),
+    }
     return sitemap_views.sitemap(request, sitemaps)
 
 

@@ -6,9 +6,20 @@ names up here, so a unit renamed by a future reform shows its new name everywher
 
 from functools import cache
 
-from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
+from django.utils.translation import get_language
+from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward, WardCode
 
-from shop.text import slugify
+from shop.text import slugify, strip_marks
+
+# How each kind of unit is written: its Vietnamese prefix, and the English word after the name
+# without marks ("Xã Đồng Văn" is "Dong Van Commune", "Tuyên Quang" "Tuyen Quang Province").
+_KINDS = {
+    VietNamDivisionType.TINH: ("Tỉnh ", "Province"),
+    VietNamDivisionType.THANH_PHO_TRUNG_UONG: ("Thành phố ", "City"),
+    VietNamDivisionType.XA: ("Xã ", "Commune"),
+    VietNamDivisionType.PHUONG: ("Phường ", "Ward"),
+    VietNamDivisionType.DAC_KHU: ("Đặc khu ", "Special Zone"),
+}
 
 
 @cache
@@ -27,6 +38,35 @@ def province(code: int | None) -> Province | None:
 
 def ward(code: int | None) -> Ward | None:
     return wards().get(code) if code is not None else None
+
+
+def bare_name(unit: Province | Ward) -> str:
+    """The unit's proper name, without the word for its kind: "Đồng Văn", "Hà Nội"."""
+    prefix, _english = _KINDS.get(unit.division_type, ("", ""))
+    return unit.name.removeprefix(prefix)
+
+
+def place_name(unit: Province | Ward | None, *, short: bool = False) -> str:
+    """The unit's name in the active language: "Xã Đồng Văn" in Vietnamese, "Dong Van
+    Commune" in English (the name without marks, then its kind). `short` drops the kind of a
+    province or city ("Hà Nội", "Ha Noi"), as a sentence names it; a commune keeps it."""
+    if unit is None:
+        return ""
+    english = (get_language() or "vi").split("-")[0] == "en"
+    is_province = isinstance(unit, Province)
+    if short and is_province:
+        bare = bare_name(unit)
+        return strip_marks(bare) if english else bare
+    if not english:
+        return unit.name
+    _prefix, kind = _KINDS.get(unit.division_type, ("", ""))
+    return f"{strip_marks(bare_name(unit))} {kind}".strip()
+
+
+def place_label(*, ward_code: int | None, province_code: int | None) -> str:
+    """ "Commune, Province" in the active language, of whichever of the two is known."""
+    units = (ward(ward_code), province(province_code))
+    return ", ".join(place_name(u) for u in units if u is not None)
 
 
 def province_slug(code: int) -> str:
@@ -59,4 +99,14 @@ def find_ward(*, province_code: int, name: str) -> Ward:
     raise LookupError(f"No unit {name!r} in province {province_code}")
 
 
-__all__ = ["WardCode", "find_ward", "province", "province_choices", "provinces", "ward"]
+__all__ = [
+    "WardCode",
+    "bare_name",
+    "find_ward",
+    "place_label",
+    "place_name",
+    "province",
+    "province_choices",
+    "provinces",
+    "ward",
+]

@@ -32,6 +32,7 @@ urlpatterns = [
     path("dashboard/listings/", include(producers_dashboard.listings)),
     path("dashboard/producer-access/", include(producers_dashboard.access)),
     path("dashboard/lockouts/", include("shop.accounts.dashboard.urls")),
+    path("dashboard/translations/", include("shop.catalogue.dashboard.urls")),
     path("dashboard/waybills/", include("shop.fulfilment.dashboard.operator_urls")),
     path(
         "dashboard/",

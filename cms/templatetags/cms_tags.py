@@ -8,6 +8,8 @@ from shop.templatetags.shop_tags import language_links
 
 register = template.Library()
 Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+Partner = get_model("partner", "Partner")
 
 
 @register.inclusion_tag("cms/partials/social_meta.html", takes_context=True)
@@ -17,10 +19,15 @@ def social_meta(context) -> dict:
     if request is None:
         return {}
     page, product = context.get("page"), context.get("product")
+    category, producer = context.get("category"), context.get("producer")
     if isinstance(page, Page) and page.pk:
         social = seo.page_social(request, page)
     elif isinstance(product, Product) and context.get("view") is not None:
         social = seo.product_social(request, product)
+    elif isinstance(category, Category) and context.get("view") is not None:
+        social = seo.category_social(request, category)
+    elif isinstance(producer, Partner) and context.get("view") is not None:
+        social = seo.producer_social(request, producer)
     else:
         social = None
     links = [

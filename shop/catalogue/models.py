@@ -4,11 +4,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.catalogue.abstract_models import AbstractProduct
 
 from shop import geo
 from shop.text import fold
+from shop.translated import own
 from traceability import gs1
 
 
@@ -102,8 +105,10 @@ class Product(AbstractProduct):
 
     @property
     def origin_label(self) -> str:
-        parts = [u.name for u in (self.origin_ward, self.origin_province) if u is not None]
-        return ", ".join(parts)
+        """Commune and province of origin, named in the page's language."""
+        return geo.place_label(
+            ward_code=self.origin_ward_code, province_code=self.origin_province_code
+        )
 
     def get_origin_url(self) -> str:
         if self.origin_ward_code and self.origin_ward:
@@ -124,6 +129,20 @@ class Product(AbstractProduct):
                 },
             )
         return ""
+
+    # A search engine's title and description are written for one language: a page in another
+    # shows the product's own title and description in it rather than the Vietnamese ones.
+    def get_meta_title(self) -> str:
+        parent = self.parent if self.is_child else None
+        return own(self, "meta_title") or (parent and own(parent, "meta_title")) or self.get_title()
+
+    def get_meta_description(self) -> str:
+        parent = self.parent if self.is_child else None
+        return (
+            own(self, "meta_description")
+            or (parent and own(parent, "meta_description"))
+            or strip_tags(self.description or "")
+        )
 
     def clean(self):
         super().clean()
@@ -149,7 +168,9 @@ class Product(AbstractProduct):
             return " ".join(getattr(self, f"{field}_{code}") or "" for code in ("vi", "en"))
 
         self.search_title = search_form(both("title"))
-        self.search_body = search_form(f"{both('description')} {self.origin_label}")
+        with translation.override("vi"):  # place names: "Đồng Văn" folds like "Dong Van"
+            origin = self.origin_label
+        self.search_body = search_form(f"{both('description')} {origin}")
         super().save(*args, **kwargs)
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
@@ -15,6 +16,8 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
 from shop.text import search_terms
@@ -42,6 +45,21 @@ def lowest_price() -> Subquery:
         .order_by("price")
         .values("price")[:1]
     )
+
+
+def shown(field: str):
+    """A translated field as the page shows it, for ordering: the page's language, else the
+    Vietnamese (an English page sorts "Shan Tuyet tea" and an untranslated "Mật ong" together)."""
+    code = (get_language() or "vi").split("-")[0]
+    if code == "vi":
+        return F(f"{field}_vi")
+    return Coalesce(
+        NullIf(F(f"{field}_{code}"), Value("")), F(f"{field}_vi"), output_field=CharField()
+    )
+
+
+def _ordering(fields) -> list:
+    return [shown("title").asc() if field == "title" else field for field in fields]
 
 
 def product_cards() -> QuerySet:
@@ -131,7 +149,7 @@ def product_list(
         products = products.annotate(title_hits=title_hits)
         if not order:
             order = ("-title_hits", "title", "pk")
-    return products.order_by(*(order or ("-date_created", "-pk")))
+    return products.order_by(*_ordering(order or ("-date_created", "-pk")))
 
 
 def origin_counts() -> list[dict]:
@@ -170,7 +188,7 @@ def public_producers() -> QuerySet:
     return (
         Partner.objects.filter(is_public=True)
         .annotate(n_products=Count("products", filter=Q(products__is_public=True)))
-        .order_by("name")
+        .order_by(shown("name"), "pk")
     )
 
 
@@ -198,3 +216,47 @@ def producer_certificates(*, producer) -> dict:
         "ocop": [(row["ocop_stars"], row["n"]) for row in ocop],
         "indications": [(row["geographical_indication"], row["n"]) for row in indications],
     }
+
+
+# What operators translate (shop/translated.py): the texts buyers read, per model.
+ENGLISH_TEXT = {
+    "product": ("title", "description", "geographical_indication", "season", "storage"),
+    "category": ("name", "description"),
+    "producer": ("name", "story"),
+}
+
+
+def _lacking_english(queryset: QuerySet, fields: tuple[str, ...]) -> QuerySet:
+    """Rows with a Vietnamese text whose English is empty, each with `missing`: those fields."""
+    gaps = {
+        field: Q(**{f"{field}_vi__gt": ""})
+        & (Q(**{f"{field}_en__isnull": True}) | Q(**{f"{field}_en": ""}))
+        for field in fields
+    }
+    condition = Q()
+    for gap in gaps.values():
+        condition |= gap
+    annotations = {
+        f"lacks_{field}": Case(When(gap, then=Value(1)), default=Value(0))
+        for field, gap in gaps.items()
+    }
+    return queryset.filter(condition).annotate(**annotations)
+
+
+def missing_english() -> dict[str, QuerySet]:
+    """Products, categories and producers with text buyers read only in Vietnamese (English
+    pages fall back to it), for operators to translate."""
+    products = _lacking_english(
+        Product.objects.exclude(structure=Product.CHILD).select_related("producer"),
+        ENGLISH_TEXT["product"],
+    ).order_by("-is_public", "title_vi", "pk")
+    categories = _lacking_english(Category.objects.all(), ENGLISH_TEXT["category"]).order_by("path")
+    producers = _lacking_english(Partner.objects.all(), ENGLISH_TEXT["producer"]).order_by(
+        "name_vi", "pk"
+    )
+    return {"product": products, "category": categories, "producer": producers}
+
+
+def missing_fields(row, kind: str) -> list[str]:
+    """The names of the fields `row` (from `missing_english`) lacks in English."""
+    return [field for field in ENGLISH_TEXT[kind] if getattr(row, f"lacks_{field}", 0)]

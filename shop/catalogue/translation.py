@@ -14,7 +14,15 @@ Category = get_model("catalogue", "Category")
 
 @register(Product)
 class ProductTranslation(TranslationOptions):
-    fields = ("title", "description", "season", "storage", "geographical_indication")
+    fields = (
+        "title",
+        "description",
+        "season",
+        "storage",
+        "geographical_indication",
+        "meta_title",
+        "meta_description",
+    )
 
 
 @register(Category)

@@ -99,5 +99,5 @@ class OriginProductsView(ProductListView):
         context = super().get_context_data(**kwargs)
         context["province"] = self.province
         context["ward"] = self.ward
-        context["summary"] = self.ward.name if self.ward else self.province.name
+        context["summary"] = geo.place_name(self.ward or self.province)
         return context

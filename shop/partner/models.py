@@ -134,8 +134,8 @@ class Partner(AbstractPartner):
 
     @property
     def location_label(self) -> str:
-        units = (geo.ward(self.ward_code), geo.province(self.province_code))
-        return ", ".join(u.name for u in units if u is not None)
+        """Commune and province, named in the page's language."""
+        return geo.place_label(ward_code=self.ward_code, province_code=self.province_code)
 
     def get_absolute_url(self) -> str:
         return reverse("producers:detail", kwargs={"code": self.code})

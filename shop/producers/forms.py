@@ -11,7 +11,13 @@ from shop.address.forms import WardField, ward_choices, ward_outside, ward_picke
 from shop.carriers import registry
 from shop.channels import Channel
 from shop.phones import VietnamesePhoneField
-from shop.producers.services import REVIEWED_FIELDS, product_class_default
+from shop.producers.services import (
+    REVIEWED_FIELDS,
+    RICH_TEXT_FIELDS,
+    TRANSLATED_FIELDS,
+    product_class_default,
+)
+from shop.translated import form_languages_label
 from shop.uploads.files import PRODUCT_IMAGE
 from shop.uploads.forms import UploadsField
 
@@ -49,7 +55,7 @@ class ProductForm(forms.ModelForm):
         fields = [*REVIEWED_FIELDS, "categories"]
         widgets = {
             # static/shop/rich_editor.js puts its toolbar over this box; without it, plain text.
-            "description": forms.Textarea(
+            name: forms.Textarea(
                 attrs={
                     "rows": 6,
                     "data-rich-editor": "",
@@ -62,15 +68,29 @@ class ProductForm(forms.ModelForm):
                     "data-label-link-prompt": _("Address of the link (https://…)"),
                 }
             )
+            for name in RICH_TEXT_FIELDS
         }
 
     def __init__(self, *args, producer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = True
         self.fields["title"].label = _("Product name")
-        self.fields["description"].help_text = _(
-            "Paragraphs, bold, italic, lists and links; any other formatting is removed."
+        for name in RICH_TEXT_FIELDS:
+            self.fields[name].help_text = _(
+                "Paragraphs, bold, italic, lists and links; any other formatting is removed."
+            )
+        form_languages_label(
+            self,
+            labels={"title": _("Product name")},
+            english_help_text=_(
+                "Optional. Buyers reading in English see the Vietnamese until you write it."
+            ),
         )
+        # The Vietnamese text is under the fields' own names ("title"): show the Vietnamese
+        # column, whatever the language of this page (reading `title` would follow it).
+        if self.instance.pk:
+            for name in TRANSLATED_FIELDS:
+                self.initial[name] = getattr(self.instance, f"{name}_vi") or ""
         self.fields["origin_province_code"].choices = [("", "—"), *geo.province_choices()]
         province = self.data.get("origin_province_code") or (
             self.instance.origin_province_code if self.instance.pk else producer.province_code

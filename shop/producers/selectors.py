@@ -56,7 +56,13 @@ def pending_listing_changes():
 
 def listing_change_rows(change) -> list[dict]:
     """Current and proposed value of every field the change touches, for the reviewer."""
-    from shop.producers.services import REVIEWED_FIELDS
+    from shop.producers.services import (
+        REVIEWED_FIELDS,
+        RICH_TEXT_FIELDS,
+        TRANSLATED_FIELDS,
+        reviewed_column,
+    )
+    from shop.translated import in_language
 
     Product = get_model("catalogue", "Product")
     Category = get_model("catalogue", "Category")
@@ -72,8 +78,11 @@ def listing_change_rows(change) -> list[dict]:
                 Category.objects.filter(pk__in=change.proposed[name]).values_list("name", flat=True)
             )
         else:
-            label = Product._meta.get_field(name).verbose_name
-            now = _shown(name, getattr(product, name))
+            base = name.removesuffix("_en")
+            label = Product._meta.get_field(base).verbose_name
+            if base in TRANSLATED_FIELDS:
+                label = in_language(label, "en" if name.endswith("_en") else "vi")
+            now = _shown(name, getattr(product, reviewed_column(name)))
             wanted = _shown(name, change.proposed[name])
         rows.append(
             {
@@ -81,7 +90,7 @@ def listing_change_rows(change) -> list[dict]:
                 "now": now,
                 "proposed": wanted,
                 "changed": str(now) != str(wanted),
-                "html": name == "description",
+                "html": name in RICH_TEXT_FIELDS,
             }
         )
     return rows

@@ -21,19 +21,33 @@ from shop.richtext import clean_html
 from shop.uploads.files import PRODUCT_IMAGE, Upload, upload_clean
 
 # The fields buyers read on the product page that an operator reviews before they change.
+# Text is written in both languages: the Vietnamese under the field's own name (as forms and
+# stored proposals have always called it), the English, optional, under `<field>_en`.
+TRANSLATED_FIELDS = ("title", "description", "geographical_indication", "season", "storage")
 REVIEWED_FIELDS = (
     "title",
+    "title_en",
     "description",
+    "description_en",
     "origin_province_code",
     "origin_ward_code",
     "ocop_stars",
     "geographical_indication",
+    "geographical_indication_en",
     "season",
+    "season_en",
     "net_quantity",
     "net_unit",
     "shelf_life_days",
     "storage",
+    "storage_en",
 )
+RICH_TEXT_FIELDS = ("description", "description_en")
+
+
+def reviewed_column(name: str) -> str:
+    """The product's column a reviewed field is stored in: "title" is `title_vi`."""
+    return f"{name}_vi" if name in TRANSLATED_FIELDS else name
 
 
 def _models():
@@ -48,6 +62,8 @@ def _models():
 def _as_json(value):
     """Form values as JSON: None, text and whole numbers as they are, anything else (Decimal
     quantities) as its string, so a stored proposal compares equal to the product's value."""
+    if value == "":
+        return None  # an empty text is an empty text, whether the column keeps "" or NULL
     if value is None or isinstance(value, (str, int, bool)):
         return value
     if isinstance(value, Decimal):
@@ -57,16 +73,17 @@ def _as_json(value):
 
 def _proposal(values: dict) -> dict:
     proposal = {name: _as_json(values.get(name)) for name in REVIEWED_FIELDS if name in values}
-    if "description" in proposal:
-        # Stored as it will be shown: the allow-list's HTML (templates clean it again at render).
-        proposal["description"] = clean_html(proposal["description"])
+    for name in RICH_TEXT_FIELDS:
+        if proposal.get(name):
+            # Stored as it will be shown: the allow-list's HTML (templates clean it again).
+            proposal[name] = _as_json(clean_html(proposal[name]))
     if "categories" in values:
         proposal["categories"] = sorted(int(c.pk) for c in values["categories"])
     return proposal
 
 
 def _current(product) -> dict:
-    current = {name: _as_json(getattr(product, name)) for name in REVIEWED_FIELDS}
+    current = {name: _as_json(getattr(product, reviewed_column(name))) for name in REVIEWED_FIELDS}
     current["categories"] = sorted(product.categories.values_list("pk", flat=True))
     return current
 
@@ -76,9 +93,9 @@ def _apply(product, proposal: dict) -> None:
     for name, value in proposal.items():
         if name == "categories":
             continue
-        field = Product._meta.get_field(name)
+        field = Product._meta.get_field(reviewed_column(name))
         empty = None if field.null else ""
-        setattr(product, name, field.to_python(value) if value not in (None, "") else empty)
+        setattr(product, field.name, field.to_python(value) if value not in (None, "") else empty)
     product.full_clean(exclude=["slug", "product_class", "upc"])
     product.save()
     if "categories" in proposal:

@@ -106,6 +106,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.operators,
             },
             {
+                "label": _("Missing English"),
+                "url_name": "translations-dashboard:missing",
+                "access_fn": producer_menu.operators,
+            },
+            {
                 "label": _("Settlements"),
                 "url_name": "settlements-dashboard:list",
                 "access_fn": producer_menu.operators,

@@ -62,15 +62,10 @@ def delivery_window(*, origin: int | None, destination: int | None) -> DeliveryW
             return None
     return DeliveryWindow(
         province_code=int(destination),
-        province_name=short_name(province.name),
+        province_name=geo.place_name(province, short=True),
         fewest_days=days[0],
         most_days=days[1],
     )
-
-
-def short_name(name: str) -> str:
-    """ "Thành phố Hà Nội" is "Hà Nội" in a sentence."""
-    return name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
 
 
 def buyer_province(user) -> int:

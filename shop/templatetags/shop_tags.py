@@ -72,14 +72,20 @@ def _wagtail_page_urls(page, request) -> dict[str, str]:
 
 @register.filter
 def province_name(code) -> str:
-    unit = geo.province(code)
-    return unit.name if unit else ""
+    """A province's name in the page's language, from its code."""
+    return geo.place_name(geo.province(code))
 
 
 @register.filter
 def ward_name(code) -> str:
-    unit = geo.ward(code)
-    return unit.name if unit else ""
+    """A ward's or commune's name in the page's language, from its code."""
+    return geo.place_name(geo.ward(code))
+
+
+@register.filter
+def place_name(unit) -> str:
+    """A province's or commune's name in the page's language ("Dong Van Commune" on /en/)."""
+    return geo.place_name(unit)
 
 
 @register.inclusion_tag("oscar/partials/ocop_stars.html")

@@ -166,7 +166,7 @@ def test_two_producers_sell_side_by_side_through_one_checkout(
     expect(producer).to_have_url(re.compile(r"/dashboard/producer/$"))
     producer.goto(base + "/dashboard/producer/products/new/")
     producer.locator("#id_title").fill(NEW_PRODUCT)
-    producer.locator(".rich-editor-area").fill("Mật ong thu vào mùa hoa ban tháng Ba.")
+    producer.locator(".rich-editor-area").first.fill("Mật ong thu vào mùa hoa ban tháng Ba.")
     producer.locator(f"input[name=categories][value='{category.pk}']").check()
     producer.locator("#id_price").fill("180000")
     producer.locator("#id_num_in_stock").fill("20")
