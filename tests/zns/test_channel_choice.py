@@ -61,7 +61,9 @@ URL = "account-messages"
 def test_the_account_page_needs_a_signed_in_buyer(client):
     answer = client.get(reverse(URL))
     assert answer.status_code == 302 and "/login/" in answer["Location"]
-    assert client.post(reverse(URL), {"language": "vi", "notify_channel": "zalo"}).status_code == 302
+    assert (
+        client.post(reverse(URL), {"language": "vi", "notify_channel": "zalo"}).status_code == 302
+    )
     assert not Profile.objects.exists()
 
 
@@ -104,11 +106,16 @@ def test_a_producer_chooses_zalo_on_its_language_and_messages_page(client):
     client.force_login(factories.producer_user(partner))
     page = client.get(reverse("producer-dashboard:messages")).content.decode()
     assert 'id="messages_form"' in page and 'value="zalo"' in page
-    answer = client.post(reverse("producer-dashboard:messages"), {"language": "vi", "notify_channel": "zalo"})
+    answer = client.post(
+        reverse("producer-dashboard:messages"), {"language": "vi", "notify_channel": "zalo"}
+    )
     assert answer.status_code == 302
     partner.refresh_from_db()
     assert producer_recipient(partner).channel == Channel.ZALO
-    client.post(reverse("producer-dashboard:messages"), {"language": "vi", "notify_channel": "carrier pigeon"})
+    client.post(
+        reverse("producer-dashboard:messages"),
+        {"language": "vi", "notify_channel": "carrier pigeon"},
+    )
     partner.refresh_from_db()
     assert partner.notify_channel == Channel.ZALO
 
@@ -117,7 +124,9 @@ def test_a_producer_without_a_phone_cannot_choose_zalo(client):
     partner = factories.producer()
     client.force_login(factories.producer_user(partner))
     answer = client.post(
-        reverse("producer-dashboard:messages"), {"language": "vi", "notify_channel": "zalo"}, follow=True
+        reverse("producer-dashboard:messages"),
+        {"language": "vi", "notify_channel": "zalo"},
+        follow=True,
     )
     with translation.override("vi"):
         refusal = gettext("Zalo messages need a phone number: save your pick-up phone.")
@@ -128,11 +137,15 @@ def test_a_producer_without_a_phone_cannot_choose_zalo(client):
 
 def test_only_producers_reach_the_producer_choice(client):
     partner = factories.producer()
-    anonymous = client.post(reverse("producer-dashboard:messages"), {"language": "vi", "notify_channel": "zalo"})
+    anonymous = client.post(
+        reverse("producer-dashboard:messages"), {"language": "vi", "notify_channel": "zalo"}
+    )
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
     buyer = get_user_model().objects.create_user("an", "an@example.com", "pw-123456789")
     client.force_login(buyer)
-    answer = client.post(reverse("producer-dashboard:messages"), {"language": "vi", "notify_channel": "zalo"})
+    answer = client.post(
+        reverse("producer-dashboard:messages"), {"language": "vi", "notify_channel": "zalo"}
+    )
     assert answer.status_code in (302, 403, 404)
     partner.refresh_from_db()
     assert partner.notify_channel == Channel.EMAIL
