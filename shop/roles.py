@@ -50,6 +50,36 @@ def is_inspector(user: Any) -> bool:
     return _active(user) and user.groups.filter(name=INSPECTORS_GROUP).exists()
 
 
+def work_of(user: Any) -> dict[str, bool]:
+    """Which work pages the header links to for `user` (``producer``, ``inspector``), asked in
+    one query and kept on the user for the request (every page's header asks)."""
+    if not _active(user) or user.is_staff:
+        return {"producer": False, "inspector": False}
+    cached = getattr(user, "_work_of", None)
+    if cached is None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
+        from django.db.models import Exists, OuterRef, Q
+        from oscar.core.loading import get_model
+
+        app_label, codename = PRODUCER_PERMISSION.split(".")
+        user_row = get_user_model().objects.filter(pk=user.pk)
+        permitted = Permission.objects.filter(
+            Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")),
+            content_type__app_label=app_label,
+            codename=codename,
+        )
+        partners = get_model("partner", "Partner").objects.filter(
+            users=OuterRef("pk"), suspended_at__isnull=True
+        )
+        inspectors = Group.objects.filter(user=OuterRef("pk"), name=INSPECTORS_GROUP)
+        row = user_row.annotate(
+            producer=Exists(permitted) & Exists(partners), inspector=Exists(inspectors)
+        ).values("producer", "inspector")
+        cached = user._work_of = dict(row.first() or {"producer": False, "inspector": False})
+    return cached
+
+
 def producers_with_access():
     """Partners whose users may use their producer pages (not suspended)."""
     from oscar.core.loading import get_model
