@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shop import geo
 from shop.catalogue import selectors
+from shop.text import fold
 
 SORT_CHOICES = [
     ("relevance", _("Relevance")),
@@ -77,8 +78,8 @@ class ProductFilterForm(forms.Form):
         codes = selectors.origin_provinces() if provinces is None else provinces
         places = [(code, geo.province(code)) for code in codes]
         self.fields["province"].choices = [("", _("All provinces"))] + sorted(
-            ((str(code), place.name) for code, place in places if place is not None),
-            key=lambda choice: choice[1],
+            ((str(code), geo.place_name(place)) for code, place in places if place is not None),
+            key=lambda choice: fold(choice[1]),
         )
         self.fields["ocop"].choices = [("", _("Any"))] + [
             (str(n), _("%(n)s★ and up") % {"n": n}) for n in (3, 4, 5)

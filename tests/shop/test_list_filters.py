@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from shop.catalogue import selectors
 from shop.catalogue.forms import ProductFilterForm
@@ -192,3 +193,12 @@ def test_the_page_cache_keeps_filtered_lists_apart(client, floor):
         response = client.get(url, params)
         assert response["X-Page-Cache"] == "miss"
         assert titles(response.context["products"])[0] == first
+
+
+def test_provinces_in_the_filter_are_named_in_the_page_language():
+    with translation.override("vi"):
+        vietnamese = dict(ProductFilterForm(provinces=[HA_NOI]).fields["province"].choices)
+    with translation.override("en"):
+        english = dict(ProductFilterForm(provinces=[HA_NOI]).fields["province"].choices)
+    assert vietnamese[str(HA_NOI)] == "Thành phố Hà Nội"
+    assert english[str(HA_NOI)] == "Ha Noi City"
