@@ -9,10 +9,11 @@ from functools import cache
 from django.utils.translation import get_language
 from vietnam_provinces import Province, ProvinceCode, VietNamDivisionType, Ward, WardCode
 
-from shop.text import slugify, strip_marks
+from shop.text import slugify
 
 # How each kind of unit is written: its Vietnamese prefix, and the English word after the name
-# without marks ("Xã Đồng Văn" is "Dong Van Commune", "Tuyên Quang" "Tuyen Quang Province").
+# ("Xã Đồng Văn" is "Đồng Văn Commune", "Tuyên Quang" "Tuyên Quang Province"): English pages keep
+# a place's name as written, diacritics and all, as they keep producers' and products' names.
 _KINDS = {
     VietNamDivisionType.TINH: ("Tỉnh ", "Province"),
     VietNamDivisionType.THANH_PHO_TRUNG_UONG: ("Thành phố ", "City"),
@@ -47,20 +48,20 @@ def bare_name(unit: Province | Ward) -> str:
 
 
 def place_name(unit: Province | Ward | None, *, short: bool = False) -> str:
-    """The unit's name in the active language: "Xã Đồng Văn" in Vietnamese, "Dong Van
-    Commune" in English (the name without marks, then its kind). `short` drops the kind of a
-    province or city ("Hà Nội", "Ha Noi"), as a sentence names it; a commune keeps it."""
+    """The unit's name in the active language: "Xã Đồng Văn" in Vietnamese, "Đồng Văn
+    Commune" in English (the name, then its kind). `short` drops the kind of a province or
+    city ("Hà Nội"), as a sentence names it; a commune keeps it."""
     if unit is None:
         return ""
     english = (get_language() or "vi").split("-")[0] == "en"
     is_province = isinstance(unit, Province)
     if short and is_province:
         bare = bare_name(unit)
-        return strip_marks(bare) if english else bare
+        return bare
     if not english:
         return unit.name
     _prefix, kind = _KINDS.get(unit.division_type, ("", ""))
-    return f"{strip_marks(bare_name(unit))} {kind}".strip()
+    return f"{bare_name(unit)} {kind}".strip()
 
 
 def place_label(*, ward_code: int | None, province_code: int | None) -> str:

@@ -84,7 +84,7 @@ def ward_name(code) -> str:
 
 @register.filter
 def place_name(unit) -> str:
-    """A province's or commune's name in the page's language ("Dong Van Commune" on /en/)."""
+    """A province's or commune's name in the page's language ("Đồng Văn Commune" on /en/)."""
     return geo.place_name(unit)
 
 

@@ -201,4 +201,4 @@ def test_provinces_in_the_filter_are_named_in_the_page_language():
     with translation.override("en"):
         english = dict(ProductFilterForm(provinces=[HA_NOI]).fields["province"].choices)
     assert vietnamese[str(HA_NOI)] == "Thành phố Hà Nội"
-    assert english[str(HA_NOI)] == "Ha Noi City"
+    assert english[str(HA_NOI)] == "Hà Nội City"
