@@ -84,6 +84,9 @@ class Product(AbstractProduct):
     search_title = models.CharField(max_length=512, blank=True, editable=False, db_index=True)
     search_body = models.TextField(blank=True, editable=False)
 
+    # Oscar's `rating` (average score of approved reviews) has its count beside it.
+    reviews_count = models.PositiveIntegerField(_("Reviews"), default=0, editable=False)
+
     class Meta(AbstractProduct.Meta):
         constraints = [
             models.CheckConstraint(

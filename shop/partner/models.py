@@ -115,6 +115,10 @@ class Partner(AbstractPartner):
         related_name="+",
     )
 
+    # Buyers' verified reviews of its products (approved ones), kept by the reviews services.
+    rating = models.FloatField(_("Rating"), null=True, blank=True, editable=False)
+    reviews_count = models.PositiveIntegerField(_("Reviews"), default=0, editable=False)
+
     class Meta(AbstractPartner.Meta):
         constraints = [
             models.CheckConstraint(
@@ -139,6 +143,26 @@ class Partner(AbstractPartner):
 
     def get_absolute_url(self) -> str:
         return reverse("producers:detail", kwargs={"code": self.code})
+
+
+class Follow(models.Model):
+    """A buyer follows a producer: told (at most weekly) when it lists something new or a
+    season opens."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="follows", on_delete=models.CASCADE
+    )
+    partner = models.ForeignKey(Partner, related_name="followers", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partner"], name="follow_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.partner_id}"
 
 
 class StockRecord(AbstractStockRecord):

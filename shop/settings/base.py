@@ -17,6 +17,7 @@ from shop.settings.carriers import *  # noqa: F403
 from shop.settings.limits import *  # noqa: F403
 from shop.settings.oscar import *  # noqa: F403
 from shop.settings.security import *  # noqa: F403
+from shop.settings.trust import *  # noqa: F403
 from shop.settings.zns import *  # noqa: F403
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,7 +59,7 @@ INSTALLED_APPS = [
     "shop.address.apps.AddressConfig",
     "shop.shipping.apps.ShippingConfig",
     "shop.catalogue.apps.CatalogueConfig",
-    "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
+    "shop.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     "shop.partner.apps.PartnerConfig",
     "shop.basket.apps.BasketConfig",
@@ -119,6 +120,8 @@ INSTALLED_APPS = [
     "shop.outbox",
     "shop.carriers",  # no models: the carrier_units command
     "shop.zns",
+    "shop.complaints",
+    "shop.satisfaction",
     "cms",
     "payments",
     "traceability",
@@ -293,6 +296,7 @@ STATICFILES_FINDERS = [
 # without them (shop/staticfiles.py).
 NPM_STATIC_ASSETS = [
     ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),  # the label scanner
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),  # satisfaction charts
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

@@ -33,7 +33,9 @@ THUMBNAIL_PRESERVE_FORMAT = True
 HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
 OSCAR_OFFER_ROUNDING_FUNCTION = "shop.money.round_discount"
-OSCAR_HIDDEN_FEATURES = ["reviews", "wishlists"]
+OSCAR_HIDDEN_FEATURES: list[
+    str
+] = []  # reviews and wishlists are on, restricted (shop/settings/trust.py)
 
 # The order's and its lines' statuses and pipelines live with the order fork
 # (shop/order/statuses.py).
