@@ -21,3 +21,7 @@ COMPLAINT_WINDOW_DAYS = int(os.environ.get("COMPLAINT_WINDOW_DAYS", "7"))
 COMPLAINT_ANSWER_HOURS = int(os.environ.get("COMPLAINT_ANSWER_HOURS", "48"))
 COMPLAINT_BUYER_DAYS = int(os.environ.get("COMPLAINT_BUYER_DAYS", "7"))
 COMPLAINT_MAX_PHOTOS = 3
+# A complaint counts as resolved in time when its outcome is settled (the producer's accepted
+# answer, the buyer's acceptance or the operators' decision) within this many days of opening:
+# the seven working days the consumer protection law gives a business to answer, kept simple.
+COMPLAINT_RESOLVE_DAYS = int(os.environ.get("COMPLAINT_RESOLVE_DAYS", "7"))
