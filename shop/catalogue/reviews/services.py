@@ -3,6 +3,8 @@
 from django.db.models import Avg, Count
 from oscar.core.loading import get_model
 
+from shop import pagecache
+
 ProductReview = get_model("reviews", "ProductReview")
 Product = get_model("catalogue", "Product")
 Partner = get_model("partner", "Partner")
@@ -10,7 +12,8 @@ Partner = get_model("partner", "Partner")
 
 def ratings_refresh(*, product_id: int | None, partner_id: int | None) -> None:
     """Recompute the average score and count of the approved reviews of a product and of its
-    producer, in the caller's transaction (after a review is created, hidden or shown again)."""
+    producer, in the caller's transaction (after a review is created, hidden or shown again).
+    Cached pages show the new figures (and the review) from then on."""
     approved = ProductReview.objects.filter(status=ProductReview.APPROVED)
     if product_id is not None:
         figures = approved.filter(product_id=product_id).aggregate(
@@ -26,3 +29,4 @@ def ratings_refresh(*, product_id: int | None, partner_id: int | None) -> None:
         Partner.objects.filter(pk=partner_id).update(
             rating=figures["rating"], reviews_count=figures["count"]
         )
+    pagecache.bump_generation_now_and_on_commit()
