@@ -525,6 +525,20 @@ CELERY_BEAT_SCHEDULE["deliveries-confirm"] = {
     "schedule": 60 * 60,
 }
 
+# Trust (shop/settings/trust.py for the windows and deadlines): review invitations after
+# delivery, followers' news, complaints' deadlines and parcels, the monthly satisfaction index.
+CELERY_BEAT_SCHEDULE["reviews-invite"] = {"task": "reviews.invite_due", "schedule": 60 * 60}
+CELERY_BEAT_SCHEDULE["follows-digest"] = {"task": "partner.follow_digests", "schedule": 60 * 60}
+CELERY_BEAT_SCHEDULE["complaints-deadlines"] = {"task": "complaints.deadlines", "schedule": 10 * 60}
+CELERY_BEAT_SCHEDULE["complaints-parcels"] = {
+    "task": "complaints.track_parcels",
+    "schedule": 30 * 60,
+}
+CELERY_BEAT_SCHEDULE["satisfaction-compute"] = {
+    "task": "satisfaction.compute",
+    "schedule": 6 * 60 * 60,
+}
+
 # Settlements (shop/settlements): what the marketplace keeps on goods, as a fraction (a
 # producer's own Partner.commission_rate overrides it). Periods: SETTLEMENT_PERIOD_START_DAYS,
 # default (1, 16), twice a month. Statements of a finished period are issued hourly.
