@@ -26,6 +26,7 @@ urlpatterns = [
     path("dashboard/payments/", include("payments.dashboard.urls")),
     path("dashboard/producer/orders/", include("shop.fulfilment.dashboard.urls")),
     path("dashboard/producer/statements/", include(settlements_dashboard.producer)),
+    path("dashboard/producer/reviews/", include("shop.dashboard.reviews.producer_urls")),
     path("dashboard/producer/", include(producers_dashboard.producer)),
     path("dashboard/settlements/", include(settlements_dashboard.operator)),
     path("dashboard/applications/", include("shop.onboarding.dashboard.urls")),

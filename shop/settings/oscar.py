@@ -71,6 +71,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.producers,
             },
             {
+                "label": _("Reviews of my products"),
+                "url_name": "producer-reviews:list",
+                "access_fn": producer_menu.producers,
+            },
+            {
                 "label": _("Pick-up and carrier"),
                 "url_name": "producer-dashboard:pickup",
                 "access_fn": producer_menu.producers,
