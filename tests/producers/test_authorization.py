@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern, RoutePattern
@@ -159,6 +160,15 @@ def world(settings):
         attachments=[pdf("kiem-nghiem.pdf")],  # public, like the lot page: sent as a download
     )
     b_orders = [mixed, b_only]
+    b_review = get_model("reviews", "ProductReview").objects.create(
+        line=Line.objects.get(order=b_only, partner=b),
+        product=b_product,
+        partner=b,
+        user=get_user_model().objects.create_user("b-buyer", "b-buyer@example.com", "pw-12345678"),
+        score=5,
+        title="B review",
+        body="Chè ngon",
+    )
     ids = {
         "product": [b_product.pk],
         "order": [o.pk for o in b_orders],
@@ -171,6 +181,7 @@ def world(settings):
         "lot": [lot.pk],
         "attachment": list(lot.events.values_list("attachments", flat=True)),
         "partner": [b.pk],
+        "review": [b_review.pk],
         "attempt": list(
             PaymentAttempt.objects.filter(order__in=b_orders).values_list("pk", flat=True)
         ),

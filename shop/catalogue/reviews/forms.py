@@ -58,7 +58,10 @@ class ReviewForm(forms.Form):
         choices=list(SCORE_LABELS.items()),
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Choose from 1 to 5 stars.")},
+        error_messages={
+            "required": _("Choose from 1 to 5 stars."),
+            "invalid_choice": _("Choose from 1 to 5 stars."),
+        },
     )
     title = forms.CharField(
         label=_("Title (optional)"), required=False, max_length=services.TITLE_MAX
