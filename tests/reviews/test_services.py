@@ -126,6 +126,9 @@ def test_the_producer_answers_once(w):
     review.refresh_from_db()
     assert (review.answer, review.answered_by) == ("Cảm ơn", w.honey_user)
     assert review.answered_at is not None
+    [email] = sent_mail()  # the author reads the answer
+    assert email.to == [w.buyer.email]
+    assert "Cảm ơn" in email.body and w.honey.partner.name in email.subject
     _refused(
         "answered",
         call=services.review_answer,
@@ -136,6 +139,7 @@ def test_the_producer_answers_once(w):
     )
     review.refresh_from_db()
     assert review.answer == "Cảm ơn"
+    assert sent_mail() == []
 
 
 def test_the_wrong_producer_cannot_answer(w):

@@ -134,7 +134,7 @@ def review_create(
 
 def review_answer(*, review, partner, user, text: str) -> ProductReview:
     """The producer's one public answer to a review of its own product (its users, or an
-    operator acting for it)."""
+    operator acting for it); the review's author is e-mailed it."""
     if partner is None or not (roles.is_operator(user) or roles.producer_of(user) == partner):
         raise ReviewRefused(
             _("Only the producer of this product can answer its reviews."), code="not_producer"
@@ -158,6 +158,10 @@ def review_answer(*, review, partner, user, text: str) -> ProductReview:
         review.answer, review.answered_at, review.answered_by = text, timezone.now(), user
         review.save(update_fields=["answer", "answered_at", "answered_by"])
         ratings_refresh(product_id=review.product_id, partner_id=review.partner_id)
+        if review.user_id:
+            from shop.catalogue.reviews import tasks  # tasks import this module
+
+            notify(tasks.send_answer_email, key=f"review-answer:{review.pk}", review_id=review.pk)
     return review
 
 

@@ -66,3 +66,27 @@ def send_hidden_email(*, review_id: int) -> None:
         template="reviews/hidden",
         context={"review": review, "product": review.product},
     )
+
+
+@shared_task(name="reviews.send_answer_email")
+def send_answer_email(*, review_id: int) -> None:
+    """The author reads the producer's answer to their review, with a link to the product."""
+    review = ProductReview.objects.select_related("user", "product", "partner").get(pk=review_id)
+    if review.user is None or not review.answer:
+        return
+    recipient = user_recipient(review.user)
+    message_send(
+        recipient=recipient,
+        template="reviews/answered",
+        context={
+            "review": review,
+            "product": review.product,
+            "producer": review.partner,
+            "product_url": page_url(
+                "catalogue:detail",
+                language=recipient.language,
+                product_slug=review.product.slug,
+                pk=review.product_id,
+            ),
+        },
+    )
