@@ -27,7 +27,14 @@ class PhotosField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": services.PHOTO_POLICY.accept_attribute})
+            "widget",
+            MultipleFileInput(
+                attrs={
+                    "accept": services.PHOTO_POLICY.accept_attribute,
+                    "class": "form-control-file",
+                    "aria-describedby": "id_photos_help",
+                }
+            ),
         )
         super().__init__(*args, **kwargs)
 
@@ -64,12 +71,17 @@ class ReviewForm(forms.Form):
         },
     )
     title = forms.CharField(
-        label=_("Title (optional)"), required=False, max_length=services.TITLE_MAX
+        label=_("Title (optional)"),
+        required=False,
+        max_length=services.TITLE_MAX,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
     body = forms.CharField(
         label=_("Your review"),
         max_length=services.BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(
+            attrs={"rows": 6, "class": "form-control", "aria-describedby": "id_body_help"}
+        ),
         help_text=_("What did you like, what could be better? Plain text."),
         error_messages={"required": _("Write a few words about the product.")},
     )
@@ -84,7 +96,9 @@ class AnswerForm(forms.Form):
     text = forms.CharField(
         label=_("Your public answer"),
         max_length=services.ANSWER_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(
+            attrs={"rows": 4, "class": "form-control", "aria-describedby": "id_text_help"}
+        ),
         help_text=_("Everyone sees it under the review. You can answer once."),
         error_messages={"required": _("Write your answer.")},
     )
@@ -94,5 +108,6 @@ class HideForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is it hidden? (the author is told)"),
         max_length=services.REASON_MAX,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
         error_messages={"required": _("Say why the review is hidden.")},
     )
