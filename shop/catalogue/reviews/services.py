@@ -77,7 +77,7 @@ def review_create(
     """`user`'s review of the product of `line`: only a line of their own order, whose
     shipment was delivered, once per line; 1 to 5 stars, plain text, up to three photos
     (checked by content and re-encoded). Approved at once unless OSCAR_MODERATE_REVIEWS."""
-    if not roles_active(user):
+    if not _signed_in(user):
         raise ReviewRefused(_("Sign in to review what you bought."), code="anonymous")
     score = _score(score)
     title = plain_text(title, limit=TITLE_MAX, label=_("The title"))
@@ -265,5 +265,5 @@ def _operator_only(actor) -> None:
         raise ReviewRefused(_("Only the floor's operators moderate reviews."), code="not_operator")
 
 
-def roles_active(user) -> bool:
+def _signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
