@@ -193,3 +193,15 @@ def test_moderation_is_for_operators_only(w):
         assert client.post(detail, {"action": "hide", "reason": "x"}).status_code == 403
     review.refresh_from_db()
     assert review.status == ProductReview.APPROVED
+
+
+def test_oscar_s_public_list_and_votes_know_only_shown_reviews(w):
+    shown = _review(w, title="Thơm ngon")
+    kwargs = {"product_slug": shown.product.slug, "product_pk": shown.product_id}
+    listing = Client().get(reverse("catalogue:reviews-list", kwargs=kwargs))
+    assert listing.status_code == 200 and "Thơm ngon" in listing.content.decode()
+    services.review_hide(review=shown, actor=factories.operator(), reason="Spam")
+    listing = Client().get(reverse("catalogue:reviews-list", kwargs=kwargs))
+    assert "Thơm ngon" not in listing.content.decode()
+    vote = reverse("catalogue:reviews-vote", kwargs={**kwargs, "pk": shown.pk})
+    assert signed_in(buyer("lan")).post(vote, {"delta": 1}).status_code == 404

@@ -224,3 +224,14 @@ def test_operators_hide_with_a_reason_the_author_is_told_and_the_rating_drops(w)
     assert (float(product.rating), product.reviews_count) == (1.0, 1)
     assert sent_mail() == []  # showing again sends nothing
     _refused("shown", call=services.review_show, review=review, actor=operator)
+
+
+def test_with_moderation_first_a_review_counts_once_an_operator_publishes_it(w, settings):
+    settings.OSCAR_MODERATE_REVIEWS = True
+    review = _review(w, score=5)
+    assert review.status == ProductReview.FOR_MODERATION
+    product = Product.objects.get(pk=review.product_id)
+    assert product.reviews_count == 0
+    services.review_show(review=review, actor=factories.operator())
+    product.refresh_from_db()
+    assert (float(product.rating), product.reviews_count) == (5.0, 1)
