@@ -126,7 +126,7 @@ def complaint_decide(
         )
     else:
         complaint.save()
-        complaint_resolve(complaint=complaint, role=role, actor=actor, at=now)
+        complaint = complaint_resolve(complaint=complaint, role=role, actor=actor, at=now)
     return complaint
 
 
