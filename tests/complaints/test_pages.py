@@ -191,7 +191,7 @@ def test_the_producer_sees_its_complaints_overdue_first_and_answers(recent):
     assert photo.status_code == 200
     answer = reverse("producer-complaints:answer", kwargs={"pk": early.pk})
     response = client.post(answer, {"kind": "reject", "text": ""})
-    assert response.status_code == 400 and "reason you reject" in response.content.decode()
+    assert response.status_code == 400 and "lý do bạn từ chối" in response.content.decode()
     response = client.post(answer, {"kind": "propose", "remedy": "refund", "amount": "150000"})
     assert response.status_code == 302
     early.refresh_from_db()
@@ -221,7 +221,7 @@ def test_operators_see_escalated_first_and_decide_with_a_reason(recent):
     services.complaints_deadlines(now=quiet.answer_due_at + timezone.timedelta(minutes=1))
     client = recent.client_for(recent.operator)
     queue = client.get(reverse("complaints-dashboard:list")).content.decode()
-    assert quiet.reference in queue and "no answer in time" in queue
+    assert quiet.reference in queue and "quá hạn không trả lời" in queue
     decide = reverse("complaints-dashboard:decide", kwargs={"pk": quiet.pk})
     response = client.post(decide, {"remedy": "refund", "amount": "350000", "reason": " "})
     assert response.status_code == 400
@@ -239,3 +239,23 @@ def test_operators_see_escalated_first_and_decide_with_a_reason(recent):
     page = client.get(reverse("complaints-dashboard:detail", kwargs={"pk": quiet.pk}))
     assert re.search(r"complaint-step-decided", page.content.decode())
     assert ComplaintStep.objects.filter(complaint=quiet, kind="deadline_missed").count() == 1
+
+
+def test_the_buyers_words_are_shown_as_text(recent):
+    complaint = opened(recent, description="<script>alert('x')</script> hũ vỡ nắp khi nhận")
+    for client, url in (
+        (
+            recent.client_for(recent.mai),
+            reverse("complaints:detail", kwargs={"reference": complaint.reference}),
+        ),
+        (
+            recent.client_for(recent.honey_user),
+            reverse("producer-complaints:detail", kwargs={"pk": complaint.pk}),
+        ),
+        (
+            recent.client_for(recent.operator),
+            reverse("complaints-dashboard:detail", kwargs={"pk": complaint.pk}),
+        ),
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>alert(" not in html and "&lt;script&gt;alert(" in html
