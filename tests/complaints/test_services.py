@@ -520,3 +520,28 @@ def test_the_buyer_gives_a_payout_account_later(world):
     assert complaint.payout_account_number == "0123456789"
     step = complaint.steps.get(kind=Kind.PAYOUT_ACCOUNT)
     assert "0123456789" not in step.text and step.text.endswith("6789")
+
+
+def test_a_doubt_about_origin_names_the_lot_the_line_came_from(world):
+    from django.utils import timezone
+
+    from tests.onboarding.conftest import pdf
+    from traceability import services as trace
+    from traceability.models import LotShipment
+
+    lot = trace.lot_create(
+        product=world.honey_line.product,
+        code="MO-2026-007",
+        production_date=timezone.localdate(),
+        quantity=Decimal("20"),
+        unit="KGM",
+        actor=world.honey_user,
+        attachments=[pdf("kiem-nghiem.pdf")],
+    )
+    LotShipment.objects.create(order_line=world.honey_line, lot=lot, quantity=1)
+    complaint = open_(world, reason=Reason.ORIGIN, wish=Remedy.RETURN)
+    assert complaint.lot == lot
+    assert "MO-2026-007" in complaint.steps.get(kind=Kind.INSPECTORS).text
+    # Other reasons do not involve the lot.
+    services.complaint_withdraw(complaint=complaint, user=world.mai, now=after(days=1, hours=1))
+    assert open_(world, now=after(days=1, hours=2)).lot is None
