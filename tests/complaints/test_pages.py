@@ -259,3 +259,18 @@ def test_the_buyers_words_are_shown_as_text(recent):
     ):
         html = client.get(url).content.decode()
         assert "<script>alert(" not in html and "&lt;script&gt;alert(" in html
+
+
+def test_the_order_page_reads_its_complaints_once_whatever_the_lines(
+    recent, django_assert_num_queries
+):
+    from shop.complaints.templatetags.complaint_tags import line_complaint
+
+    opened(recent)
+    order = type(recent.order).objects.get(pk=recent.order.pk)
+    honey, tea = Shipment.objects.get(pk=recent.honey.pk), Shipment.objects.get(pk=recent.tea.pk)
+    with django_assert_num_queries(1):
+        first = line_complaint(order, recent.honey_line, honey)
+        second = line_complaint(order, recent.tea_line, tea)
+    assert first["complaint"].line_id == recent.honey_line.pk and first["until"] is None
+    assert second == {"complaint": None, "until": None}  # shipped, not late yet
