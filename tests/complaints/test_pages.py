@@ -274,3 +274,39 @@ def test_the_order_page_reads_its_complaints_once_whatever_the_lines(
         second = line_complaint(order, recent.tea_line, tea)
     assert first["complaint"].line_id == recent.honey_line.pk and first["until"] is None
     assert second == {"complaint": None, "until": None}  # shipped, not late yet
+
+
+def test_a_guest_complains_through_the_orders_signed_link(recent):
+    type(recent.order).objects.filter(pk=recent.order.pk).update(user=None)
+    recent.order.refresh_from_db()
+    order_hash = recent.order.verification_hash()
+    url = reverse("complaints:open", kwargs={"line_id": recent.honey_line.pk})
+    guest = Client()
+    # The signed link alone is not enough: Oscar's guest page asks for the order's e-mail.
+    assert guest.get(url, {"order_hash": order_hash}).status_code == 404
+    session = guest.session
+    session["anon_order_email"] = recent.order.email
+    session.save()
+    assert guest.get(url, {"order_hash": "forged"}).status_code == 404
+    response = guest.post(
+        url,
+        {
+            "order_hash": order_hash,
+            "reason": Reason.MISSING,
+            "description": "Thiếu một hũ mật ong trong hộp.",
+            "wish": Remedy.REFUND,
+            "quantity": 1,
+        },
+    )
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302 and "?order_hash=" in response["Location"]
+    assert complaint.user is None
+    page = guest.get(response["Location"])
+    assert page.status_code == 200 and "Thiếu một hũ" in page.content.decode()
+    order_page = guest.get(
+        reverse(
+            "customer:anon-order",
+            kwargs={"order_number": recent.order.number, "hash": order_hash},
+        )
+    ).content.decode()
+    assert complaint.reference in order_page

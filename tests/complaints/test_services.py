@@ -545,3 +545,15 @@ def test_a_doubt_about_origin_names_the_lot_the_line_came_from(world):
     # Other reasons do not involve the lot.
     services.complaint_withdraw(complaint=complaint, user=world.mai, now=after(days=1, hours=1))
     assert open_(world, now=after(days=1, hours=2)).lot is None
+
+
+def test_the_periodic_task_applies_the_deadlines_now(world):
+    from django.utils import timezone
+
+    from shop.complaints import tasks
+
+    complaint = open_(world)  # opened on 21 November 2026: its 48 hours are over
+    assert complaint.answer_due_at < timezone.now()
+    assert tasks.deadlines() == {"escalated": 1, "stood": 0}
+    complaint.refresh_from_db()
+    assert complaint.state == State.ESCALATED
