@@ -40,7 +40,9 @@ class AccountFields(forms.Form):
 
 class OpenForm(AccountFields):
     reason = forms.ChoiceField(
-        label=_("What is wrong?"), choices=Reason.choices, widget=forms.RadioSelect
+        label=_("What is wrong?"),
+        choices=Reason.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     description = forms.CharField(
         label=_("What happened"),
@@ -51,7 +53,7 @@ class OpenForm(AccountFields):
     wish = forms.ChoiceField(
         label=_("What would you like?"),
         choices=[(r.value, r.label) for r in services.WISHES],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     quantity = forms.IntegerField(label=_("Quantity concerned"), min_value=1)
     photos = UploadsField(
@@ -80,7 +82,11 @@ class AnswerForm(forms.Form):
         ("propose", _("Propose something else")),
         ("reject", _("Reject, with a reason")),
     ]
-    kind = forms.ChoiceField(label=_("Your answer"), choices=KINDS, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=KINDS,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     remedy = forms.ChoiceField(
         label=_("What you propose"),
         required=False,

@@ -310,3 +310,13 @@ def test_a_guest_complains_through_the_orders_signed_link(recent):
         )
     ).content.decode()
     assert complaint.reference in order_page
+
+
+def test_the_dashboard_menus_lead_to_the_complaints(world):
+    producer_page = world.client_for(world.honey_user).get(reverse("producer-complaints:list"))
+    assert 'href="/dashboard/producer/complaints/"' in producer_page.content.decode()
+    operator_page = world.client_for(world.operator).get(reverse("complaints-dashboard:list"))
+    assert 'href="/dashboard/complaints/"' in operator_page.content.decode()
+    # Each is closed to the other.
+    assert world.client_for(world.honey_user).get("/dashboard/complaints/").status_code == 403
+    assert Client().get("/dashboard/producer/complaints/").status_code == 302
