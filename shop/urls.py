@@ -12,6 +12,7 @@ from cms import sitemaps as cms_sitemaps
 from cms import views as cms_views
 from shop import views
 from shop.accounts import views as accounts_views
+from shop.complaints.dashboard import urls as complaints_dashboard
 from shop.producers.dashboard import urls as producers_dashboard
 from shop.roles import staff_only_dashboard
 from shop.settlements.dashboard import urls as settlements_dashboard
@@ -27,7 +28,9 @@ urlpatterns = [
     path("dashboard/producer/orders/", include("shop.fulfilment.dashboard.urls")),
     path("dashboard/producer/statements/", include(settlements_dashboard.producer)),
     path("dashboard/producer/reviews/", include("shop.dashboard.reviews.producer_urls")),
+    path("dashboard/producer/complaints/", include(complaints_dashboard.producer)),
     path("dashboard/producer/", include(producers_dashboard.producer)),
+    path("dashboard/complaints/", include(complaints_dashboard.operator)),
     path("dashboard/settlements/", include(settlements_dashboard.operator)),
     path("dashboard/applications/", include("shop.onboarding.dashboard.urls")),
     path("dashboard/listings/", include(producers_dashboard.listings)),
@@ -62,6 +65,7 @@ urlpatterns += i18n_patterns(
     path("signed-in/", views.signed_in, name="signed-in"),
     path("shop/sell/", include("shop.onboarding.urls")),
     path("shop/accounts/messages/", accounts_views.message_settings, name="account-messages"),
+    path("shop/complaints/", include("shop.complaints.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("payments.urls")),
     path("shipping/", include("shop.fulfilment.urls")),

@@ -9,14 +9,33 @@ arrived.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+import unicodedata
+import uuid
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from shop.complaints.models import Complaint, ComplaintStep, Remedy, Role, State
+from shop.complaints.models import (
+    OPEN_STATES,
+    Complaint,
+    ComplaintPhoto,
+    ComplaintStep,
+    Reason,
+    Remedy,
+    Role,
+    State,
+)
+from shop.fulfilment.models import Shipment
+from shop.recipients import known_language
+from shop.uploads import content
+from shop.uploads.files import Policy, upload_clean
 
 Kind = ComplaintStep.Kind
 
@@ -39,9 +58,14 @@ def step_record(
     amount: Decimal | None = None,
     text: str = "",
     at: datetime | None = None,
+    tell_parties: bool = True,
 ) -> ComplaintStep:
-    """Append a step to the complaint's history (within the caller's transaction)."""
-    return ComplaintStep.objects.create(
+    """Append a step to the complaint's history (within the caller's transaction). The parties
+    hear of it by e-mail (`tasks.send_step_email`, through the outbox, once per step)."""
+    from shop.complaints import tasks
+    from shop.notifications import notify
+
+    step = ComplaintStep.objects.create(
         complaint=complaint,
         kind=kind,
         role=role,
@@ -51,6 +75,9 @@ def step_record(
         text=text,
         at=at or timezone.now(),
     )
+    if tell_parties:
+        notify(tasks.send_step_email, step_id=step.pk, key=f"complaint-step:{step.pk}")
+    return step
 
 
 def resolve_due(complaint: Complaint) -> datetime:
@@ -99,7 +126,7 @@ def complaint_decide(
         )
     else:
         complaint.save()
-        complaint_resolve(complaint=complaint, role=role, actor=actor, at=now)
+        complaint = complaint_resolve(complaint=complaint, role=role, actor=actor, at=now)
     return complaint
 
 
@@ -122,3 +149,608 @@ def complaint_resolve(
         locked.save(update_fields=["state", "resolved_at"])
         step_record(complaint=locked, kind=Kind.RESOLVED, role=role, actor=actor, text=text, at=now)
     return locked
+
+
+# --------------------------------------------------------------------------- the conversation
+
+# What a buyer may ask for; a producer may also propose something else in words.
+WISHES = (Remedy.REFUND, Remedy.REPLACE, Remedy.RETURN)
+PROPOSALS = (Remedy.REFUND, Remedy.REPLACE, Remedy.RETURN, Remedy.OTHER)
+# Remedies that give money back: an amount goes with them.
+WITH_AMOUNT = (Remedy.REFUND, Remedy.RETURN)
+# The buyer may withdraw until the outcome is being carried out.
+WITHDRAWABLE = (State.OPEN, State.ANSWERED, State.ESCALATED)
+# Operators may decide any case not settled yet.
+DECIDABLE = (State.OPEN, State.ANSWERED, State.ESCALATED)
+
+DESCRIPTION_MAX = 2000
+ANSWER_MAX = 2000
+REASON_MAX = 2000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+COMPLAINT_PHOTO = Policy(
+    content.IMAGES,
+    "PRODUCT_MAX_IMAGE_BYTES",
+    gettext_lazy("“%(name)s” is not a JPEG, PNG or WebP image (its content is something else)."),
+)
+
+
+def text_clean(text: str, *, limit: int) -> str:
+    """A person's plain text: Unicode composed (NFC), control characters dropped, trimmed;
+    ComplaintRefused when longer than `limit` characters. Shown escaped, never as HTML."""
+    cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", text or "")).strip()
+    if len(cleaned) > limit:
+        raise ComplaintRefused(
+            _("Please keep it to %(limit)d characters (you wrote %(count)d).")
+            % {"limit": limit, "count": len(cleaned)}
+        )
+    return cleaned
+
+
+def _line_shipment(line) -> Shipment | None:
+    return (
+        Shipment.objects.select_related("order")
+        .filter(order_id=line.order_id, partner_id=line.partner_id)
+        .first()
+    )
+
+
+def window_of(shipment: Shipment | None, *, now: datetime | None = None) -> datetime | None:
+    """Until when a complaint may be opened on `shipment`'s lines, or None when it may not
+    (yet, or any more): COMPLAINT_WINDOW_DAYS after delivery, or, while a shipped parcel is
+    late (past its expected delivery day, in the floor's time zone), after that day ended."""
+    if shipment is None:
+        return None
+    now = now or timezone.now()
+    days = timedelta(days=settings.COMPLAINT_WINDOW_DAYS)
+    if shipment.status == Shipment.Status.DELIVERED and shipment.delivered_at:
+        end = shipment.delivered_at + days
+    elif shipment.status == Shipment.Status.SHIPPED and shipment.expected_delivery:
+        late_from = timezone.make_aware(
+            datetime.combine(shipment.expected_delivery + timedelta(days=1), time.min)
+        )
+        if now < late_from:
+            return None
+        end = late_from + days
+    else:
+        return None
+    return end if now <= end else None
+
+
+def line_total(complaint: Complaint) -> Decimal:
+    """What the complained-of quantity cost: the line's unit price × quantity, at most the
+    line's price."""
+    line = complaint.line
+    total = (line.unit_price_incl_tax or Decimal(0)) * complaint.quantity
+    return min(total, line.line_price_incl_tax).quantize(Decimal(1))
+
+
+def payout_needed(order) -> bool:
+    """Money cannot go back through the order's payment (cash on delivery, bank transfer):
+    a refund is paid to the buyer's bank account by VietQR."""
+    from payments.gateways_registry import capabilities
+    from payments.models import AttemptStatus, PaymentAttempt
+
+    attempt = (
+        PaymentAttempt.objects.filter(order_id=order.pk, status=AttemptStatus.PAID)
+        .order_by("-pk")
+        .first()
+    ) or PaymentAttempt.objects.filter(order_id=order.pk).order_by("-pk").first()
+    return attempt is None or not capabilities(attempt.method).can_refund
+
+
+def payout_account_clean(*, bank_bin: str, account_number: str, holder: str) -> tuple:
+    """A bank account to pay a refund into: a NAPAS bank, 6 to 19 digits, the holder's name
+    (upper-cased, as banks print it). Raises ComplaintRefused with what is wrong."""
+    from payments.banks import bank_by_bin
+
+    bank_bin = (bank_bin or "").strip()
+    number = re.sub(r"[\s.-]", "", account_number or "")
+    holder = " ".join(text_clean(holder, limit=64).split()).upper()
+    if not bank_bin or bank_by_bin(bank_bin) is None:
+        raise ComplaintRefused(_("Choose your bank from the list."))
+    if not re.fullmatch(r"[0-9]{6,19}", number):
+        raise ComplaintRefused(_("An account number is 6 to 19 digits, without spaces or letters."))
+    if not holder:
+        raise ComplaintRefused(_("Give the account holder's name, as the bank knows it."))
+    return bank_bin, number, holder
+
+
+def _lock(complaint: Complaint) -> Complaint:
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("order", "line", "partner")
+        .get(pk=complaint.pk)
+    )
+
+
+def _buyer_check(complaint: Complaint, *, user, order_hash: str) -> None:
+    from shop.fulfilment.aftersale import buyer_owns
+
+    if not buyer_owns(shipment=complaint.shipment, user=user, order_hash=order_hash):
+        raise ComplaintRefused(_("This complaint is not yours."))
+
+
+def _amount_clean(amount, *, complaint: Complaint, remedy: str) -> Decimal | None:
+    if remedy not in WITH_AMOUNT:
+        return None
+    ceiling = complaint.line.line_price_incl_tax.quantize(Decimal(1))
+    if amount in (None, ""):
+        raise ComplaintRefused(_("Say how much is refunded."))
+    try:
+        value = Decimal(str(amount))
+    except ArithmeticError:
+        raise ComplaintRefused(_("The amount is a whole number of đồng.")) from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise ComplaintRefused(_("The amount is a whole number of đồng."))
+    if value <= 0 or value > ceiling:
+        raise ComplaintRefused(
+            _("The amount must be more than 0 and at most the line's price (%(max)s đ).")
+            % {"max": f"{ceiling:,.0f}".replace(",", ".")}
+        )
+    return value
+
+
+def complaint_open(
+    *,
+    line,
+    user,
+    order_hash: str = "",
+    reason: str,
+    description: str,
+    wish: str,
+    quantity: int,
+    photos=(),
+    bank_bin: str = "",
+    account_number: str = "",
+    account_holder: str = "",
+    language: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """The buyer complains about one line of their order: delivered within the window, or
+    late. One open complaint per line. A doubt about origin names the line's lot and the
+    inspectors are told. Photos are checked by content and re-encoded, kept private. A refund
+    wished on an order paid in cash or by bank transfer may come with the buyer's account
+    (asked for later otherwise). The producer has COMPLAINT_ANSWER_HOURS to answer.
+
+    Raises ComplaintRefused (nothing is changed) with the reason."""
+    from shop.fulfilment.aftersale import buyer_owns
+
+    now = now or timezone.now()
+    shipment = _line_shipment(line)
+    if shipment is None or not buyer_owns(shipment=shipment, user=user, order_hash=order_hash):
+        raise ComplaintRefused(_("This order is not yours."))
+    if window_of(shipment, now=now) is None:
+        if shipment.status in (Shipment.Status.DELIVERED, Shipment.Status.SHIPPED) and (
+            shipment.delivered_at or shipment.expected_delivery
+        ):
+            raise ComplaintRefused(
+                _(
+                    "A complaint can be opened within %(days)d days of delivery (or of the day "
+                    "a late parcel was expected); that time is over, or has not begun."
+                )
+                % {"days": settings.COMPLAINT_WINDOW_DAYS}
+            )
+        raise ComplaintRefused(
+            _("A complaint can be opened once the parcel is delivered, or once it is late.")
+        )
+    if reason not in Reason.values:
+        raise ComplaintRefused(_("Choose what is wrong from the list."))
+    if wish not in WISHES:
+        raise ComplaintRefused(
+            _("Choose what you would like: a refund, a replacement or a return.")
+        )
+    description = text_clean(description, limit=DESCRIPTION_MAX)
+    if len(description) < 10:
+        raise ComplaintRefused(_("Tell us what happened, in a sentence or two."))
+    try:
+        quantity = int(quantity)
+    except (TypeError, ValueError):
+        quantity = 0
+    if not 1 <= quantity <= line.quantity:
+        raise ComplaintRefused(
+            _("The quantity concerned is between 1 and %(max)d (what you ordered).")
+            % {"max": line.quantity}
+        )
+    photos = list(photos or ())
+    if len(photos) > settings.COMPLAINT_MAX_PHOTOS:
+        raise ComplaintRefused(
+            _("Send at most %(limit)d photos.") % {"limit": settings.COMPLAINT_MAX_PHOTOS}
+        )
+    try:
+        checked = [upload_clean(photo, policy=COMPLAINT_PHOTO) for photo in photos]
+    except ValidationError as error:
+        raise ComplaintRefused(" ".join(error.messages)) from None
+    account = ("", "", "")
+    if any((bank_bin, account_number, account_holder)):
+        account = payout_account_clean(
+            bank_bin=bank_bin, account_number=account_number, holder=account_holder
+        )
+    lot = None
+    if reason == Reason.ORIGIN:
+        lot_shipment = line.lot_shipments.select_related("lot").order_by("pk").first()
+        lot = lot_shipment.lot if lot_shipment else None
+
+    try:
+        with transaction.atomic():
+            # The constraint is the guard; this asks first to say it plainly.
+            if Complaint.objects.filter(line=line, state__in=OPEN_STATES).exists():
+                raise ComplaintRefused(
+                    _("A complaint about this line is already open: follow it on its page.")
+                )
+            complaint = Complaint.objects.create(
+                reference=f"KN-TMP-{uuid.uuid4().hex[:16]}",
+                order_id=line.order_id,
+                shipment=shipment,
+                line=line,
+                partner_id=line.partner_id,
+                user=user if shipment.order.user_id else None,
+                language=known_language(language or translation.get_language()),
+                reason=reason,
+                description=description,
+                wish=wish,
+                quantity=quantity,
+                lot=lot,
+                opened_at=now,
+                answer_due_at=now + timedelta(hours=settings.COMPLAINT_ANSWER_HOURS),
+                payout_bank_bin=account[0],
+                payout_account_number=account[1],
+                payout_account_holder=account[2],
+            )
+            complaint.reference = f"KN-{timezone.localtime(now).year}-{complaint.pk:06d}"
+            complaint.save(update_fields=["reference"])
+            for position, upload in enumerate(checked):
+                ComplaintPhoto.objects.create(
+                    complaint=complaint,
+                    file=upload.file,
+                    content_type=upload.content_type,
+                    position=position,
+                )
+            step_record(
+                complaint=complaint,
+                kind=Kind.OPENED,
+                role=Role.BUYER,
+                actor=user,
+                remedy=wish,
+                text=description,
+                at=now,
+            )
+            if reason == Reason.ORIGIN:
+                _inspectors_tell(complaint, now=now)
+    except IntegrityError:
+        raise ComplaintRefused(
+            _("A complaint about this line is already open: follow it on its page.")
+        ) from None
+    return complaint
+
+
+def _inspectors_tell(complaint: Complaint, *, now: datetime) -> None:
+    """A doubt about origin: each active inspector is e-mailed about the lot (step
+    INSPECTORS; the parties are not e-mailed about this step)."""
+    from shop.complaints import tasks
+    from shop.notifications import notify
+
+    if complaint.lot_id:
+        text = _("Lot %(code)s linked; the inspectors are asked to look at it.") % {
+            "code": complaint.lot.code
+        }
+    else:
+        text = _("No lot is recorded for this line; the inspectors are asked to look into it.")
+    step = step_record(
+        complaint=complaint,
+        kind=Kind.INSPECTORS,
+        role=Role.SYSTEM,
+        text=text,
+        at=now,
+        tell_parties=False,
+    )
+    notify(tasks.send_inspectors_email, step_id=step.pk, key=f"complaint-inspectors:{step.pk}")
+
+
+def complaint_answer(
+    *,
+    complaint: Complaint,
+    user,
+    partner,
+    kind: str,
+    remedy: str = "",
+    amount=None,
+    text: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """The producer answers, once, while the complaint waits for them and before its deadline:
+    ``accept`` (the buyer's wish, for the line's price × quantity; carried out at once),
+    ``propose`` (another remedy, for the buyer to accept or escalate) or ``reject`` (with a
+    reason). Raises ComplaintRefused."""
+    from shop.roles import is_operator, producer_of
+
+    now = now or timezone.now()
+    if partner is None or partner.pk != complaint.partner_id:
+        raise ComplaintRefused(_("This complaint is about another producer's goods."))
+    mine = producer_of(user)
+    if not (is_operator(user) or (mine is not None and mine.pk == partner.pk)):
+        raise ComplaintRefused(_("This complaint is about another producer's goods."))
+    if kind not in ("accept", "propose", "reject"):
+        raise ComplaintRefused(_("Choose to accept, to propose something else, or to reject."))
+    text = text_clean(text, limit=ANSWER_MAX)
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        if complaint.state != State.OPEN:
+            raise ComplaintRefused(
+                _("This complaint is “%(state)s”: it can no longer be answered here.")
+                % {"state": complaint.get_state_display()}
+            )
+        if now > complaint.answer_due_at:
+            raise ComplaintRefused(
+                _("The time to answer is over: the operators will decide this complaint.")
+            )
+        complaint.answered_at = now
+        if kind == "accept":
+            amount = line_total(complaint) if complaint.wish in WITH_AMOUNT else None
+            return complaint_decide(
+                complaint=complaint,
+                remedy=complaint.wish,
+                amount=amount,
+                note=text,
+                role=Role.PRODUCER,
+                actor=user,
+                kind=Kind.ACCEPTED,
+                at=now,
+            )
+        if kind == "propose":
+            if remedy not in PROPOSALS:
+                raise ComplaintRefused(_("Choose what you propose."))
+            amount = _amount_clean(amount, complaint=complaint, remedy=remedy)
+            if remedy == Remedy.OTHER and not text:
+                raise ComplaintRefused(_("Say what you propose."))
+            step_kind = Kind.PROPOSED
+        else:
+            if not text:
+                raise ComplaintRefused(_("Give the reason you reject this complaint."))
+            remedy, amount, step_kind = Remedy.NONE, None, Kind.REJECTED
+        complaint.state = State.ANSWERED
+        complaint.remedy, complaint.remedy_amount, complaint.remedy_note = remedy, amount, text
+        complaint.decided_by_role = Role.PRODUCER
+        complaint.buyer_due_at = now + timedelta(days=settings.COMPLAINT_BUYER_DAYS)
+        complaint.save()
+        step_record(
+            complaint=complaint,
+            kind=step_kind,
+            role=Role.PRODUCER,
+            actor=user,
+            remedy=remedy,
+            amount=amount,
+            text=text,
+            at=now,
+        )
+    return complaint
+
+
+def complaint_buyer_accept(
+    *, complaint: Complaint, user, order_hash: str = "", now: datetime | None = None
+) -> Complaint:
+    """The buyer accepts the producer's answer: a proposal is carried out; a rejection closes
+    the case with nothing to do."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _buyer_check(complaint, user=user, order_hash=order_hash)
+        if complaint.state != State.ANSWERED:
+            raise ComplaintRefused(_("There is no answer from the producer to accept now."))
+        return complaint_decide(
+            complaint=complaint,
+            remedy=complaint.remedy or Remedy.NONE,
+            amount=complaint.remedy_amount,
+            note=complaint.remedy_note,
+            role=Role.BUYER,
+            actor=user,
+            kind=Kind.BUYER_ACCEPTED,
+            at=now,
+        )
+
+
+def complaint_escalate(
+    *,
+    complaint: Complaint,
+    user,
+    order_hash: str = "",
+    text: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """The buyer does not accept the producer's answer: the operators decide."""
+    now = now or timezone.now()
+    text = text_clean(text, limit=ANSWER_MAX)
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _buyer_check(complaint, user=user, order_hash=order_hash)
+        if complaint.state != State.ANSWERED:
+            raise ComplaintRefused(
+                _("Only an answer from the producer can be sent to the operators.")
+            )
+        if complaint.buyer_due_at and now > complaint.buyer_due_at:
+            raise ComplaintRefused(_("The time to reply is over: the producer's answer stands."))
+        complaint.state, complaint.escalated_at = State.ESCALATED, now
+        complaint.save(update_fields=["state", "escalated_at"])
+        step_record(
+            complaint=complaint,
+            kind=Kind.ESCALATED,
+            role=Role.BUYER,
+            actor=user,
+            text=text,
+            at=now,
+        )
+    return complaint
+
+
+def complaint_withdraw(
+    *,
+    complaint: Complaint,
+    user,
+    order_hash: str = "",
+    text: str = "",
+    now: datetime | None = None,
+) -> Complaint:
+    """The buyer withdraws their complaint, until its outcome is being carried out."""
+    now = now or timezone.now()
+    text = text_clean(text, limit=ANSWER_MAX)
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _buyer_check(complaint, user=user, order_hash=order_hash)
+        if complaint.state not in WITHDRAWABLE:
+            raise ComplaintRefused(
+                _("This complaint is “%(state)s”: it can no longer be withdrawn.")
+                % {"state": complaint.get_state_display()}
+            )
+        complaint.state = State.WITHDRAWN
+        complaint.save(update_fields=["state"])
+        step_record(
+            complaint=complaint,
+            kind=Kind.WITHDRAWN,
+            role=Role.BUYER,
+            actor=user,
+            text=text,
+            at=now,
+        )
+    return complaint
+
+
+def complaint_operator_decide(
+    *,
+    complaint: Complaint,
+    actor,
+    remedy: str,
+    amount=None,
+    reason: str,
+    now: datetime | None = None,
+) -> Complaint:
+    """Operators settle a case not settled yet (escalated, or any open state), with the
+    reason recorded; the remedy is then carried out."""
+    from shop.roles import is_operator
+
+    now = now or timezone.now()
+    if not is_operator(actor):
+        raise ComplaintRefused(_("Only the floor's operators decide complaints."))
+    reason = text_clean(reason, limit=REASON_MAX)
+    if not reason:
+        raise ComplaintRefused(_("Give the reason for the decision: both parties read it."))
+    if remedy not in Remedy.values:
+        raise ComplaintRefused(_("Choose the decision."))
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        if complaint.state not in DECIDABLE:
+            raise ComplaintRefused(
+                _("This complaint is “%(state)s”: it is already settled.")
+                % {"state": complaint.get_state_display()}
+            )
+        amount = _amount_clean(amount, complaint=complaint, remedy=remedy)
+        return complaint_decide(
+            complaint=complaint,
+            remedy=remedy,
+            amount=amount,
+            note=reason,
+            role=Role.OPERATOR,
+            actor=actor,
+            kind=Kind.DECIDED,
+            at=now,
+        )
+
+
+def complaint_payout_account_give(
+    *,
+    complaint: Complaint,
+    user,
+    order_hash: str = "",
+    bank_bin: str,
+    account_number: str,
+    holder: str,
+    now: datetime | None = None,
+) -> Complaint:
+    """The buyer gives the account a refund is paid into (orders paid in cash or by bank
+    transfer), while the complaint is open."""
+    now = now or timezone.now()
+    bank_bin, number, holder = payout_account_clean(
+        bank_bin=bank_bin, account_number=account_number, holder=holder
+    )
+    with transaction.atomic():
+        complaint = _lock(complaint)
+        _buyer_check(complaint, user=user, order_hash=order_hash)
+        if not complaint.is_open or complaint.payout_recorded_at:
+            raise ComplaintRefused(_("This complaint no longer needs an account."))
+        if not payout_needed(complaint.order):
+            raise ComplaintRefused(
+                _("This order was paid online: a refund goes back the way you paid.")
+            )
+        complaint.payout_bank_bin = bank_bin
+        complaint.payout_account_number = number
+        complaint.payout_account_holder = holder
+        complaint.save(
+            update_fields=["payout_bank_bin", "payout_account_number", "payout_account_holder"]
+        )
+        step_record(
+            complaint=complaint,
+            kind=Kind.PAYOUT_ACCOUNT,
+            role=Role.BUYER,
+            actor=user,
+            text=f"{bank_bin} ···{number[-4:]}",
+            at=now,
+        )
+    return complaint
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def complaints_deadlines(*, now: datetime | None = None) -> dict[str, int]:
+    """Deadlines that passed: a complaint the producer did not answer in time goes to the
+    operators (automatically, step DEADLINE_MISSED); an answer the buyer did not reply to in
+    time stands (a proposal is carried out, a rejection closes the case). Each case in its own
+    transaction, skipping one another worker holds. Returns how many of each."""
+    now = now or timezone.now()
+    done = {"escalated": 0, "stood": 0}
+    for pk in Complaint.objects.filter(state=State.OPEN, answer_due_at__lt=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            complaint = (
+                Complaint.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, state=State.OPEN, answer_due_at__lt=now)
+                .first()
+            )
+            if complaint is None:
+                continue
+            complaint.state, complaint.escalated_at = State.ESCALATED, now
+            complaint.escalated_automatically = True
+            complaint.save(update_fields=["state", "escalated_at", "escalated_automatically"])
+            step_record(
+                complaint=complaint,
+                kind=Kind.DEADLINE_MISSED,
+                role=Role.SYSTEM,
+                text=_("The producer did not answer within %(hours)d hours.")
+                % {"hours": settings.COMPLAINT_ANSWER_HOURS},
+                at=now,
+            )
+            done["escalated"] += 1
+    for pk in Complaint.objects.filter(state=State.ANSWERED, buyer_due_at__lt=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            complaint = (
+                Complaint.objects.select_for_update(skip_locked=True)
+                .select_related("line", "order")
+                .filter(pk=pk, state=State.ANSWERED, buyer_due_at__lt=now)
+                .first()
+            )
+            if complaint is None:
+                continue
+            complaint_decide(
+                complaint=complaint,
+                remedy=complaint.remedy or Remedy.NONE,
+                amount=complaint.remedy_amount,
+                note=complaint.remedy_note,
+                role=Role.SYSTEM,
+                kind=Kind.NOTE,
+                at=now,
+            )
+            done["stood"] += 1
+    return done

@@ -76,6 +76,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.producers,
             },
             {
+                "label": _("Complaints"),
+                "url_name": "producer-complaints:list",
+                "access_fn": producer_menu.producers,
+            },
+            {
                 "label": _("Pick-up and carrier"),
                 "url_name": "producer-dashboard:pickup",
                 "access_fn": producer_menu.producers,
@@ -130,6 +135,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
             {
                 "label": _("Producers' access"),
                 "url_name": "producer-access:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
+                "label": _("Complaints to decide"),
+                "url_name": "complaints-dashboard:list",
                 "access_fn": producer_menu.operators,
             },
             {

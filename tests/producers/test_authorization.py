@@ -159,6 +159,21 @@ def world(settings):
         actor=b_user,
         attachments=[pdf("kiem-nghiem.pdf")],  # public, like the lot page: sent as a download
     )
+    from shop.complaints.models import Complaint
+
+    b_line = Line.objects.get(order=b_only, partner=b)
+    complaint = Complaint.objects.create(
+        reference="KN-2026-B00001",
+        order=b_only,
+        shipment=b_shipment,
+        line=b_line,
+        partner=b,
+        reason="damaged",
+        description="Hộp chè bị móp (B).",
+        wish="refund",
+        opened_at=timezone.now(),
+        answer_due_at=timezone.now() + timedelta(hours=48),
+    )
     b_orders = [mixed, b_only]
     b_review = get_model("reviews", "ProductReview").objects.create(
         line=Line.objects.get(order=b_only, partner=b),
@@ -170,6 +185,7 @@ def world(settings):
         body="Chè ngon",
     )
     ids = {
+        "complaint": [complaint.pk],
         "product": [b_product.pk],
         "order": [o.pk for o in b_orders],
         "line": list(Line.objects.filter(partner=b).values_list("pk", flat=True)),
