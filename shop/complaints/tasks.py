@@ -9,3 +9,11 @@ def remedy_execute(*, complaint_id: int) -> str:
     from shop.complaints import remedies
 
     return remedies.remedy_execute(complaint_id=complaint_id)
+
+
+@shared_task(name="complaints.track_parcels")
+def track_parcels() -> dict:
+    """Ask the carriers where the complaints' return and replacement parcels are."""
+    from shop.complaints import remedies
+
+    return remedies.parcels_track()
