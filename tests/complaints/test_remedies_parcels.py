@@ -56,7 +56,9 @@ def delivered(client):
 
 def settle(run, complaint, remedy):
     producer = complaint.partner.users.first() or factories.producer_user(complaint.partner)
-    return run(decide, complaint, remedy=remedy, amount=HONEY_DUE - 20000, actor=producer)
+    run(decide, complaint, remedy=remedy, amount=HONEY_DUE - 20000, actor=producer)
+    complaint.refresh_from_db()  # as the remedy, run once the decision committed, left it
+    return complaint
 
 
 @pytest.fixture
