@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -208,7 +209,24 @@ def _money_back(complaint: Complaint) -> str:
     return _gateway_refund(complaint, attempt)
 
 
+# How long one run may hold a complaint's refund to itself (a run that dies frees it then).
+REFUND_LEASE_SECONDS = 120
+
+
 def _gateway_refund(complaint: Complaint, attempt: PaymentAttempt) -> str:
+    """Two runs at once (the parcel's arrival and an operator's retry) must not both ask the
+    gateway: a short lease in the cache (not a database lock: the gateway is called under
+    it) lets one through; the other is retried later by the outbox."""
+    lease = f"complaint-refund:{complaint.pk}"
+    if not cache.add(lease, "1", timeout=REFUND_LEASE_SECONDS):
+        raise RemedyRetry("another run is refunding this complaint")
+    try:
+        return _gateway_refund_once(complaint, attempt)
+    finally:
+        cache.delete(lease)
+
+
+def _gateway_refund_once(complaint: Complaint, attempt: PaymentAttempt) -> str:
     reason = refund_reason(complaint)
     earlier = (
         Refund.objects.filter(attempt=attempt, reason=reason)

@@ -4,21 +4,23 @@ its own socket) is refunded through Stripe's Refunds API when a complaint is dec
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from payments.models import PaymentAttempt, Refund
 from payments.simulators.stripe_pages import stripe_stub
 from shop.complaints import remedies
 from shop.complaints.models import ComplaintStep, Remedy, State
+from shop.outbox.models import OutboxMessage
 from tests import factories
-from tests.complaints.remedy_helpers import complaint_on, decide, kinds
+from tests.complaints.remedy_helpers import complaint_on, decide, kinds, retry_due
 from tests.fulfilment.cod_helpers import advance, buyer, owned_by
 from tests.payments import flow
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_card_payment_is_refunded_through_stripe_once(client, django_capture_on_commit_callbacks):
+def card_paid_delivered(client):
     response = flow.checkout(client, products=[(flow.honey(), 2)], method="card")
     assert response.status_code == 302
     order = flow.latest_order()
@@ -35,6 +37,11 @@ def test_a_card_payment_is_refunded_through_stripe_once(client, django_capture_o
     assert paid.status_code == 200
     owned_by(order, buyer())
     shipment = advance(order.shipments.get(), "delivered")
+    return attempt, shipment, stub
+
+
+def test_a_card_payment_is_refunded_through_stripe_once(client, django_capture_on_commit_callbacks):
+    attempt, shipment, stub = card_paid_delivered(client)
     with django_capture_on_commit_callbacks(execute=True):
         complaint = decide(
             complaint_on(shipment, wish=Remedy.REFUND),
@@ -52,3 +59,25 @@ def test_a_card_payment_is_refunded_through_stripe_once(client, django_capture_o
     assert kinds(complaint)[-2:] == [ComplaintStep.Kind.REFUNDED, ComplaintStep.Kind.RESOLVED]
     assert remedies.remedy_execute(complaint_id=complaint.pk) == "skipped"
     assert len(stub.refunds_of(intent)) == 1 and Refund.objects.count() == 1
+
+
+def test_two_runs_at_once_ask_stripe_once(client, django_capture_on_commit_callbacks):
+    attempt, shipment, stub = card_paid_delivered(client)
+    complaint = complaint_on(shipment, wish=Remedy.REFUND)
+    cache.add(f"complaint-refund:{complaint.pk}", "1")  # another worker is on it
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(
+            complaint,
+            remedy=Remedy.REFUND,
+            amount=150000,
+            actor=factories.producer_user(shipment.partner),
+        )
+    intent = stub.session(attempt.gateway_session_id)["payment_intent"]
+    assert stub.refunds_of(intent) == [] and not Refund.objects.exists()
+    message = OutboxMessage.objects.get(task="complaints.remedy_execute")
+    assert message.done_at is None and "another run" in message.last_error
+
+    cache.delete(f"complaint-refund:{complaint.pk}")  # that worker is done (or died)
+    retry_due()
+    complaint.refresh_from_db()
+    assert complaint.state == State.RESOLVED and len(stub.refunds_of(intent)) == 1
