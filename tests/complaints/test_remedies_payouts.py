@@ -202,3 +202,23 @@ def test_an_operator_queues_a_failed_remedy_again(client, run_on_commit):
     assert kinds(complaint)[-1] == Kind.NOTE
     assert Client().post(retry).status_code == 302  # anonymous: to the login page
     assert OutboxMessage.objects.filter(task="complaints.remedy_execute").count() == 2
+
+
+def test_a_guest_gives_the_account_through_the_order_link_only(client):
+    order, honey, mai = delivered_cod_honey(client)
+    complaint = complaint_on(honey, wish=Remedy.REFUND, user=mai)
+    type(complaint).objects.filter(pk=complaint.pk).update(user=None)  # a guest's complaint
+    complaint.refresh_from_db()
+    with pytest.raises(ComplaintRefused):  # a signed-in stranger
+        remedies.complaint_payout_account_set(
+            complaint=complaint,
+            user=buyer("lan"),
+            bank_bin=VCB,
+            account_number="0123456789",
+            holder="Lan",
+        )
+    remedies.complaint_payout_account_set(  # the caller checked the order's signed link
+        complaint=complaint, user=None, bank_bin=VCB, account_number="0123456789", holder="Mai"
+    )
+    step = complaint.steps.get(kind=Kind.PAYOUT_ACCOUNT)
+    assert step.actor is None and step.text.endswith("6789")
