@@ -15,6 +15,8 @@ from django.utils import timezone
 from payments.models import GatewayCall, PaymentAttempt, Refund
 from payments.simulators.momo import simulator_core as momo_core
 from payments.simulators.vnpay_pages import core as vnpay_core
+from shop.carriers.ports import TrackingStatus
+from shop.carriers.simulators.ghn_core import GHNSimulatorCore
 from shop.complaints import remedies
 from shop.complaints.models import ComplaintStep, Remedy, State
 from shop.outbox.models import OutboxMessage
@@ -22,6 +24,7 @@ from shop.settings.simulators import simulated_gateways
 from shop.settlements import services as settlements
 from shop.settlements.models import Entry, EntryKind
 from tests import factories
+from tests.carriers.conftest import http_stub, json_app  # noqa: F401 (http_stub: a fixture)
 from tests.complaints.remedy_helpers import complaint_on, decide, kinds, retry_due
 from tests.fulfilment.cod_helpers import advance, buyer, owned_by
 from tests.fulfilment.test_aftersale_refund import vnpay_two_producer_order
@@ -175,3 +178,50 @@ def test_the_refund_is_clawed_back_from_the_producer_s_statement(client, gateway
     sale_net = sum(e.net for e in entries if e.kind == EntryKind.SALE)
     shipping = sum(e.net for e in entries if e.kind == EntryKind.SHIPPING)
     assert statement.net == sale_net + shipping + clawed.net
+
+
+def test_a_return_back_with_the_producer_is_refunded_through_vnpay(
+    client,
+    gateways,
+    settings,
+    http_stub,  # noqa: F811
+):
+    core = GHNSimulatorCore(
+        token=settings.CARRIERS["ghn"]["OPTIONS"]["token"],
+        shop_id=settings.CARRIERS["ghn"]["OPTIONS"]["shop_id"],
+    )
+    served = http_stub(json_app(core.handle, "/shiip/public-api/"))
+    entry = settings.CARRIERS["ghn"]
+    options = {**entry["OPTIONS"], "api_url": served.url + "/shiip/public-api", "timeout": 2.0}
+    settings.CARRIERS = {**settings.CARRIERS, "ghn": {**entry, "OPTIONS": options}}
+    order, tea, tea_maker = delivered_vnpay_tea(client)
+    address = order.shipping_address
+    address.set_units(province_code=8, ward_code=factories.DONG_VAN)
+    address.save()
+    tea_maker.phone, tea_maker.street = "+84911222333", "Số 5 đường Chợ"
+    tea_maker.province_code, tea_maker.ward_code = 8, factories.MEO_VAC
+    tea_maker.save()
+
+    complaint = decide(
+        complaint_on(tea, wish=Remedy.RETURN),
+        remedy=Remedy.RETURN,
+        amount=400000,
+        actor=factories.producer_user(tea_maker),
+    )
+    parcel = complaint.parcels.get()
+    assert parcel.tracking_number in core.orders and not Refund.objects.exists()
+    core.advance(parcel.tracking_number, TrackingStatus.DELIVERED)
+    assert remedies.parcels_track()["delivered"] == 1  # the refund runs once this commits
+
+    complaint.refresh_from_db()
+    assert complaint.state == State.RESOLVED
+    assert complaint.refund.status == Refund.Status.ACCEPTED
+    assert complaint.refund.amount == Decimal(400000)
+    assert kinds(complaint)[-4:] == [
+        Kind.PARCEL,
+        Kind.PARCEL_ARRIVED,
+        Kind.REFUNDED,
+        Kind.RESOLVED,
+    ]
+    attempt = PaymentAttempt.objects.get(order=order)
+    assert vnpay_core().transactions[attempt.reference].refunded == 400000 * 100
