@@ -118,7 +118,7 @@ def test_a_refund_refused_by_the_gateway_waits_for_an_operator(client, gateways)
         actor=factories.producer_user(tea_maker),
     )
     assert complaint.state == State.EXECUTING
-    assert "at most 0" in complaint.execution_error  # payments' own words, kept for operators
+    assert "nothing of this payment is left to refund" in complaint.execution_error
     assert kinds(complaint)[-1] == Kind.EXECUTION_FAILED
     assert OutboxMessage.objects.get(task="complaints.remedy_execute").done_at is not None
     assert not Refund.objects.exists()
