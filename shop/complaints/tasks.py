@@ -153,3 +153,11 @@ def buyer_url(complaint, *, language: str) -> str:
         order_number=complaint.order.number,
         hash=complaint.order.verification_hash(),
     )
+
+
+@shared_task(name="complaints.track_parcels")
+def track_parcels() -> dict:
+    """Ask the carriers where the complaints' return and replacement parcels are."""
+    from shop.complaints import remedies
+
+    return remedies.parcels_track()

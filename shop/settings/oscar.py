@@ -143,6 +143,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.operators,
             },
             {
+                "label": _("Complaint refunds to pay"),
+                "url_name": "complaint-payouts:list",
+                "access_fn": producer_menu.operators,
+            },
+            {
                 "label": _("Waybills to watch"),
                 "url_name": "waybills-dashboard:list",
                 "access_fn": producer_menu.operators,
