@@ -229,15 +229,9 @@ def line_total(complaint: Complaint) -> Decimal:
 def payout_needed(order) -> bool:
     """Money cannot go back through the order's payment (cash on delivery, bank transfer):
     a refund is paid to the buyer's bank account by VietQR."""
-    from payments.gateways_registry import capabilities
-    from payments.models import AttemptStatus, PaymentAttempt
+    from shop.complaints.remedies import is_payout, money_attempt
 
-    attempt = (
-        PaymentAttempt.objects.filter(order_id=order.pk, status=AttemptStatus.PAID)
-        .order_by("-pk")
-        .first()
-    ) or PaymentAttempt.objects.filter(order_id=order.pk).order_by("-pk").first()
-    return attempt is None or not capabilities(attempt.method).can_refund
+    return is_payout(money_attempt(order_id=order.pk))
 
 
 def payout_account_clean(*, bank_bin: str, account_number: str, holder: str) -> tuple:
@@ -666,8 +660,10 @@ def complaint_payout_account_give(
     holder: str,
     now: datetime | None = None,
 ) -> Complaint:
-    """The buyer gives the account a refund is paid into (orders paid in cash or by bank
-    transfer), while the complaint is open."""
+    """The buyer gives (or corrects) the account a refund is paid into (orders paid in cash
+    or by bank transfer), while the complaint is open and the refund not yet paid."""
+    from shop.complaints import remedies
+
     now = now or timezone.now()
     bank_bin, number, holder = payout_account_clean(
         bank_bin=bank_bin, account_number=account_number, holder=holder
@@ -677,6 +673,8 @@ def complaint_payout_account_give(
         _buyer_check(complaint, user=user, order_hash=order_hash)
         if not complaint.is_open or complaint.payout_recorded_at:
             raise ComplaintRefused(_("This complaint no longer needs an account."))
+        if complaint.refund_id and complaint.refund.status in remedies.REFUNDS_DONE:
+            raise ComplaintRefused(_("The refund has already been paid."))
         if not payout_needed(complaint.order):
             raise ComplaintRefused(
                 _("This order was paid online: a refund goes back the way you paid.")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from payments import vietqr
 from payments.models import PaymentAttempt, Refund
-from shop.complaints import remedies
+from shop.complaints import remedies, services
 from shop.complaints.models import ComplaintStep, Remedy, State
 from shop.complaints.services import ComplaintRefused
 from shop.fulfilment import cod
@@ -80,7 +80,7 @@ def test_cash_refund_asks_for_an_account_then_an_operator_pays_it_once(client, r
 
     stranger = buyer("lan")
     with pytest.raises(ComplaintRefused):
-        remedies.complaint_payout_account_set(
+        services.complaint_payout_account_give(
             complaint=complaint,
             user=stranger,
             bank_bin=VCB,
@@ -94,10 +94,10 @@ def test_cash_refund_asks_for_an_account_then_an_operator_pays_it_once(client, r
         {"bank_bin": VCB, "account_number": "0123456789", "holder": "  "},
     ):
         with pytest.raises(ComplaintRefused):
-            remedies.complaint_payout_account_set(complaint=complaint, user=mai, **bad)
+            services.complaint_payout_account_give(complaint=complaint, user=mai, **bad)
     complaint.refresh_from_db()
     assert complaint.payout_account_number == ""
-    remedies.complaint_payout_account_set(
+    services.complaint_payout_account_give(
         complaint=complaint,
         user=mai,
         bank_bin=VCB,
@@ -136,7 +136,7 @@ def test_cash_refund_asks_for_an_account_then_an_operator_pays_it_once(client, r
     assert Refund.objects.count() == 1
     assert complaint.reference not in page.get(reverse("complaint-payouts:list")).content.decode()
     with pytest.raises(ComplaintRefused):
-        remedies.complaint_payout_account_set(
+        services.complaint_payout_account_give(
             complaint=complaint, user=mai, bank_bin=VCB, account_number="0999999999", holder="Mai"
         )
 
@@ -144,7 +144,7 @@ def test_cash_refund_asks_for_an_account_then_an_operator_pays_it_once(client, r
 def test_a_cash_order_not_all_collected_waits_before_the_payout(client, run_on_commit):
     order, honey, mai = delivered_cod_honey(client, all_cash_in=False)
     complaint = complaint_on(honey, wish=Remedy.REFUND, user=mai)
-    remedies.complaint_payout_account_set(
+    services.complaint_payout_account_give(
         complaint=complaint, user=mai, bank_bin=VCB, account_number="0123456789", holder="Mai"
     )
     complaint = run_on_commit(decide, complaint, remedy=Remedy.REFUND, amount=100000)
@@ -173,7 +173,7 @@ def test_a_bank_transfer_order_is_refunded_by_payout(client, run_on_commit):
         decide, complaint_on(shipment, wish=Remedy.REFUND, user=mai), remedy=Remedy.REFUND
     )
     assert kinds(complaint)[-1] == Kind.PAYOUT_ASKED
-    remedies.complaint_payout_account_set(
+    services.complaint_payout_account_give(
         complaint=complaint, user=mai, bank_bin=VCB, account_number="0123456789", holder="Mai"
     )
     operator = factories.operator()
@@ -208,17 +208,28 @@ def test_a_guest_gives_the_account_through_the_order_link_only(client):
     order, honey, mai = delivered_cod_honey(client)
     complaint = complaint_on(honey, wish=Remedy.REFUND, user=mai)
     type(complaint).objects.filter(pk=complaint.pk).update(user=None)  # a guest's complaint
+    type(order).objects.filter(pk=order.pk).update(user=None)
     complaint.refresh_from_db()
+    order.refresh_from_db()
     with pytest.raises(ComplaintRefused):  # a signed-in stranger
-        remedies.complaint_payout_account_set(
+        services.complaint_payout_account_give(
             complaint=complaint,
             user=buyer("lan"),
             bank_bin=VCB,
             account_number="0123456789",
             holder="Lan",
         )
-    remedies.complaint_payout_account_set(  # the caller checked the order's signed link
-        complaint=complaint, user=None, bank_bin=VCB, account_number="0123456789", holder="Mai"
+    with pytest.raises(ComplaintRefused):  # without the order's signed link
+        services.complaint_payout_account_give(
+            complaint=complaint, user=None, bank_bin=VCB, account_number="0123456789", holder="Mai"
+        )
+    services.complaint_payout_account_give(  # with it
+        complaint=complaint,
+        user=None,
+        order_hash=order.verification_hash(),
+        bank_bin=VCB,
+        account_number="0123456789",
+        holder="Mai",
     )
     step = complaint.steps.get(kind=Kind.PAYOUT_ACCOUNT)
     assert step.actor is None and step.text.endswith("6789")

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from payments.models import Refund
-from shop.complaints import remedies
+from shop.complaints import services
 from shop.complaints.models import Remedy, State
 from shop.fulfilment import cod
 from tests import factories
@@ -26,7 +26,7 @@ def test_an_operator_pays_a_complaint_refund_on_a_phone(live_server, browser, cl
     cod.cod_reported(shipment=honey, amount=Decimal(370000), source="webhook:ghn")
     cod.cod_reported(shipment=tea, amount=Decimal(430000), source="webhook:ghtk")
     complaint = complaint_on(honey, wish=Remedy.REFUND, user=mai)
-    remedies.complaint_payout_account_set(
+    services.complaint_payout_account_give(
         complaint=complaint,
         user=mai,
         bank_bin="970436",
