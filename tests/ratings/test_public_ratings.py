@@ -209,3 +209,6 @@ def test_the_producer_page_shows_its_rating(honey, tea):
     assert "4,5 trên 5 sao, 2 đánh giá" in html
     other = page(tea.partner.get_absolute_url())
     assert "Chưa có đánh giá" in other
+    listing = page(reverse("producers:index"))
+    assert listing.count('class="card-rating"') == 1
+    assert "4,5 trên 5 sao, 2 đánh giá" in listing
