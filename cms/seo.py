@@ -9,10 +9,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from shop import geo
+from shop.catalogue import ratings
 from shop.richtext import clean_html
 
 OG_LOCALES = {"vi": "vi_VN", "en": "en_US"}
@@ -180,8 +183,48 @@ def _money(amount: Decimal) -> str:
     return format(amount.normalize(), "f") if amount == amount.to_integral() else f"{amount:f}"
 
 
-def product_ld(request, product, info) -> dict:
-    """`Product` with an `Offer` in its currency (VND) and its availability."""
+REVIEWS_IN_LD = 5
+REVIEW_BODY_LIMIT = 2000
+
+
+def aggregate_rating(rating, count: int) -> dict | None:
+    """schema.org `AggregateRating` of approved reviews (None when there are none)."""
+    if not count or rating is None:
+        return None
+    return {
+        "@type": "AggregateRating",
+        "ratingValue": float(ratings.rating_value(rating)),
+        "reviewCount": count,
+        "bestRating": ratings.BEST,
+        "worstRating": ratings.WORST,
+    }
+
+
+def review_ld(review) -> dict:
+    """One buyer's `Review`: their given name only (or "Verified buyer"), the score, the day."""
+    data = {
+        "@type": "Review",
+        "author": {"@type": "Person", "name": ratings.review_author(review)},
+        "datePublished": timezone.localdate(review.date_created).isoformat(),
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": review.score,
+            "bestRating": ratings.BEST,
+            "worstRating": ratings.WORST,
+        },
+        "reviewBody": " ".join(review.body.split())[:REVIEW_BODY_LIMIT],  # plain text already
+    }
+    if review.title:
+        data["name"] = review.title
+    if review.language:
+        data["inLanguage"] = review.language
+    return data
+
+
+def product_ld(request, product, info, reviews=()) -> dict:
+    """`Product` with an `Offer` in its currency (VND) and its availability; with buyers'
+    reviews, their `AggregateRating` and the approved `reviews` shown on the page (the latest
+    few: structured data describes what the page shows)."""
     url = request.build_absolute_uri(product.get_absolute_url())
     social = product_social(request, product)
     data = {
@@ -225,4 +268,38 @@ def product_ld(request, product, info) -> dict:
         if product.producer_id:
             offer["seller"] = {"@type": "Organization", "name": product.producer.name}
         data["offers"] = offer
+    rating = aggregate_rating(product.rating, product.reviews_count)
+    if rating is not None:
+        data["aggregateRating"] = rating
+        shown = [review for review in reviews if review.status == review.APPROVED]
+        if shown:
+            data["review"] = [review_ld(review) for review in shown[:REVIEWS_IN_LD]]
+    return data
+
+
+def producer_ld(request, producer) -> dict:
+    """The producer as an `Organization` on its page, with the `AggregateRating` of buyers'
+    reviews of its products when there are any."""
+    data = {
+        "@context": SCHEMA,
+        "@type": "Organization",
+        "name": producer.name,
+        "url": request.build_absolute_uri(producer.get_absolute_url()),
+    }
+    description = plain_text(clean_html(producer.story), 300)
+    if description:
+        data["description"] = description
+    province, ward = geo.province(producer.province_code), geo.ward(producer.ward_code)
+    if province is not None:
+        address = {
+            "@type": "PostalAddress",
+            "addressRegion": geo.place_name(province),
+            "addressCountry": "VN",
+        }
+        if ward is not None:
+            address["addressLocality"] = geo.place_name(ward)
+        data["address"] = address
+    rating = aggregate_rating(producer.rating, producer.reviews_count)
+    if rating is not None:
+        data["aggregateRating"] = rating
     return data

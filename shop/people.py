@@ -46,3 +46,10 @@ class FullNameFields(forms.Form):
         cleaned = super().clean()
         full_name_set(self.instance, cleaned.get("full_name", ""))
         return cleaned
+
+
+def given_name(person) -> str:
+    """The name a person is called by, the last word of the full name ("Mai" for Phạm Thị Mai),
+    '' when there is none: what the public may read of a buyer (on their reviews)."""
+    words = full_name(person).split()
+    return words[-1] if words else ""

@@ -74,7 +74,13 @@ def product_json_ld(context, product):
         info = request.strategy.fetch_for_parent(product)
     else:
         info = request.strategy.fetch_for_product(product)
-    return seo.json_ld(seo.product_ld(request, product, info))
+    # The reviews the product page shows (shop.catalogue.views.ProductDetailView): no query.
+    return seo.json_ld(seo.product_ld(request, product, info, context.get("reviews") or ()))
+
+
+@register.simple_tag(takes_context=True)
+def producer_json_ld(context, producer):
+    return seo.json_ld(seo.producer_ld(context["request"], producer))
 
 
 @register.inclusion_tag("cms/partials/breadcrumbs.html", takes_context=True)

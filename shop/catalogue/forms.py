@@ -22,6 +22,7 @@ SORT_CHOICES = [
     ("price", _("Price: low to high")),
     ("-price", _("Price: high to low")),
     ("title", _("Name A–Z")),
+    ("-rating", _("Best rated")),
 ]
 MAX_PRICE = Decimal(1_000_000_000)  # one billion đồng: above any product on the floor
 # Thousands separators buyers type ("150.000", "150,000", "150 000") and a trailing đồng sign.

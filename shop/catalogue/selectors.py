@@ -27,7 +27,10 @@ ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 Category = get_model("catalogue", "Category")
+ProductReview = get_model("reviews", "ProductReview")
+ReviewPhoto = get_model("reviews", "ReviewPhoto")
 
+REVIEWS_PER_PAGE = 10
 SORTS = {
     "relevance": None,
     "newest": ("-date_created", "-pk"),
@@ -35,6 +38,10 @@ SORTS = {
     # A product without a price (nothing to sell yet) comes last either way.
     "price": (F("lowest_price").asc(nulls_last=True), "pk"),
     "-price": (F("lowest_price").desc(nulls_last=True), "pk"),
+    # Best rated first (the average of approved reviews, a column kept by
+    # `reviews.services.ratings_refresh`); the more reviews, the earlier among equals; products
+    # nobody has rated yet last.
+    "-rating": (F("rating").desc(nulls_last=True), "-reviews_count", "-date_created", "-pk"),
 }
 
 
@@ -150,6 +157,38 @@ def product_list(
         if not order:
             order = ("-title_hits", "title", "pk")
     return products.order_by(*_ordering(order or ("-date_created", "-pk")))
+
+
+def product_reviews(*, product) -> QuerySet:
+    """The reviews the public sees of `product`: approved ones (a hidden review is REJECTED and
+    never shown), newest first, with their author and photos (two queries for a page)."""
+    return (
+        ProductReview.objects.filter(product=product, status=ProductReview.APPROVED)
+        .select_related("user")
+        .prefetch_related(Prefetch("photos", queryset=ReviewPhoto.objects.order_by("position")))
+        .order_by("-date_created", "-pk")
+    )
+
+
+def product_score_counts(*, product) -> list[dict]:
+    """How many approved reviews of `product` gave each score, 5 stars down to 1 (every score
+    listed, zero included), each with its share of the whole in whole percent."""
+    rows = (
+        ProductReview.objects.filter(product=product, status=ProductReview.APPROVED)
+        .values("score")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {row["score"]: row["n"] for row in rows}
+    total = sum(counts.values())
+    return [
+        {
+            "score": score,
+            "n": counts.get(score, 0),
+            "percent": round(100 * counts.get(score, 0) / total) if total else 0,
+        }
+        for score in range(5, 0, -1)
+    ]
 
 
 def origin_counts() -> list[dict]:

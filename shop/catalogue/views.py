@@ -1,5 +1,6 @@
 """Catalogue views: Oscar's, plus browsing by origin (province and commune)."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -45,7 +46,29 @@ class ProductDetailView(OscarProductDetailView):
         context["delivery_window"] = delivery.delivery_window(
             origin=origin, destination=delivery.buyer_province(self.request.user)
         )
+        context.update(self.get_reviews_context(product))
         return context
+
+    def get_reviews_context(self, product) -> dict:
+        """The approved reviews, newest first, a page at a time (`?page=`, shared by everyone:
+        the page cache keys on it), and how many gave each score. A product nobody has reviewed
+        costs no query (its count is a column)."""
+        if not product.reviews_count:
+            return {"reviews": [], "reviews_page": None}
+        score_counts = selectors.product_score_counts(product=product)
+        paginator = Paginator(
+            selectors.product_reviews(product=product), selectors.REVIEWS_PER_PAGE
+        )
+        paginator.count = sum(row["n"] for row in score_counts)  # counted already
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {
+            "reviews": list(page.object_list),
+            "reviews_page": page,
+            "review_page_numbers": list(
+                paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+            ),
+            "score_counts": score_counts,
+        }
 
 
 class OriginIndexView(TemplateView):
