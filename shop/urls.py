@@ -26,6 +26,7 @@ urlpatterns = [
     path("dashboard/payments/", include("payments.dashboard.urls")),
     path("dashboard/producer/orders/", include("shop.fulfilment.dashboard.urls")),
     path("dashboard/producer/statements/", include(settlements_dashboard.producer)),
+    path("dashboard/producer/satisfaction/", include("shop.satisfaction.dashboard.urls")),
     path("dashboard/producer/", include(producers_dashboard.producer)),
     path("dashboard/settlements/", include(settlements_dashboard.operator)),
     path("dashboard/applications/", include("shop.onboarding.dashboard.urls")),
@@ -66,6 +67,7 @@ urlpatterns += i18n_patterns(
     path("shipping/", include("shop.fulfilment.urls")),
     path("", include("traceability.urls")),
     path("search/", cms_views.search, name="content-search"),
+    path("satisfaction/", include("shop.satisfaction.urls")),
     # Wagtail's catch-all comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

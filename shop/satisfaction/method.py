@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DIMENSIONS = ("access", "ordering", "conduct", "goods", "complaints")
 LABELS = {
-    "access": _("Access"),
+    "access": pgettext_lazy("satisfaction", "Access"),
     "ordering": _("Ordering and payment"),
     "conduct": _("Producer conduct"),
     "goods": _("Goods as described and on time"),

@@ -33,6 +33,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from payments.models import AttemptStatus, PaymentAttempt
+from shop import pagecache
 from shop.complaints.models import OPEN_STATES, Complaint, State
 from shop.fulfilment.models import Shipment
 from shop.satisfaction import method
@@ -275,6 +276,7 @@ def month_compute(*, month: date, now: datetime | None = None) -> list[MonthlyFi
             )
     MonthlyFigures.objects.filter(month=month).delete()
     MonthlyFigures.objects.bulk_create(rows)
+    transaction.on_commit(pagecache.bump_generation)  # the public page shows new figures
     return rows
 
 
