@@ -50,9 +50,6 @@ class Median(models.Aggregate):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM %(expressions)s))"
     output_field = models.FloatField()
 
-    def __init__(self, expression, **extra):
-        super().__init__(expression, **extra)
-
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
@@ -197,11 +194,10 @@ def _hours(seconds) -> Decimal | None:
 def month_final(*, month: date, now: datetime) -> bool:
     """Closed and settled: past the complaint window and the resolution deadline after the
     month's end, and none of its complaints still open."""
-    _start, end = month_bounds(month)
+    start, end = month_bounds(month)
     settle = end + timedelta(days=settings.COMPLAINT_WINDOW_DAYS + settings.COMPLAINT_RESOLVE_DAYS)
     if now < settle:
         return False
-    start, end = month_bounds(month)
     return not Complaint.objects.filter(
         opened_at__gte=start, opened_at__lt=end, state__in=OPEN_STATES
     ).exists()
@@ -274,10 +270,32 @@ def month_compute(*, month: date, now: datetime | None = None) -> list[MonthlyFi
                     final=final,
                 )
             )
+    before = {_compared(f) for f in MonthlyFigures.objects.filter(month=month)}
     MonthlyFigures.objects.filter(month=month).delete()
     MonthlyFigures.objects.bulk_create(rows)
-    transaction.on_commit(pagecache.bump_generation)  # the public page shows new figures
+    if before != {_compared(f) for f in rows}:
+        transaction.on_commit(pagecache.bump_generation)  # the public page shows new figures
     return rows
+
+
+def _compared(figures: MonthlyFigures) -> tuple:
+    """What the pages show of a row (not when it was computed)."""
+    return (
+        figures.scope,
+        figures.key,
+        figures.orders,
+        figures.delivered,
+        figures.delivered_on_time,
+        figures.reviews,
+        figures.rating,
+        figures.complaints,
+        figures.complaints_resolved,
+        figures.complaints_resolved_in_time,
+        figures.median_resolution_hours,
+        tuple(sorted(figures.dimensions.items())),
+        figures.index,
+        figures.final,
+    )
 
 
 def index_refresh(*, now: datetime | None = None, months: int = 13) -> list[date]:

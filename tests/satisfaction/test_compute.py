@@ -213,3 +213,24 @@ def test_first_table_row_is_four_dimensions_at_100():
 def test_weakest_dimension_chooses_the_advice():
     assert method.weakest({"access": 90.0, "goods": 60.0, "complaints": 50.0}) == "complaints"
     assert method.weakest({}) is None
+
+
+def test_the_page_cache_is_invalidated_only_when_figures_change(
+    november, django_capture_on_commit_callbacks
+):
+    from shop import pagecache
+
+    generation = pagecache.generation()
+    with django_capture_on_commit_callbacks(execute=True) as first:
+        services.month_compute(month=NOVEMBER, now=LATER)
+    assert len(first) == 1 and pagecache.generation() != generation
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        services.month_compute(month=NOVEMBER, now=local(2026, 12, 3))
+    assert again == []
+
+
+def test_the_periodic_task_refreshes_the_open_months():
+    from shop.satisfaction import tasks
+
+    assert tasks.compute.apply().get() == 13
+    assert MonthlyFigures.objects.filter(scope=Scope.FLOOR).count() == 13
