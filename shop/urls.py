@@ -29,6 +29,7 @@ urlpatterns = [
     path("dashboard/producer/statements/", include(settlements_dashboard.producer)),
     path("dashboard/producer/reviews/", include("shop.dashboard.reviews.producer_urls")),
     path("dashboard/producer/complaints/", include(complaints_dashboard.producer)),
+    path("dashboard/producer/satisfaction/", include("shop.satisfaction.dashboard.urls")),
     path("dashboard/producer/", include(producers_dashboard.producer)),
     path("dashboard/complaints/", include(complaints_dashboard.operator)),
     path("dashboard/settlements/", include(settlements_dashboard.operator)),
@@ -72,6 +73,7 @@ urlpatterns += i18n_patterns(
     path("shipping/", include("shop.fulfilment.urls")),
     path("", include("traceability.urls")),
     path("search/", cms_views.search, name="content-search"),
+    path("satisfaction/", include("shop.satisfaction.urls")),
     # Wagtail's catch-all comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw, ImageFont
 from cms.demo import content_demo_load
 from shop import geo, people, roles
 from shop.address.services import country_vietnam_ensure
+from shop.satisfaction.services import index_refresh as satisfaction_index_refresh
 from shop.text import slugify
 from traceability.demo import demo_traceability_load
 
@@ -87,6 +88,7 @@ def demo_load() -> dict[str, int]:
     result = floor_load()
     demo_traceability_load()
     content_demo_load(password=DEMO_PASSWORD)
+    satisfaction_index_refresh()
     return result
 
 

@@ -387,6 +387,7 @@ PAGE_CACHE_QUERY_PARAMETERS = frozenset(
         "kind",
         "format",
         "linkType",
+        "month",
     }
 )
 

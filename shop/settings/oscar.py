@@ -81,6 +81,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "access_fn": producer_menu.producers,
             },
             {
+                "label": _("Satisfaction index"),
+                "url_name": "producer-satisfaction:own",
+                "access_fn": producer_menu.producers,
+            },
+            {
                 "label": _("Pick-up and carrier"),
                 "url_name": "producer-dashboard:pickup",
                 "access_fn": producer_menu.producers,
