@@ -300,7 +300,10 @@ def _timeline(order: PlannedOrder, rng: random.Random, *, now: datetime) -> None
         confirmed = _working_hours(opened + timedelta(hours=rng.uniform(0.5, 10)))
         packed = _working_hours(confirmed + timedelta(hours=rng.uniform(1, 18)))
         shipped = _working_hours(packed + timedelta(hours=rng.uniform(2, 8)))
-        late = script.get("late") or (rng.random() < profile["late"] and rng.randint(1, 4))
+        if order.script:  # written out: late only when it says so
+            late = script.get("late", 0)
+        else:
+            late = rng.random() < profile["late"] and rng.randint(1, 4)
         if late:
             day = shipment.expected + timedelta(days=late)
         else:
@@ -344,7 +347,11 @@ def _working_hours(when: datetime) -> datetime:
 
 def _write(floor: Floor, orders: list[PlannedOrder], rng: random.Random, *, now) -> dict:
     site = Site.objects.get_current()
-    addresses = [_shipping_address(order) for order in orders]
+    prototypes = {}  # one address a buyer: its units and search text worked out once
+    for order in orders:
+        if order.buyer.pk not in prototypes:
+            prototypes[order.buyer.pk] = _shipping_address(order)
+    addresses = [_copy(prototypes[order.buyer.pk]) for order in orders]
     ShippingAddress.objects.bulk_create(addresses)
     for order, address in zip(orders, addresses, strict=True):
         order.row = Order(
@@ -412,6 +419,13 @@ def _order_status(order: PlannedOrder) -> str:
     if order.paid_at is None:
         return statuses.CASH_ON_DELIVERY
     return statuses.PAID
+
+
+def _copy(address):
+    fields = ("first_name", "phone_number", "line1", "country", "state", "line4", "search_text")
+    copy = ShippingAddress(**{name: getattr(address, name) for name in fields})
+    copy.province_code, copy.ward_code = address.province_code, address.ward_code
+    return copy
 
 
 def _shipping_address(order: PlannedOrder):
@@ -613,6 +627,7 @@ def _write_reviews(floor: Floor, orders: list[PlannedOrder], rng, *, now) -> lis
             answerer = floor.producer_users.get(shipment.partner.pk)
             for line in shipment.lines:
                 written = delivered + timedelta(hours=rng.uniform(20, 240))
+                late = delivered.astimezone(LOCAL).date() > shipment.expected
                 if order.script:
                     if not line.review:
                         continue
@@ -623,13 +638,19 @@ def _write_reviews(floor: Floor, orders: list[PlannedOrder], rng, *, now) -> lis
                     if draw >= HISTORY["reviewed"] or written > now:
                         continue
                     score = rng.choices((5, 4, 3, 2, 1), profile["scores"])[0]
-                    title, body = _review_text(texts, line.product, score, order.language, rng)
+                    title, body = _review_text(
+                        texts, line.product, score, order.language, late, rng
+                    )
                     if (title, order.language) in used[line.product.pk]:
                         continue
                     answer = []
                     if rng.random() < profile["answers"]:
-                        pool = texts["answers"]["good" if score >= 4 else "bad"]
-                        answer = [rng.choice(pool[order.language])]
+                        if score >= 4:
+                            pool = texts["answers"]["good"][order.language]
+                        else:
+                            bad = texts["answers"]["bad"][order.language]
+                            pool = bad["late" if late else "other"]
+                        answer = [rng.choice(pool)]
                 used[line.product.pk].add((title, order.language))
                 review = ProductReview(
                     product=line.product,
@@ -656,12 +677,14 @@ def _write_reviews(floor: Floor, orders: list[PlannedOrder], rng, *, now) -> lis
     return rows
 
 
-def _review_text(texts, product, score: int, language: str, rng) -> tuple[str, str]:
+def _review_text(texts, product, score: int, language: str, late: bool, rng) -> tuple[str, str]:
+    """A title and body for `score`; below 4 stars, a late parcel's buyer speaks of the delay
+    (and only they do)."""
     if score >= 4:
-        pool = texts["good"][product.category][language]
-    else:
-        pool = texts["fair" if score == 3 else "poor"][language]
-    return tuple(rng.choice(pool))
+        return tuple(rng.choice(texts["good"][product.category][language]))
+    pool = texts["fair" if score == 3 else "poor"][language]
+    pool = [text for text in pool if (len(text) == 3) == late] or pool
+    return tuple(rng.choice(pool)[:2])
 
 
 def _hide_one(floor: Floor, rows: list, times: dict, *, now) -> None:
