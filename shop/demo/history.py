@@ -25,13 +25,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 from django.db import connection
+from django.db.models import Avg, Count
 from django.utils import timezone
 from oscar.core.loading import get_model
 
 from payments.models import AttemptStatus, Method, PaymentAttempt, Refund, method_label
 from payments.references import REFERENCE_ALPHABET, REFERENCE_PREFIX
-from shop import geo, people
-from shop.catalogue.reviews.services import ratings_refresh
+from shop import geo, pagecache, people
 from shop.complaints.models import (
     Complaint,
     ComplaintParcel,
@@ -405,12 +405,28 @@ def _write(floor: Floor, orders: list[PlannedOrder], rng: random.Random, *, now)
     _write_payments(orders, rng)
     reviews = _write_reviews(floor, orders, rng, now=now)
     complaints = _write_complaints(floor, orders, now=now)
-    touched = {review.product_id for review in reviews}
-    for product_id in sorted(touched):
-        ratings_refresh(product_id=product_id, partner_id=None)
-    for partner_id in sorted({review.partner_id for review in reviews}):
-        ratings_refresh(product_id=None, partner_id=partner_id)
+    _ratings_refresh(reviews)
     return {"orders": len(orders), "reviews": len(reviews), "complaints": complaints}
+
+
+def _ratings_refresh(reviews: list) -> None:
+    """What `ratings_refresh` computes (the approved reviews' average and count), for every
+    product and producer reviewed, in two queries each rather than two a product."""
+    approved = ProductReview.objects.filter(status=ProductReview.APPROVED)
+    for model, key in ((Product, "product_id"), (Partner, "partner_id")):
+        ids = {getattr(review, key) for review in reviews}
+        figures = {
+            row[key]: row
+            for row in approved.filter(**{f"{key}__in": ids})
+            .values(key)
+            .annotate(rating=Avg("score"), count=Count("pk"))
+        }
+        rows = list(model.objects.filter(pk__in=ids).only("pk"))
+        for row in rows:
+            row.rating = figures.get(row.pk, {}).get("rating")
+            row.reviews_count = figures.get(row.pk, {}).get("count", 0)
+        model.objects.bulk_update(rows, ["rating", "reviews_count"])
+    pagecache.bump_generation_now_and_on_commit()
 
 
 def _order_status(order: PlannedOrder) -> str:
