@@ -216,3 +216,24 @@ def test_the_same_history_from_the_same_seed():
 
     first = plan()
     assert len(first) >= 200 and first == plan()
+
+
+def test_the_pages_the_demo_people_open_show_the_history(client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    User = get_user_model()
+    client.force_login(User.objects.get(email=BUYER))
+    listing = client.get(reverse("customer:order-list"))
+    assert listing.status_code == 200
+    orders = history_orders().filter(user__email=BUYER)
+    assert orders.first().number in listing.content.decode()
+    for order in orders:
+        assert client.get(reverse("customer:order", args=[order.number])).status_code == 200
+
+    client.force_login(User.objects.get(email="che@chophien.test"))
+    listing = client.get(reverse("producer-orders:list"))
+    assert listing.status_code == 200
+    shipment = Shipment.objects.filter(partner__code="che", order__in=history_orders()).last()
+    detail = client.get(reverse("producer-orders:detail", kwargs={"pk": shipment.pk}))
+    assert detail.status_code == 200
