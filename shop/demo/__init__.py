@@ -2,8 +2,10 @@
 
 The floor is data: the YAML files next to this module (categories, producers, products, accounts
 and one producer's application). `demo_load()` is the one entry point (the `load_demo` command):
-it loads the floor, then the demo lots (`traceability.demo`) and the content in Vietnamese and
-English (`cms.demo`), in one transaction. Neither of those imports this module.
+it loads the floor, then the demo lots (`traceability.demo`), the content in Vietnamese and
+English (`cms.demo`) and the floor's last year of orders, reviews and complaints
+(`shop.demo.history`, from history.yaml), in one transaction. Neither of the first two imports
+this module.
 
 Loading is idempotent: records are found by their natural keys and updated, so running it again
 changes nothing and creates nothing twice.
@@ -84,10 +86,14 @@ PRODUCTS: list[dict] = _data("products.yaml")
 
 @transaction.atomic
 def demo_load() -> dict[str, int]:
-    """The floor, its lots (anchored after commit) and the content, in Vietnamese and English."""
+    """The floor, its lots (anchored after commit), the content in Vietnamese and English, and a
+    year of history."""
+    from shop.demo.history import history_load
+
     result = floor_load()
     demo_traceability_load()
     content_demo_load(password=DEMO_PASSWORD)
+    result["history"] = history_load()
     satisfaction_index_refresh()
     return result
 

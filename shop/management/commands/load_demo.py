@@ -15,6 +15,12 @@ class Command(BaseCommand):
                 f"({result['created']} new) in {result['categories']} categories."
             )
         )
+        history = result.get("history") or {}
+        if history.get("orders"):
+            self.stdout.write(
+                f"A year of history: {history['orders']} orders, {history['reviews']} reviews, "
+                f"{history['complaints']} complaints."
+            )
         self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
         for account in demo.ACCOUNTS:
             self.stdout.write(f"  {account.role:<10} {account.email}")
