@@ -5,6 +5,7 @@ that page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -121,14 +122,8 @@ class WishListRemoveProduct(View):
     def post(self, request, *args, **kwargs):
         product_pk = kwargs.get("product_pk")
         if product_pk is None:
-            Line = get_model("wishlists", "Line")
-            line = get_object_or_404(
-                Line,
-                pk=kwargs["line_pk"],
-                wishlist__owner=request.user,
-                wishlist__key=kwargs["key"],
-            )
-            line.delete()
+            if not services.wishlist_line_remove(user=request.user, line_pk=kwargs["line_pk"]):
+                raise Http404
         else:
             product = get_object_or_404(Product, pk=product_pk)
             services.wishlist_product_set(user=request.user, product=product, wanted=False)
