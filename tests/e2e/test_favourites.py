@@ -72,6 +72,7 @@ def test_a_buyer_keeps_a_product_and_follows_its_producer(browser, floor, screen
     # the heart on the list takes the product out again
     page.locator(".favourites .btn-heart").click()
     expect(page.locator(".favourites .product-card")).to_have_count(0)
+    assert_tap_target(page.locator(".follows button"))
     page.locator(".follows button").click()
     expect(page.locator(".follows li")).to_have_count(0)
 
