@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.partner.abstract_models import AbstractPartner, AbstractStockRecord
 from oscar.core.loading import get_class
@@ -163,6 +164,52 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.partner_id}"
+
+
+class FollowNews(models.Model):
+    """Something a producer's followers hear of in their next digest: a new product went
+    public (an operator approved the listing), or a product's season opened (its producer
+    restocked it after it had had nothing to sell for FOLLOW_SEASON_GAP_DAYS days)."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New product")
+        SEASON = "season", _("Back in season")
+
+    partner = models.ForeignKey(Partner, related_name="news", on_delete=models.CASCADE)
+    product = models.ForeignKey(
+        "catalogue.Product", related_name="follow_news", on_delete=models.CASCADE
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A product is new once.
+            models.UniqueConstraint(
+                fields=["product"], condition=Q(kind="new"), name="follow_news_new_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.product_id}"
+
+
+class FollowDigest(models.Model):
+    """One e-mail of followed producers' news sent to a buyer (at most one per
+    FOLLOW_DIGEST_DAYS), with the news it carried."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="follow_digests", on_delete=models.CASCADE
+    )
+    sent_at = models.DateTimeField(db_index=True)
+    news = models.ManyToManyField(FollowNews, related_name="digests")
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.sent_at:%Y-%m-%d}"
 
 
 class StockRecord(AbstractStockRecord):

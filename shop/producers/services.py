@@ -14,6 +14,8 @@ from oscar.core.loading import get_model
 
 from shop.money import VND, whole_dong
 from shop.notifications import notify
+from shop.partner.models import FollowNews
+from shop.partner.services import follow_news_record, season_opens
 from shop.producers import tasks
 from shop.producers.models import ListingChange, ListingChangeImage
 from shop.recipients import known_language
@@ -141,10 +143,17 @@ def stock_and_price_set(*, product, producer, price: Decimal, num_in_stock: int)
                 _("%(held)s units are already in orders waiting to ship; stock cannot be less.")
                 % {"held": held}
             )
+        season = product.is_public and season_opens(
+            was_available=(record.num_in_stock or 0) - held,
+            available=num_in_stock - held,
+            last_moved=record.date_updated,
+        )
         record.price = price
         record.price_currency = VND
         record.num_in_stock = num_in_stock
         record.save(update_fields=["price", "price_currency", "num_in_stock", "date_updated"])
+        if season:  # followers hear of it in their next digest
+            follow_news_record(product=product, kind=FollowNews.Kind.SEASON)
 
 
 def _checked_images(images) -> list[Upload]:
@@ -264,6 +273,8 @@ def listing_change_approve(*, change: ListingChange, actor) -> ListingChange:
         if not product.is_public:
             product.is_public = True
             product.save(update_fields=["is_public", "date_updated"])
+            if change.kind == ListingChange.Kind.NEW:  # followers hear of it in their digest
+                follow_news_record(product=product, kind=FollowNews.Kind.NEW)
         change.status = ListingChange.Status.APPROVED
         change.decided_by, change.decided_at = actor, timezone.now()
         change.save(update_fields=["status", "decided_by", "decided_at"])

@@ -12,6 +12,8 @@ OSCAR_MODERATE_REVIEWS = False
 
 # Following a producer: news of its new products and opened seasons, at most this often.
 FOLLOW_DIGEST_DAYS = int(os.environ.get("FOLLOW_DIGEST_DAYS", "7"))
+# A season opens when a product that had had nothing to sell for this many days is restocked.
+FOLLOW_SEASON_GAP_DAYS = int(os.environ.get("FOLLOW_SEASON_GAP_DAYS", "30"))
 
 # Complaints: the buyer may open one this many days after delivery (or after the promised date
 # when the parcel is late); the producer answers within COMPLAINT_ANSWER_HOURS, else operators
