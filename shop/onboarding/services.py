@@ -156,7 +156,11 @@ def application_approve(*, application_id: int, actor, message: str = "") -> App
     with transaction.atomic():
         application = _lock_decidable(application_id)
         partner = Partner.objects.create(
+            # The name as the applicant wrote it is the Vietnamese one, whatever language the
+            # operator's page is in (an English-only name would leave Vietnamese pages and
+            # carriers' waybills without one).
             name=application.name,
+            name_vi=application.name,
             code=_unique_code(application.name),
             kind=application.kind,
             province_code=application.province_code,

@@ -96,7 +96,7 @@ def test_review_complaint_missed_deadline_refund_and_the_index(
         page.locator(".line-complain").filter(has_text=tea_line.description).click()
         page.get_by_label("Hư hỏng, dập vỡ").check()
         page.get_by_label("Sự việc").fill("Hộp chè bị bẹp, túi bên trong rách, chè đổ ra ngoài.")
-        page.get_by_label("Hoàn tiền").check()
+        page.get_by_label("Hoàn tiền", exact=True).check()
         assert_fits(page)
         screenshot(page, "complaint-open-vi-360")
         page.get_by_role("button", name="Gửi khiếu nại").click()
@@ -116,7 +116,7 @@ def test_review_complaint_missed_deadline_refund_and_the_index(
         context = phone_context(browser, live_server.url, user=factories.operator())
         page = context.new_page()
         page.goto(f"{live_server.url}/dashboard/complaints/{complaint.pk}/")
-        page.get_by_label("Quyết định").select_option("refund")
+        page.locator("#id_remedy").select_option("refund", force=True)
         page.get_by_label("Lý do quyết định").fill(
             "Ảnh cho thấy hộp chè bị bẹp khi giao; nhà sản xuất không trả lời trong 48 giờ."
         )

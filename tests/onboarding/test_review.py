@@ -222,3 +222,15 @@ def test_an_application_waiting_for_an_answer_can_still_be_rejected_not_approved
     submitted.refresh_from_db()
     assert submitted.status == Status.REJECTED
     assert [d.action for d in Decision.objects.order_by("pk")] == [Action.ASK, Action.REJECT]
+
+
+def test_an_operator_on_an_english_page_approves_a_producer_named_in_vietnamese(
+    submitted, operator
+):
+    from django.utils import translation
+
+    with translation.override("en"):
+        services.application_approve(application_id=submitted.pk, actor=operator)
+    partner = get_model("partner", "Partner").objects.get(name_vi=submitted.name)
+    with translation.override("vi"):
+        assert partner.name == submitted.name
