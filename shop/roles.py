@@ -232,5 +232,13 @@ def menu_operators(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
 
 
 def menu_producers(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
-    """The producer's own pages: producers, and operators (who act on a producer's behalf)."""
-    return is_operator(user) or is_producer(user)
+    """The producer's own pages: producers, and operators (who act on a producer's behalf).
+    Asked once per request (the menu asks for each of its entries); the views check again."""
+    if is_operator(user):
+        return True
+    cached = getattr(user, "_menu_producer", None)
+    if cached is None:
+        cached = is_producer(user)
+        if _active(user):
+            user._menu_producer = cached
+    return cached

@@ -1,6 +1,7 @@
 """A production build from a plain checkout: clean deploy checks, and static files only with the
 npm assets the pages need (README, "Production build")."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -63,12 +64,15 @@ def test_collectstatic_refuses_without_the_npm_assets_and_names_the_build_step(c
     assert not (static_root / "staticfiles.json").exists()
 
 
-def test_collectstatic_after_the_build_step_ships_the_scanner_with_its_qr_library(
+def test_collectstatic_after_the_build_step_ships_the_scanner_and_the_charts_with_their_libraries(
     checkout, tmp_path
 ):
-    """What `npm ci --omit=dev` leaves (the runtime package alone), then collectstatic."""
+    """What `npm ci --omit=dev` leaves (the runtime packages alone), then collectstatic."""
     modules = checkout / "node_modules"
-    shutil.copytree(ROOT / "node_modules" / "jsqr", modules / "jsqr")
+    runtime = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    assert {"jsqr", "chart.js"} <= set(runtime)
+    for package in runtime:
+        shutil.copytree(ROOT / "node_modules" / package, modules / package)
     static_root = tmp_path / "static"
     try:
         result = manage(
@@ -80,3 +84,6 @@ def test_collectstatic_after_the_build_step_ships_the_scanner_with_its_qr_librar
     manifest = (static_root / "staticfiles.json").read_text()
     assert '"vendor/jsqr/jsQR.js"' in manifest and '"traceability/scanner.js"' in manifest
     assert (static_root / "vendor" / "jsqr" / "jsQR.js").is_file()
+    assert (
+        '"vendor/chartjs/chart.umd.min.js"' in manifest and '"satisfaction/charts.js"' in manifest
+    )
