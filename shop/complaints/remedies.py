@@ -14,8 +14,8 @@ gateway or a carrier; idempotent; calls `services.complaint_resolve` when done.
   (`complaint_payout_record`): that records the refund with payments, which claws it back.
 - RETURN: a parcel from the buyer back to the producer; once the carrier delivers it, the
   refund above. REPLACE: a parcel from the producer to the buyer; delivered, the case closes.
-  Parcels are created once per reference (the carrier keeps it as its client order code) and
-  tracked by `parcels_track` (task ``complaints.track_parcels``).
+  Parcels (`shop.complaints.parcels`) are created once per reference (the carrier keeps it as
+  its client order code) and tracked by `parcels_track` (task ``complaints.track_parcels``).
 - Failures are kept on the complaint (``execution_error``, one EXECUTION_FAILED step per new
   error) and shown to operators. A gateway or carrier that does not answer raises
   `RemedyRetry`, so the outbox runs it again with backoff; a refusal waits for an operator,
@@ -25,7 +25,6 @@ gateway or a carrier; idempotent; calls `services.complaint_resolve` when done.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -43,17 +42,8 @@ from payments.services.orders import order_refund_event
 from payments.services.outcomes import PaymentNotAllowed
 from payments.services.refunds import payment_refund
 from shop import roles
-from shop.carriers import registry
-from shop.carriers.ports import (
-    TRACKING_RANK,
-    CarrierError,
-    CarrierUnavailable,
-    TrackingStatus,
-    WaybillRequest,
-)
 from shop.complaints.models import Complaint, ComplaintParcel, ComplaintStep, Remedy, Role, State
 from shop.complaints.services import ComplaintRefused, complaint_resolve, step_record
-from shop.fulfilment import parcels as parcel_parts
 from shop.fulfilment.models import Shipment
 from shop.money import whole_dong
 
@@ -92,7 +82,9 @@ def remedy_execute(*, complaint_id: int) -> str:
         return _money_back(complaint)
     if complaint.remedy in (Remedy.RETURN, Remedy.REPLACE):
         direction = Direction.RETURN if complaint.remedy == Remedy.RETURN else Direction.REPLACEMENT
-        parcel = _parcel_carry_out(complaint, direction)
+        from shop.complaints.parcels import parcel_carry_out
+
+        parcel = parcel_carry_out(complaint, direction)
         if parcel is None:
             return "failed"
         if parcel.status != ParcelStatus.DELIVERED:
@@ -453,196 +445,3 @@ def complaint_payout_record(
         )
     locked.refresh_from_db()
     return locked
-
-
-# --------------------------------------------------------------------------- parcels
-
-
-def parcel_carrier(complaint: Complaint) -> str:
-    """The shipment's carrier, else the producer's usual one, else the first configured."""
-    for name in (complaint.shipment.carrier, complaint.partner.default_carrier):
-        if name and registry.is_configured(name):
-            return name
-    names = registry.names()
-    return names[0] if names else ""
-
-
-@dataclass(frozen=True)
-class _Item:
-    product: object
-    title: str
-    quantity: int
-    unit_price_incl_tax: Decimal
-
-
-def parcel_request(parcel: ComplaintParcel) -> WaybillRequest:
-    """The waybill: the complained quantity of the line, between the buyer (the order's
-    shipping address) and the producer (its pick-up address); nothing to collect."""
-    complaint = parcel.complaint
-    address = complaint.order.shipping_address
-    if address is None:
-        raise parcel_parts.AddressIncomplete("the order has no shipping address")
-    buyer = parcel_parts.receiver_of(address)
-    producer = parcel_parts.sender_of(complaint.partner)
-    line = complaint.line
-    goods = parcel_parts.parcel_of(
-        [_Item(line.product, line.title, complaint.quantity, line.unit_price_incl_tax)],
-        note=complaint.reference,
-    )
-    if parcel.direction == Direction.RETURN:
-        sender, receiver = buyer, producer
-    else:
-        sender, receiver = producer, buyer
-    return WaybillRequest(
-        reference=parcel.reference, sender=sender, receiver=receiver, parcel=goods
-    )
-
-
-def _parcel_for(complaint: Complaint, direction: str) -> ComplaintParcel | None:
-    """The complaint's live parcel in ``direction``, made (pending) when there is none."""
-    with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        if locked.state != State.EXECUTING:
-            return None
-        existing = list(locked.parcels.filter(direction=direction).order_by("pk"))
-        live = [
-            p for p in existing if p.status not in (ParcelStatus.FAILED, ParcelStatus.CANCELLED)
-        ]
-        if live:
-            return live[-1]
-        letter = "TH" if direction == Direction.RETURN else "DT"
-        return ComplaintParcel.objects.create(
-            complaint=locked,
-            direction=direction,
-            carrier=parcel_carrier(complaint),
-            reference=f"{locked.reference}-{letter}{len(existing) + 1}"[:40],
-        )
-
-
-def _parcel_carry_out(complaint: Complaint, direction: str) -> ComplaintParcel | None:
-    parcel = _parcel_for(complaint, direction)
-    if parcel is None or parcel.status != ParcelStatus.PENDING:
-        return parcel
-    ComplaintParcel.objects.filter(pk=parcel.pk).update(attempts=F("attempts") + 1)
-    try:
-        if not parcel.carrier:
-            raise CarrierError(_("No carrier is configured."))
-        request = parcel_request(parcel)
-        waybill = registry.carrier_for(parcel.carrier).create(request)  # idempotent, no lock
-    except CarrierUnavailable as exc:
-        message = str(exc) or _("The carrier did not answer.")
-        ComplaintParcel.objects.filter(pk=parcel.pk).update(error=message[:255])
-        failure_record(complaint, _("The carrier did not answer: %(error)s") % {"error": message})
-        raise RemedyRetry(message) from exc
-    except (CarrierError, parcel_parts.AddressIncomplete) as exc:
-        if isinstance(exc, parcel_parts.AddressIncomplete):
-            message = _("The pick-up or delivery address has no ward or phone: complete it first.")
-        else:
-            message = str(exc) or _("The carrier refused the waybill.")
-        ComplaintParcel.objects.filter(pk=parcel.pk, status=ParcelStatus.PENDING).update(
-            status=ParcelStatus.FAILED, error=message[:255], updated_at=timezone.now()
-        )
-        failure_record(complaint, _("The carrier refused the parcel: %(error)s") % {
-            "error": message
-        })  # fmt: skip
-        return None
-    with transaction.atomic():
-        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        parcel = ComplaintParcel.objects.select_for_update().get(pk=parcel.pk)
-        if parcel.status == ParcelStatus.PENDING:
-            parcel.status = ParcelStatus.CREATED
-            parcel.tracking_number = waybill.code[:64]
-            parcel.tracking_status = TrackingStatus.READY_TO_PICK
-            parcel.error = ""
-            parcel.save()
-            locked.execution_error = ""
-            locked.save(update_fields=["execution_error"])
-            label = registry.label(parcel.carrier)
-            step_record(
-                complaint=locked,
-                kind=Kind.PARCEL,
-                role=Role.SYSTEM,
-                text=(
-                    _("Return parcel %(code)s with %(carrier)s.")
-                    if direction == Direction.RETURN
-                    else _("Replacement parcel %(code)s with %(carrier)s.")
-                )
-                % {"code": parcel.tracking_number, "carrier": label},
-            )
-    return parcel
-
-
-def parcels_track(*, now: datetime | None = None) -> dict[str, int]:
-    """Ask the carriers where the complaints' parcels are (task ``complaints.track_parcels``):
-    a delivered parcel moves its remedy on (through the outbox); a cancelled or lost one is
-    shown to operators. Each carrier is asked outside any transaction."""
-    counts = {"tracked": 0, "delivered": 0, "failed": 0, "unavailable": 0}
-    parcels = list(
-        ComplaintParcel.objects.filter(status=ParcelStatus.CREATED)
-        .exclude(tracking_number="")
-        .order_by("pk")
-        .values_list("pk", "carrier", "tracking_number")
-    )
-    for pk, carrier, code in parcels:
-        try:
-            updates = registry.carrier_for(carrier).track(code)
-        except CarrierError as exc:  # unavailable included: the next round asks again
-            counts["unavailable"] += 1
-            ComplaintParcel.objects.filter(pk=pk).update(error=str(exc)[:255])
-            continue
-        counts["tracked"] += 1
-        outcome = parcel_update(parcel_id=pk, updates=updates, now=now)
-        if outcome in counts:
-            counts[outcome] += 1
-    return counts
-
-
-def parcel_update(*, parcel_id: int, updates, now: datetime | None = None) -> str:
-    """Apply a carrier's statuses to a parcel (never backwards); returns ``delivered``,
-    ``failed`` or ``moved``/``same``."""
-    from shop.complaints import tasks
-    from shop.notifications import notify
-
-    if not updates:
-        return "same"
-    latest = max(updates, key=lambda u: (TRACKING_RANK.get(u.status, -1), u.at))
-    with transaction.atomic():
-        parcel = ComplaintParcel.objects.select_for_update().get(pk=parcel_id)
-        if parcel.status != ParcelStatus.CREATED:
-            return "same"
-        rank = TRACKING_RANK.get(parcel.tracking_status, -1)
-        if latest.status == parcel.tracking_status or TRACKING_RANK.get(latest.status, -1) < rank:
-            return "same"  # nothing new, or an older status arriving late
-        parcel.tracking_status = latest.status
-        parcel.error = ""
-        outcome = "moved"
-        complaint = Complaint.objects.select_for_update().get(pk=parcel.complaint_id)
-        if latest.status == TrackingStatus.DELIVERED:
-            parcel.status, parcel.delivered_at = ParcelStatus.DELIVERED, latest.at
-            step_record(
-                complaint=complaint,
-                kind=Kind.PARCEL_ARRIVED,
-                role=Role.SYSTEM,
-                text=(
-                    _("The returned goods are back with the producer.")
-                    if parcel.direction == Direction.RETURN
-                    else _("The replacement was delivered.")
-                ),
-                at=latest.at,
-            )
-            notify(
-                tasks.remedy_execute,
-                complaint_id=complaint.pk,
-                key=f"complaint-remedy:{complaint.pk}:parcel:{parcel.pk}",
-            )
-            outcome = "delivered"
-        elif latest.status in TrackingStatus.FINAL:
-            parcel.status = ParcelStatus.CANCELLED
-            parcel.error = (latest.description or latest.carrier_status)[:255]
-            outcome = "failed"
-        parcel.save()
-    if outcome == "failed":
-        failure_record(complaint, _("The parcel %(code)s did not arrive (%(status)s).") % {
-            "code": parcel.tracking_number, "status": latest.carrier_status
-        })  # fmt: skip
-    return outcome

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from shop.complaints.models import OPEN_STATES, Complaint, State
-from shop.complaints.services import window_of
+from shop.complaints.opening import window_of
 
 _LIST = ("order", "line", "partner")
 

@@ -158,6 +158,6 @@ def buyer_url(complaint, *, language: str) -> str:
 @shared_task(name="complaints.track_parcels")
 def track_parcels() -> dict:
     """Ask the carriers where the complaints' return and replacement parcels are."""
-    from shop.complaints import remedies
+    from shop.complaints import parcels
 
-    return remedies.parcels_track()
+    return parcels.parcels_track()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from oscar.core.loading import get_model
 
-from shop.complaints import selectors, services
+from shop.complaints import opening, selectors, services
 from shop.complaints.forms import AccountFields, OpenForm, ReplyForm
 from shop.complaints.models import Complaint, ComplaintPhoto, Remedy, State
 from shop.fulfilment.aftersale import buyer_owns
@@ -92,17 +92,17 @@ def complaint_list(request):
 def complaint_open(request, line_id: int):
     order_hash = _order_hash(request)
     line = get_object_or_404(Line.objects.select_related("order", "product"), pk=line_id)
-    shipment = services._line_shipment(line)
+    shipment = opening.line_shipment(line)
     if not _may_see(request, line.order, shipment, order_hash):
         raise Http404
-    until = services.window_of(shipment)
+    until = opening.window_of(shipment)
     form = OpenForm(request.POST or None, request.FILES or None, line=line)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
-                complaint = services.complaint_open(
+                complaint = opening.complaint_open(
                     line=line,
                     user=request.user,
                     order_hash=order_hash,

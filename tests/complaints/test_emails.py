@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from shop.complaints import services
+from shop.complaints import opening, services
 from shop.complaints.models import Reason, Remedy
 from shop.outbox.models import OutboxMessage
 from shop.outbox.services import outbox_drain as _drain
@@ -35,7 +35,7 @@ def opened(world, **kw):
         now=after(days=1),
     )
     values.update(kw)
-    return services.complaint_open(**values)
+    return opening.complaint_open(**values)
 
 
 def outbox_drain(*, inline=True):

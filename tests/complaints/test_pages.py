@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from shop.complaints import services
+from shop.complaints import opening, services
 from shop.complaints.models import Complaint, ComplaintStep, Reason, Remedy, State
 from shop.fulfilment.models import Shipment
 
@@ -46,7 +46,7 @@ def opened(world, **kw) -> Complaint:
         photos=[png()],
     )
     values.update(kw)
-    return services.complaint_open(**values)
+    return opening.complaint_open(**values)
 
 
 def test_the_order_page_offers_a_complaint_on_the_delivered_line_only(recent):

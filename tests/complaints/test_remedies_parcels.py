@@ -13,7 +13,7 @@ from django.urls import reverse
 from shop.carriers.ports import TrackingStatus
 from shop.carriers.simulators import ghn_core
 from shop.carriers.simulators.ghn_core import GHNSimulatorCore
-from shop.complaints import remedies
+from shop.complaints import parcels, remedies
 from shop.complaints.models import ComplaintParcel, ComplaintStep, Remedy, State
 from shop.fulfilment import cod
 from shop.outbox.models import OutboxMessage
@@ -92,13 +92,13 @@ def test_a_return_travels_back_then_the_money_follows(ghn, delivered, run):
     assert remedies.remedy_execute(complaint_id=complaint.pk) == "parcel"
     assert complaint.parcels.count() == 1 and len(core.orders) == 1
 
-    assert run(remedies.parcels_track)["delivered"] == 0  # not picked up yet
+    assert run(parcels.parcels_track)["delivered"] == 0  # not picked up yet
     core.advance(parcel.tracking_number, TrackingStatus.PICKED)
-    run(remedies.parcels_track)
+    run(parcels.parcels_track)
     parcel.refresh_from_db()
     assert parcel.tracking_status == TrackingStatus.PICKED
     core.advance(parcel.tracking_number, TrackingStatus.DELIVERED)
-    assert run(remedies.parcels_track)["delivered"] == 1
+    assert run(parcels.parcels_track)["delivered"] == 1
     parcel.refresh_from_db()
     assert parcel.status == Parcel.Status.DELIVERED and parcel.delivered_at is not None
     complaint.refresh_from_db()
@@ -106,7 +106,7 @@ def test_a_return_travels_back_then_the_money_follows(ghn, delivered, run):
     assert kinds(complaint)[-2:] == [Kind.PARCEL_ARRIVED, Kind.PAYOUT_ASKED]
     listing = page.get(reverse("complaint-payouts:list")).content.decode()
     assert complaint.reference in listing
-    assert run(remedies.parcels_track)["tracked"] == 0  # delivered parcels are not asked again
+    assert run(parcels.parcels_track)["tracked"] == 0  # delivered parcels are not asked again
 
 
 def test_a_replacement_delivered_closes_the_case(ghn, delivered, run):
@@ -118,7 +118,7 @@ def test_a_replacement_delivered_closes_the_case(ghn, delivered, run):
     at_ghn = core.orders[parcel.tracking_number]
     assert at_ghn["to_phone"] == "0912345678" and at_ghn["cod_amount"] == 0  # to the buyer, free
     core.advance(parcel.tracking_number, TrackingStatus.DELIVERED)
-    run(remedies.parcels_track)
+    run(parcels.parcels_track)
     complaint.refresh_from_db()
     assert complaint.state == State.RESOLVED and complaint.refund is None
     assert kinds(complaint)[-2:] == [Kind.PARCEL_ARRIVED, Kind.RESOLVED]
@@ -179,7 +179,7 @@ def test_a_lost_parcel_is_shown_to_operators(ghn, delivered, run):
     complaint = settle(run, complaint_on(honey, wish=Remedy.REPLACE, user=mai), Remedy.REPLACE)
     parcel = complaint.parcels.get()
     core.advance(parcel.tracking_number, TrackingStatus.LOST)
-    assert run(remedies.parcels_track)["failed"] == 1
+    assert run(parcels.parcels_track)["failed"] == 1
     parcel.refresh_from_db()
     complaint.refresh_from_db()
     assert parcel.status == Parcel.Status.CANCELLED

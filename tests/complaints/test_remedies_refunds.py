@@ -17,7 +17,7 @@ from payments.simulators.momo import simulator_core as momo_core
 from payments.simulators.vnpay_pages import core as vnpay_core
 from shop.carriers.ports import TrackingStatus
 from shop.carriers.simulators.ghn_core import GHNSimulatorCore
-from shop.complaints import remedies
+from shop.complaints import parcels, remedies
 from shop.complaints.models import ComplaintStep, Remedy, State
 from shop.outbox.models import OutboxMessage
 from shop.settings.simulators import simulated_gateways
@@ -211,7 +211,7 @@ def test_a_return_back_with_the_producer_is_refunded_through_vnpay(
     parcel = complaint.parcels.get()
     assert parcel.tracking_number in core.orders and not Refund.objects.exists()
     core.advance(parcel.tracking_number, TrackingStatus.DELIVERED)
-    assert remedies.parcels_track()["delivered"] == 1  # the refund runs once this commits
+    assert parcels.parcels_track()["delivered"] == 1  # the refund runs once this commits
 
     complaint.refresh_from_db()
     assert complaint.state == State.RESOLVED

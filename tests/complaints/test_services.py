@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from shop.complaints import services
+from shop.complaints import opening, services
 from shop.complaints.models import (
     AppendOnly,
     Complaint,
@@ -47,7 +47,7 @@ def open_(world, *, line=None, user=None, now=None, **overrides):
         now=now or after(days=1),
     )
     values.update(overrides)
-    return services.complaint_open(**values)
+    return opening.complaint_open(**values)
 
 
 def refused(message_part, call, *args, **kwargs):
@@ -120,7 +120,7 @@ def test_a_shipped_parcel_may_be_complained_about_once_late(world):
     complaint = open_(world, line=world.tea_line, now=late, reason=Reason.LATE, quantity=2)
     assert complaint.partner == world.tea_maker and complaint.quantity == 2
     window_end = DELIVERED_AT.replace(day=30, hour=0, minute=0)
-    assert services.window_of(world.tea, now=late) == window_end.astimezone(HCM)
+    assert opening.window_of(world.tea, now=late) == window_end.astimezone(HCM)
 
 
 def test_a_parcel_not_yet_delivered_nor_late_cannot_be_complained_about(world):
