@@ -65,6 +65,10 @@ is made only by adding a new schema version beside this one.
     such as ``"KGM"``). No other members are allowed.
 5.  A lot's events form a chain: the first has ``prevDigest`` ``null``, each next one carries
     the digest of the one before it.
+
+``schemaVersion`` 2 (``PROOF_FORMAT.md``) keeps every rule above except that coordinates move to
+``bizLocation["chophien:geo"]`` and personal data may be a salted commitment
+(``traceability.commitments``) at the places ``COMMITTABLE_PATHS`` names.
 """
 
 from __future__ import annotations
@@ -111,6 +115,10 @@ __all__ = [
 ]
 
 SCHEMA_VERSION: Final = 1
+SCHEMA_VERSIONS: Final = frozenset({1, 2})
+COMMITMENT_KEY: Final = "chophien:commitment"
+_PERSONAL: Final = ("chophien:actor/name", "chophien:actor/phone", "ilmd/chophien:producer/name")
+COMMITTABLE_PATHS: Final = frozenset({f"/{p}" for p in _PERSONAL} | {"/bizLocation/chophien:geo"})
 
 BIZ_STEPS: Final = frozenset(
     {"commissioning", "inspecting", "transforming", "packing", "shipping", "receiving"}
@@ -183,8 +191,9 @@ def build_event(
     certification: str | None = None,
     ilmd: Mapping[str, Any] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    schema_version: int = SCHEMA_VERSION,
 ) -> dict[str, Any]:
-    """Build a schema-version-1 event object and validate it.
+    """Build an event object of ``schema_version`` (1 unless asked) and validate it.
 
     ``lot`` is the lot the event belongs to (its chain is the one ``prev_digest`` continues);
     for ``transforming`` it is the output lot and ``inputs`` lists the consumed lots.
@@ -202,7 +211,7 @@ def build_event(
     offset = event_time.utcoffset()
     assert offset is not None
     event: dict[str, Any] = {
-        "schemaVersion": SCHEMA_VERSION,
+        "schemaVersion": schema_version,
         "type": TRANSFORMATION_EVENT if biz_step == "transforming" else OBJECT_EVENT,
         "eventID": event_id.urn if isinstance(event_id, uuid.UUID) else event_id,
         "eventTime": event_time.isoformat(timespec="milliseconds"),
@@ -223,7 +232,7 @@ def build_event(
         event["action"] = "ADD" if biz_step == "commissioning" else "OBSERVE"
         event["quantityList"] = [own]
     if location is not None:
-        event["bizLocation"] = _location_object(location)
+        event["bizLocation"] = _location_object(location, schema_version)
     if disposition is not None:
         event["disposition"] = disposition
     if certification is not None:
@@ -279,13 +288,14 @@ def _quantity_element(item: LotQuantity, *, where: str) -> dict[str, Any]:
     return element
 
 
-def _location_object(location: Location) -> dict[str, Any]:
+def _location_object(location: Location, version: int) -> dict[str, Any]:
     obj: dict[str, Any] = {"id": location.id}
     if (location.latitude is None) != (location.longitude is None):
         raise ValueError("location: latitude and longitude go together")
     if location.latitude is not None and location.longitude is not None:
-        obj["latitude"] = _decimal_string(location.latitude, where="location.latitude")
-        obj["longitude"] = _decimal_string(location.longitude, where="location.longitude")
+        geo = obj if version == 1 else obj.setdefault("chophien:geo", {})
+        geo["latitude"] = _decimal_string(location.latitude, where="location.latitude")
+        geo["longitude"] = _decimal_string(location.longitude, where="location.longitude")
     return obj
 
 
@@ -311,8 +321,8 @@ def validate_event(event: Any) -> None:
         _check_json(event, where="event")  # finds and names the offending value
 
     version = event.get("schemaVersion")
-    if version != SCHEMA_VERSION or isinstance(version, bool):
-        raise ValueError(f"unsupported schemaVersion {version!r}; expected {SCHEMA_VERSION}")
+    if version not in SCHEMA_VERSIONS or isinstance(version, bool):
+        raise ValueError(f"unsupported schemaVersion {version!r}; expected 1 or 2")
 
     step = event.get("bizStep")
     if step not in BIZ_STEPS:
@@ -354,7 +364,9 @@ def validate_event(event: Any) -> None:
         raise ValueError("prevDigest must be null or 0x followed by 64 lowercase hex digits")
 
     if "bizLocation" in event:
-        _check_location(event["bizLocation"])
+        _check_location(event["bizLocation"], version)
+    if version == 2:
+        _check_commitments(event, "")
     if "disposition" in event and not (
         isinstance(event["disposition"], str) and _WORD_RE.fullmatch(event["disposition"])
     ):
@@ -470,13 +482,37 @@ def _check_single_element(elements: Any, *, where: str) -> None:
     _check_quantity_element(elements[0], where=f"{where}[0]")
 
 
-def _check_location(location: Any) -> None:
+def _check_commitments(value: Any, path: str) -> None:
+    """Schema 2: a commitment object stands only where ``COMMITTABLE_PATHS`` allows one."""
+    if isinstance(value, dict):
+        if COMMITMENT_KEY in value:
+            digest = value[COMMITMENT_KEY]
+            if path not in COMMITTABLE_PATHS:
+                raise ValueError(f"{path}: a commitment is not allowed here")
+            if len(value) != 1 or not (isinstance(digest, str) and _DIGEST_RE.fullmatch(digest)):
+                raise ValueError(f"{path}: a commitment is {{{COMMITMENT_KEY!r}: '0x…'}}")
+            return
+        for key, item in value.items():
+            _check_commitments(item, f"{path}/{key.replace('~', '~0').replace('/', '~1')}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_commitments(item, f"{path}/{index}")
+
+
+def _check_location(location: Any, version: int = 1) -> None:
     if not isinstance(location, dict):
         raise ValueError("bizLocation must be an object")
-    unknown = set(location) - {"id", "latitude", "longitude"}
-    if unknown:
+    unknown = set(location) - ({"id", "latitude", "longitude"} if version == 1 else {"id"})
+    if unknown - {"chophien:geo"} or (version == 1 and "chophien:geo" in location):
         raise ValueError(f"bizLocation: unknown member(s): {', '.join(sorted(unknown))}")
     _check_uri(location.get("id"), where="bizLocation.id")
+    if version == 2:
+        geo = location.get("chophien:geo", {})
+        if not isinstance(geo, dict) or set(geo) - {"latitude", "longitude", COMMITMENT_KEY}:
+            raise ValueError("bizLocation.chophien:geo holds latitude and longitude")
+        if COMMITMENT_KEY in geo:
+            return
+        location = geo
     if ("latitude" in location) != ("longitude" in location):
         raise ValueError("bizLocation: latitude and longitude go together")
     for name, limit in (("latitude", 90), ("longitude", 180)):

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 
 from traceability.canonical import digest_to_bytes, keccak256
 
-__all__ = ["MerkleTree", "build_tree", "leaf_hash", "node_hash", "process_proof", "verify"]
+__all__ = [
+    "MerkleTree",
+    "build_tree",
+    "build_tree_of_leaves",
+    "leaf_hash",
+    "node_hash",
+    "process_proof",
+    "verify",
+]
 
 
 def leaf_hash(digest: bytes | str) -> bytes:
@@ -64,11 +72,14 @@ class MerkleTree:
 
         Raises ``KeyError`` when ``digest`` is not in the tree.
         """
-        leaf = leaf_hash(digest)
         try:
-            index = self._positions[leaf]
+            return self.leaf_proof(leaf_hash(digest))
         except KeyError:
             raise KeyError(f"digest {_hex(digest)} is not in the tree") from None
+
+    def leaf_proof(self, leaf: bytes) -> list[bytes]:
+        """Return the sibling hashes from ``leaf`` (a leaf hash) up to the root."""
+        index = self._positions[leaf]
         nodes = self.nodes
         proof = []
         while index > 0:
@@ -82,9 +93,15 @@ def build_tree(digests: Iterable[bytes | str]) -> MerkleTree:
 
     Raises ``ValueError`` for an empty input or a value that is not a 32-byte digest.
     """
-    leaves = sorted(leaf_hash(d) for d in digests)
+    return build_tree_of_leaves(leaf_hash(d) for d in digests)
+
+
+def build_tree_of_leaves(hashes: Iterable[bytes]) -> MerkleTree:
+    """Build the tree of leaf hashes already computed (for another leaf encoding than
+    ``["bytes32"]``, e.g. the heads of ``traceability.heads``)."""
+    leaves = sorted(hashes)
     if not leaves:
-        raise ValueError("a Merkle tree needs at least one digest")
+        raise ValueError("a Merkle tree needs at least one leaf")
     count = len(leaves)
     size = 2 * count - 1
     nodes: list[bytes] = [b""] * (count - 1)

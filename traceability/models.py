@@ -161,17 +161,21 @@ class Lot(models.Model):
 
 
 class LotScan(models.Model):
-    """A visitor who scanned a lot's label, kept as a keyed digest only (no address, no user
-    agent, no cookie value): ``Lot.scan_count`` counts visitors, not page views."""
+    """A visitor who scanned a lot's label on a day (Vietnam's date), kept as a keyed digest
+    only (no address, no user agent, no cookie value): ``Lot.scan_count`` counts distinct
+    scanners per day, not page views."""
 
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="scans")
     visitor = models.CharField(_("Visitor (keyed digest)"), max_length=64)
+    day = models.DateField(_("Day"))
     created_at = models.DateTimeField(_("Scanned at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("Lot scan")
         constraints = [
-            models.UniqueConstraint(fields=["lot", "visitor"], name="lot_scan_once_per_visitor"),
+            models.UniqueConstraint(
+                fields=["lot", "visitor", "day"], name="lot_scan_once_per_visitor_per_day"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -247,6 +251,8 @@ class AnchorBatch(models.Model):
     registry = models.ForeignKey(RegistryDeployment, on_delete=models.PROTECT, related_name="+")
     root = models.CharField(_("Merkle root"), max_length=66)
     count = models.PositiveIntegerField(_("Events"))
+    heads_root = models.CharField(_("Root of the lots' heads"), max_length=66, blank=True)
+    lots_filter = models.TextField(_("Lot filter (hex)"), blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     tx_hash = models.CharField(_("Transaction"), max_length=66, blank=True)
     block_number = models.BigIntegerField(_("Block"), null=True, blank=True)
@@ -274,6 +280,27 @@ class AnchorBatch(models.Model):
 
     def __str__(self) -> str:
         return f"batch {self.pk} ({self.count} events, {self.state})"
+
+
+class LotHead(AppendOnlyModel):
+    """What an anchoring batch committed about a lot: its latest event in the batch and that
+    event's position (``PROOF_FORMAT.md``, "Heads"), with the proof in the batch's heads tree."""
+
+    batch = models.ForeignKey(AnchorBatch, on_delete=models.PROTECT, related_name="heads")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="heads")
+    key = models.CharField(_("Lot key"), max_length=66)
+    digest = models.CharField(_("Digest of the latest event"), max_length=66)
+    count = models.PositiveIntegerField(_("Events up to it"))
+    proof = models.JSONField()
+
+    class Meta:
+        verbose_name = _("Lot head")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "lot"], name="lot_head_once_per_batch"),
+        ]
+
+    def __str__(self) -> str:
+        return f"head {self.count} of lot {self.lot_id} in batch {self.batch_id}"
 
 
 class AnchorSubmission(models.Model):
@@ -374,3 +401,127 @@ class HeldLabReport(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ErasureRequest(models.Model):
+    """A data subject's request to erase their personal data from lot histories, carried out by
+    an operator (Decree 13/2023, Law on Personal Data Protection 2025). Records who asked (as
+    an account or a household producer, never the erased values), why, who erased and what."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("The person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    producer = models.ForeignKey(
+        "partner.Partner",
+        verbose_name=_("Household producer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reference = models.CharField(_("Request reference"), max_length=100)
+    reason = models.TextField(_("Reason"), blank=True)
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Erased by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    values_erased = models.PositiveIntegerField(_("Values erased"), default=0)
+    created_at = models.DateTimeField(_("Erased at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Erasure request")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class EventDisclosure(models.Model):
+    """The salt and value behind one commitment of a schema-2 event (``traceability.
+    commitments``). Erasing deletes both and keeps the row, marked erased, so the bundle can say
+    "withheld at the person's request"; the event itself never changes."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="disclosures")
+    path = models.CharField(_("JSON Pointer"), max_length=100)
+    salt = models.CharField(_("Salt"), max_length=34, blank=True)
+    value = models.JSONField(_("Value"), null=True, blank=True)
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject_producer = models.ForeignKey(
+        "partner.Partner", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    erased_at = models.DateTimeField(_("Erased at"), null=True, blank=True)
+    erasure = models.ForeignKey(
+        ErasureRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="disclosures"
+    )
+
+    class Meta:
+        verbose_name = _("Disclosure")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "path"], name="disclosure_once_per_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} of event {self.event_id}"
+
+    def as_json(self) -> dict[str, Any]:
+        if self.erased_at is not None:
+            return {
+                "path": self.path,
+                "withheld": "erased",
+                "erasedAt": self.erased_at.date().isoformat(),
+            }
+        return {"path": self.path, "salt": self.salt, "value": self.value}
+
+
+class Certificate(models.Model):
+    """A certificate of a product, signed as an EIP-712 attestation with a validity window:
+    an OCOP star rating (36 months) or a geographical-indication right (``PROOF_FORMAT.md``,
+    "Certificates"). The storefront shows it only while it is valid and not revoked."""
+
+    class Kind(models.TextChoices):
+        OCOP = "ocop", _("OCOP star rating")
+        GI = "gi", _("Geographical indication")
+
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.PROTECT, related_name="certificates"
+    )
+    producer = models.ForeignKey(
+        "partner.Partner", on_delete=models.PROTECT, related_name="certificates"
+    )
+    kind = models.CharField(_("Kind"), max_length=8, choices=Kind.choices)
+    reference = models.CharField(_("Certificate number"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("Stars"), default=0)
+    valid_from = models.DateTimeField(_("Valid from"))
+    valid_until = models.DateTimeField(_("Valid until"))
+    typed_data = models.JSONField(_("Signed typed data"))
+    signer = models.CharField(_("Signer"), max_length=42)
+    signature = models.CharField(_("Signature"), max_length=132)
+    chain_id = models.BigIntegerField()
+    contract = models.CharField(max_length=42)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("Revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Certificate")
+        ordering = ["-valid_until"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gt=models.F("valid_from")),
+                name="certificate_window",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"

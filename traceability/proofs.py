@@ -1,4 +1,4 @@
-"""Proof bundles (version 1) and their verification, with chain data taken as input.
+"""Proof bundles (versions 1 and 2) and their verification, with chain data taken as input.
 
 Pure: no Django, no database, no network. ``traceability.verify`` (the standalone verifier)
 and the lot page both call :func:`verify_bundle`; they differ only in where the chain facts come
@@ -24,6 +24,9 @@ from traceability.chain.crypto import (
     typed_data_sign,
     typed_data_signer,
 )
+from traceability.commitments import commitment_paths, disclosure_problem
+from traceability.completeness import Completeness, HeadsLog, completeness_check
+from traceability.heads import lot_key
 
 __all__ = [
     "BUNDLE_VERSION",
@@ -38,7 +41,8 @@ __all__ = [
     "verify_bundle",
 ]
 
-BUNDLE_VERSION: Final = 1
+BUNDLE_VERSION: Final = 2
+BUNDLE_VERSIONS: Final = (1, 2)
 DOMAIN_NAME: Final = "Cho Phien Traceability"
 DOMAIN_VERSION: Final = "1"
 SIGNATURE_SCHEME: Final = "EIP-712"
@@ -127,6 +131,8 @@ class EventVerdict:
     waiting: bool = False
     signer: str | None = None
     signer_accredited: bool | None = None
+    withheld: list[str] = field(default_factory=list)
+    """JSON Pointers of committed values withheld (erased at the person's request)."""
 
     @property
     def status(self) -> Status:
@@ -143,13 +149,17 @@ class EventVerdict:
 class LotVerdict:
     events: list[EventVerdict]
     problems: list[str] = field(default_factory=list)
-    """Problems with the bundle as a whole (format, lot)."""
+    """Problems with the bundle as a whole (format, lot, completeness)."""
+    completeness: Completeness | None = None
+    """``None`` when the caller did not ask the chain for heads (version 1 behaviour)."""
 
     @property
     def status(self) -> Status:
         if self.problems:
             return Status.TAMPERED
         statuses = {event.status for event in self.events}
+        if self.completeness is Completeness.UNCHECKED:
+            statuses.add(Status.UNCHECKED)
         for status in (Status.TAMPERED, Status.WAITING, Status.UNCHECKED):
             if status in statuses:
                 return status
@@ -167,13 +177,15 @@ AnchoredAt = Callable[[Domain, str], int | None]
 """``(domain, root) -> block timestamp, 0 if never anchored, None if the chain can't tell``."""
 IsInspector = Callable[[Domain, str], bool | None]
 """``(domain, address) -> accredited?, None if the chain can't tell``."""
+HeadsLogs = Callable[[Domain], "list[HeadsLog] | None"]
+"""``domain -> the registry's HeadsAnchored logs, None if the chain can't tell``."""
 
 
 def bundle_domains(bundle: Mapping[str, Any]) -> set[Domain]:
-    """Every (chain, contract) the bundle's anchors name."""
+    """Every (chain, contract) the bundle's anchors (and its head) name."""
     domains = set()
-    for item in bundle.get("events") or ():
-        anchor = item.get("anchor") if isinstance(item, Mapping) else None
+    items = [item.get("anchor") for item in bundle.get("events") or () if isinstance(item, Mapping)]
+    for anchor in [*items, bundle.get("head")]:
         if isinstance(anchor, Mapping):
             try:
                 domains.add(_domain(anchor))
@@ -188,16 +200,19 @@ def verify_bundle(
     anchored_at: AnchoredAt,
     is_inspector: IsInspector,
     signature_domains: Mapping[int, Domain] | None = None,
+    heads_logs: HeadsLogs | None = None,
 ) -> LotVerdict:
-    """Check everything a proof bundle claims, asking the chain only through the two callables.
+    """Check everything a proof bundle claims, asking the chain only through the callables.
 
     ``signature_domains`` gives, by event index, the domain a signature was made in when the
     caller knows it (the site stores it); otherwise the event's own anchor says, or the first
-    anchor of the bundle.
+    anchor of the bundle. ``heads_logs`` reads a registry's ``HeadsAnchored`` logs for the
+    completeness check (check 7); without it completeness is not checked, as in version 1.
     """
     verdict = LotVerdict(events=[])
-    if not isinstance(bundle, Mapping) or bundle.get("version") != BUNDLE_VERSION:
-        verdict.problems.append(f"not a version {BUNDLE_VERSION} proof bundle")
+    version = bundle.get("version") if isinstance(bundle, Mapping) else None
+    if version not in BUNDLE_VERSIONS or isinstance(version, bool):
+        verdict.problems.append("not a version 1 or 2 proof bundle")
         return verdict
     lot = bundle.get("lot")
     items = bundle.get("events")
@@ -210,7 +225,12 @@ def verify_bundle(
     except (KeyError, TypeError):
         verdict.problems.append("the lot has no gtin or lot number")
 
-    fallback_domain = next(iter(sorted(bundle_domains(bundle), key=repr)), None)
+    key = lot_key(expected_class) if expected_class else None
+    if version == 2 and (not isinstance(lot.get("key"), str) or lot.get("key", "").lower() != key):
+        verdict.problems.append("the lot's key is not the key of its GTIN and lot number")
+
+    domains = bundle_domains(bundle)
+    fallback_domain = next(iter(sorted(domains, key=repr)), None)
     previous: str | None = None
     for index, item in enumerate(items):
         event_verdict = _verify_item(
@@ -224,7 +244,37 @@ def verify_bundle(
         )
         verdict.events.append(event_verdict)
         previous = event_verdict.digest
+    if heads_logs is not None and key is not None:
+        _check_completeness(verdict, bundle, key, domains, heads_logs)
     return verdict
+
+
+def _check_completeness(
+    verdict: LotVerdict,
+    bundle: Mapping[str, Any],
+    key: str,
+    domains: set[Domain],
+    heads_logs: HeadsLogs,
+) -> None:
+    logs: list[HeadsLog] | None = []
+    for domain in sorted(domains, key=repr):
+        found = heads_logs(domain)
+        if found is None:
+            logs = None
+            break
+        logs.extend(found)
+    items = [item if isinstance(item, Mapping) else {} for item in bundle["events"]]
+    head = bundle.get("head")
+    absences = bundle.get("absences")
+    verdict.completeness, problems = completeness_check(
+        key=key,
+        digests=[event.digest for event in verdict.events],
+        anchors=[item.get("anchor") for item in items],
+        head=head if isinstance(head, Mapping) else None,
+        absences=absences if isinstance(absences, list) else [],
+        logs=logs,
+    )
+    verdict.problems.extend(problems)
 
 
 def _verify_item(
@@ -253,6 +303,19 @@ def _verify_item(
     if computed != claimed:
         verdict.problems.append("the event does not hash to its digest (edited after the fact)")
     verdict.digest = computed
+
+    # Disclosures (schema 2): each opens its commitment; a missing one is withheld.
+    disclosures = item.get("disclosures") or []
+    if not isinstance(disclosures, list):
+        disclosures = [None]
+    opened = set()
+    for disclosure in disclosures:
+        problem = disclosure_problem(event, disclosure)
+        if problem:
+            verdict.problems.append(problem)
+        elif "value" in disclosure:
+            opened.add(disclosure["path"])
+    verdict.withheld = [path for path in commitment_paths(event) if path not in opened]
 
     # 2. The hash chain: each event names the digest of the one before it.
     if event.get("prevDigest") != previous:

@@ -17,13 +17,16 @@ from django.utils import timezone
 from shop import roles
 from shop.links import absolute_url
 from traceability import gs1, ledger
+from traceability.heads import lot_key
 from traceability.models import (
     AnchorBatch,
     BizStep,
     Event,
     EventAttachment,
+    EventDisclosure,
     HeldLabReport,
     Lot,
+    LotHead,
     LotShipment,
     RegistryDeployment,
 )
@@ -76,7 +79,10 @@ def lot_events(*, lot: Lot) -> list[Event]:
     return list(
         Event.objects.filter(lot=lot)
         .select_related("proof__batch__registry", "actor")
-        .prefetch_related(Prefetch("attachments", queryset=EventAttachment.objects.order_by("pk")))
+        .prefetch_related(
+            Prefetch("attachments", queryset=EventAttachment.objects.order_by("pk")),
+            Prefetch("disclosures", queryset=EventDisclosure.objects.order_by("pk")),
+        )
         .order_by("seq")
     )
 
@@ -115,16 +121,51 @@ def lot_uri(lot: Lot) -> str:
     return absolute_url(lot.digital_link_path)
 
 
+def lot_head(*, lot: Lot) -> LotHead | None:
+    """The lot's latest head committed by a confirmed batch."""
+    return (
+        LotHead.objects.filter(lot=lot, batch__state=AnchorBatch.State.CONFIRMED)
+        .select_related("batch__registry")
+        .order_by("-count", "-batch_id")
+        .first()
+    )
+
+
+def head_claim(head: LotHead | None) -> dict[str, Any] | None:
+    """A head as the bundle's ``head`` member (``PROOF_FORMAT.md``, "Heads")."""
+    if head is None:
+        return None
+    batch = head.batch
+    return {
+        "root": batch.root,
+        "headsRoot": batch.heads_root,
+        "digest": head.digest,
+        "count": head.count,
+        "proof": list(head.proof),
+        "chainId": batch.registry.chain_id,
+        "contract": batch.registry.address,
+        "txHash": batch.tx_hash,
+        "blockNumber": batch.block_number,
+        "anchoredAt": batch.anchored_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
 def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]:
-    """The lot's proof bundle, version 1 (``traceability/PROOF_FORMAT.md``)."""
+    """The lot's proof bundle, version 2 (``traceability/PROOF_FORMAT.md``)."""
     events = lot_events(lot=lot) if events is None else events
     return {
         "version": BUNDLE_VERSION,
-        "lot": {"gtin": lot.gtin14, "lot": lot.code, "uri": lot_uri(lot)},
+        "lot": {
+            "gtin": lot.gtin14,
+            "lot": lot.code,
+            "uri": lot_uri(lot),
+            "key": lot_key(lot.epc_class),
+        },
         "events": [
             {
                 "event": _event_object(event),
                 "digest": event.digest,
+                "disclosures": [d.as_json() for d in event.disclosures.all()],
                 "signature": (
                     {"scheme": "EIP-712", "signer": event.signer, "value": event.signature}
                     if event.signature
@@ -134,6 +175,9 @@ def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]
             }
             for event in events
         ],
+        "head": head_claim(lot_head(lot=lot)),
+        "absences": [],
+        "attestations": [],
     }
 
 

@@ -25,6 +25,7 @@ from shop.limits import client_address
 from shop.roles import inspector_required, producer_or_operator_required
 from shop.uploads.responses import attachment_response
 from traceability import epcis, forms, labels, selectors, services
+from traceability.commitments import with_disclosures
 from traceability.models import BizStep, Event, EventAttachment, InspectorKey, Lot
 from traceability.proofs import EventVerdict, Status
 
@@ -81,7 +82,10 @@ class TimelineItem:
 def _timeline(check: selectors.LotCheck) -> list[TimelineItem]:
     items = []
     for index, event in enumerate(check.events):
-        payload = check.bundle["events"][index]["event"]
+        item = check.bundle["events"][index]
+        payload = item["event"]
+        if isinstance(payload, dict) and item.get("disclosures"):
+            payload = with_disclosures(payload, item["disclosures"])
         items.append(
             TimelineItem(
                 event=event,

@@ -402,6 +402,11 @@ CHAIN_ANCHOR_KEYSTORE_PASSWORD = os.environ.get("CHAIN_ANCHOR_KEYSTORE_PASSWORD"
 CHAIN_ANCHOR_KEYSTORE_PASSWORD_FILE = os.environ.get("CHAIN_ANCHOR_KEYSTORE_PASSWORD_FILE", "")
 CHAIN_CONFIRMATIONS = int(os.environ.get("CHAIN_CONFIRMATIONS", "1"))
 CHAIN_LOOKUP_CACHE_SECONDS = int(os.environ.get("CHAIN_LOOKUP_CACHE_SECONDS", "86400"))
+# Events are written in this schema (traceability/PROOF_FORMAT.md); 1 only for old lots' tests.
+TRACE_EVENT_SCHEMA = int(os.environ.get("TRACE_EVENT_SCHEMA", "2"))
+# The JSON-RPC node the buyer's browser asks when it verifies a lot itself ("Tự kiểm chứng"):
+# a public node of the registry's chain, reachable from phones (CORS), never our own server.
+CHAIN_PUBLIC_RPC_URL = os.environ.get("CHAIN_PUBLIC_RPC_URL", "")
 TRACE_BATCH_INTERVAL = int(os.environ.get("TRACE_BATCH_INTERVAL", "60"))
 TRACE_BATCH_MIN = int(os.environ.get("TRACE_BATCH_MIN", "1"))
 TRACE_BATCH_MAX_WAIT = int(os.environ.get("TRACE_BATCH_MAX_WAIT", "3600"))

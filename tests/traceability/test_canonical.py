@@ -337,7 +337,7 @@ def _tampered(change: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda e: e.update(schemaVersion=2), "unsupported schemaVersion"),
+        (lambda e: e.update(schemaVersion=3), "unsupported schemaVersion"),
         (lambda e: e.update(schemaVersion=True), "unsupported schemaVersion"),
         (lambda e: e.pop("prevDigest"), "missing member"),
         (lambda e: e.pop("eventTimeZoneOffset"), "missing member"),

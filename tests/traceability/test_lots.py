@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from tests import factories
 from traceability import gs1, selectors, services, tasks
 from traceability.canonical import event_digest, find_chain_break
+from traceability.commitments import commitment_of, is_commitment
 from traceability.models import AnchorBatch, AnchorSubmission, AppendOnlyError, Event, EventProof
 from traceability.proofs import Status
 
@@ -27,7 +28,14 @@ def test_a_lot_starts_with_its_harvest_event(make_lot):
     assert payload["quantityList"] == [
         {"epcClass": lot.epc_class, "quantity": "120.5", "uom": "KGM"}
     ]
-    assert payload["bizLocation"]["latitude"] == "23.265"
+    # a household's coordinates are committed; the value travels beside the event (schema 2)
+    assert is_commitment(payload["bizLocation"]["chophien:geo"])
+    [geo] = [d for d in event.disclosures.all() if d.path == "/bizLocation/chophien:geo"]
+    assert geo.value == {"latitude": "23.265", "longitude": "105.364"}
+    assert (
+        commitment_of(geo.salt, geo.value)
+        == payload["bizLocation"]["chophien:geo"]["chophien:commitment"]
+    )
     assert payload["ilmd"]["chophien:origin"]["wardName"] == "Xã Đồng Văn"
     assert payload["eventTime"].endswith("+07:00")
 

@@ -20,6 +20,7 @@ from oscar.core.loading import get_class, get_model
 from tests import factories
 from tests.traceability.conftest import PASSPHRASE
 from traceability import selectors, services, tasks
+from traceability.heads import lot_key
 from traceability.models import Event, InspectorKey, Lot
 from traceability.proofs import Domain, attestation_signer
 
@@ -70,14 +71,16 @@ def test_proof_bundle_round_trip(client, make_lot, tester_chain, inspector):
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
     bundle = json.loads(response.content)
-    assert set(bundle) == {"version", "lot", "events"} and bundle["version"] == 1
+    assert set(bundle) == {"version", "lot", "events", "head", "absences", "attestations"}
+    assert bundle["version"] == 2
     assert bundle["lot"] == {
         "gtin": lot.gtin14,
         "lot": lot.code,
         "uri": f"http://127.0.0.1:8000/01/{lot.gtin14}/10/{lot.code}",
+        "key": lot_key(lot.epc_class),
     }
     first, second = bundle["events"]
-    assert set(first) == {"event", "digest", "signature", "anchor"}
+    assert set(first) == {"event", "digest", "disclosures", "signature", "anchor"}
     assert first["signature"] is None
     assert set(first["anchor"]) == {
         "root", "proof", "chainId", "contract", "txHash", "blockNumber", "anchoredAt"

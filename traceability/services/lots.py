@@ -13,17 +13,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop import geo, people, roles
+from shop.partner.models import ProducerKind
 from shop.uploads.files import LOT_ATTACHMENT, upload_clean
 from shop.uploads.storage import private
 from traceability import gs1
 from traceability.canonical import Location, LotQuantity, build_event, canonical_json, event_digest
-from traceability.models import BizStep, Event, EventAttachment, Lot
+from traceability.commitments import commit_paths
+from traceability.models import BizStep, Event, EventAttachment, EventDisclosure, Lot
 from traceability.proofs import Domain, attestation_sign
 from traceability.services.gtin import product_gtin_ensure
 
@@ -65,14 +68,18 @@ def _plain_decimal(value: Decimal | None) -> Decimal | None:
     return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
 
 
-def lot_master_data(lot: Lot) -> dict[str, Any]:
-    """The lot's facts as its commissioning event records them (``ilmd``)."""
+def lot_master_data(lot: Lot, *, schema_version: int = 1) -> dict[str, Any]:
+    """The lot's facts as its commissioning event records them (``ilmd``); schema 2 also says
+    what kind of producer it is (a household's name is then committed, see ``append_event``)."""
+    producer: dict[str, Any] = {"code": lot.producer.code, "name": lot.producer.name}
+    if schema_version >= 2:
+        producer["kind"] = lot.producer.kind
     data: dict[str, Any] = {
         "cbvmda:lotNumber": lot.code,
         "cbvmda:countryOfOrigin": "VN",
         "chophien:gtin": lot.gtin14,
         "chophien:productName": lot.product.title,
-        "chophien:producer": {"code": lot.producer.code, "name": lot.producer.name},
+        "chophien:producer": producer,
         "chophien:productionDate": lot.production_date.isoformat(),
         "chophien:origin": {
             "provinceCode": lot.origin_province_code,
@@ -119,11 +126,17 @@ def append_event(
     ilmd: Mapping[str, Any] | None = None,
     extensions: Mapping[str, Any] | None = None,
     signing: tuple[bytes, Domain] | None = None,
+    schema_version: int | None = None,
 ) -> Event:
     """Append one event to a lot's chain. Call inside a transaction.
 
     The one way an event is written (lots, later steps and inspections all come through here).
+    Events use ``TRACE_EVENT_SCHEMA`` (2) unless ``schema_version`` says otherwise. In schema 2
+    a person's data is committed (``traceability.commitments``): the name of whoever records
+    the event, and a household producer's name and coordinates; the salts and values are kept
+    as ``EventDisclosure`` rows, which erasure empties.
     """
+    version = schema_version or settings.TRACE_EVENT_SCHEMA
     locked = Lot.objects.select_for_update().select_related("product", "producer").get(pk=lot.pk)
     last = Event.objects.filter(lot=locked).order_by("-seq").values("seq", "digest").first()
     when = timezone.localtime(event_time or timezone.now())
@@ -150,7 +163,15 @@ def append_event(
         disposition=disposition,
         ilmd=ilmd,
         extensions=extra,
+        schema_version=version,
     )
+    disclosures = []
+    if version >= 2:
+        household = locked.producer.kind == ProducerKind.HOUSEHOLD
+        paths = ["/chophien:actor/name"] if getattr(actor, "pk", None) else []
+        if household:
+            paths += ["/ilmd/chophien:producer/name", "/bizLocation/chophien:geo"]
+        obj, disclosures = commit_paths(obj, paths)
     digest = event_digest(obj)
     event = Event(
         lot=locked,
@@ -170,6 +191,19 @@ def append_event(
         )
         event.signature_chain_id, event.signature_contract = domain.chain_id, domain.contract
     event.save()
+    EventDisclosure.objects.bulk_create(
+        [
+            EventDisclosure(
+                event=event,
+                path=d.path,
+                salt=d.salt,
+                value=d.value,
+                subject_user=actor if d.path.startswith("/chophien:actor/") else None,
+                subject_producer=None if d.path.startswith("/chophien:actor/") else locked.producer,
+            )
+            for d in disclosures
+        ]
+    )
     for f in files:
         EventAttachment(
             event=event, file=f.path, name=f.name, media_type=f.media_type, sha256=f.sha256
@@ -203,8 +237,11 @@ def lot_create(
     details: str = "",
     attachments: Iterable[Any] = (),
     event_time: datetime | None = None,
+    schema_version: int | None = None,
 ) -> Lot:
-    """Register a lot of ``product`` and record its commissioning (harvest/production) event."""
+    """Register a lot of ``product`` and record its commissioning (harvest/production) event.
+
+    ``schema_version`` is for the demo and tests, which keep schema-1 lots."""
     _ensure_may_record(actor=actor, producer_id=product.producer_id)
     if not gs1.is_valid_lot(code):
         raise ValidationError({"code": _("This is not a valid lot code.")})
@@ -241,7 +278,8 @@ def lot_create(
             details=details,
             files=files,
             quantity=lot.quantity,
-            ilmd=lot_master_data(lot),
+            ilmd=lot_master_data(lot, schema_version=schema_version or settings.TRACE_EVENT_SCHEMA),
+            schema_version=schema_version,
         )
     return lot
 
@@ -257,6 +295,7 @@ def event_record(
     event_time: datetime | None = None,
     role: str = "producer",
     corrects: Event | None = None,
+    schema_version: int | None = None,
 ) -> Event:
     """Record a later step of a lot (packing, shipping, receiving, processing, a correction).
 
@@ -295,4 +334,5 @@ def event_record(
             inputs=inputs,
             disposition=disposition,
             extensions=extensions,
+            schema_version=schema_version,
         )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce, Now
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
@@ -16,14 +17,16 @@ from traceability.models import Lot, LotScan, LotShipment
 
 
 def lot_scan_record(*, lot_id: int, visitors: Sequence[str]) -> bool:
-    """Count a scan of a lot's label once per visitor: when none of ``visitors`` (keyed digests
-    naming one visitor in different ways) has scanned this lot before. True when counted."""
+    """Count a scan of a lot's label once per visitor and day: when none of ``visitors`` (keyed
+    digests naming one visitor in different ways) has scanned this lot today. True when
+    counted."""
+    day = timezone.localdate()
     with transaction.atomic():
         # The lot's row lock orders concurrent scans, so a visitor's reloads count once.
         Lot.objects.select_for_update().filter(pk=lot_id).values_list("pk").first()
-        seen = LotScan.objects.filter(lot_id=lot_id, visitor__in=visitors).exists()
+        seen = LotScan.objects.filter(lot_id=lot_id, visitor__in=visitors, day=day).exists()
         LotScan.objects.bulk_create(
-            [LotScan(lot_id=lot_id, visitor=visitor) for visitor in visitors],
+            [LotScan(lot_id=lot_id, visitor=visitor, day=day) for visitor in visitors],
             ignore_conflicts=True,
         )
         if not seen:
