@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from traceability.chain import RegistryAdmin
 
 
+HEADS_ROOT = bytes.fromhex("11" * 32)
+HEADS = {"heads_root": HEADS_ROOT, "lots": bytes(8)}
+"""A heads root and an empty lot filter, for contract tests about anchoring itself."""
+
+
 def new_tester_web3() -> Web3:
     return Web3(EthereumTesterProvider())
 

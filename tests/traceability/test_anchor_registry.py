@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from web3 import Web3
 
+from tests.traceability.conftest import HEADS, HEADS_ROOT
 from traceability.chain import (
     Anchorer,
     ChainReverted,
@@ -122,7 +123,7 @@ def test_only_the_owner_transfers_ownership(
 
 def test_anchor_by_an_authorised_account(web3: Web3, anchorer: Anchorer) -> None:
     assert anchorer.anchored_at(ROOT_A) == 0
-    tx_hash = anchorer.anchor(root=ROOT_A, count=100_000)
+    tx_hash = anchorer.anchor(root=ROOT_A, count=100_000, **HEADS)
 
     receipt = web3.eth.get_transaction_receipt(tx_hash)
     assert receipt["status"] == 1
@@ -139,12 +140,19 @@ def test_anchor_by_an_authorised_account(web3: Web3, anchorer: Anchorer) -> None
 
 
 def test_anchored_event_is_indexed_by_root_and_sender(web3: Web3, anchorer: Anchorer) -> None:
-    tx_hash = anchorer.anchor(root=ROOT_A, count=3)
+    tx_hash = anchorer.anchor(root=ROOT_A, count=3, **HEADS)
     receipt = web3.eth.get_transaction_receipt(tx_hash)
-    (raw,) = receipt["logs"]
+    raw, heads = receipt["logs"]
     topics = [bytes(topic) for topic in raw["topics"]]
     assert topics[1] == bytes.fromhex(ROOT_A[2:])
     assert topics[2][-20:] == bytes.fromhex(receipt["from"][2:])
+    # the heads log is indexed by the batch's root and its heads root
+    assert [bytes(topic) for topic in heads["topics"]][1:] == [
+        bytes.fromhex(ROOT_A[2:]),
+        HEADS["heads_root"],
+    ]
+    [log] = anchorer.heads_logs()
+    assert (log.root, log.heads_root, log.lots) == (ROOT_A, "0x" + "11" * 32, bytes(8))
 
 
 def test_anchoring_is_refused_to_others(
@@ -156,10 +164,10 @@ def test_anchoring_is_refused_to_others(
 ) -> None:
     stranger = as_anchorer(web3, registry, make_account())
     with pytest.raises(ChainReverted, match="not anchorer"):
-        stranger.anchor(root=ROOT_A, count=1)
+        stranger.anchor(root=ROOT_A, count=1, **HEADS)
     # the owner is not an anchorer either until it allows itself
     with pytest.raises(ChainReverted, match="not anchorer"):
-        as_anchorer(web3, registry, owner).anchor(root=ROOT_A, count=1)
+        as_anchorer(web3, registry, owner).anchor(root=ROOT_A, count=1, **HEADS)
     assert registry.anchored_at(ROOT_A) == 0
 
 
@@ -174,7 +182,7 @@ def test_anchorer_can_be_revoked(
     confirmed(registry, registry.set_anchorer(address=account.address, allowed=False))
     assert not registry.is_anchorer(account.address)
     with pytest.raises(ChainReverted, match="not anchorer"):
-        anchorer.anchor(root=ROOT_A, count=1)
+        anchorer.anchor(root=ROOT_A, count=1, **HEADS)
 
 
 def test_only_the_owner_sets_anchorers(
@@ -187,12 +195,12 @@ def test_only_the_owner_sets_anchorers(
 
 
 def test_a_root_is_anchored_once(anchorer: Anchorer) -> None:
-    confirmed(anchorer, anchorer.anchor(root=ROOT_A, count=2))
+    confirmed(anchorer, anchorer.anchor(root=ROOT_A, count=2, **HEADS))
     first = anchorer.anchored_at(ROOT_A)
     with pytest.raises(ChainReverted, match="already anchored"):
-        anchorer.anchor(root=ROOT_A, count=2)
+        anchorer.anchor(root=ROOT_A, count=2, **HEADS)
     assert anchorer.anchored_at(ROOT_A) == first
-    confirmed(anchorer, anchorer.anchor(root=ROOT_B, count=2))
+    confirmed(anchorer, anchorer.anchor(root=ROOT_B, count=2, **HEADS))
 
 
 def test_empty_root_and_empty_batch_are_refused(
@@ -201,18 +209,24 @@ def test_empty_root_and_empty_batch_are_refused(
     account = anchorer_account
     contract = contract_of(web3, anchorer)
     with pytest.raises(ChainReverted, match="empty root"):
-        anchorer.anchor(root=b"\x00" * 32, count=1)
+        anchorer.anchor(root=b"\x00" * 32, count=1, **HEADS)
     with pytest.raises(TransactionFailed, match="empty batch"):
-        send(web3, account, contract.functions.anchor(bytes.fromhex(ROOT_A[2:]), 0))
+        send(
+            web3,
+            account,
+            contract.functions.anchor_heads(bytes.fromhex(ROOT_A[2:]), 0, HEADS_ROOT, bytes(8)),
+        )
 
 
 def test_a_refused_anchor_sent_anyway_is_reverted_on_chain(
     web3: Web3, anchorer: Anchorer, anchorer_account: LocalAccount
 ) -> None:
     account = anchorer_account
-    confirmed(anchorer, anchorer.anchor(root=ROOT_A, count=1))
+    confirmed(anchorer, anchorer.anchor(root=ROOT_A, count=1, **HEADS))
     contract = contract_of(web3, anchorer)
-    tx = contract.functions.anchor(bytes.fromhex(ROOT_A[2:]), 1).build_transaction(
+    tx = contract.functions.anchor_heads(
+        bytes.fromhex(ROOT_A[2:]), 1, HEADS_ROOT, bytes(8)
+    ).build_transaction(
         {
             "from": account.address,
             "nonce": web3.eth.get_transaction_count(account.address),

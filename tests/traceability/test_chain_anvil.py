@@ -22,6 +22,7 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
 from tests.conftest import require
+from tests.traceability.conftest import HEADS
 from traceability.chain import Anchorer, ChainReverted, Node, RegistryAdmin, TxState, connect
 from traceability.contracts import load_artifact
 from traceability.merkle import build_tree, leaf_hash
@@ -111,7 +112,7 @@ def owner_client(web3: Web3, owner_admin: RegistryAdmin, anvil_owner: LocalAccou
 def test_anchor_over_http(web3: Web3, owner_client: Anchorer) -> None:
     assert owner_client.chain_id() == ANVIL_CHAIN_ID
     root = "0x" + random.Random(1).randbytes(32).hex()
-    tx_hash = owner_client.anchor(root=root, count=100_000)
+    tx_hash = owner_client.anchor(root=root, count=100_000, **HEADS)
     receipt = web3.eth.wait_for_transaction_receipt(tx_hash, timeout=30)
 
     status = owner_client.tx_status(tx_hash)
@@ -122,14 +123,14 @@ def test_anchor_over_http(web3: Web3, owner_client: Anchorer) -> None:
     assert owner_client.anchored_at(root) == block["timestamp"]
 
     with pytest.raises(ChainReverted, match="already anchored"):
-        owner_client.anchor(root=root, count=1)
+        owner_client.anchor(root=root, count=1, **HEADS)
 
 
 def test_refusal_over_http(web3: Web3, owner_client: Anchorer) -> None:
     account = funded(web3)
     stranger = Anchorer(node=Node(web3), address=owner_client.address, account=account)
     with pytest.raises(ChainReverted, match="not anchorer"):
-        stranger.anchor(root="0x" + "01" * 32, count=1)
+        stranger.anchor(root="0x" + "01" * 32, count=1, **HEADS)
     stranger_admin = RegistryAdmin(node=Node(web3), address=owner_client.address, account=account)
     with pytest.raises(ChainReverted, match="not owner"):
         stranger_admin.set_inspector(address=SOME_INSPECTOR, allowed=True)
@@ -145,8 +146,8 @@ def test_inspectors_over_http(web3: Web3, owner_admin: RegistryAdmin) -> None:
 def test_pending_then_confirmed_with_queued_nonces(web3: Web3, owner_client: Anchorer) -> None:
     web3.provider.make_request("evm_setAutomine", [False])  # type: ignore[arg-type]
     try:
-        first = owner_client.anchor(root="0x" + "0a" * 32, count=1)
-        second = owner_client.anchor(root="0x" + "0b" * 32, count=1)
+        first = owner_client.anchor(root="0x" + "0a" * 32, count=1, **HEADS)
+        second = owner_client.anchor(root="0x" + "0b" * 32, count=1, **HEADS)
         assert owner_client.tx_status(first).state is TxState.PENDING
         assert owner_client.tx_status(second).state is TxState.PENDING
         web3.provider.make_request("evm_mine", [])  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from eth_abi import encode
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
+from tests.traceability.conftest import HEADS
 from traceability.chain import (
     Anchorer,
     ChainError,
@@ -64,7 +65,7 @@ def test_deploy_returns_a_client_for_the_new_contract(web3: Web3, registry: Regi
 
 
 def test_anchor_submits_and_returns_the_hash(anchoring: Anchorer) -> None:
-    tx_hash = anchoring.anchor(root=ROOT, count=12)
+    tx_hash = anchoring.anchor(root=ROOT, count=12, **HEADS)
     assert TX_HASH_RE.fullmatch(tx_hash)
     assert anchoring.anchored_at(bytes.fromhex(ROOT[2:])) > 0
 
@@ -73,7 +74,7 @@ def test_status_goes_from_pending_to_confirmed_with_growing_confirmations(
     web3: Web3, anchoring: Anchorer
 ) -> None:
     evm_of(web3).disable_auto_mine_transactions()
-    tx_hash = anchoring.anchor(root=ROOT, count=1)
+    tx_hash = anchoring.anchor(root=ROOT, count=1, **HEADS)
     assert anchoring.tx_status(tx_hash).state is TxState.PENDING
     assert anchoring.anchored_at(ROOT) == 0
 
@@ -102,7 +103,7 @@ def test_anchored_at_is_zero_for_unknown_roots(registry: RegistryAdmin) -> None:
 
 def test_refusals_are_chain_reverted(owner_anchorer: Anchorer) -> None:
     with pytest.raises(ChainReverted, match="anchor: .*not anchorer") as caught:
-        owner_anchorer.anchor(root=ROOT, count=1)
+        owner_anchorer.anchor(root=ROOT, count=1, **HEADS)
     assert isinstance(caught.value, ChainError)
 
 
@@ -110,7 +111,7 @@ def test_a_read_only_client_cannot_submit(web3: Web3, registry: RegistryAdmin) -
     reader = Anchorer(node=Node(web3), address=registry.address, account=None)
     assert reader.anchored_at(ROOT) == 0
     with pytest.raises(ChainError, match="no signing account"):
-        reader.anchor(root=ROOT, count=1)
+        reader.anchor(root=ROOT, count=1, **HEADS)
 
 
 @pytest.mark.parametrize(
@@ -118,7 +119,7 @@ def test_a_read_only_client_cannot_submit(web3: Web3, registry: RegistryAdmin) -
 )
 def test_bad_anchor_arguments(anchoring: Anchorer, root: Any, count: int) -> None:
     with pytest.raises(ValueError):
-        anchoring.anchor(root=root, count=count)
+        anchoring.anchor(root=root, count=count, **HEADS)
 
 
 def test_bad_arguments_are_value_errors(web3: Web3, registry: RegistryAdmin) -> None:

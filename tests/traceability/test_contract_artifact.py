@@ -24,14 +24,20 @@ def test_artifact_exposes_the_contract_interface() -> None:
         "transfer_ownership",
         "set_anchorer",
         "is_anchorer",
-        "anchor",
+        "anchor_heads",
         "anchored_at",
         "verify",
         "set_inspector",
         "is_inspector",
     }
     events = {item["name"] for item in artifact.abi if item["type"] == "event"}
-    assert events == {"Anchored", "AnchorerSet", "InspectorSet", "OwnershipTransferred"}
+    assert events == {
+        "Anchored",
+        "HeadsAnchored",
+        "AnchorerSet",
+        "InspectorSet",
+        "OwnershipTransferred",
+    }
     assert artifact.bytecode.startswith("0x")
     assert artifact.deployed_bytecode.startswith("0x")
     assert artifact.deployed_bytecode[2:] in artifact.bytecode

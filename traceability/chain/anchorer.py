@@ -12,35 +12,43 @@ from traceability.chain.reader import RegistryReader
 __all__ = ["Anchorer", "SignedTx"]
 
 
+def _call(contract, root: bytes | str, count: int, heads_root: bytes | str, lots: bytes):
+    if count <= 0:
+        raise ValueError("count must be positive")
+    return contract.functions.anchor_heads(
+        digest_to_bytes(root), count, digest_to_bytes(heads_root), bytes(lots)
+    )
+
+
 class Anchorer(RegistryReader):
-    """Submits ``anchor(root, count)``; reads as a :class:`RegistryReader` does."""
+    """Submits ``anchor_heads(root, count, heads_root, lots)``; reads as a
+    :class:`RegistryReader` does."""
 
     def __init__(self, *, node: Node, address: str, account: SigningAccount | None) -> None:
         super().__init__(node=node, address=address)
         self._account = account
 
-    def anchor(self, *, root: bytes | str, count: int) -> str:
-        """Submit ``anchor(root, count)`` and return the transaction hash without waiting.
+    def anchor(self, *, root: bytes | str, count: int, heads_root: bytes | str, lots: bytes) -> str:
+        """Submit ``anchor_heads`` (the batch's root, its size, its heads root and lot filter,
+        see ``traceability.heads``) and return the transaction hash without waiting.
 
         The call is simulated first, so a refusal (not an anchorer, root already anchored)
         raises :class:`ChainReverted` before anything is sent.
         """
-        if count <= 0:
-            raise ValueError("count must be positive")
-        function = self._contract.functions.anchor(digest_to_bytes(root), count)
+        function = _call(self._contract, root, count, heads_root, lots)
         return submit(self._web3, self._account, "anchor", function)
 
-    def prepare_anchor(self, *, root: bytes | str, count: int) -> SignedTx:
-        """Simulate and sign ``anchor(root, count)`` without sending it (see :meth:`send`).
+    def prepare_anchor(
+        self, *, root: bytes | str, count: int, heads_root: bytes | str, lots: bytes
+    ) -> SignedTx:
+        """Simulate and sign ``anchor_heads`` without sending it (see :meth:`send`).
 
         Knowing the hash before sending lets a caller record it first, so that a crash between
         sending and recording cannot lose track of a transaction.
         """
-        if count <= 0:
-            raise ValueError("count must be positive")
+        function = _call(self._contract, root, count, heads_root, lots)
         if self._account is None:
             raise ChainError("anchor: this client has no signing account")
-        function = self._contract.functions.anchor(digest_to_bytes(root), count)
         with translated("anchor"):
             return sign(self._web3, self._account, function)
 

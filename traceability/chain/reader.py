@@ -18,6 +18,7 @@ from traceability.canonical import digest_to_bytes
 from traceability.chain.crypto import checksum_address
 from traceability.chain.errors import translated
 from traceability.chain.node import Node
+from traceability.completeness import HeadsLog
 from traceability.contracts import load_artifact
 
 if TYPE_CHECKING:
@@ -130,6 +131,27 @@ class RegistryReader:
                 block_number=int(log["blockNumber"]),
             )
         return None
+
+    def heads_logs(self, *, from_block: int = 0, to_block: int | str = "latest") -> list[HeadsLog]:
+        """Every ``HeadsAnchored`` log of the registry in the block range, in chain order: what
+        the completeness check needs (``traceability.completeness``)."""
+        event = self._contract.events.HeadsAnchored
+        with translated("heads_logs"):
+            chain_id = int(self._web3.eth.chain_id)
+            logs = event.get_logs(from_block=from_block, to_block=to_block)
+        found = [
+            HeadsLog(
+                chain_id=chain_id,
+                contract=self.address,
+                root=HexBytes(log["args"]["root"]).to_0x_hex(),
+                heads_root=HexBytes(log["args"]["heads_root"]).to_0x_hex(),
+                lots=bytes(log["args"]["lots"]),
+                block_number=int(log["blockNumber"]),
+                log_index=int(log["logIndex"]),
+            )
+            for log in logs
+        ]
+        return sorted(found, key=lambda log: log.position)
 
     def tx_status(self, tx_hash: str | bytes) -> TxStatus:
         """Return where a submitted transaction stands."""

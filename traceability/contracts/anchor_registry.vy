@@ -2,17 +2,27 @@
 # pragma evm-version shanghai
 """
 @title Chợ Phiên anchor registry
-@notice Records Merkle roots of batches of traceability events, and keeps the
-        list of accounts allowed to anchor and of recognised inspectors.
+@notice Records Merkle roots of batches of traceability events, with the heads
+        of the lots each batch touches, and keeps the list of accounts allowed to
+        anchor and of recognised inspectors.
 @dev Leaves and proofs follow OpenZeppelin's StandardMerkleTree with leaf
      encoding ["bytes32"]: a parent is keccak256 of its two children
      concatenated in ascending order. Leaves are hashed off-chain.
+     Version 2 (PROOF_FORMAT.md, "Heads"): every anchoring also commits the root
+     of the batch's heads tree and its lot filter (a Bloom filter of lot keys),
+     logged so that any node's eth_getLogs tells which batches may hold a lot.
+     There is no other way to anchor, so every root here has heads.
 """
 
 event Anchored:
     root: indexed(bytes32)
     count: uint256
     sender: indexed(address)
+
+event HeadsAnchored:
+    root: indexed(bytes32)
+    heads_root: indexed(bytes32)
+    lots: Bytes[8192]
 
 event AnchorerSet:
     account: indexed(address)
@@ -27,6 +37,7 @@ event OwnershipTransferred:
     new_owner: indexed(address)
 
 MAX_PROOF_LENGTH: constant(uint256) = 64
+MIN_FILTER_BYTES: constant(uint256) = 8
 
 owner: public(address)
 is_anchorer: public(HashMap[address, bool])
@@ -63,13 +74,16 @@ def set_inspector(account: address, allowed: bool):
 
 
 @external
-def anchor(root: bytes32, count: uint256):
+def anchor_heads(root: bytes32, count: uint256, heads_root: bytes32, lots: Bytes[8192]):
     assert self.is_anchorer[msg.sender], "not anchorer"
     assert root != empty(bytes32), "empty root"
+    assert heads_root != empty(bytes32), "empty heads root"
     assert count != 0, "empty batch"
+    assert len(lots) >= MIN_FILTER_BYTES, "no lot filter"
     assert self.anchored_at[root] == 0, "already anchored"
     self.anchored_at[root] = block.timestamp
     log Anchored(root=root, count=count, sender=msg.sender)
+    log HeadsAnchored(root=root, heads_root=heads_root, lots=lots)
 
 
 @external

@@ -8,6 +8,7 @@ recorded before it is sent.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -17,8 +18,16 @@ from django.utils import timezone
 
 from traceability import ledger
 from traceability.chain import Anchorer, ChainError, TxState
+from traceability.heads import (
+    MAX_LOTS_PER_BATCH,
+    Head,
+    build_heads_tree,
+    head_leaf,
+    lot_key,
+    lots_filter,
+)
 from traceability.merkle import build_tree
-from traceability.models import AnchorBatch, AnchorSubmission, Event, EventProof
+from traceability.models import AnchorBatch, AnchorSubmission, Event, EventProof, Lot, LotHead
 from traceability.selectors import registry_current
 
 logger = logging.getLogger(__name__)
@@ -46,33 +55,54 @@ def batch_open(*, now: datetime | None = None) -> AnchorBatch | None:
     )
     if unfinished is not None:
         return unfinished
-    waiting = list(
-        Event.objects.filter(proof__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "digest", "recorded_at")[: settings.TRACE_BATCH_MAX]
-    )
+    waiting = _waiting_events()
     if not waiting:
         return None
     now = now or timezone.now()
-    oldest = min(recorded for _, _, recorded in waiting)
+    oldest = min(event.recorded_at for event in waiting)
     if len(waiting) < settings.TRACE_BATCH_MIN and now - oldest < timedelta(
         seconds=settings.TRACE_BATCH_MAX_WAIT
     ):
         return None
-    tree = build_tree(digest for _, digest, _ in waiting)
+    tree = build_tree(event.digest for event in waiting)
+    heads = _heads_of(waiting)
+    heads_tree = build_heads_tree(heads.values())
     try:
         with transaction.atomic():
             batch = AnchorBatch.objects.create(
-                registry=registry, root=tree.root_hex, count=len(waiting)
+                registry=registry,
+                root=tree.root_hex,
+                count=len(waiting),
+                heads_root=heads_tree.root_hex,
+                lots_filter=lots_filter([head.key for head in heads.values()]).hex(),
             )
             EventProof.objects.bulk_create(
                 [
                     EventProof(
-                        event_id=pk,
+                        event_id=event.pk,
                         batch=batch,
-                        proof=["0x" + node.hex() for node in tree.proof(digest)],
+                        proof=["0x" + node.hex() for node in tree.proof(event.digest)],
                     )
-                    for pk, digest, _ in waiting
+                    for event in waiting
+                ],
+                batch_size=2000,
+            )
+            LotHead.objects.bulk_create(
+                [
+                    LotHead(
+                        batch=batch,
+                        lot_id=lot_id,
+                        key=head.key,
+                        digest=head.digest,
+                        count=head.count,
+                        proof=[
+                            "0x" + node.hex()
+                            for node in heads_tree.leaf_proof(
+                                head_leaf(head.key, head.digest, head.count)
+                            )
+                        ],
+                    )
+                    for lot_id, head in heads.items()
                 ],
                 batch_size=2000,
             )
@@ -83,6 +113,47 @@ def batch_open(*, now: datetime | None = None) -> AnchorBatch | None:
             .first()
         )
     return batch
+
+
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    pk: int
+    digest: str
+    recorded_at: datetime
+    lot_id: int
+    seq: int
+
+
+def _waiting_events() -> list[_Waiting]:
+    """Events not yet in a batch, oldest first: at most ``TRACE_BATCH_MAX`` of them, from at
+    most ``MAX_LOTS_PER_BATCH`` lots (the contract's lot filter holds no more)."""
+    rows = (
+        Event.objects.filter(proof__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "digest", "recorded_at", "lot_id", "seq")[: settings.TRACE_BATCH_MAX]
+    )
+    waiting, lots = [], set()
+    for row in rows:
+        if row[3] not in lots and len(lots) >= MAX_LOTS_PER_BATCH:
+            break
+        lots.add(row[3])
+        waiting.append(_Waiting(*row))
+    return waiting
+
+
+def _heads_of(waiting: list[_Waiting]) -> dict[int, Head]:
+    """Each lot's head in the batch: its latest event there, by lot id."""
+    latest: dict[int, _Waiting] = {}
+    for event in waiting:
+        if event.lot_id not in latest or event.seq > latest[event.lot_id].seq:
+            latest[event.lot_id] = event
+    lots = Lot.objects.filter(pk__in=latest).select_related("product")
+    return {
+        lot.pk: Head(
+            key=lot_key(lot.epc_class), digest=latest[lot.pk].digest, count=latest[lot.pk].seq
+        )
+        for lot in lots
+    }
 
 
 def batch_lease(*, batch_id: int, owner: str) -> bool:
@@ -140,7 +211,12 @@ def batch_advance(*, batch_id: int) -> AnchorBatch:
             batch.refresh_from_db()
             return batch
 
-    signed = client.prepare_anchor(root=batch.root, count=batch.count)
+    signed = client.prepare_anchor(
+        root=batch.root,
+        count=batch.count,
+        heads_root=batch.heads_root,
+        lots=bytes.fromhex(batch.lots_filter),
+    )
     with transaction.atomic():  # recorded before it is sent: a crash can't lose track of it
         AnchorSubmission.objects.get_or_create(
             tx_hash=signed.tx_hash, defaults={"batch": batch, "nonce": signed.nonce}
