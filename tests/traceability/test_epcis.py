@@ -394,3 +394,11 @@ def test_hash_ids_are_cached_per_digest(client, household, django_assert_max_num
     assert cache.get(epcis_query._hash_key(first.digest)).startswith("ni:///sha-256;")
     with django_assert_max_num_queries(3):
         client.get("/epcis/events", {"MATCH_anyEPC": household.epc_class})
+
+
+def test_queries_are_rate_limited_per_address(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "epcis": {**settings.RATE_LIMITS["epcis"]}}
+    settings.RATE_LIMITS["epcis"]["rate"] = "3/m"
+    assert [client.get("/epcis/events").status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get("/epcis/events")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
