@@ -70,8 +70,9 @@ _VOCABULARY: Final = {
     "EQ_bizStep": ("https://ref.gs1.org/cbv/BizStep-", "urn:epcglobal:cbv:bizstep:"),
     "EQ_disposition": ("https://ref.gs1.org/cbv/Disp-", "urn:epcglobal:cbv:disp:"),
 }
-_DIGITAL_LINK: Final = re.compile(
-    r"^https?://[^/?#]+(?:/[^?#]*)?/01/(?P<gtin>[0-9]{8,14})(?:/10/(?P<lot>[^/?#]+))?/?(?:\?.*)?$"
+_DIGITAL_LINK: Final = re.compile(  # a lot may hold "/" (our own lot pages write it raw)
+    r"^https?://[^/?#]+(?:/[^?#]*?)?/01/(?P<gtin>[0-9]{8,14})(?:/10/(?P<lot>[^?#]+)|/?)"
+    r"(?:[?#].*)?$"
 )
 
 

@@ -402,3 +402,17 @@ def test_queries_are_rate_limited_per_address(client, settings):
     assert [client.get("/epcis/events").status_code for _ in range(3)] == [200, 200, 200]
     refused = client.get("/epcis/events")
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+def test_a_lot_code_with_a_slash_is_found_by_any_spelling_of_its_link(client, make_lot, settings):
+    settings.SITE_URL = "https://chophien.example.vn"
+    lot = make_lot(code="MO/2025.11")
+    services.event_record(lot=lot, biz_step="shipping", actor=None)
+    make_lot(code="MO")  # a lot whose code is the first part of the other's
+    ids = [e.event_id for e in lot.events.order_by("pk")]
+    for link in (
+        lot.epc_class,  # https://id.gs1.org/01/…/10/MO%2F2025.11
+        f"https://chophien.example.vn{lot.get_absolute_url()}",  # the lot page: a raw "/"
+        f"https://chophien.example.vn/en/01/{lot.gtin14}/10/MO%2F2025.11?linkType=all",
+    ):
+        assert _ids(_query(client, MATCH_anyEPC=link)[1]) == ids, link
