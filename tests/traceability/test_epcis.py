@@ -416,3 +416,74 @@ def test_a_lot_code_with_a_slash_is_found_by_any_spelling_of_its_link(client, ma
         f"https://chophien.example.vn/en/01/{lot.gtin14}/10/MO%2F2025.11?linkType=all",
     ):
         assert _ids(_query(client, MATCH_anyEPC=link)[1]) == ids, link
+
+
+# --------------------------------------------------------------------------- pure: every step
+
+
+def _built(step: str, version: int) -> dict:
+    from datetime import datetime
+    from uuid import UUID
+    from zoneinfo import ZoneInfo
+
+    from traceability.canonical import BIZ_STEPS, Location, LotQuantity, build_event
+    from traceability.commitments import commit_paths
+
+    assert step in BIZ_STEPS
+    lot = "https://id.gs1.org/01/08930000000012/10/MO%2F1"
+    extensions = {"chophien:actor": {"name": "Lò Văn Páo", "role": "inspector"}}
+    if step == "inspecting":
+        extensions["chophien:inspection"] = {"result": "fail"}
+        extensions["chophien:attachments"] = [
+            {"name": "ket-qua.pdf", "mediaType": "application/pdf", "sha256": "ab" * 32}
+        ]
+    event = build_event(
+        biz_step=step,
+        event_id=UUID(int=7),
+        event_time=datetime(2025, 11, 20, 8, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+        lot=lot,
+        prev_digest=None if step == "commissioning" else "0x" + "11" * 32,
+        quantity=Decimal("12.50"),
+        uom="KGM",
+        inputs=[LotQuantity(lot=lot)] if step == "transforming" else (),
+        location=Location(id="urn:chophien:ward:1234", latitude="22.8", longitude="105.2"),
+        disposition={"inspecting": "non_conformant", "shipping": "in_transit"}.get(step),
+        ilmd={"cbvmda:lotNumber": "MO/1", "chophien:producer": {"code": "p", "name": "Hộ Sáu"}}
+        if step == "commissioning"
+        else None,
+        extensions=extensions,
+        schema_version=version,
+    )
+    if version == 2:
+        paths = [
+            "/chophien:actor/name",
+            "/ilmd/chophien:producer/name",
+            "/bizLocation/chophien:geo",
+        ]
+        event, _disclosures = commit_paths(event, paths)
+    return event
+
+
+@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize(
+    "step", ["commissioning", "inspecting", "transforming", "packing", "shipping", "receiving"]
+)
+def test_every_step_of_either_schema_exports_valid_epcis(step, version, tmp_path):
+    from traceability.canonical import event_digest
+
+    event = _built(step, version)
+    document = valid(epcis.epcis_document([(event, event_digest(event))], now=timezone.now()))
+    exported = document["epcisBody"]["eventList"][0]
+    assert [exported["eventID"]] == reference_hashes(document, tmp_path)
+    body = json.dumps(document, ensure_ascii=False)
+    for secret in ("Lò Văn Páo", "Hộ Sáu", "22.8", "105.2"):
+        assert secret not in body
+    assert (
+        exported["quantityList" if step != "transforming" else "outputQuantityList"][0]["quantity"]
+        == 12.5
+    )
+    if step == "transforming":
+        assert exported["bizStep"] == "creating_class_instance"
+        assert exported["chophien:bizStep"] == "transforming"
+    else:
+        assert exported["bizStep"] == step
