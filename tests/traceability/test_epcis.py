@@ -487,3 +487,84 @@ def test_every_step_of_either_schema_exports_valid_epcis(step, version, tmp_path
         assert exported["chophien:bizStep"] == "transforming"
     else:
         assert exported["bizStep"] == step
+
+
+# --------------------------------------------------------------------------- property: paging
+
+
+def _oracle(events: list[dict], params: dict) -> list[dict]:
+    """What the query must answer, computed from the exported events alone."""
+    from datetime import datetime
+
+    def lots(event, names):
+        return {q["epcClass"] for name in names for q in event.get(name, [])}
+
+    found = []
+    for event in events:
+        when = datetime.fromisoformat(event["eventTime"])
+        if "EQ_bizStep" in params and event["bizStep"] not in params["EQ_bizStep"].split("|"):
+            continue
+        if "eventType" in params and event["type"] != params["eventType"]:
+            continue
+        if "MATCH_epc" in params and params["MATCH_epc"] not in lots(event, ["quantityList"]):
+            continue
+        every = ["quantityList", "inputQuantityList", "outputQuantityList"]
+        if "MATCH_anyEPC" in params and params["MATCH_anyEPC"] not in lots(event, every):
+            continue
+        if "GE_eventTime" in params and when < datetime.fromisoformat(params["GE_eventTime"]):
+            continue
+        if "LT_eventTime" in params and when >= datetime.fromisoformat(params["LT_eventTime"]):
+            continue
+        found.append(event)
+    return found
+
+
+def test_any_query_paged_any_way_answers_what_the_export_says(client, household, older, settings):
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "epcis": {**settings.RATE_LIMITS["epcis"]}}
+    settings.RATE_LIMITS["epcis"]["rate"] = "100000/m"
+    everything = [
+        event
+        for lot in (household, older)
+        for event in _export(client, lot)["epcisBody"]["eventList"]
+    ]
+    times = sorted({e["eventTime"] for e in everything})
+    choices = {
+        "EQ_bizStep": st.sampled_from(
+            ["shipping", "packing|commissioning", "creating_class_instance", "inspecting"]
+        ),
+        "eventType": st.sampled_from(["ObjectEvent", "TransformationEvent"]),
+        "MATCH_epc": st.sampled_from([household.epc_class, older.epc_class]),
+        "MATCH_anyEPC": st.sampled_from([household.epc_class, older.epc_class]),
+        "GE_eventTime": st.sampled_from(times),
+        "LT_eventTime": st.sampled_from(times),
+    }
+
+    @hypothesis_settings(
+        max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(
+        params=st.fixed_dictionaries({}, optional=choices),
+        per_page=st.integers(min_value=1, max_value=8),
+    )
+    def check(params, per_page):
+        expected = _oracle(everything, params)
+        seen, url = [], "/epcis/events"
+        query = {**params, "perPage": str(per_page)}
+        for _page in range(len(everything) + 2):
+            response = client.get(url, query)
+            assert response.status_code == 200, response.content
+            page = json.loads(response.content)["epcisBody"]["queryResults"]["resultsBody"]
+            assert len(page["eventList"]) <= per_page
+            seen += page["eventList"]
+            if "Link" not in response:
+                break
+            following = urlsplit(response["Link"][1:].split(">")[0])
+            url, query = following.path, parse_qs(following.query)
+        assert seen == sorted(expected, key=lambda e: _order[e["chophien:eventID"]])
+
+    _order = {event.event_id: event.pk for lot in (household, older) for event in lot.events.all()}
+    check()
