@@ -63,7 +63,7 @@ def problem(error: epcis_query.QueryProblem) -> HttpResponse:
 
 def _acceptable(request: HttpRequest) -> str | None:
     """The JSON type to answer in, or ``None`` when the client accepts neither (XML only)."""
-    if "HTTP_ACCEPT" not in request.META:
+    if not request.META.get("HTTP_ACCEPT", "").strip():
         return "application/ld+json"
     for media_type in _JSON_TYPES:
         if request.accepts(media_type):

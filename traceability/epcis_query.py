@@ -147,7 +147,12 @@ def _matcher(value: str) -> Matcher | None:
     return Matcher(uri=gs1_lot_uri(gs1.gtin14(gtin), lot)) if gs1.is_valid_lot(lot) else None
 
 
+_PLUS_AS_SPACE: Final = re.compile(r"^(?P<time>.*T[0-9:.]+) (?P<offset>[0-9]{2}:?[0-9]{2})$")
+
+
 def _time(name: str, value: str) -> datetime:
+    # "+07:00" left unencoded in a query string arrives as " 07:00": read it as meant.
+    value = _PLUS_AS_SPACE.sub(r"\g<time>+\g<offset>", value)
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

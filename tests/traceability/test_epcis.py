@@ -266,6 +266,10 @@ def test_query_by_business_step_lot_and_time(client, household, older, settings)
     at = third.event_time.isoformat()
     _r, later = _query(client, GE_eventTime=at, MATCH_anyEPC=household.epc_class)
     assert third.event_id == _ids(later)[0]
+    unencoded = client.get(f"/epcis/events?MATCH_anyEPC={household.epc_class}&GE_eventTime={at}")
+    assert _ids(
+        json.loads(unencoded.content)["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+    ) == _ids(later)  # "+07:00" sent unencoded reads as " 07:00"
     _r, earlier = _query(client, LT_eventTime=at, MATCH_anyEPC=household.epc_class)
     assert third.event_id not in _ids(earlier)
     assert set(_ids(earlier)) | set(_ids(later)) == {e.event_id for e in mine}
@@ -374,6 +378,7 @@ def test_read_only_methods_formats_and_discovery(client):
         assert problem["type"] == "epcisException:MethodNotAllowedException"
         assert response["Allow"] == "GET, HEAD, OPTIONS"
     _problem(client.get("/epcis/events", HTTP_ACCEPT="application/xml"), 406)
+    assert client.get("/epcis/events", HTTP_ACCEPT="").status_code == 200
     assert client.get("/epcis/events", HTTP_ACCEPT="application/json")["Content-Type"] == (
         "application/json"
     )
@@ -446,7 +451,9 @@ def _built(step: str, version: int) -> dict:
         quantity=Decimal("12.50"),
         uom="KGM",
         inputs=[LotQuantity(lot=lot)] if step == "transforming" else (),
-        location=Location(id="urn:chophien:ward:1234", latitude="22.8", longitude="105.2"),
+        location=Location(
+            id="urn:chophien:ward:1234", latitude="22.812345", longitude="105.234567"
+        ),
         disposition={"inspecting": "non_conformant", "shipping": "in_transit"}.get(step),
         ilmd={"cbvmda:lotNumber": "MO/1", "chophien:producer": {"code": "p", "name": "Hộ Sáu"}}
         if step == "commissioning"
@@ -476,7 +483,7 @@ def test_every_step_of_either_schema_exports_valid_epcis(step, version, tmp_path
     exported = document["epcisBody"]["eventList"][0]
     assert [exported["eventID"]] == reference_hashes(document, tmp_path)
     body = json.dumps(document, ensure_ascii=False)
-    for secret in ("Lò Văn Páo", "Hộ Sáu", "22.8", "105.2"):
+    for secret in ("Lò Văn Páo", "Hộ Sáu", "22.812345", "105.234567"):
         assert secret not in body
     assert (
         exported["quantityList" if step != "transforming" else "outputQuantityList"][0]["quantity"]
