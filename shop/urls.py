@@ -17,11 +17,13 @@ from shop.producers.dashboard import urls as producers_dashboard
 from shop.roles import staff_only_dashboard
 from shop.settlements.dashboard import urls as settlements_dashboard
 from shop.zns import registry as zns_registry
+from traceability import epcis_api
 
 oscar_dashboard, dashboard_app, dashboard_namespace = apps.get_app_config("dashboard").urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("epcis/events", epcis_api.events, name="epcis-events"),  # EPCIS 2.0, any language
     path("i18n/setlang/", accounts_views.language_switch, name="set_language"),
     path("shipping/units/", include("shop.address.urls")),  # the same in every language
     path("dashboard/payments/", include("payments.dashboard.urls")),

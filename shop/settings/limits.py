@@ -46,6 +46,12 @@ RATE_LIMITS = {
         "methods": ("GET", "HEAD"),
         "views": ("shipping:track",),
     },
+    # The public EPCIS query interface (traceability/epcis_api.py): each query reads the events.
+    "epcis": {
+        "rate": os.environ.get("RATE_LIMIT_EPCIS", "120/m"),
+        "methods": ("GET", "HEAD"),
+        "views": ("epcis-events",),
+    },
 }
 # How many of our own proxies append to X-Forwarded-For in front of the site (0: trust only
 # REMOTE_ADDR, as when gunicorn faces the Internet).

@@ -44,7 +44,7 @@ Line = get_model("order", "Line")
 
 # Anything a producer may reach; operators' pages are in here too (A must be refused there).
 # (``signed-in/`` sends whoever asks on to their own start page, see shop.roles.start_page.)
-SCOPE = ("dashboard/", "trace/", "shipping/", "signed-in/")
+SCOPE = ("dashboard/", "trace/", "shipping/", "signed-in/", "epcis/")
 # The carrier simulators exist only in development and tests (production settings refuse them).
 OUT_OF_SCOPE = ("shipping/simulator/",)
 # Pages every signed-in user may open, and the login page itself.
@@ -58,6 +58,9 @@ PUBLIC = {
     "shipping/track/<str:token>/",
     "shipping/units/<int:province_code>/wards.json",
 }
+# Public records of every producer, like the lot pages: the EPCIS query interface serves every
+# lot's published events (tests/traceability/test_epcis.py holds what it may and may not say).
+PUBLIC_RECORDS = {"epcis/events"}
 B_TITLE = "Chè Shan Tuyết cổ thụ Tà Xùa (B)"
 B_SECRET = "9704369999000111"  # B's payout account number
 
@@ -276,6 +279,9 @@ def test_producer_a_gets_nothing_of_producer_b_from_any_dashboard_url(world):
     for route in routes():
         if route in OPEN_TO_ALL:  # logging out would make the rest anonymous requests
             continue
+        if route in PUBLIC_RECORDS:  # B's published lot events are public by design
+            assert client.post("/" + route).status_code == 405
+            continue
         for url in urls_for(route, world["values"]):
             for method in ("get", "post"):
                 response = getattr(client, method)(url)
@@ -380,7 +386,7 @@ def test_a_producer_whose_access_was_taken_away_reaches_no_producer_page(world, 
     client.force_login(b_user)
     checked, reachable = 0, []
     for route in routes():
-        if route in OPEN_TO_ALL | PUBLIC:
+        if route in OPEN_TO_ALL | PUBLIC | PUBLIC_RECORDS:
             continue
         for url in urls_for(route, world["values"]):
             for method in ("get", "post"):

@@ -210,8 +210,9 @@ def test_a_correction_is_recorded_from_the_lot_page_and_shown_and_exported(
     assert events[1]["errorDeclaration"] == {
         "declarationTime": fix.payload["eventTime"],
         "reason": "incorrect_data",
-        "correctiveEventIDs": [fix.event_id],
+        "correctiveEventIDs": [events[2]["eventID"]],  # the correction's CBV 2.0 event hash
     }
+    assert events[2]["chophien:eventID"] == fix.event_id
     assert events[2]["chophien:correction"]["digest"] == wrong.digest
 
 
