@@ -9,6 +9,8 @@ our static files or carrying the response's nonce. Three things are decided per 
   Wagtail's preview sets) gets ``frame-ancestors 'self'`` instead of ``'none'``. Wagtail renders
   a preview by passing a request for the page itself through the middleware: that response
   keeps the page's own policy and nonce, and only its framing follows the preview view;
+* ``connect-src`` also names the origin of ``CHAIN_PUBLIC_RPC_URL``, the public node the buyer's
+  browser asks when it verifies a lot itself;
 * ``form-action`` also names the origins the configured payment gateways send the buyer to
   (a checkout form posts to us, and we redirect to the gateway), read from ``PAYMENT_GATEWAYS``.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from csp.constants import HEADER, SELF
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -43,6 +46,15 @@ def path_directives(path: str) -> dict[str, list]:
         if pattern.search(path):
             directives.update(replaced)
     return directives
+
+
+def public_rpc_origin() -> str | None:
+    """The origin of ``CHAIN_PUBLIC_RPC_URL``, the node a buyer's browser asks when it verifies
+    a lot itself (``static/traceability/verify.js``), or ``None`` when there is none."""
+    parsed = urlsplit(getattr(settings, "CHAIN_PUBLIC_RPC_URL", "") or "")
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return None
+    return f"{parsed.scheme}://{parsed.netloc}"
 
 
 def _framed_by_us(response: HttpResponseBase) -> bool:
@@ -74,6 +86,10 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if parts.config is None and "form-action" not in replace:
             configured = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].get("form-action", [])
             replace["form-action"] = [*configured, *browser_origins()]
+        rpc = public_rpc_origin()
+        if parts.config is None and rpc and "connect-src" not in replace:
+            configured = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"].get("connect-src", [SELF])
+            replace["connect-src"] = [*configured, rpc]
         parts.replace = {**replace, **(parts.replace or {})}
         response._csp_parts, response._csp_request = parts, request
         return parts

@@ -297,6 +297,9 @@ STATICFILES_FINDERS = [
 NPM_STATIC_ASSETS = [
     ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),  # the label scanner
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),  # satisfaction charts
+    # The buyer's own verification of a lot: ethers, @openzeppelin/merkle-tree and canonicalize,
+    # bundled by traceability/browser/build.mjs (package.json "postinstall", run by `npm ci`).
+    ("vendor/verifier", BASE_DIR / "node_modules" / ".chophien" / "verifier"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

@@ -73,6 +73,9 @@ def test_collectstatic_after_the_build_step_ships_the_scanner_and_the_charts_wit
     assert {"jsqr", "chart.js"} <= set(runtime)
     for package in runtime:
         shutil.copytree(ROOT / "node_modules" / package, modules / package)
+    # ... and what its "postinstall" builds: the in-browser verifier's bundled libraries.
+    assert "build.mjs" in json.loads((ROOT / "package.json").read_text())["scripts"]["postinstall"]
+    shutil.copytree(ROOT / "node_modules" / ".chophien", modules / ".chophien")
     static_root = tmp_path / "static"
     try:
         result = manage(
@@ -87,3 +90,4 @@ def test_collectstatic_after_the_build_step_ships_the_scanner_and_the_charts_wit
     assert (
         '"vendor/chartjs/chart.umd.min.js"' in manifest and '"satisfaction/charts.js"' in manifest
     )
+    assert '"vendor/verifier/libs.js"' in manifest and '"traceability/verify-core.js"' in manifest

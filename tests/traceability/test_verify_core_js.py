@@ -1,0 +1,57 @@
+"""The buyer's in-browser verifier (static/traceability/verify-core.js, with the npm libraries
+bundled by traceability/browser/build.mjs) agrees with the Python verifier, check by check,
+on a good bundle and on tampered, truncated, erased and forged ones, asking anvil itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.traceability.verify_browser_cases import (
+    anchored_lot,
+    comparable,
+    node_verdicts,
+    python_verdict,
+    variants,
+)
+
+pytestmark = [pytest.mark.chain, pytest.mark.django_db]
+
+
+def test_the_javascript_verifier_agrees_with_the_python_verifier(
+    client, make_lot, anvil_chain, anvil, django_user_model
+):
+    lot = anchored_lot(make_lot, django_user_model)
+    good = client.get(f"/01/{lot.gtin14}/10/{lot.code}?format=json").json()
+    assert good["version"] == 2 and len(good["events"]) == 4 and good["head"]["count"] == 4
+    cases = variants(good)
+    expected = {name: python_verdict(bundle, anvil.url) for name, bundle in cases.items()}
+    found = dict(zip(cases, node_verdicts(list(cases.values()), anvil.url), strict=True))
+    for name in cases:
+        assert comparable(found[name]) == expected[name], name
+
+    # What each case means, so agreement is not agreement on nothing.
+    assert found["good"]["status"] == "verified" and found["good"]["ok"]
+    assert found["good"]["completeness"] == "complete"
+    assert found["good"]["events"][2]["signerAccredited"] is True
+    assert found["tampered"]["status"] == "tampered"
+    assert found["tampered"]["events"][1]["checks"] == {"digest": "fail", "merkle": "fail"}
+    for truncated in ("truncated", "truncated_without_head"):
+        assert found[truncated]["status"] == "tampered"
+        assert "this history stops before its last anchored event" in found[truncated]["problems"]
+        assert found[truncated]["checks"] == {"completeness": "fail"}
+    assert found["erased"]["status"] == "verified"
+    assert found["erased"]["events"][0]["withheld"]
+    assert found["forged_disclosure"]["status"] == "tampered"
+
+
+def test_a_node_on_another_chain_or_no_node_is_not_verified(
+    client, make_lot, anvil_chain, anvil, django_user_model
+):
+    lot = anchored_lot(make_lot, django_user_model)
+    good = client.get(f"/01/{lot.gtin14}/10/{lot.code}?format=json").json()
+    other_chain = {**good, "head": {**good["head"], "chainId": 1}}
+    for item in other_chain["events"]:
+        item["anchor"] = {**item["anchor"], "chainId": 1}
+    [verdict] = node_verdicts([other_chain], anvil.url)
+    assert verdict["status"] == "tampered"
+    assert all(e["problems"] == ["the chain has no record of this root"] for e in verdict["events"])
