@@ -1,0 +1,300 @@
+"""Heads on the site, on an in-process EVM (eth-tester): anchoring commits each lot's head,
+the lot page's check reads the registry's logs (completeness), absences explain a lot filter's
+chance matches, erasure keeps every proof, and an older registry is replaced."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from tests import factories
+from tests.traceability.conftest import PASSPHRASE, funded_account, new_tester_web3
+from tests.traceability.test_heads import false_match
+from traceability import ledger, selectors, services, tasks
+from traceability.chain import Node, RegistryReader
+from traceability.completeness import STOPS_EARLY, Completeness
+from traceability.heads import build_heads_tree, filter_contains, head_leaf, lot_key
+from traceability.merkle import verify as merkle_verify
+from traceability.models import (
+    AnchorBatch,
+    EventDisclosure,
+    InspectorKey,
+    LotHead,
+    RegistryDeployment,
+)
+from traceability.proofs import Status, verify_bundle
+
+pytestmark = [pytest.mark.chain, pytest.mark.django_db]
+
+V1_ARTIFACT = Path(__file__).with_name("fixtures") / "anchor_registry_v1.json"
+
+
+def anchor() -> AnchorBatch:
+    batch_id = tasks.anchor_pending.delay().get()
+    batch = AnchorBatch.objects.get(pk=batch_id)
+    assert batch.state == AnchorBatch.State.CONFIRMED, batch.last_error
+    return batch
+
+
+def check_against_chain(bundle: dict):
+    return verify_bundle(
+        bundle,
+        anchored_at=ledger.cached_anchored_at,
+        is_inspector=ledger.cached_is_inspector,
+        heads_logs=ledger.cached_heads_logs,
+    )
+
+
+@pytest.fixture
+def operator(db):
+    return factories.operator()
+
+
+def test_each_batch_commits_the_heads_of_its_lots(tester_chain, make_lot, operator):
+    web3, registry = tester_chain
+    first, second = make_lot(actor=operator), make_lot(actor=operator)
+    services.event_record(lot=first, biz_step="packing", actor=operator, details="Đóng hũ")
+    batch = anchor()
+    heads = {head.lot_id: head for head in LotHead.objects.filter(batch=batch)}
+    assert {lot: head.count for lot, head in heads.items()} == {first.pk: 2, second.pk: 1}
+    assert heads[first.pk].digest == first.events.get(seq=2).digest
+    assert heads[first.pk].key == lot_key(first.epc_class)
+    rebuilt = build_heads_tree(
+        [services_head(head) for head in sorted(heads.values(), key=lambda h: h.pk)]
+    )
+    assert rebuilt.root_hex == batch.heads_root
+    for head in heads.values():
+        leaf = head_leaf(head.key, head.digest, head.count)
+        assert merkle_verify(root=batch.heads_root, leaf=leaf, proof=head.proof)
+    # what the chain logged is what the batch holds
+    [log] = RegistryReader(node=Node(web3), address=registry.address).heads_logs()
+    assert (log.root, log.heads_root, log.lots.hex()) == (
+        batch.root,
+        batch.heads_root,
+        batch.lots_filter,
+    )
+    assert all(filter_contains(log.lots, head.key) for head in heads.values())
+
+
+def services_head(head: LotHead):
+    from traceability.heads import Head
+
+    return Head(key=head.key, digest=head.digest, count=head.count)
+
+
+def test_the_lot_check_proves_completeness_and_a_shortened_history_fails(
+    tester_chain, make_lot, operator
+):
+    lot = make_lot(actor=operator)
+    services.event_record(lot=lot, biz_step="packing", actor=operator, details="Đóng hũ")
+    check = selectors.lot_check(lot=lot)
+    assert check.verdict.completeness is Completeness.NOT_PROVABLE
+    assert check.completeness.ok is None
+    assert check.completeness.words == (
+        "Có thể chứng minh lịch sử đầy đủ khi các sự kiện của lô đã được neo lên sổ cái."
+    )
+
+    anchor()
+    check = selectors.lot_check(lot=lot)
+    assert check.bundle["head"]["count"] == 2 and check.bundle["absences"] == []
+    assert check.status == "verified", check.verdict
+    assert check.verdict.completeness is Completeness.COMPLETE
+    assert (check.completeness.state, check.completeness.ok, check.completeness.count) == (
+        "complete",
+        True,
+        2,
+    )
+    earlier = check.bundle
+
+    services.event_record(lot=lot, biz_step="shipping", actor=operator, details="Gửi đi")
+    anchor()
+    # the history as it stood before: a server hiding the shipment shows exactly this
+    verdict = check_against_chain(earlier)
+    assert verdict.status is Status.TAMPERED
+    assert verdict.completeness is Completeness.INCOMPLETE
+    assert STOPS_EARLY in verdict.problems
+    # the same with the new head kept and the last event dropped
+    now = selectors.lot_check(lot=lot)
+    assert now.verdict.completeness is Completeness.COMPLETE and now.bundle["head"]["count"] == 3
+    truncated = dict(now.bundle, events=now.bundle["events"][:2])
+    verdict = check_against_chain(truncated)
+    assert verdict.completeness is Completeness.INCOMPLETE and STOPS_EARLY in verdict.problems
+
+
+def test_the_completeness_words_are_vietnamese_on_the_lot_page_language(
+    tester_chain, make_lot, operator
+):
+    from django.utils import translation
+
+    lot = make_lot(actor=operator)
+    anchor()
+    with translation.override("vi"):
+        note = selectors.lot_check(lot=lot).completeness
+    assert note.words.startswith("Lịch sử đầy đủ")
+
+
+def test_erasing_a_name_keeps_every_proof_and_completeness(tester_chain, make_lot, operator):
+    lot = make_lot(actor=operator)
+    services.event_record(lot=lot, biz_step="packing", actor=operator, details="Đóng hũ")
+    anchor()
+    disclosures = EventDisclosure.objects.filter(event__lot=lot)
+    assert disclosures.count() >= 2
+    disclosures.update(salt="", value=None, erased_at=timezone.now())
+    check = selectors.lot_check(lot=lot)
+    assert check.status == "verified", check.verdict
+    assert check.verdict.completeness is Completeness.COMPLETE
+    assert all("/chophien:actor/name" in e.withheld for e in check.verdict.events)
+
+
+def test_a_chance_match_of_the_lot_filter_is_explained_by_an_absence(tester_chain, make_lot):
+    product = factories.product()
+    lot = make_lot(product, code="MO-GOC")
+    anchor()
+    key = lot_key(lot.epc_class)
+    # find six lot numbers of the same product whose batch filter matches this lot's key
+    for attempt in range(20_000):
+        codes = [f"X{attempt}-{j}" for j in range(6)]
+        from traceability.heads import lots_filter
+
+        keys = [lot_key(lot.epc_class.replace("/10/MO-GOC", f"/10/{code}")) for code in codes]
+        if filter_contains(lots_filter(keys), key):
+            break
+    else:
+        pytest.fail("no chance match found")
+    for code in codes:
+        services.lot_create(
+            product=product,
+            code=code,
+            production_date=date(2025, 11, 20),
+            quantity=Decimal("1"),
+            unit="KGM",
+            actor=None,
+        )
+    stranger = anchor()
+    absences = selectors.lot_absences(lot=lot)
+    assert [a["headsRoot"] for a in absences] == [stranger.heads_root]
+    assert sorted(h[1] for h in absences[0]["heads"]) == sorted(
+        LotHead.objects.filter(batch=stranger).values_list("digest", flat=True)
+    )
+    check = selectors.lot_check(lot=lot)
+    assert check.verdict.completeness is Completeness.COMPLETE, check.verdict.problems
+    without = dict(check.bundle, absences=[])
+    assert check_against_chain(without).completeness is Completeness.INCOMPLETE
+    # a lot the filter leaves out needs none
+    other = services.lot_create(
+        product=product,
+        code="MO-KHAC",
+        production_date=date(2025, 11, 20),
+        quantity=Decimal("1"),
+        unit="KGM",
+        actor=None,
+    )
+    anchor()
+    assert selectors.lot_absences(lot=other) == []
+
+
+def test_false_match_helper_is_real():
+    key = lot_key("https://id.gs1.org/01/02000000000018/10/MO-1")
+    from traceability.heads import lots_filter
+
+    heads = false_match(key)
+    assert filter_contains(lots_filter([h.key for h in heads]), key)
+
+
+# --------------------------------------------------------------------------- registry versions
+
+
+def deploy_v1(web3, account) -> str:
+    artifact = json.loads(V1_ARTIFACT.read_text(encoding="utf-8"))
+    factory = web3.eth.contract(abi=artifact["abi"], bytecode=artifact["bytecode"])
+    tx = factory.constructor().build_transaction(
+        {
+            "from": account.address,
+            "nonce": web3.eth.get_transaction_count(account.address),
+            "gasPrice": web3.eth.gas_price,
+        }
+    )
+    signed = account.sign_transaction(tx)
+    receipt = web3.eth.wait_for_transaction_receipt(
+        web3.eth.send_raw_transaction(signed.raw_transaction)
+    )
+    return receipt["contractAddress"]
+
+
+def test_a_current_registry_is_kept(tester_chain):
+    _web3, registry = tester_chain
+    again, created = services.registry_deploy()
+    assert (again, created) == (registry, False)
+
+
+def test_an_older_registry_is_replaced_and_inspectors_accredited_anew(
+    settings, monkeypatch, fast_keystores, django_user_model, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group
+
+    web3 = new_tester_web3()
+    owner = funded_account(web3)
+    monkeypatch.setattr(ledger, "node", lambda: Node(web3))
+    settings.CHAIN_RPC_URL = "tester://in-process"
+    settings.CHAIN_ANCHOR_KEY = owner.key.hex()
+    settings.CHAIN_REGISTRY_ADDRESS = ""
+    settings.CHAIN_CONFIRMATIONS = 1
+    old_address = deploy_v1(web3, owner)
+    old = RegistryDeployment.objects.create(
+        chain_id=web3.eth.chain_id,
+        address=old_address,
+        owner=owner.address,
+        tx_hash="",
+        block_number=0,
+    )
+    assert not RegistryReader(node=Node(web3), address=old_address).is_current()
+    user = django_user_model.objects.create_user("tt", "tt@example.vn", "pw-123456")
+    user.groups.add(Group.objects.get_or_create(name="Inspectors")[0])
+    key = services.inspector_key_create(user=user, passphrase=PASSPHRASE)
+    InspectorKey.objects.filter(pk=key.pk).update(accredited_at=timezone.now())
+    revoked_user = django_user_model.objects.create_user("cu", "cu@example.vn", "pw-123456")
+    revoked = services.inspector_key_create(user=revoked_user, passphrase=PASSPHRASE)
+    InspectorKey.objects.filter(pk=revoked.pk).update(
+        accredited_at=timezone.now(), revoked_at=timezone.now()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        registry, created = services.registry_deploy()
+    assert created and registry.address != old_address
+    assert selectors.registry_current() == registry
+    assert RegistryDeployment.objects.filter(pk=old.pk).exists()  # old anchors stay verifiable
+    reader = RegistryReader(node=Node(web3), address=registry.address)
+    assert reader.is_current()
+    assert reader.is_anchorer(owner.address)
+    assert reader.is_inspector(key.address)  # accredited anew by the queued task
+    assert not reader.is_inspector(revoked.address)
+    key.refresh_from_db()
+    assert key.accredited_at is not None
+    # and anchoring works on the new one: heads included
+    assert services.registry_deploy() == (registry, False)
+
+
+def test_a_configured_older_registry_is_refused(settings, monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    web3 = new_tester_web3()
+    owner = funded_account(web3)
+    monkeypatch.setattr(ledger, "node", lambda: Node(web3))
+    settings.CHAIN_RPC_URL = "tester://in-process"
+    settings.CHAIN_ANCHOR_KEY = owner.key.hex()
+    old_address = deploy_v1(web3, owner)
+    settings.CHAIN_REGISTRY_ADDRESS = old_address
+    RegistryDeployment.objects.create(
+        chain_id=web3.eth.chain_id,
+        address=old_address,
+        owner=owner.address,
+        tx_hash="",
+        block_number=0,
+    )
+    with pytest.raises(ImproperlyConfigured, match="older AnchorRegistry"):
+        services.registry_deploy()
