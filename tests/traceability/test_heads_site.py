@@ -298,3 +298,57 @@ def test_a_configured_older_registry_is_refused(settings, monkeypatch):
     )
     with pytest.raises(ImproperlyConfigured, match="older AnchorRegistry"):
         services.registry_deploy()
+
+
+# --------------------------------------------------------------------------- the logs' cache
+
+
+def test_the_heads_logs_cache_reads_only_new_deep_enough_blocks(
+    tester_chain, make_lot, settings, monkeypatch
+):
+    web3, registry = tester_chain
+    domain = ledger.domain_of(registry)
+    make_lot()
+    first = anchor()
+    assert [log.root for log in ledger.cached_heads_logs(domain)] == [first.root]
+
+    asked = []
+    original = RegistryReader.heads_logs
+
+    def counting(self, **kwargs):
+        asked.append(kwargs)
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(RegistryReader, "heads_logs", counting)
+    make_lot()
+    second = anchor()  # confirming a batch makes the next look-up ask the chain
+    assert [log.root for log in ledger.cached_heads_logs(domain)] == [first.root, second.root]
+    assert len(asked) == 1 and asked[0]["from_block"] > registry.block_number
+    ledger.cached_heads_logs(domain)
+    assert len(asked) == 1  # fresh: no RPC at all
+
+    # a log not yet CHAIN_CONFIRMATIONS deep is not read (its batch is not confirmed either)
+    settings.CHAIN_CONFIRMATIONS = 3
+    ledger.forget_heads_logs(domain=domain)
+    admin = ledger.admin(registry=registry)
+    anchorer = ledger.anchorer(registry=registry)
+    tx = anchorer.anchor(root="0x" + "ab" * 32, count=1, heads_root="0x" + "cd" * 32, lots=bytes(8))
+    admin.wait_confirmed(tx, timeout=10)
+    assert len(ledger.cached_heads_logs(domain)) == 2
+    for _ in range(2):  # two more blocks
+        web3.eth.send_transaction(
+            {"from": web3.eth.accounts[0], "to": web3.eth.accounts[1], "value": 1}
+        )
+    ledger.forget_heads_logs(domain=domain)
+    assert [log.root for log in ledger.cached_heads_logs(domain)][-1] == "0x" + "ab" * 32
+
+
+def test_the_heads_logs_are_unknown_when_the_chain_does_not_answer(tester_chain, monkeypatch):
+    _web3, registry = tester_chain
+    from traceability.chain import ChainError
+
+    def down():
+        raise ChainError("down")
+
+    monkeypatch.setattr(ledger, "node", down)
+    assert ledger.cached_heads_logs(ledger.domain_of(registry)) is None
