@@ -352,3 +352,58 @@ def test_the_heads_logs_are_unknown_when_the_chain_does_not_answer(tester_chain,
 
     monkeypatch.setattr(ledger, "node", down)
     assert ledger.cached_heads_logs(ledger.domain_of(registry)) is None
+
+
+def _force_delete_event(event) -> None:
+    """What someone with direct database access could do to hide an event: delete it, its
+    proof and its disclosures, bypassing the guards and the triggers."""
+    from django.db import connection
+
+    from traceability.models import Event, EventProof
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            for model, column in (
+                (EventDisclosure, "event_id"),
+                (EventProof, "event_id"),
+                (Event, "id"),
+            ):
+                table = model._meta.db_table
+                cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [event.pk])  # noqa: S608
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def test_a_last_event_deleted_from_the_database_is_missed_in_words(
+    tester_chain, make_lot, operator
+):
+    from django.utils import translation
+
+    lot = make_lot(actor=operator)
+    services.event_record(lot=lot, biz_step="packing", actor=operator, details="Hỏng")
+    anchor()
+    _force_delete_event(lot.events.get(seq=2))
+    check = selectors.lot_check(lot=lot)
+    assert check.status == "tampered"
+    assert check.completeness.ok is False and check.completeness.state == "incomplete"
+    with translation.override("en"):
+        assert selectors.lot_check(lot=lot).completeness.words == (
+            "This history stops before its last anchored event."
+        )
+
+
+def test_a_batch_holds_at_most_the_lots_its_filter_can(tester_chain, make_lot, monkeypatch):
+    from traceability.services import anchoring
+
+    monkeypatch.setattr(anchoring, "MAX_LOTS_PER_BATCH", 2)
+    lots = [make_lot() for _ in range(3)]
+    first = anchor()
+    assert set(LotHead.objects.filter(batch=first).values_list("lot_id", flat=True)) == {
+        lots[0].pk,
+        lots[1].pk,
+    }
+    second = anchor()
+    assert list(LotHead.objects.filter(batch=second).values_list("lot_id", flat=True)) == [
+        lots[2].pk
+    ]
