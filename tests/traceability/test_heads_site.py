@@ -279,6 +279,62 @@ def test_an_older_registry_is_replaced_and_inspectors_accredited_anew(
     assert services.registry_deploy() == (registry, False)
 
 
+@pytest.fixture
+def v1_chain(settings, monkeypatch, fast_keystores):
+    """The site's ledger whose current registry is a version 1 contract (before heads)."""
+    web3 = new_tester_web3()
+    owner = funded_account(web3)
+    monkeypatch.setattr(ledger, "node", lambda: Node(web3))
+    settings.CHAIN_RPC_URL = "tester://in-process"
+    settings.CHAIN_ANCHOR_KEY = owner.key.hex()
+    settings.CHAIN_REGISTRY_ADDRESS = ""
+    settings.CHAIN_CONFIRMATIONS = 1
+    settings.TRACE_POLL_SECONDS = 0.01
+    address = deploy_v1(web3, owner)
+    old = RegistryDeployment.objects.create(
+        chain_id=web3.eth.chain_id, address=address, owner=owner.address, tx_hash="", block_number=0
+    )
+    return web3, owner, old
+
+
+def v1_send(web3, owner, function) -> None:
+    tx = function.build_transaction(
+        {"from": owner.address, "nonce": web3.eth.get_transaction_count(owner.address)}
+    )
+    sent = web3.eth.send_raw_transaction(owner.sign_transaction(tx).raw_transaction)
+    assert web3.eth.wait_for_transaction_receipt(sent)["status"] == 1
+
+
+def test_an_older_registrys_unsent_batch_moves_to_the_new_one(v1_chain, make_lot):
+    _web3, _owner, old = v1_chain
+    lot = make_lot()
+    stuck = services.batch_open()  # built for the old registry, which cannot anchor heads
+    assert stuck.registry == old
+    registry, created = services.registry_deploy()
+    assert created
+    stuck.refresh_from_db()
+    assert (stuck.registry, stuck.state, stuck.tx_hash) == (registry, "pending", "")
+    assert anchor() == stuck
+    check = selectors.lot_check(lot=lot)
+    assert check.status == "verified" and check.verdict.completeness is Completeness.COMPLETE
+
+
+def test_an_older_registrys_anchored_batch_must_be_confirmed_first(v1_chain, make_lot):
+    from traceability.chain import ChainError
+
+    web3, owner, old = v1_chain
+    make_lot()
+    stuck = services.batch_open()
+    v1 = web3.eth.contract(
+        address=old.address, abi=json.loads(V1_ARTIFACT.read_text(encoding="utf-8"))["abi"]
+    )
+    v1_send(web3, owner, v1.functions.set_anchorer(owner.address, True))
+    v1_send(web3, owner, v1.functions.anchor(bytes.fromhex(stuck.root[2:]), stuck.count))
+    with pytest.raises(ChainError, match="anchored in registry"):
+        services.registry_deploy()
+    assert selectors.registry_current() == old
+
+
 def test_a_configured_older_registry_is_refused(settings, monkeypatch):
     from django.core.exceptions import ImproperlyConfigured
 

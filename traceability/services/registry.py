@@ -10,8 +10,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from traceability import ledger
-from traceability.chain import ChainError, RegistryAdmin, RegistryReader
-from traceability.models import InspectorKey, RegistryDeployment
+from traceability.chain import ChainError, Node, RegistryAdmin, RegistryReader
+from traceability.models import AnchorBatch, InspectorKey, RegistryDeployment
 from traceability.selectors import registry_current
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,9 @@ def registry_deploy(*, timeout: float = 120) -> tuple[RegistryDeployment, bool]:
     version of the contract is kept. One whose code is gone, or is an older version (a version 1
     registry cannot anchor heads), is left on the chain, so that its anchors stay verifiable,
     and a new one is deployed; the inspectors accredited in the old one are queued to be
-    accredited in the new one (:func:`inspectors_reaccredit_queue`).
+    accredited in the new one (:func:`inspectors_reaccredit_queue`). A batch of the old registry
+    not anchored there yet moves to the new one (its tree and proofs do not depend on the
+    registry); one the old registry did anchor must be confirmed first (``ChainError``).
     """
     node = ledger.node()
     try:
@@ -39,6 +41,7 @@ def registry_deploy(*, timeout: float = 120) -> tuple[RegistryDeployment, bool]:
                     f"CHAIN_REGISTRY_ADDRESS names {existing.address}, an older AnchorRegistry; "
                     "unset it to deploy the current version."
                 )
+            _ensure_nothing_anchored_unconfirmed(node, existing)
             logger.warning("registry %s is an older contract: deploying anew", existing.address)
     except (ChainError, ImproperlyConfigured):
         raise
@@ -57,8 +60,30 @@ def registry_deploy(*, timeout: float = 120) -> tuple[RegistryDeployment, bool]:
             block_number=max(deployed_block - 1, 0),
         )
         if existing is not None:
+            AnchorBatch.objects.filter(registry=existing).exclude(
+                state=AnchorBatch.State.CONFIRMED
+            ).update(
+                registry=registry,
+                state=AnchorBatch.State.PENDING,
+                tx_hash="",
+                lease_owner="",
+                lease_until=None,
+            )
             inspectors_reaccredit_queue()
     return registry, True
+
+
+def _ensure_nothing_anchored_unconfirmed(node: Node, existing: RegistryDeployment) -> None:
+    reader = RegistryReader(node=node, address=existing.address)
+    unfinished = AnchorBatch.objects.filter(registry=existing).exclude(
+        state=AnchorBatch.State.CONFIRMED
+    )
+    for batch in unfinished:
+        if reader.anchored_at(batch.root):
+            raise ChainError(
+                f"batch {batch.pk} is anchored in registry {existing.address} but not confirmed "
+                "yet: let anchoring confirm it, then deploy again"
+            )
 
 
 def inspectors_reaccredit_queue() -> int:
