@@ -73,8 +73,6 @@ def test_a_compressed_link_without_a_gtin_is_not_ours():
         decompress("A" * 40)  # an SSCC (AI 00) of zeros
 
 
-
-
 @settings(max_examples=60, deadline=None)
 @given(
     body=st.text(alphabet="0123456789", min_size=13, max_size=13),
