@@ -63,15 +63,12 @@ _CORS = {
 @csrf_exempt  # reads only: a POST gets 405 and Allow, not a CSRF 403
 @never_cache
 def lot(request, gtin: str, lot: str):
+    if lot.endswith("/") and selectors.lot_by_digital_link(gtin=gtin, code=lot) is None:
+        lot = lot[:-1]  # a trailing slash is tolerated (GS1-Conformant resolver)
     try:
         target = parse_elements(gtin, lot)
     except DigitalLinkError as error:
-        if not lot.endswith("/"):  # a trailing slash is tolerated (resolver standard)
-            return _bad_request(request, error)
-        try:
-            target = parse_elements(gtin, lot[:-1])
-        except DigitalLinkError:
-            return _bad_request(request, error)
+        return _bad_request(request, error)
     return _resolve(request, target)
 
 
