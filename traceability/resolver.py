@@ -9,7 +9,8 @@
 - ``?linkType=gs1:<type>``: a redirect (307) to that link, the request's other query
   parameters passed on; a type we do not offer redirects to the default link;
 - otherwise the default: a lot's page (``views.lot_page``, which also keeps answering
-  ``?format=json`` and ``?format=epcis``), a product's page by redirect.
+  ``?format=json`` and ``?format=epcis``), a product's page by redirect; a serial number
+  below a lot is answered at the lot's level.
 
 Syntax errors (a GTIN's length or check digit, a lot number outside GS1 set 82, a compressed
 link that does not decode, a malformed linkType) answer 400; every answer names the canonical,
@@ -30,7 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from shop.links import absolute_url
-from traceability import selectors, views
+from traceability import gs1, selectors, views
 from traceability.digital_link import (
     LINKSET_TYPE,
     VOC,
@@ -63,13 +64,27 @@ _CORS = {
 @csrf_exempt  # reads only: a POST gets 405 and Allow, not a CSRF 403
 @never_cache
 def lot(request, gtin: str, lot: str):
-    if lot.endswith("/") and selectors.lot_by_digital_link(gtin=gtin, code=lot) is None:
-        lot = lot[:-1]  # a trailing slash is tolerated (GS1-Conformant resolver)
+    if selectors.lot_by_digital_link(gtin=gtin, code=lot) is None:
+        lot = _walk_up(gtin, lot)
     try:
         target = parse_elements(gtin, lot)
     except DigitalLinkError as error:
         return _bad_request(request, error)
     return _resolve(request, target)
+
+
+def _walk_up(gtin: str, lot: str) -> str:
+    """The lot a path names below a lot number that is not one of ours: a trailing slash is
+    tolerated, and a serial number (``/21/<serial>``) is answered at the lot's level."""
+    lot = lot.removesuffix("/") or lot
+    head, found, serial = lot.rpartition("/21/")
+    if (
+        found
+        and gs1.is_valid_lot(serial)  # AI 21 has AI 10's syntax
+        and selectors.lot_by_digital_link(gtin=gtin, code=head) is not None
+    ):
+        return head
+    return lot
 
 
 @csrf_exempt  # reads only: a POST gets 405 and Allow, not a CSRF 403

@@ -176,8 +176,11 @@ def test_default_is_the_lot_page_and_formats_still_work(client, lot):
     # A GTIN-13 names the same lot; the Link header gives the canonical GTIN-14 form.
     short = client.get(f"/01/{lot.gtin14[1:]}/10/{lot.code}?linkType=all")
     assert short.status_code == 200 and f'<{canonical}>; rel="canonical"' in links_of(short)
-    # A trailing slash is tolerated.
+    # A trailing slash is tolerated, and a serial number is answered at the lot's level.
     assert client.get(path + "/").status_code == 200
+    serial = client.get(path + "/21/ABC123?linkType=all")
+    assert serial.status_code == 200
+    assert json.loads(serial.content)["linkset"][0]["anchor"] == canonical
 
 
 def test_head_options_and_other_methods(client, lot):
