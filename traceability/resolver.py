@@ -149,31 +149,37 @@ def _resolve(request, target: Target) -> HttpResponse:
         message = _("No lot has this code.") if target.lot else _("No product has this GTIN.")
         return _headers(_problem(request, 404, message), target)
 
-    entries = _entries(target, product=found_product, lot=found_lot)
     accept = request.headers.get("Accept", "")
-    if rel == "linkset" or (rel is None and wants_linkset(accept)):
-        body = linkset(entries)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if rel is None and not wants_linkset(accept):  # the default link
+        if found_lot is None:  # a product: its page is elsewhere on the site
+            page = absolute_url(found_product.get_absolute_url())
+            return _headers(_redirect(with_query(page, list(request.GET.items()))), target)
+        if request.method == "HEAD" and not request.GET.get("format"):
+            # The page's headers without rendering it (nor counting a scan: HEAD is no visit).
+            return _headers(HttpResponse(content_type="text/html; charset=utf-8"), target)
+        return _headers(views.lot_page(request, gtin=target.gtin, lot=target.lot), target)
+    entries = _entries(target, product=found_product, lot=found_lot)
+    if rel is None or rel == "linkset":
         response = JsonResponse(
-            body, content_type=LINKSET_TYPE, json_dumps_params={"ensure_ascii": False}
+            linkset(entries), content_type=LINKSET_TYPE, json_dumps_params={"ensure_ascii": False}
         )
-        response["Content-Language"] = translation.get_language()
+        response["Content-Language"] = language
         return _headers(response, target, context=True)
     links = [link for entry in entries for link in entry.links]
-    if rel is not None:
-        chosen = choose(
-            links, rel=rel, accept=accept, language=translation.get_language()
-        ) or choose(links, rel="defaultLink", accept="", language=translation.get_language())
-        assert chosen is not None  # every level has a default link
-        passed_on = [(k, v) for k, v in request.GET.items() if k != "linkType"]
-        return _headers(HttpResponseRedirect(with_query(chosen.href, passed_on)), target)
-    if found_lot is None:  # a product: its page is elsewhere on the site
-        default = entries[0].links[0]
-        passed_on = list(request.GET.items())
-        return _headers(HttpResponseRedirect(with_query(default.href, passed_on)), target)
-    if request.method == "HEAD" and not request.GET.get("format"):
-        # The page's headers without rendering it (nor counting a scan: HEAD is no visit).
-        return _headers(HttpResponse(content_type="text/html; charset=utf-8"), target)
-    return _headers(views.lot_page(request, gtin=target.gtin, lot=target.lot), target)
+    chosen = choose(links, rel=rel, accept=accept, language=language) or choose(
+        links, rel="defaultLink", accept="", language=language
+    )
+    assert chosen is not None  # every level has a default link
+    passed_on = [(key, value) for key, value in request.GET.items() if key != "linkType"]
+    return _headers(_redirect(with_query(chosen.href, passed_on)), target)
+
+
+def _redirect(url: str) -> HttpResponse:
+    """A temporary redirect that keeps the method (307), as GS1 resolvers answer."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 307
+    return response
 
 
 def _language_path(path: str, language: str) -> str:

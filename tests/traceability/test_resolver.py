@@ -133,7 +133,7 @@ def test_certificates_are_listed_while_valid(client, lot):
         f"{SITE}{path}#certificates"
     )
     redirect = client.get(path + "?linkType=gs1:certificationInfo")
-    assert redirect.status_code == 302 and redirect["Location"] == f"{SITE}{path}#certificates"
+    assert redirect.status_code == 307 and redirect["Location"] == f"{SITE}{path}#certificates"
     certificate.revoked_at = now
     certificate.save()
     document = json.loads(client.get(path + "?linkType=all").content)
@@ -143,7 +143,7 @@ def test_certificates_are_listed_while_valid(client, lot):
 def test_link_types_redirect_and_pass_the_query_on(client, lot):
     path = f"/01/{lot.gtin14}/10/{lot.code}"
     epcis = client.get(path + "?linkType=gs1:epcis&utm=qr")
-    assert epcis.status_code == 302
+    assert epcis.status_code == 307
     assert epcis["Location"] == f"{SITE}{path}?format=epcis&utm=qr"
     assert epcis["Access-Control-Allow-Origin"] == "*"
     pip = client.get(path + "?linkType=https://gs1.org/voc/pip")
@@ -154,7 +154,7 @@ def test_link_types_redirect_and_pass_the_query_on(client, lot):
     assert page["Location"] == SITE + path
     # A type we do not offer: the default link.
     other = client.get(path + "?linkType=gs1:recipeInfo")
-    assert other.status_code == 302 and other["Location"] == SITE + path
+    assert other.status_code == 307 and other["Location"] == SITE + path
     # Followed, each answers.
     assert client.get(epcis["Location"].removeprefix(SITE)).status_code == 200
 
@@ -260,13 +260,13 @@ def test_compressed_links_are_answered_in_place(client, lot):
     assert document["linkset"][0]["anchor"] == SITE + path  # the uncompressed URI
     assert client.get(short + "?format=json")["Content-Type"] == "application/json"
     product = client.get(compressed_path(f"/01/{lot.gtin14}"))
-    assert product.status_code == 302
+    assert product.status_code == 307
 
 
 def test_product_uri(client, lot):
     product_page = SITE + lot.product.get_absolute_url()
     response = client.get(f"/01/{lot.gtin14}?utm=qr")
-    assert response.status_code == 302
+    assert response.status_code == 307
     assert response["Location"] == product_page + "?utm=qr"
     assert f'<{SITE}/01/{lot.gtin14}>; rel="canonical"' in links_of(response)
     document = json.loads(client.get(f"/01/{lot.gtin14}?linkType=all").content)
