@@ -70,7 +70,7 @@ class DigitalLinkError(ValueError):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
-        """One of ``gtin``, ``check-digit``, ``lot``, ``compressed``, ``link-type``."""
+        """One of ``gtin``, ``check-digit``, ``lot``, ``compressed``, ``link-type``, ``path``."""
 
 
 class UnsupportedKey(LookupError):
@@ -195,9 +195,10 @@ def _accept(header: str) -> dict[str, float]:
 
 
 def wants_linkset(accept: str) -> bool:
-    """Whether an ``Accept`` header names the linkset media type, preferred over HTML."""
+    """Whether an ``Accept`` header names the linkset media type (or plain JSON, which GS1
+    recommends answering the same way), preferred over HTML."""
     ranges = _accept(accept)
-    wanted = max(ranges.get(LINKSET_TYPE, 0.0), ranges.get("application/linkset", 0.0))
+    wanted = max(ranges.get(media, 0.0) for media in (LINKSET_TYPE, "application/json"))
     return wanted > 0 and wanted >= ranges.get("text/html", 0.0)
 
 

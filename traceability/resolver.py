@@ -99,6 +99,21 @@ def product(request, gtin: str):
 
 @csrf_exempt  # reads only: a POST gets 405 and Allow, not a CSRF 403
 @never_cache
+def below_gtin(request, gtin: str, rest: str):
+    """Any other path under a GTIN: a serial number alone (``/21/<serial>``) is answered at the
+    product's level; anything else (data attributes belong in the query string) is a 400."""
+    try:
+        target = parse_elements(gtin)
+    except DigitalLinkError as error:
+        return _bad_request(request, error)
+    ai, _slash, value = rest.removesuffix("/").partition("/")
+    if ai == "21" and gs1.is_valid_lot(value):
+        return _resolve(request, target)
+    return _bad_request(request, DigitalLinkError("path", rest))
+
+
+@csrf_exempt  # reads only: a POST gets 405 and Allow, not a CSRF 403
+@never_cache
 def compressed(request, compressed: str):
     """A compressed Digital Link, answered in place (never redirected to its uncompressed form
     on this resolver), the uncompressed URI in the ``Link`` header."""
@@ -124,6 +139,7 @@ def description_file(request):
         "supportedPrimaryKeys": ["01"],
         "supportedLinkType": [{"namespace": VOC, "prefix": "gs1:"}],
         "linkTypeDefaultCanBeLinkset": False,
+        "jsonLdContextLocation": LINKSET_CONTEXT,
     }
     return _with_cors(JsonResponse(document, json_dumps_params={"ensure_ascii": False}))
 
@@ -151,11 +167,12 @@ def _resolve(request, target: Target) -> HttpResponse:
 
     accept = request.headers.get("Accept", "")
     language = translation.get_language() or settings.LANGUAGE_CODE
-    if rel is None and not wants_linkset(accept):  # the default link
+    formatted = found_lot is not None and request.GET.get("format") in ("json", "epcis")
+    if rel is None and (formatted or not wants_linkset(accept)):  # the default link
         if found_lot is None:  # a product: its page is elsewhere on the site
             page = absolute_url(found_product.get_absolute_url())
             return _headers(_redirect(with_query(page, list(request.GET.items()))), target)
-        if request.method == "HEAD" and not request.GET.get("format"):
+        if request.method == "HEAD" and not formatted:
             # The page's headers without rendering it (nor counting a scan: HEAD is no visit).
             return _headers(HttpResponse(content_type="text/html; charset=utf-8"), target)
         return _headers(views.lot_page(request, gtin=target.gtin, lot=target.lot), target)
@@ -167,10 +184,9 @@ def _resolve(request, target: Target) -> HttpResponse:
         response["Content-Language"] = language
         return _headers(response, target, context=True)
     links = [link for entry in entries for link in entry.links]
-    chosen = choose(links, rel=rel, accept=accept, language=language) or choose(
-        links, rel="defaultLink", accept="", language=language
-    )
-    assert chosen is not None  # every level has a default link
+    chosen = choose(links, rel=rel, accept=accept, language=language)
+    if chosen is None:  # GS1-Conformant resolver 2.6.2: a link type not offered is a 404
+        return _headers(_problem(request, 404, _("There is no link of this type here.")), target)
     passed_on = [(key, value) for key, value in request.GET.items() if key != "linkType"]
     return _headers(_redirect(with_query(chosen.href, passed_on)), target)
 
@@ -294,6 +310,7 @@ _REASONS = {
     "lot": lambda: _("A lot number is 1 to 20 letters, digits or GS1 signs."),
     "compressed": lambda: _("This is not a compressed GS1 Digital Link."),
     "link-type": lambda: _("This link type is not written as a GS1 link type."),
+    "path": lambda: _("After a GTIN, this address only knows /10/<lot> and /21/<serial>."),
 }
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     # one answers 400, not 404; a compressed Digital Link is base64url at the root.
     re_path(r"^01/(?P<gtin>[^/]{1,40})/10/(?P<lot>.{1,100})$", resolver.lot, name="lot"),
     re_path(r"^01/(?P<gtin>[^/]{1,40})/?$", resolver.product, name="product"),
+    re_path(r"^01/(?P<gtin>[^/]{1,40})/(?P<rest>.{1,100})$", resolver.below_gtin),
     re_path(r"^(?P<compressed>A[A-Za-z0-9_-]{7,200})$", resolver.compressed, name="compressed"),
     path(".well-known/gs1resolver", resolver.description_file, name="gs1resolver"),
     path("trace/attachments/<int:pk>/", views.attachment_download, name="attachment"),

@@ -105,6 +105,8 @@ def test_accept_asks_for_the_linkset_only_when_it_names_it_first():
     assert not wants_linkset("*/*")
     assert not wants_linkset("")
     assert not wants_linkset("application/linkset+json;q=0")
+    assert wants_linkset("application/json")
+    assert not wants_linkset("text/html,application/xhtml+xml,application/json;q=0.9")
 
 
 def test_choose_by_media_type_then_language():

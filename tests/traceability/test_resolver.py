@@ -60,6 +60,7 @@ def test_the_schema_can_fail():
         ("?linkType=linkset", {}),
         ("?linkType=gs1:linkset", {}),
         ("", {"HTTP_ACCEPT": "application/linkset+json"}),
+        ("", {"HTTP_ACCEPT": "application/json"}),  # GS1 recommends the same answer
     ],
 )
 def test_lot_linkset(client, lot, query, headers):
@@ -152,9 +153,9 @@ def test_link_types_redirect_and_pass_the_query_on(client, lot):
     assert bundle["Location"] == f"{SITE}{path}?format=json"
     page = client.get(path + "?linkType=gs1:traceability", HTTP_ACCEPT="text/html")
     assert page["Location"] == SITE + path
-    # A type we do not offer: the default link.
+    # A type we do not offer: 404 (GS1-Conformant resolver 2.6.2).
     other = client.get(path + "?linkType=gs1:recipeInfo")
-    assert other.status_code == 307 and other["Location"] == SITE + path
+    assert other.status_code == 404 and other["Content-Type"] == "application/problem+json"
     # Followed, each answers.
     assert client.get(epcis["Location"].removeprefix(SITE)).status_code == 200
 
@@ -168,8 +169,8 @@ def test_default_is_the_lot_page_and_formats_still_work(client, lot):
     assert f'<{canonical}>; rel="canonical"' in links_of(page)
     assert f'<{canonical}>; rel="owl:sameAs"' in links_of(page)
     assert f'<{canonical}?linkType=linkset>; rel="linkset"' in links_of(page)
-    bundle = client.get(path + "?format=json")
-    assert bundle["Content-Type"] == "application/json"
+    bundle = client.get(path + "?format=json", HTTP_ACCEPT="application/json")
+    assert bundle["Content-Type"] == "application/json"  # ?format= wins over Accept
     assert json.loads(bundle.content)["lot"]["uri"] == canonical
     epcis = client.get(path + "?format=epcis")
     assert epcis["Content-Type"] == "application/ld+json"
@@ -218,6 +219,8 @@ def test_head_options_and_other_methods(client, lot):
         "/01/{gtin}/10/lô-1",
         "/AZZZZZZZZZZZ",  # does not decode
         "/01/{gtin}/10/{code}?linkType=gs1:a%20b",
+        "/01/{gtin}/17/261231",  # a data attribute belongs in the query string
+        "/01/{gtin_bad}/21/S1",
     ],
 )
 def test_syntax_errors_are_400(client, lot, path):
@@ -269,6 +272,8 @@ def test_product_uri(client, lot):
     assert response.status_code == 307
     assert response["Location"] == product_page + "?utm=qr"
     assert f'<{SITE}/01/{lot.gtin14}>; rel="canonical"' in links_of(response)
+    serial = client.get(f"/01/{lot.gtin14}/21/S1")  # a serial alone: the product's level
+    assert serial.status_code == 307 and serial["Location"] == product_page
     document = json.loads(client.get(f"/01/{lot.gtin14}?linkType=all").content)
     validate(document)
     (entry,) = document["linkset"]
@@ -281,3 +286,4 @@ def test_description_file(client):
     assert response.status_code == 200 and response["Access-Control-Allow-Origin"] == "*"
     document = json.loads(response.content)
     assert document["resolverRoot"] == SITE and document["supportedPrimaryKeys"] == ["01"]
+    assert document["jsonLdContextLocation"].startswith("https://ref.gs1.org/standards/resolver/")
