@@ -26,6 +26,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -274,7 +275,7 @@ def _headers(response: HttpResponse, target: Target, *, context: bool = False) -
             )
         )
     response["Link"] = link_header(links)
-    response["Vary"] = "Accept, Accept-Language"
+    patch_vary_headers(response, ("Accept", "Accept-Language"))
     return _with_cors(response)
 
 

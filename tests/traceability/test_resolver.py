@@ -169,6 +169,7 @@ def test_default_is_the_lot_page_and_formats_still_work(client, lot):
     assert f'<{canonical}>; rel="canonical"' in links_of(page)
     assert f'<{canonical}>; rel="owl:sameAs"' in links_of(page)
     assert f'<{canonical}?linkType=linkset>; rel="linkset"' in links_of(page)
+    assert {"Accept", "Accept-Language"} <= {v.strip() for v in page["Vary"].split(",")}
     bundle = client.get(path + "?format=json", HTTP_ACCEPT="application/json")
     assert bundle["Content-Type"] == "application/json"  # ?format= wins over Accept
     assert json.loads(bundle.content)["lot"]["uri"] == canonical
