@@ -23,6 +23,7 @@ from traceability.heads import filter_contains, lot_key
 from traceability.models import (
     AnchorBatch,
     BizStep,
+    Certificate,
     Event,
     EventAttachment,
     EventDisclosure,
@@ -70,6 +71,23 @@ def lot_by_digital_link(*, gtin: str, code: str) -> Lot | None:
         .filter(product__gtin__in=forms, code=code)
         .first()
     )
+
+
+def product_by_gtin(*, gtin: str) -> Any:
+    """The product with GTIN ``gtin`` (any length; stored as GTIN-14, -13, -12 or -8), or
+    ``None``."""
+    if not gs1.is_valid_gtin(gtin):
+        return None
+    full = gtin.zfill(14)
+    product_model = Lot._meta.get_field("product").related_model
+    return product_model.objects.filter(gtin__in={full, full[1:], full[2:], full[6:]}).first()
+
+
+def product_has_valid_certificate(*, product: Any, now: Any) -> bool:
+    """Whether a signed certificate of ``product`` is valid at ``now`` and not revoked."""
+    return Certificate.objects.filter(
+        product=product, revoked_at=None, valid_from__lte=now, valid_until__gt=now
+    ).exists()
 
 
 def lots_matching_code(*, code: str) -> QuerySet[Lot]:

@@ -55,10 +55,11 @@ def test_lot_page_in_vietnamese_and_english(client, make_lot, tester_chain):
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_unknown_lot_or_bad_gtin_is_404(client, make_lot):
+def test_unknown_lot_is_404_and_a_bad_gtin_400(client, make_lot):
     lot = make_lot()
     assert client.get(f"/01/{lot.gtin14}/10/NOPE").status_code == 404
-    assert client.get(f"/01/{lot.gtin14[:-1]}9/10/{lot.code}").status_code == 404
+    wrong = lot.gtin14[:-1] + str((int(lot.gtin14[-1]) + 1) % 10)
+    assert client.get(f"/01/{wrong}/10/{lot.code}").status_code == 400  # GS1 resolver rules
 
 
 def test_proof_bundle_round_trip(client, make_lot, tester_chain, inspector):
