@@ -82,7 +82,7 @@ def lot_page(request, gtin: str, lot: str):
         "completeness": completeness.value if completeness else "",
         "scans": scanners.scan_summary(lot=found),
         "photos": list(product.get_all_images()[:4]),
-        "can_buy": product.is_public and found.flagged_at is None,
+        "can_buy": product.is_public and found.flagged_at is None and check.status != "tampered",
         "inspector_view": inspector,
         "can_manage": can_manage,
         "json_url": f"{request.path}?format=json",

@@ -102,6 +102,18 @@ def test_a_flagged_lot_offers_no_way_to_buy(make_lot):
     assert html.select_one(".lot-flag") is not None and html.select_one(".lot-buy") is None
 
 
+def test_a_tampered_lot_warns_opens_its_proof_and_offers_no_way_to_buy(make_lot, tester_chain):
+    lot = make_lot()
+    tasks.anchor_pending.delay()
+    Lot.objects.filter(pk=lot.pk).update(origin_ward_name="Xã Khác")
+    html = page(person(), lot)
+    assert "lot-status-tampered" in html.select_one(".lot-status")["class"]
+    assert "Đừng tin nhãn này." in text(html.select_one(".lot-status"))
+    proof = html.select_one("details.lot-proof")
+    assert proof.has_attr("open") and "origin" in text(proof.select_one(".lot-problems"))
+    assert html.select_one(".lot-buy") is None
+
+
 def erase(lot: Lot) -> None:
     EventDisclosure.objects.filter(event__lot=lot).update(
         salt="", value=None, erased_at=timezone.now()
