@@ -268,9 +268,14 @@ def test_head_prefetch_crawlers_and_tools_are_not_scans(make_lot):
     assert "Chưa ai quét nhãn này." in person("192.0.2.200", agent="curl/8").get(
         path
     ).content.decode("utf-8")
-    # A person's GET counts.
+    # A person's GET counts, in a chat app's own browser too (people open labels from Zalo).
     person().get(path)
     assert scans(lot) == 1
+    zalo = "Mozilla/5.0 (Linux; Android 13) Chrome/120.0 Mobile Zalo android/12100 ZaloTheme/light"
+    facebook = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile/15E148 [FBAN/FBIOS;FBAV/440.0]"
+    person("198.51.100.200", agent=zalo).get(path)
+    person("198.51.100.201", agent=facebook).get(path)
+    assert scans(lot) == 3
 
 
 def test_a_changed_browser_or_a_thrown_away_cookie_is_not_another_person(make_lot):
