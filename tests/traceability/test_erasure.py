@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from shop.accounts.models import Profile
@@ -219,3 +220,91 @@ def test_people_are_found_by_e_mail_or_phone_and_households_by_name(household):
     assert services.erasure_subjects_find(query="0987654321") == ([], [producer])
     assert services.erasure_subjects_find(query="giàng thị") == ([], [producer])
     assert services.erasure_subjects_find(query="  ") == ([], [])
+
+
+# --------------------------------------------------------------------------- the operators' page
+
+
+def test_an_operator_finds_the_person_confirms_and_sees_the_request(client, household):
+    producer, user, product = household
+    lot = _lot(product, user, "MO-2611-06")
+    operator = factories.operator()
+    client.force_login(operator)
+    found = client.get(reverse("traceability:erasure"), {"q": "sinh@example.vn"})
+    assert found.status_code == 200
+    confirm_url = reverse(
+        "traceability:erasure-confirm", kwargs={"subject": "account", "pk": user.pk}
+    )
+    assert confirm_url in found.content.decode()
+
+    page = client.get(confirm_url)
+    assert page.status_code == 200 and page.context["held"].values == 2
+
+    refused = client.post(confirm_url, {"reference": "YC-9", "reason": ""})  # not confirmed
+    assert refused.status_code == 400
+    assert not ErasureRequest.objects.exists()
+    assert services.personal_data_held(user=user).values == 2
+
+    done = client.post(confirm_url, {"reference": "YC-9", "reason": "Thư tay", "confirm": "on"})
+    record = ErasureRequest.objects.get()
+    assert done.status_code == 302
+    assert done.url == reverse("traceability:erasure-detail", kwargs={"pk": record.pk})
+    assert (record.operator, record.user, record.values_erased) == (operator, user, 2)
+    detail = client.get(done.url).content.decode()
+    assert "YC-9" in detail and lot.code in detail and "Thư tay" in detail
+    assert "YC-9" in client.get(reverse("traceability:erasure")).content.decode()
+    assert NAME not in client.get(f"/01/{lot.gtin14}/10/{lot.code}?format=json").content.decode()
+
+
+def test_a_household_is_found_by_name_and_its_schema_1_events_are_announced(client, household):
+    producer, user, product = household
+    _lot(product, user, "MO-2511-07", schema_version=1)
+    client.force_login(factories.operator())
+    found = client.get(reverse("traceability:erasure"), {"q": "Giàng"}).content.decode()
+    url = reverse(
+        "traceability:erasure-confirm", kwargs={"subject": "household", "pk": producer.pk}
+    )
+    assert url in found
+    page = client.get(url)
+    assert page.context["held"].schema_1_events == 2
+    done = client.post(url, {"reference": "YC-10", "confirm": "on"})
+    assert done.status_code == 302
+    assert ErasureRequest.objects.get().producer == producer
+    assert Lot.objects.get(code="MO-2511-07").latitude is None
+
+
+def test_the_erasure_pages_refuse_everyone_but_operators_and_bad_subjects(client, household):
+    producer, user, _product = household
+    coop = factories.producer("HTX Chè Tà Xùa", code="htx-2")
+    coop.kind = ProducerKind.COOPERATIVE
+    coop.save()
+    record = ErasureRequest.objects.create(
+        user=user, reference="YC-11", operator=factories.operator("op2@example.com")
+    )
+    urls = [
+        reverse("traceability:erasure"),
+        reverse("traceability:erasure-detail", kwargs={"pk": record.pk}),
+        reverse("traceability:erasure-confirm", kwargs={"subject": "account", "pk": user.pk}),
+        reverse("traceability:erasure-confirm", kwargs={"subject": "household", "pk": producer.pk}),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 302  # to the login page
+    client.force_login(user)  # the household's own producer account
+    for url in urls:
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"reference": "X", "confirm": "on"}).status_code in (403, 405)
+    assert ErasureRequest.objects.count() == 1
+    client.force_login(factories.operator())
+    for subject, pk in (
+        ("household", coop.pk),
+        ("household", 999999),
+        ("account", 999999),
+        ("nobody", user.pk),
+    ):
+        url = reverse("traceability:erasure-confirm", kwargs={"subject": subject, "pk": pk})
+        assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("traceability:erasure-detail", kwargs={"pk": 999999})).status_code == 404
+    )
+    assert client.get(reverse("traceability:erasure"), {"q": "x" * 500}).status_code == 400
+    assert client.post(reverse("traceability:erasure")).status_code == 405
