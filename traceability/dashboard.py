@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from oscar.core.loading import get_model
 
-from shop.partner.models import ProducerKind
 from shop.roles import operator_required
 from traceability import selectors, services
 from traceability.forms import ErasureForm, ErasureSearchForm
 from traceability.models import ErasureRequest, InspectorKey, Lot
+from traceability.services.erasure import HOUSEHOLD
 
 Partner = get_model("partner", "Partner")
 
@@ -81,7 +81,7 @@ def _erasure_subject(subject: str, pk: int) -> dict:
     if subject == "account":
         return {"user": get_object_or_404(get_user_model(), pk=pk)}
     if subject == "household":
-        return {"producer": get_object_or_404(Partner, pk=pk, kind=ProducerKind.HOUSEHOLD)}
+        return {"producer": get_object_or_404(Partner, pk=pk, kind=HOUSEHOLD)}
     raise Http404
 
 

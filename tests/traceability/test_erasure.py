@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shop.accounts.models import Profile
 from shop.partner.models import ProducerKind
@@ -190,7 +190,7 @@ def test_the_person_must_be_one_account_or_one_household(household, who, message
         "both": {"user": user, "producer": producer},
         "cooperative": {"producer": coop},
     }[who]
-    with pytest.raises(ValidationError, match=message):
+    with translation.override("en"), pytest.raises(ValidationError, match=message):
         services.personal_data_erase(
             operator=factories.operator(), reference="X", reason="", **subject
         )
@@ -200,7 +200,7 @@ def test_the_person_must_be_one_account_or_one_household(household, who, message
 def test_only_an_operator_erases_and_a_reference_is_required(household):
     _producer, user, product = household
     _lot(product, user, "MO-2611-05")
-    with pytest.raises(ValidationError, match="Only operators"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Only operators"):
         services.personal_data_erase(operator=user, reference="X", reason="", user=user)
     with pytest.raises(ValidationError):
         services.personal_data_erase(
