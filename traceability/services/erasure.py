@@ -36,9 +36,9 @@ from traceability.models import BizStep, ErasureRequest, Event, EventDisclosure,
 
 Partner = get_model("partner", "Partner")
 
-# RFC 8785 writes the member as it stands; a string that merely mentions it is escaped (\"),
-# so this cannot match inside a value.
 HOUSEHOLD = "household"  # shop.partner.models.ProducerKind (not imported: the graph has no cycle)
+# RFC 8785 writes a member as it stands; a string that merely mentions it is escaped (\"), so
+# these cannot match inside a value.
 _SCHEMA_1 = '"schemaVersion":1'
 _COORDINATES_V1 = '"latitude":'
 _ILMD_STEPS = (BizStep.COMMISSIONING, BizStep.TRANSFORMING)
