@@ -308,3 +308,28 @@ def test_the_erasure_pages_refuse_everyone_but_operators_and_bad_subjects(client
     )
     assert client.get(reverse("traceability:erasure"), {"q": "x" * 500}).status_code == 400
     assert client.post(reverse("traceability:erasure")).status_code == 405
+
+
+def test_the_erasure_pages_read_in_vietnamese(client, household):
+    from tests.shop.test_vietnamese_pages import slips_in
+
+    producer, user, product = household
+    _lot(product, user, "MO-2511-08", schema_version=1)
+    client.force_login(factories.operator())
+    confirm = reverse(
+        "traceability:erasure-confirm", kwargs={"subject": "household", "pk": producer.pk}
+    )
+    pages = {
+        "search": client.get(reverse("traceability:erasure"), {"q": "Giàng"}),
+        "nobody": client.get(reverse("traceability:erasure"), {"q": "khong-co@example.vn"}),
+        "confirm": client.get(confirm),
+        "refused": client.post(confirm, {"reference": ""}),
+    }
+    done = client.post(confirm, {"reference": "YC-12", "reason": "Đơn giấy", "confirm": "on"})
+    pages["detail"] = client.get(done.url)
+    pages["history"] = client.get(reverse("traceability:erasure"))
+    for label, response in pages.items():
+        html = response.content.decode()
+        assert slips_in(html) == [], label
+        assert "Xóa dữ liệu cá nhân" in html, label
+    assert "Không thể xóa" in pages["confirm"].content.decode()  # the schema-1 events
