@@ -113,6 +113,8 @@ def erasure_confirm(request, subject: str, pk: int):
         "subject": subject,
         "person": person.get("user") or person.get("producer"),
         "held": services.personal_data_held(**person),
+        # A household's own accounts recorded events under their names: each is its own subject.
+        "accounts": person["producer"].users.order_by("email") if "producer" in person else [],
     }
     return render(
         request, "traceability/erasure_confirm.html", context, status=400 if form.errors else 200

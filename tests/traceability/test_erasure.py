@@ -267,6 +267,10 @@ def test_a_household_is_found_by_name_and_its_schema_1_events_are_announced(clie
     assert url in found
     page = client.get(url)
     assert page.context["held"].schema_1_events == 2
+    account_url = reverse(
+        "traceability:erasure-confirm", kwargs={"subject": "account", "pk": user.pk}
+    )
+    assert account_url in page.content.decode()  # the household's own account, asked apart
     done = client.post(url, {"reference": "YC-10", "confirm": "on"})
     assert done.status_code == 302
     assert ErasureRequest.objects.get().producer == producer
