@@ -26,6 +26,13 @@ urlpatterns = [
     path("trace/lots/<int:pk>/labels.pdf", views.lot_labels, name="lot-labels"),
     path("trace/lots/<int:pk>/recall/", dashboard.recall, name="lot-recall"),
     path("trace/operator/", dashboard.operator_lots, name="operator"),
+    path("trace/operator/erasure/", dashboard.erasure, name="erasure"),
+    path("trace/operator/erasure/<int:pk>/", dashboard.erasure_detail, name="erasure-detail"),
+    path(
+        "trace/operator/erasure/<str:subject>/<int:pk>/",
+        dashboard.erasure_confirm,
+        name="erasure-confirm",
+    ),
     path("trace/inspections/", views.inspections, name="inspections"),
     path("trace/inspections/key/", views.signing_key, name="signing-key"),
     path("trace/inspections/lots/<int:pk>/", views.inspection_create, name="inspect"),

@@ -178,6 +178,10 @@ def world(settings):
         answer_due_at=timezone.now() + timedelta(hours=48),
     )
     b_orders = [mixed, b_only]
+    from traceability.models import ErasureRequest
+
+    # An erasure of B's person (operators only: A must be refused the request and B's subjects).
+    b_erasure = ErasureRequest.objects.create(user=b_user, reference="YC-B", operator=operator)
     b_review = get_model("reviews", "ProductReview").objects.create(
         line=Line.objects.get(order=b_only, partner=b),
         product=b_product,
@@ -201,6 +205,7 @@ def world(settings):
         "attachment": list(lot.events.values_list("attachments", flat=True)),
         "partner": [b.pk],
         "review": [b_review.pk],
+        "erasure": [b_erasure.pk, b_user.pk],
         "attempt": list(
             PaymentAttempt.objects.filter(order__in=b_orders).values_list("pk", flat=True)
         ),
@@ -212,6 +217,7 @@ def world(settings):
         "code": [b.code],
         "slug": [b_product.slug, "approve", "reject", "ask"],
         "action": ["approve", "reject", "ask"],
+        "subject": ["account", "household"],  # whose data an operator erases
         "carrier": list(django_settings.CARRIERS),
         # A public tracking page is reached by its token alone: A guesses, never knows B's.
         "token": ["x" * 43, *(registry.webhook_token(c) for c in django_settings.CARRIERS)],
