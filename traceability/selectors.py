@@ -17,10 +17,12 @@ from django.utils import timezone
 from shop import roles
 from shop.links import absolute_url
 from traceability import gs1, ledger
+from traceability.certificates import attestation_item
 from traceability.heads import lot_key
 from traceability.models import (
     AnchorBatch,
     BizStep,
+    Certificate,
     Event,
     EventAttachment,
     EventDisclosure,
@@ -156,9 +158,26 @@ def lot_absences(*, lot: Lot) -> list[dict[str, Any]]:
     return []
 
 
+def product_certificates(*, product: Any) -> QuerySet[Certificate]:
+    """Every certificate of a product, withdrawn and expired ones included, oldest first."""
+    return Certificate.objects.filter(product=product).order_by("valid_from", "pk")
+
+
+def certificate_attestation(certificate: Certificate) -> dict[str, Any]:
+    """A certificate as an item of the bundle's ``attestations``."""
+    return attestation_item(
+        message=certificate.typed_data,
+        domain=Domain(chain_id=certificate.chain_id, contract=certificate.contract),
+        signer=certificate.signer,
+        signature=certificate.signature,
+        revoked_at=certificate.revoked_at,
+    )
+
+
 def lot_attestations(*, lot: Lot) -> list[dict[str, Any]]:
-    """The signed certificates of the lot's product (``PROOF_FORMAT.md``, "Certificates")."""
-    return []
+    """The signed certificates of the lot's product (``PROOF_FORMAT.md``, "Certificates"):
+    all of them, so a verifier sees the history (expired and withdrawn ones say so)."""
+    return [certificate_attestation(c) for c in product_certificates(product=lot.product_id)]
 
 
 def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]:

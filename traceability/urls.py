@@ -7,7 +7,7 @@ path-typed element of the address.
 
 from django.urls import path, re_path
 
-from traceability import dashboard, views
+from traceability import certificate_views, dashboard, views
 
 app_name = "traceability"
 urlpatterns = [
@@ -23,4 +23,10 @@ urlpatterns = [
     path("trace/inspections/key/", views.signing_key, name="signing-key"),
     path("trace/inspections/lots/<int:pk>/", views.inspection_create, name="inspect"),
     path("trace/scan/", views.scanner, name="scanner"),
+    path("trace/certificates/", certificate_views.certificates, name="certificates"),
+    path(
+        "trace/certificates/<int:pk>/revoke/",
+        certificate_views.certificate_revoke,
+        name="certificate-revoke",
+    ),
 ]

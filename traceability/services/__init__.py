@@ -7,7 +7,8 @@ One module per concern; ``from traceability import services`` reaches every serv
 - :mod:`.inspectors`: signing keys, signed inspections (which flag lots), accreditation;
 - :mod:`.registry`: deploying the on-chain registry;
 - :mod:`.anchoring`: the anchoring state machine (batches, leases, submissions);
-- :mod:`.scans`: label scans and lot shipments.
+- :mod:`.scans`: label scans and lot shipments;
+- :mod:`.certificates`: certificates of products (signed, withdrawn) and the stars they show.
 
 Rules kept here: nothing talks to the chain inside a database transaction; anchoring can be
 resumed at any step after a crash.
@@ -20,6 +21,12 @@ from traceability.services.anchoring import (
     batch_open,
     batch_release,
     lease_seconds,
+)
+from traceability.services.certificates import (
+    certificate_issue,
+    certificate_revoke,
+    certificates_sync,
+    product_stars_sync,
 )
 from traceability.services.gtin import product_gtin_ensure, products_gtin_allocate
 from traceability.services.inspectors import (
@@ -49,6 +56,9 @@ __all__ = [
     "batch_note_error",
     "batch_open",
     "batch_release",
+    "certificate_issue",
+    "certificate_revoke",
+    "certificates_sync",
     "event_record",
     "held_reports_expire",
     "inspection_record",
@@ -65,6 +75,7 @@ __all__ = [
     "lot_shipment_record",
     "lot_shipment_record_for_order",
     "product_gtin_ensure",
+    "product_stars_sync",
     "products_gtin_allocate",
     "registry_deploy",
 ]
