@@ -280,3 +280,30 @@ def test_who_may_open_the_certificates_page(client, make_lot, inspector, django_
     client.force_login(factories.operator())
     assert client.get("/trace/certificates/").status_code == 200
     assert client.post(f"/trace/certificates/{certificate.pk}/revoke/").status_code == 302
+
+
+def test_demo_certificates_keep_the_demo_stars_and_load_once(inspector):
+    from zoneinfo import ZoneInfo
+
+    from traceability.demo.certificates import Product, demo_certificates
+
+    five = factories.product("Chè Shan Tuyết", ocop_stars=5)
+    four = factories.product("Mật ong bạc hà", ocop_stars=4)
+    four.geographical_indication = "Mật ong bạc hà Hà Giang"
+    four.save()
+    plain = factories.product("Rau cải", ocop_stars=None)
+    key = InspectorKey.objects.get(user=inspector)
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    others = Product.objects.exclude(pk__in=[five.pk, four.pk, plain.pk])
+    with_stars, with_gi = (
+        others.exclude(ocop_stars=None).count(),
+        others.filter(geographical_indication__gt="").count(),
+    )
+    made = demo_certificates(key=key, passphrase=PASSPHRASE, lots={}, zone=zone)
+    assert made == 3 + with_stars + with_gi
+    assert (stars(five), stars(four), stars(plain)) == (5, 4, None)
+    assert Certificate.objects.filter(valid_until__lt=timezone.now()).count() == 1  # history
+    assert Certificate.objects.get(kind="gi", product=four).level == 0
+    assert not Certificate.objects.filter(product=plain).exists()
+    assert demo_certificates(key=key, passphrase=PASSPHRASE, lots={}, zone=zone) == 0
+    assert services.certificates_sync() == 0
