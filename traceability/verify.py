@@ -7,6 +7,8 @@ package's pure modules: no Django, no database, and no network except the given 
 which it asks once (one JSON-RPC batch per registry named in the bundle). It recomputes every
 digest, checks the hash chain, folds each Merkle proof to its root, checks ``anchored_at(root)``
 on chain, recovers each EIP-712 signature and checks that the signer is an accredited inspector.
+It also checks the bundle's certificates (check 9): each one's signature and product, and says
+whether it is valid now, expired, not yet valid, withdrawn or signed by a key not accredited.
 Exit status: 0 only if everything holds; 1 if something does not; 2 if it could not check.
 """
 

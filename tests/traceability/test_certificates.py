@@ -11,6 +11,8 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from traceability.certificates import (
     MAX_OCOP_SECONDS,
@@ -226,3 +228,36 @@ def test_a_bundle_without_attestations_and_a_bad_list():
     assert check_attestations(bad, is_inspector=accredited)[1] == [
         "the attestations are not a list"
     ]
+
+
+# --------------------------------------------------------------------------- properties
+
+SIGNED = item()
+CHANGES = st.one_of(
+    st.tuples(st.just("gtin"), st.from_regex(r"[0-9]{14}", fullmatch=True)),
+    st.tuples(st.just("reference"), st.text(min_size=1, max_size=100)),
+    st.tuples(st.just("level"), st.sampled_from([3, 5])),
+    st.tuples(st.just("validFrom"), st.integers(min_value=0, max_value=START + 10)),
+    st.tuples(st.just("validUntil"), st.integers(min_value=START + 1, max_value=START + 10**8)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(change=CHANGES)
+def test_any_changed_field_of_a_signed_certificate_fails(change):
+    name, value = change
+    changed = copy.deepcopy(SIGNED)
+    if changed["message"][name] == value:
+        return
+    changed["message"][name] = value
+    [verdict], problems = check(changed)
+    assert verdict.state is CertificateState.INVALID
+    assert len(problems) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(now=st.integers(min_value=0, max_value=2 * END))
+def test_a_good_certificate_is_valid_exactly_inside_its_window(now):
+    [verdict], problems = check(SIGNED, now=now)
+    assert problems == []
+    assert (verdict.state is CertificateState.VALID) == (START <= now < END)
