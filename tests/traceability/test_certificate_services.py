@@ -307,3 +307,13 @@ def test_demo_certificates_keep_the_demo_stars_and_load_once(inspector):
     assert not Certificate.objects.filter(product=plain).exists()
     assert demo_certificates(key=key, passphrase=PASSPHRASE, lots={}, zone=zone) == 0
     assert services.certificates_sync() == 0
+
+
+def test_the_sync_runs_daily_just_after_midnight(settings):
+    from celery.schedules import crontab
+
+    from shop.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["traceability-certificates"]
+    assert entry["task"] == "traceability.certificates_sync" in app.tasks
+    assert entry["schedule"] == crontab(hour=0, minute=5)
