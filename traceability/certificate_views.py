@@ -13,8 +13,7 @@ from traceability import forms
 from traceability.models import Certificate, InspectorKey
 from traceability.services import certificates as service
 
-issuer_required = roles._guard(service.may_issue)
-"""Inspectors and operators: anonymous users go to the login page, anyone else gets 403."""
+issuer_required = roles.inspector_or_operator_required
 
 
 @issuer_required

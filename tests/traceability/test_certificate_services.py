@@ -317,3 +317,15 @@ def test_the_sync_runs_daily_just_after_midnight(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["traceability-certificates"]
     assert entry["task"] == "traceability.certificates_sync" in app.tasks
     assert entry["schedule"] == crontab(hour=0, minute=5)
+
+
+def test_an_operator_creates_a_signing_key_and_is_sent_to_certificates(client, tester_chain):
+    operator = factories.operator()
+    client.force_login(operator)
+    assert 'href="/trace/inspections/key/"' in client.get("/trace/certificates/").content.decode()
+    passphrase = {"passphrase": PASSPHRASE, "confirm": PASSPHRASE}
+    response = client.post("/trace/inspections/key/", passphrase)
+    assert response.status_code == 302 and response["Location"] == "/trace/certificates/"
+    assert InspectorKey.objects.filter(user=operator).exists()
+    client.force_login(factories.producer_user(factories.producer("HTX B", code="htx-b")))
+    assert client.get("/trace/inspections/key/").status_code == 403
