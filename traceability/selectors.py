@@ -27,6 +27,7 @@ from traceability.models import (
     EventAttachment,
     EventDisclosure,
     HeldLabReport,
+    InspectorKey,
     Lot,
     LotHead,
     LotShipment,
@@ -161,6 +162,26 @@ def lot_absences(*, lot: Lot) -> list[dict[str, Any]]:
 def product_certificates(*, product: Any) -> QuerySet[Certificate]:
     """Every certificate of a product, withdrawn and expired ones included, oldest first."""
     return Certificate.objects.filter(product=product).order_by("valid_from", "pk")
+
+
+def product_rating_certificate(*, product: Any) -> Certificate | None:
+    """The valid OCOP certificate behind the product's stars (the one valid longest), or None.
+    One query; ``traceability.services.certificates`` keeps the stars in step with it."""
+    now = timezone.now()
+    accredited = InspectorKey.objects.filter(accredited_at__isnull=False).values("address")
+    return (
+        Certificate.objects.filter(
+            product=product,
+            kind=Certificate.Kind.OCOP,
+            level=product.ocop_stars,
+            revoked_at=None,
+            valid_from__lte=now,
+            valid_until__gt=now,
+            signer__in=accredited,
+        )
+        .order_by("-valid_until")
+        .first()
+    )
 
 
 def certificate_attestation(certificate: Certificate) -> dict[str, Any]:

@@ -329,3 +329,14 @@ def test_an_operator_creates_a_signing_key_and_is_sent_to_certificates(client, t
     assert InspectorKey.objects.filter(user=operator).exists()
     client.force_login(factories.producer_user(factories.producer("HTX B", code="htx-b")))
     assert client.get("/trace/inspections/key/").status_code == 403
+
+
+def test_the_product_page_names_the_certificate_behind_its_stars(client, make_lot, inspector):
+    product = make_lot().product
+    assert "OCOP-HG-0099" not in client.get(product.get_absolute_url()).content.decode()
+    issue(product, inspector, reference="OCOP-HG-0099", level=5)
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert "OCOP-HG-0099" in html and "5★" in html
+    services.inspector_accredit(key=InspectorKey.objects.get(user=inspector), allowed=False)
+    assert stars(product) is None
+    assert "OCOP-HG-0099" not in client.get(product.get_absolute_url()).content.decode()

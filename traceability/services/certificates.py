@@ -128,7 +128,7 @@ def certificate_issue(
             contract=domain.contract,
             issued_by=issuer,
         )
-        product_stars_sync(product=product)
+        product_stars_sync(product=product, touch=True)
     return certificate
 
 
@@ -141,7 +141,7 @@ def certificate_revoke(*, certificate: Certificate, by: Any) -> Certificate:
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
-        product_stars_sync(product=locked.product)
+        product_stars_sync(product=locked.product, touch=True)
     return locked
 
 
@@ -162,11 +162,16 @@ def certificates_valid(*, now: datetime | None = None, signers: list[str] | None
 
 
 def product_stars_sync(
-    *, product: Any, now: datetime | None = None, signers: list[str] | None = None
+    *,
+    product: Any,
+    now: datetime | None = None,
+    signers: list[str] | None = None,
+    touch: bool = False,
 ) -> bool:
     """Set the product's OCOP stars to its best valid rating (or none); True if they changed.
 
-    Saved (not updated) so that the page cache hears of it."""
+    Saved (not updated) so that the page cache hears of it; ``touch`` saves it even when the
+    stars stay (a certificate issued or withdrawn changes what the product page says)."""
     best = (
         certificates_valid(now=now, signers=signers)
         .filter(product_id=product.pk, kind=Certificate.Kind.OCOP)
@@ -177,14 +182,14 @@ def product_stars_sync(
     stars = best or None
     Product = get_model("catalogue", "Product")
     current = Product.objects.filter(pk=product.pk).values_list("ocop_stars", flat=True).first()
-    if current == stars:
+    if current == stars and not touch:
         product.ocop_stars = stars
         return False
     fresh = Product.objects.get(pk=product.pk)
     fresh.ocop_stars = stars
     fresh.save(update_fields=["ocop_stars"])
     product.ocop_stars = stars
-    return True
+    return current != stars
 
 
 def certificates_sync(*, now: datetime | None = None) -> int:
