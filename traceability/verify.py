@@ -9,7 +9,8 @@ It recomputes every digest, checks the hash chain, folds each Merkle proof to it
 ``anchored_at(root)`` on chain, recovers each EIP-712 signature and checks that the signer is an
 accredited inspector, opens each disclosed commitment, and checks from the registries'
 ``HeadsAnchored`` logs that the history is complete (check 7). It also checks the bundle's
-certificates (check 9): each one's signature and product, and says whether it is valid now, expired, not yet valid, withdrawn or signed by a key not accredited.
+certificates (check 9): each one's signature and product, and says whether it is valid now,
+expired, not yet valid, withdrawn or signed by a key not accredited.
 Exit status: 0 only if everything holds; 1 if something does not; 2 if it could not check.
 """
 
