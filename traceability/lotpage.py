@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
 from traceability.commitments import is_commitment, with_disclosures
-from traceability.completeness import STOPS_EARLY, Completeness
 from traceability.models import BizStep, Event, Lot
 from traceability.proofs import EventVerdict, Status
 
-__all__ = ["Inspection", "PlainFacts", "Shown", "TimelineItem", "completeness_of", "plain_facts"]
+if TYPE_CHECKING:
+    from traceability.selectors import CompletenessNote
+
+__all__ = ["Inspection", "PlainFacts", "Shown", "TimelineItem", "plain_facts"]
 
 
 @dataclass(frozen=True)
@@ -139,19 +141,6 @@ def timeline(check: Any) -> list[TimelineItem]:
     return items
 
 
-def completeness_of(check: Any) -> Completeness | None:
-    """The completeness outcome of a lot check: ``check.completeness`` where the check has it,
-    else the verdict's; ``None`` when completeness was not checked."""
-    value = getattr(check, "completeness", None)
-    if value is None:
-        value = getattr(check.verdict, "completeness", None)
-    value = getattr(value, "value", value)
-    try:
-        return Completeness(value) if value is not None else None
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class Inspection:
     seq: int
@@ -173,26 +162,12 @@ class PlainFacts:
     geo: Shown
     harvested: date
     inspections: list[Inspection]
-    completeness: Completeness | None
-    problems: list[str] = field(default_factory=list)
+    completeness: CompletenessNote | None
 
     @property
     def completeness_words(self) -> str:
         """Completeness in a shopper's words ("" when it was not checked)."""
-        if self.completeness is Completeness.COMPLETE:
-            return _("Complete history: no record written to the ledger is missing.")
-        if self.completeness is Completeness.NOT_PROVABLE:
-            return _(
-                "This lot's records were written to the ledger before histories could be proved "
-                "complete; each record is still checked."
-            )
-        if self.completeness is Completeness.UNCHECKED:
-            return _("Whether this history is complete will be checked again shortly.")
-        if self.completeness is Completeness.INCOMPLETE:
-            if STOPS_EARLY in self.problems:
-                return _("Records are missing: this history stops before its last anchored event.")
-            return _("This history does not match what the ledger recorded for this lot.")
-        return ""
+        return self.completeness.words if self.completeness else ""
 
     @property
     def map_url(self) -> str:
@@ -210,8 +185,7 @@ def plain_facts(
     *,
     lot: Lot,
     items: list[TimelineItem],
-    completeness: Completeness | None,
-    problems: list[str] = (),
+    completeness: CompletenessNote | None,
 ) -> PlainFacts:
     """The plain answers, from the commissioning event (as hashed) and the inspections."""
     first = items[0] if items else None
@@ -239,5 +213,4 @@ def plain_facts(
         harvested=lot.production_date,
         inspections=inspections,
         completeness=completeness,
-        problems=list(problems),
     )

@@ -66,7 +66,7 @@ def lot_page(request, gtin: str, lot: str):
     product = found.product
     timeline = lotpage.timeline(check)
     last_anchored = next((item for item in reversed(timeline) if item.anchor), None)
-    completeness = lotpage.completeness_of(check)
+    completeness = check.completeness
     context = {
         "lot": found,
         "product": product,
@@ -77,9 +77,8 @@ def lot_page(request, gtin: str, lot: str):
             lot=found,
             items=timeline,
             completeness=completeness,
-            problems=check.verdict.problems,
         ),
-        "completeness": completeness.value if completeness else "",
+        "completeness": completeness.state if completeness else "",
         "scans": scanners.scan_summary(lot=found),
         "photos": list(product.get_all_images()[:4]),
         "can_buy": product.is_public and found.flagged_at is None and check.status != "tampered",

@@ -180,40 +180,28 @@ def test_the_inspectors_form_shows_a_withheld_name_in_words(settings, inspector)
     assert WITHHELD in html and "chophien:commitment" not in html
 
 
-def check_with(completeness, problems=()):
-    verdict = SimpleNamespace(completeness=completeness, problems=list(problems))
-    return SimpleNamespace(verdict=verdict)
-
-
 def test_completeness_in_words(make_lot):
-    lot = make_lot()
+    """The plain facts say check 7 in the words of the lot's check (one source of words)."""
+    from traceability import selectors
 
-    def words(check):
-        outcome = lotpage.completeness_of(check)
-        facts = lotpage.plain_facts(
-            lot=lot, items=[], completeness=outcome, problems=check.verdict.problems
-        )
+    lot = make_lot()
+    bundle = {"events": [{"anchor": {"root": "0x" + "aa" * 32}}], "head": {"count": 1}}
+
+    def words(completeness, problems=()):
+        verdict = SimpleNamespace(completeness=completeness, problems=list(problems))
+        note = selectors.completeness_note(verdict, bundle)
         with translation.override("en"):
+            facts = lotpage.plain_facts(lot=lot, items=[], completeness=note)
             return facts.completeness_words
 
-    assert words(check_with(None)) == ""
-    assert "no record written to the ledger is missing" in words(check_with(Completeness.COMPLETE))
-    assert "before histories could be proved complete" in words(
-        check_with(Completeness.NOT_PROVABLE)
+    assert words(None) == ""
+    assert "every event up to the last one anchored" in words(Completeness.COMPLETE)
+    assert "anchored before the ledger recorded" in words(Completeness.NOT_PROVABLE)
+    assert "could not be asked" in words(Completeness.UNCHECKED)
+    assert "stops before its last anchored event" in words(Completeness.INCOMPLETE, [STOPS_EARLY])
+    assert "does not match this history" in words(
+        Completeness.INCOMPLETE, ["the head does not match the history"]
     )
-    assert "checked again shortly" in words(check_with(Completeness.UNCHECKED))
-    assert "stops before its last anchored event" in words(
-        check_with(Completeness.INCOMPLETE, [STOPS_EARLY])
-    )
-    assert "does not match what the ledger recorded" in words(
-        check_with(Completeness.INCOMPLETE, ["the head does not match the history"])
-    )
-    # The check's own value (helper "heads": LotCheck.completeness) wins over the verdict's.
-    both = check_with(Completeness.UNCHECKED)
-    both.completeness = Completeness.COMPLETE
-    assert lotpage.completeness_of(both) is Completeness.COMPLETE
-    both.completeness = "incomplete"
-    assert lotpage.completeness_of(both) is Completeness.INCOMPLETE
 
 
 def test_an_incomplete_history_is_said_on_the_page(make_lot, monkeypatch):
@@ -231,7 +219,7 @@ def test_an_incomplete_history_is_said_on_the_page(make_lot, monkeypatch):
     monkeypatch.setattr(selectors, "lot_check", truncated)
     html = page(person(), lot)
     assert html.select_one("article")["data-completeness"] == "incomplete"
-    assert "Thiếu bản ghi" in text(html.select_one(".lot-completeness"))
+    assert "dừng lại trước sự kiện cuối cùng" in text(html.select_one(".lot-completeness"))
 
 
 # --------------------------------------------------------------------------- honest counts
