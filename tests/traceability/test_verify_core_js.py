@@ -4,8 +4,11 @@ on a good bundle and on tampered, truncated, erased and forged ones, asking anvi
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
+from tests.traceability.anvil import free_port
 from tests.traceability.verify_browser_cases import (
     anchored_lot,
     comparable,
@@ -49,9 +52,25 @@ def test_a_node_on_another_chain_or_no_node_is_not_verified(
 ):
     lot = anchored_lot(make_lot, django_user_model)
     good = client.get(f"/01/{lot.gtin14}/10/{lot.code}?format=json").json()
-    other_chain = {**good, "head": {**good["head"], "chainId": 1}}
+    other_chain = copy.deepcopy(good)
+    other_chain["head"]["chainId"] = 1
     for item in other_chain["events"]:
         item["anchor"] = {**item["anchor"], "chainId": 1}
     [verdict] = node_verdicts([other_chain], anvil.url)
     assert verdict["status"] == "tampered"
-    assert all(e["problems"] == ["the chain has no record of this root"] for e in verdict["events"])
+    assert "the chain has no record of this head" in verdict["problems"]
+    for event in verdict["events"]:
+        # The root is not on the chain the bundle names; a signature made in chain 31337's
+        # domain does not recover in chain 1's either.
+        signed = event["signer"] is not None
+        assert sorted(event["problems"]) == sorted(
+            ["the chain has no record of this root"]
+            + (["the signature does not match the signer"] if signed else [])
+        ), event
+    assert any(e["signer"] for e in verdict["events"])
+
+    # No node at all: nothing is wrong in the data, but nothing on chain could be checked.
+    [offline] = node_verdicts([good], f"http://127.0.0.1:{free_port()}")
+    assert offline["status"] == "unchecked" and not offline["ok"]
+    assert offline["completeness"] == "unchecked" and not offline["problems"]
+    assert all(e["status"] == "unchecked" and not e["problems"] for e in offline["events"])
