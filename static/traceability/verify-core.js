@@ -270,6 +270,7 @@
       digest: typeof claimed === "string" ? claimed : "",
       problems: [],
       checks: {},
+      reasons: {},
       anchoredAt: null,
       anchorUnchecked: false,
       waiting: false,
@@ -280,6 +281,7 @@
     const fail = (check, text) => {
       v.problems.push(text);
       v.checks[check] = "fail";
+      (v.reasons[check] = v.reasons[check] || []).push(text);
     };
     if (!isObject(item) || !isObject(item.event)) {
       fail("digest", "no event object");
@@ -391,10 +393,11 @@
 
   /** Check everything a bundle claims; the chain's answers come from `facts`. */
   function verifyBundle(bundle, facts, libs) {
-    const verdict = { events: [], problems: [], checks: {}, completeness: null, certificates: [], status: "tampered", ok: false };
+    const verdict = { events: [], problems: [], checks: {}, reasons: {}, completeness: null, certificates: [], status: "tampered", ok: false };
     const fail = (check, text) => {
       verdict.problems.push(text);
       verdict.checks[check] = "fail";
+      (verdict.reasons[check] = verdict.reasons[check] || []).push(text);
     };
     const version = isObject(bundle) ? bundle.version : null;
     if (version !== 1 && version !== 2) {

@@ -84,10 +84,10 @@
     }
     for (const check of CHECKS) {
       if (states[check] === "fail" && !details[check]) {
-        const texts = new Set();
-        verdict.events.forEach((e) => e.problems.forEach((p) => e.checks[check] && texts.add(say(p, w))));
-        if (verdict.checks[check]) verdict.problems.forEach((p) => texts.add(say(p, w)));
-        details[check] = [...texts].join(" ");
+        // Only this check's reasons, each event's named by its number in the history.
+        const texts = new Set((verdict.reasons[check] || []).map((p) => say(p, w)));
+        verdict.events.forEach((e) => (e.reasons[check] || []).forEach((p) => texts.add(`#${e.index + 1}: ${say(p, w)}`)));
+        details[check] = [...texts].join("; ");
       }
     }
     return { states, details };
@@ -141,7 +141,7 @@
     if (status === "tampered") {
       const texts = new Set(verdict.problems.map((p) => say(p, w)));
       verdict.events.forEach((e) => e.problems.forEach((p) => texts.add(`#${e.index + 1}: ${say(p, w)}`)));
-      text = `${text} ${[...texts].join(" ")}`;
+      text = `${text} ${[...texts].join("; ")}`;
     }
     result.textContent = text;
     window.choPhienSelfCheck = verdict;
