@@ -159,3 +159,31 @@ class LabelsForm(forms.Form):
 
 class ScanForm(forms.Form):
     code = forms.CharField(label=_("Lot code"), max_length=20)
+
+
+class ErasureSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("E-mail, phone number or household's name"),
+        max_length=150,
+        required=False,
+    )
+
+
+class ErasureForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference of the person's request"),
+        max_length=100,
+        help_text=_(
+            "The number of the letter or form in which the person asked, e.g. YC-2026-014."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How the person asked and how their identity was checked."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I checked the person's identity. Erase their data for good."),
+    )

@@ -4,7 +4,8 @@ Configuration comes from settings (see ``shop/settings/base.py``); the chain cli
 (``traceability.chain``) know nothing of Django. Each role gets its own client: :func:`reader`,
 :func:`anchorer` (signs as the anchoring account) and :func:`admin` (signs as the owner, which
 is the same account: it deployed the registry). Read-only look-ups used by pages go through
-:func:`cached_anchored_at` and :func:`cached_is_inspector`, so a scan usually costs no RPC.
+:func:`cached_anchored_at`, :func:`cached_is_inspector` and :func:`cached_heads_logs`, so a scan
+usually costs no RPC.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from traceability.chain import Anchorer, ChainError, Node, RegistryAdmin, RegistryReader, connect
 from traceability.chain.crypto import SigningAccount, account_from_key, account_from_keystore
+from traceability.completeness import HeadsLog
 from traceability.proofs import Domain
 
 if TYPE_CHECKING:
@@ -96,6 +98,51 @@ def forget_root(*, domain: Domain, root: str) -> None:
 
 def forget_inspector(*, domain: Domain, address: str) -> None:
     cache.delete(_cache_key("inspector", domain, address))
+
+
+def forget_heads_logs(*, domain: Domain) -> None:
+    """Make the next :func:`cached_heads_logs` ask the chain (a batch was just confirmed)."""
+    cache.delete(_cache_key("heads-fresh", domain, ""))
+
+
+def cached_heads_logs(domain: Domain) -> list[HeadsLog] | None:
+    """The registry's ``HeadsAnchored`` logs up to the last block with enough confirmations
+    (``CHAIN_CONFIRMATIONS``, as batches are confirmed), for the completeness check; ``None``
+    if the chain can't tell.
+
+    Logs never change once that deep, so the cache keeps them and asks the node only for the
+    blocks after the last one read, at most every ``NEGATIVE_CACHE_SECONDS`` (sooner once a
+    batch is confirmed: :func:`forget_heads_logs`).
+    """
+    key, fresh = _cache_key("heads", domain, ""), _cache_key("heads-fresh", domain, "")
+    scanned, logs = cache.get(key) or (None, [])
+    if scanned is not None and cache.get(fresh):
+        return logs
+    try:
+        client = _reader(domain)
+        safe = client.block_number() - max(settings.CHAIN_CONFIRMATIONS, 1) + 1
+        start = _deployed_block(domain) if scanned is None else scanned + 1
+        if safe >= start:
+            logs = [*logs, *client.heads_logs(from_block=start, to_block=safe)]
+            scanned = safe
+    except (ChainError, ValueError):
+        logger.warning("chain look-up failed (heads logs)", exc_info=True)
+        return None
+    if scanned is not None:
+        cache.set(key, (scanned, logs), None)
+    cache.set(fresh, 1, NEGATIVE_CACHE_SECONDS)
+    return logs
+
+
+def _deployed_block(domain: Domain) -> int:
+    from traceability.models import RegistryDeployment
+
+    found = (
+        RegistryDeployment.objects.filter(chain_id=domain.chain_id, address__iexact=domain.contract)
+        .values_list("block_number", flat=True)
+        .first()
+    )
+    return found or 0
 
 
 def cached_anchored_at(domain: Domain, root: str) -> int | None:

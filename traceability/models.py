@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shop.uploads.storage import private_storage
@@ -477,7 +478,7 @@ class EventDisclosure(models.Model):
             return {
                 "path": self.path,
                 "withheld": "erased",
-                "erasedAt": self.erased_at.date().isoformat(),
+                "erasedAt": timezone.localdate(self.erased_at).isoformat(),
             }
         return {"path": self.path, "salt": self.salt, "value": self.value}
 

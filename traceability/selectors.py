@@ -13,14 +13,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shop import roles
 from shop.links import absolute_url
 from traceability import gs1, ledger
-from traceability.heads import lot_key
+from traceability.completeness import STOPS_EARLY, Completeness
+from traceability.heads import filter_contains, lot_key
 from traceability.models import (
     AnchorBatch,
     BizStep,
+    Certificate,
     Event,
     EventAttachment,
     EventDisclosure,
@@ -68,6 +71,23 @@ def lot_by_digital_link(*, gtin: str, code: str) -> Lot | None:
         .filter(product__gtin__in=forms, code=code)
         .first()
     )
+
+
+def product_by_gtin(*, gtin: str) -> Any:
+    """The product with GTIN ``gtin`` (any length; stored as GTIN-14, -13, -12 or -8), or
+    ``None``."""
+    if not gs1.is_valid_gtin(gtin):
+        return None
+    full = gtin.zfill(14)
+    product_model = Lot._meta.get_field("product").related_model
+    return product_model.objects.filter(gtin__in={full, full[1:], full[2:], full[6:]}).first()
+
+
+def product_has_valid_certificate(*, product: Any, now: Any) -> bool:
+    """Whether a signed certificate of ``product`` is valid at ``now`` and not revoked."""
+    return Certificate.objects.filter(
+        product=product, revoked_at=None, valid_from__lte=now, valid_until__gt=now
+    ).exists()
 
 
 def lots_matching_code(*, code: str) -> QuerySet[Lot]:
@@ -151,9 +171,50 @@ def head_claim(head: LotHead | None) -> dict[str, Any] | None:
 
 
 def lot_absences(*, lot: Lot) -> list[dict[str, Any]]:
-    """For every batch after the lot's head whose lot filter matches the lot's key by chance,
-    the batch's whole list of heads, proving the lot is not in it (``PROOF_FORMAT.md``)."""
-    return []
+    """For every confirmed batch after the lot's head whose lot filter matches the lot's key by
+    chance, the batch's whole list of heads, proving the lot is not in it (``PROOF_FORMAT.md``,
+    check 7). Only the registries the bundle names count: those of its anchors and its head.
+
+    Cached until another batch of those registries is confirmed.
+    """
+    key = lot_key(lot.epc_class)
+    confirmed = AnchorBatch.objects.filter(state=AnchorBatch.State.CONFIRMED)
+    registries = set(
+        confirmed.filter(proofs__event__lot=lot).values_list("registry_id", flat=True).distinct()
+    )
+    if not registries:
+        return []
+    head = lot_head(lot=lot)
+    later = confirmed.filter(registry_id__in=registries).exclude(heads_root="")
+    if head is not None:
+        later = later.exclude(registry_id=head.batch.registry_id, pk__lte=head.batch_id)
+    last = later.order_by("-pk").values_list("pk", flat=True).first()
+    if last is None:
+        return []
+    cache_key = f"trace:absences:{lot.pk}:{head.batch_id if head else 0}:{last}"
+    found = cache.get(cache_key)
+    if found is not None:
+        return found
+    matching = [
+        pk
+        for pk, lots in later.exclude(heads__lot=lot).values_list("pk", "lots_filter").iterator()
+        if filter_contains(bytes.fromhex(lots), key)
+    ]
+    absences: dict[int, dict[str, Any]] = {}
+    for batch in AnchorBatch.objects.filter(pk__in=matching).select_related("registry"):
+        absences[batch.pk] = {
+            "chainId": batch.registry.chain_id,
+            "contract": batch.registry.address,
+            "root": batch.root,
+            "headsRoot": batch.heads_root,
+            "heads": [],
+        }
+    rows = LotHead.objects.filter(batch_id__in=matching).order_by("batch_id", "pk")
+    for batch_id, *head_row in rows.values_list("batch_id", "key", "digest", "count"):
+        absences[batch_id]["heads"].append(head_row)
+    found = [absences[pk] for pk in sorted(absences)]
+    cache.set(cache_key, found, settings.CHAIN_LOOKUP_CACHE_SECONDS)
+    return found
 
 
 def lot_attestations(*, lot: Lot) -> list[dict[str, Any]]:
@@ -192,6 +253,49 @@ def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]
     }
 
 
+@dataclass(frozen=True)
+class CompletenessNote:
+    """What the lot page says about check 7 (``PROOF_FORMAT.md``), in the reader's language."""
+
+    state: str
+    """``complete``, ``not_provable``, ``unchecked`` or ``incomplete`` (``Completeness``)."""
+    words: str
+    ok: bool | None
+    """True: complete; False: the history was shortened or does not match; None: can't say."""
+    count: int | None = None
+    """Events up to the lot's latest anchored head."""
+
+
+def completeness_note(verdict: LotVerdict, bundle: dict[str, Any]) -> CompletenessNote | None:
+    state = verdict.completeness
+    head = bundle.get("head") or {}
+    count = head.get("count")
+    if state is None:
+        return None
+    if state is Completeness.COMPLETE:
+        words = _(
+            "The history is complete: it holds every event up to the last one anchored on the "
+            "ledger."
+        )
+        return CompletenessNote(state=state.value, words=words, ok=True, count=count)
+    if state is Completeness.INCOMPLETE:
+        if STOPS_EARLY in verdict.problems:
+            words = _("This history stops before its last anchored event.")
+        else:
+            words = _("The head recorded on the ledger does not match this history.")
+        return CompletenessNote(state=state.value, words=words, ok=False, count=count)
+    if state is Completeness.UNCHECKED:
+        words = _("The ledger could not be asked whether this history is complete.")
+    elif any(item.get("anchor") for item in bundle.get("events") or ()):
+        words = _(
+            "Completeness cannot be proven: this lot was anchored before the ledger recorded "
+            "each lot's latest event."
+        )
+    else:
+        words = _("Completeness can be proven once the lot's events are anchored.")
+    return CompletenessNote(state=state.value, words=words, ok=None, count=count)
+
+
 @dataclass
 class LotCheck:
     verdict: LotVerdict
@@ -202,9 +306,15 @@ class LotCheck:
     def status(self) -> str:
         return self.verdict.status.value
 
+    @property
+    def completeness(self) -> CompletenessNote | None:
+        """Check 7 in words for the lot page (``None``: not checked)."""
+        return completeness_note(self.verdict, self.bundle)
+
 
 def lot_check(*, lot: Lot) -> LotCheck:
-    """Verify a lot live: stored data against digests, chain, proofs and the ledger (cached)."""
+    """Verify a lot live: stored data against digests, chain, proofs, completeness and the
+    ledger (cached)."""
     events = lot_events(lot=lot)
     bundle = lot_bundle(lot=lot, events=events)
     domains = {
@@ -217,6 +327,7 @@ def lot_check(*, lot: Lot) -> LotCheck:
         anchored_at=ledger.cached_anchored_at,
         is_inspector=ledger.cached_is_inspector,
         signature_domains=domains,
+        heads_logs=ledger.cached_heads_logs,
     )
     verdict.problems.extend(_master_data_problems(lot, events))
     return LotCheck(verdict=verdict, events=events, bundle=bundle)

@@ -1,12 +1,14 @@
-"""Standalone verifier of a lot's proof bundle (version 1, see ``PROOF_FORMAT.md``).
+"""Standalone verifier of a lot's proof bundle (versions 1 and 2, see ``PROOF_FORMAT.md``).
 
-    python -m traceability.verify BUNDLE.json --rpc URL
+    python -m traceability.verify BUNDLE.json --rpc URL [--from-block N]
 
 Needs only public libraries (web3, eth-account, rfc8785 and a keccak implementation) and this
 package's pure modules: no Django, no database, and no network except the given JSON-RPC node,
-which it asks once (one JSON-RPC batch per registry named in the bundle). It recomputes every
-digest, checks the hash chain, folds each Merkle proof to its root, checks ``anchored_at(root)``
-on chain, recovers each EIP-712 signature and checks that the signer is an accredited inspector.
+which it asks for one JSON-RPC batch and one ``eth_getLogs`` per registry named in the bundle.
+It recomputes every digest, checks the hash chain, folds each Merkle proof to its root, checks
+``anchored_at(root)`` on chain, recovers each EIP-712 signature and checks that the signer is an
+accredited inspector, opens each disclosed commitment, and checks from the registries'
+``HeadsAnchored`` logs that the history is complete (check 7).
 Exit status: 0 only if everything holds; 1 if something does not; 2 if it could not check.
 """
 
@@ -21,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from traceability.chain import ChainError, RegistryReader, connect
+from traceability.completeness import STOPS_EARLY, Completeness, HeadsLog
 from traceability.proofs import Domain, LotVerdict, Status, bundle_domains, verify_bundle
 
 EXIT_OK, EXIT_FAILED, EXIT_UNCHECKED = 0, 1, 2
@@ -33,6 +36,7 @@ class ChainFacts:
         self.anchored: dict[tuple[Domain, str], int] = {}
         self.inspectors: dict[tuple[Domain, str], bool] = {}
         self.wrong_chain: dict[Domain, int] = {}
+        self.heads: dict[Domain, list[HeadsLog]] = {}
 
     def anchored_at(self, domain: Domain, root: str) -> int | None:
         if domain in self.wrong_chain:
@@ -44,9 +48,38 @@ class ChainFacts:
             return False
         return self.inspectors.get((domain, address.lower()))
 
+    def heads_logs(self, domain: Domain) -> list[HeadsLog] | None:
+        if domain in self.wrong_chain:
+            return []
+        return self.heads.get(domain)
 
-def fetch_facts(bundle: Mapping[str, Any], *, rpc: str, timeout: float = 10.0) -> ChainFacts:
-    """Ask the node everything the bundle needs: one batch per registry."""
+
+def logs_from_block(bundle: Mapping[str, Any], default: int = 0) -> int:
+    """The first block whose ``HeadsAnchored`` logs can matter to the bundle's completeness.
+
+    With a head, logs before every block the bundle names cannot change the verdict: the head's
+    own log must be found (a head claiming a later block than its real one fails), and only
+    logs after it can hold a later head. Without a head, every log counts: ``default`` (the
+    registry's deployment block when the caller knows it).
+    """
+    head = bundle.get("head")
+    if not isinstance(head, Mapping):
+        return default
+    anchors = [
+        item.get("anchor") for item in bundle.get("events") or () if isinstance(item, Mapping)
+    ]
+    blocks = [
+        anchor.get("blockNumber") for anchor in [head, *anchors] if isinstance(anchor, Mapping)
+    ]
+    numbers = [b for b in blocks if isinstance(b, int) and not isinstance(b, bool) and b >= 0]
+    return max(default, min(numbers)) if numbers else default
+
+
+def fetch_facts(
+    bundle: Mapping[str, Any], *, rpc: str, timeout: float = 10.0, from_block: int = 0
+) -> ChainFacts:
+    """Ask the node everything the bundle needs: one batch and one ``eth_getLogs`` per
+    registry."""
     facts = ChainFacts()
     domains = bundle_domains(bundle)
     roots: dict[Domain, set[str]] = defaultdict(set)
@@ -73,11 +106,45 @@ def fetch_facts(bundle: Mapping[str, Any], *, rpc: str, timeout: float = 10.0) -
             facts.anchored[(domain, root.lower())] = timestamp
         for address, allowed in accredited.items():
             facts.inspectors[(domain, address.lower())] = allowed
+        if bundle.get("version") != 1 and domain not in facts.wrong_chain:
+            start = logs_from_block(bundle, from_block)
+            # a block past the chain's head holds no logs (nodes refuse to be asked)
+            found = client.heads_logs(from_block=start) if start <= client.block_number() else []
+            facts.heads[domain] = found
     return facts
 
 
 def verify(bundle: Mapping[str, Any], facts: ChainFacts) -> LotVerdict:
-    return verify_bundle(bundle, anchored_at=facts.anchored_at, is_inspector=facts.is_inspector)
+    """Verify with the chain facts in hand; completeness too for a version 2 bundle."""
+    return verify_bundle(
+        bundle,
+        anchored_at=facts.anchored_at,
+        is_inspector=facts.is_inspector,
+        heads_logs=facts.heads_logs if bundle.get("version") != 1 else None,
+    )
+
+
+def completeness_words(bundle: Mapping[str, Any], verdict: LotVerdict) -> str | None:
+    """Check 7 in a sentence (``None`` for a version 1 bundle, which cannot say)."""
+    head = bundle.get("head") if isinstance(bundle.get("head"), Mapping) else {}
+    state = verdict.completeness
+    if state is Completeness.COMPLETE:
+        return (
+            f"complete — the history holds every event up to the lot's latest anchored head"
+            f" (event {head.get('count')}, block {head.get('blockNumber')})"
+        )
+    if state is Completeness.INCOMPLETE:
+        if STOPS_EARLY in verdict.problems:
+            return f"FAILED — {STOPS_EARLY}"
+        return "FAILED — the head the chain records does not match this history"
+    if state is Completeness.NOT_PROVABLE:
+        return (
+            "not provable — no anchored head names this lot (anchored only by a version 1"
+            " registry, or not anchored yet); the other checks decide"
+        )
+    if state is Completeness.UNCHECKED:
+        return "not checked — the node did not give the registry's logs"
+    return None
 
 
 def report(bundle: Mapping[str, Any], verdict: LotVerdict, facts: ChainFacts, out: TextIO) -> int:
@@ -88,6 +155,9 @@ def report(bundle: Mapping[str, Any], verdict: LotVerdict, facts: ChainFacts, ou
         out.write(f"  ! the node is on chain {actual}, the bundle names chain {domain.chain_id}\n")
     for problem in verdict.problems:
         out.write(f"  ! {problem}\n")
+    words = completeness_words(bundle, verdict)
+    if words:
+        out.write(f"  Completeness: {words}\n")
     items = bundle.get("events") if isinstance(bundle.get("events"), list) else []
     failed = bool(verdict.problems or facts.wrong_chain)
     for event_verdict, item in zip(verdict.events, items, strict=False):
@@ -107,6 +177,8 @@ def report(bundle: Mapping[str, Any], verdict: LotVerdict, facts: ChainFacts, ou
         elif status is Status.UNCHECKED:
             lines.append("the node did not answer for this root")
         lines.extend(event_verdict.problems)
+        if event_verdict.withheld:
+            lines.append("withheld at the person's request: " + ", ".join(event_verdict.withheld))
         if event_verdict.signer:
             accredited = event_verdict.signer_accredited
             lines.append(
@@ -132,7 +204,10 @@ def report(bundle: Mapping[str, Any], verdict: LotVerdict, facts: ChainFacts, ou
     if not verdict.ok:
         out.write("Result: NOT VERIFIED — not everything is anchored and accredited yet.\n")
         return EXIT_FAILED
-    out.write(f"Result: VERIFIED — all {len(verdict.events)} events hold.\n")
+    complete = (
+        " and the history is complete" if verdict.completeness is Completeness.COMPLETE else ""
+    )
+    out.write(f"Result: VERIFIED — all {len(verdict.events)} events hold{complete}.\n")
     return EXIT_OK
 
 
@@ -143,6 +218,12 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
     parser.add_argument("bundle", help="the proof bundle JSON file ('-' for standard input)")
     parser.add_argument("--rpc", required=True, help="an EVM JSON-RPC node of the bundle's chain")
     parser.add_argument("--timeout", type=float, default=10.0, help="RPC timeout in seconds")
+    parser.add_argument(
+        "--from-block",
+        type=int,
+        default=0,
+        help="read the registry's logs from this block (its deployment block; default 0)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.bundle == "-":
@@ -157,7 +238,7 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:
         out.write("Cannot read the bundle: not a JSON object\n")
         return EXIT_UNCHECKED
     try:
-        facts = fetch_facts(bundle, rpc=args.rpc, timeout=args.timeout)
+        facts = fetch_facts(bundle, rpc=args.rpc, timeout=args.timeout, from_block=args.from_block)
     except (ChainError, ValueError) as exc:
         out.write(f"Cannot ask the chain: {exc}\n")
         return EXIT_UNCHECKED

@@ -4,8 +4,6 @@ reads in selectors.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -14,20 +12,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from oscar.core.loading import get_model
 
 from shop import roles
-from shop.limits import client_address
 from shop.roles import inspector_required, producer_or_operator_required
 from shop.uploads.responses import attachment_response
-from traceability import epcis, forms, labels, selectors, services
-from traceability.commitments import with_disclosures
-from traceability.models import BizStep, Event, EventAttachment, InspectorKey, Lot
-from traceability.proofs import EventVerdict, Status
+from traceability import epcis, forms, labels, lotpage, scanners, selectors, services
+from traceability.lotpage import TimelineItem
+from traceability.models import EventAttachment, InspectorKey, Lot
 
 Product = get_model("catalogue", "Product")
 
@@ -39,72 +34,6 @@ def _json(data: Any, **kwargs: Any) -> JsonResponse:
 
 
 # --------------------------------------------------------------------------- the public lot page
-
-
-@dataclass
-class TimelineItem:
-    event: Event
-    payload: dict[str, Any]
-    verdict: EventVerdict | None
-    anchor: dict[str, Any] | None
-    corrects: int | None = None
-    """The position of the earlier event this one corrects."""
-    corrected_by: list[int] = field(default_factory=list)
-    """The positions of later events that correct this one."""
-
-    @property
-    def step_label(self) -> str:
-        return BizStep(self.event.biz_step).label
-
-    @property
-    def actor(self) -> dict[str, str]:
-        return self.payload.get("chophien:actor") or {}
-
-    @property
-    def details(self) -> str:
-        return self.payload.get("chophien:details", "")
-
-    @property
-    def result(self) -> str:
-        return (self.payload.get("chophien:inspection") or {}).get("result", "")
-
-    @property
-    def anchored_at(self) -> datetime | None:
-        if self.verdict and self.verdict.anchored_at:
-            return datetime.fromtimestamp(self.verdict.anchored_at, tz=UTC)
-        return None
-
-    @property
-    def status(self) -> str:
-        return self.verdict.status.value if self.verdict else Status.TAMPERED.value
-
-
-def _timeline(check: selectors.LotCheck) -> list[TimelineItem]:
-    items = []
-    for index, event in enumerate(check.events):
-        item = check.bundle["events"][index]
-        payload = item["event"]
-        if isinstance(payload, dict) and item.get("disclosures"):
-            payload = with_disclosures(payload, item["disclosures"])
-        items.append(
-            TimelineItem(
-                event=event,
-                payload=payload if isinstance(payload, dict) else {},
-                verdict=check.verdict.events[index] if index < len(check.verdict.events) else None,
-                anchor=check.bundle["events"][index]["anchor"],
-            )
-        )
-    by_id = {item.event.event_id: item for item in items}
-    for item in items:
-        correction = item.payload.get("chophien:correction")
-        corrected = by_id.get(correction.get("eventID")) if isinstance(correction, dict) else None
-        if corrected is not None and corrected.event.seq < item.event.seq:
-            item.corrects = corrected.event.seq
-            corrected.corrected_by.append(item.event.seq)
-    return items
-
-
-SCAN_COOKIE = "cho_phien_scan"
 
 
 @never_cache
@@ -124,24 +53,38 @@ def lot_page(request, gtin: str, lot: str):
         return response
 
     inspector = roles.is_inspector(request.user)
+    can_manage = (
+        request.user.is_authenticated
+        and selectors.lots_for_user(user=request.user).filter(pk=found.pk).exists()
+    )
     new_visitor = None
-    if not inspector:
-        visitors, new_visitor = _scan_visitors(request)
+    if not (inspector or can_manage) and scanners.is_scan(request):
+        visitors, new_visitor = scanners.visitors(request)
         services.lot_scan_record(lot_id=found.pk, visitors=visitors)
         found.refresh_from_db(fields=["scan_count", "first_scanned_at"])
     check = selectors.lot_check(lot=found)
     product = found.product
-    timeline = _timeline(check)
+    timeline = lotpage.timeline(check)
     last_anchored = next((item for item in reversed(timeline) if item.anchor), None)
+    completeness = lotpage.completeness_of(check)
     context = {
         "lot": found,
         "product": product,
         "check": check,
         "status": check.status,
         "timeline": timeline,
+        "facts": lotpage.plain_facts(
+            lot=found,
+            items=timeline,
+            completeness=completeness,
+            problems=check.verdict.problems,
+        ),
+        "completeness": completeness.value if completeness else "",
+        "scans": scanners.scan_summary(lot=found),
+        "photos": list(product.get_all_images()[:4]),
+        "can_buy": product.is_public and found.flagged_at is None and check.status != "tampered",
         "inspector_view": inspector,
-        "can_manage": request.user.is_authenticated
-        and selectors.lots_for_user(user=request.user).filter(pk=found.pk).exists(),
+        "can_manage": can_manage,
         "json_url": f"{request.path}?format=json",
         "epcis_url": f"{request.path}?format=epcis",
         "last_anchor": last_anchored.anchor if last_anchored else None,
@@ -150,28 +93,15 @@ def lot_page(request, gtin: str, lot: str):
     response = render(request, "traceability/lot_detail.html", context)
     if new_visitor:
         response.set_signed_cookie(
-            SCAN_COOKIE,
+            scanners.SCAN_COOKIE,
             new_visitor,
-            salt=SCAN_COOKIE,
+            salt=scanners.SCAN_COOKIE,
             max_age=365 * 24 * 60 * 60,
             secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
             samesite="Lax",
         )
     return response
-
-
-def _scan_visitors(request) -> tuple[list[str], str | None]:
-    """Who scans, as keyed digests (never the address or user agent themselves): this
-    browser's signed cookie, and its address and user agent today (for a visitor who keeps no
-    cookie). Returns the digests and, for a browser without the cookie, the value to give it."""
-    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-    today = timezone.localdate().isoformat()
-    network = salted_hmac(SCAN_COOKIE, f"{client_address(request)}|{agent}|{today}").hexdigest()
-    known = request.get_signed_cookie(SCAN_COOKIE, default=None, salt=SCAN_COOKIE)
-    if known and known != network:
-        return [known[:64], network], None
-    return [network], None if known else network
 
 
 @never_cache
@@ -384,10 +314,7 @@ def inspection_create(request, pk: int):
         if fresh:  # not signed: the chosen file waits for the next try
             held = services.lab_report_hold(inspector=request.user, lot=lot, upload=fresh)
     key = InspectorKey.objects.filter(user=request.user, revoked_at=None).first()
-    history = [
-        TimelineItem(event=event, payload=event.payload, verdict=None, anchor=None)
-        for event in selectors.lot_events(lot=lot)
-    ]
+    history = [TimelineItem.unverified(event) for event in selectors.lot_events(lot=lot)]
     context = {"lot": lot, "form": form, "key": key, "held": held, "history": history}
     return render(request, "traceability/inspection_form.html", context)
 

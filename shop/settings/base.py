@@ -421,6 +421,10 @@ TRACE_KEYSTORE_SCRYPT_N = int(os.environ.get("TRACE_KEYSTORE_SCRYPT_N", str(2**1
 # long for the inspector's next try, then forgotten (beat: "traceability-held-reports").
 TRACE_HELD_REPORT_SECONDS = int(os.environ.get("TRACE_HELD_REPORT_SECONDS", "3600"))
 TRACE_LABELS_MAX = int(os.environ.get("TRACE_LABELS_MAX", "210"))  # ten A4 sheets per PDF
+# The lot page warns that a label may be copied once this many distinct scanners (each once a
+# day) have scanned it: so many per package of the lot, and never fewer than the minimum.
+TRACE_SCANS_PER_PACKAGE = int(os.environ.get("TRACE_SCANS_PER_PACKAGE", "3"))
+TRACE_SCANS_WARNING_MIN = int(os.environ.get("TRACE_SCANS_WARNING_MIN", "20"))
 TRACE_LABEL_FONT_DIRS = env_list(
     "TRACE_LABEL_FONT_DIRS", "/usr/share/fonts/truetype/dejavu,/usr/share/fonts/dejavu"
 )

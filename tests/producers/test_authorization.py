@@ -178,6 +178,10 @@ def world(settings):
         answer_due_at=timezone.now() + timedelta(hours=48),
     )
     b_orders = [mixed, b_only]
+    from traceability.models import ErasureRequest
+
+    # An erasure of B's person (operators only: A must be refused the request and B's subjects).
+    b_erasure = ErasureRequest.objects.create(user=b_user, reference="YC-B", operator=operator)
     b_review = get_model("reviews", "ProductReview").objects.create(
         line=Line.objects.get(order=b_only, partner=b),
         product=b_product,
@@ -201,6 +205,7 @@ def world(settings):
         "attachment": list(lot.events.values_list("attachments", flat=True)),
         "partner": [b.pk],
         "review": [b_review.pk],
+        "erasure": [b_erasure.pk, b_user.pk],
         "attempt": list(
             PaymentAttempt.objects.filter(order__in=b_orders).values_list("pk", flat=True)
         ),
@@ -212,6 +217,7 @@ def world(settings):
         "code": [b.code],
         "slug": [b_product.slug, "approve", "reject", "ask"],
         "action": ["approve", "reject", "ask"],
+        "subject": ["account", "household"],  # whose data an operator erases
         "carrier": list(django_settings.CARRIERS),
         # A public tracking page is reached by its token alone: A guesses, never knows B's.
         "token": ["x" * 43, *(registry.webhook_token(c) for c in django_settings.CARRIERS)],
@@ -269,6 +275,62 @@ def b_snapshot(world) -> dict:
 def leaks(body: str, world) -> list[str]:
     markers = [B_TITLE, B_SECRET, world["b"].name, world["b_only"].number]
     return [m for m in markers if m in body]
+
+
+def resolver_routes():
+    """The GS1 resolver's routes (traceability/resolver.py): public like the lot page, and
+    read-only."""
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            pattern = entry.pattern
+            if isinstance(pattern, LocalePrefixPattern):
+                piece = ""
+            elif isinstance(pattern, RoutePattern):
+                piece = pattern._route
+            else:
+                piece = "\x00" + pattern._regex.lstrip("^").rstrip("$") + "\x00"
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + piece)
+            elif isinstance(entry, URLPattern) and entry.callback.__module__ == (
+                "traceability.resolver"
+            ):
+                yield prefix + piece
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_the_resolver_is_public_and_read_only(world):
+    """Every resolver route, with B's lot and GTIN, answers reads to anyone (no B data beyond
+    the public lot page's) and refuses every writing method with 405, changing nothing."""
+    from traceability.models import Lot
+
+    lot = Lot.objects.get(code="B-2025-001")
+    urls = [
+        f"/01/{lot.gtin14}/10/{lot.code}",
+        f"/01/{lot.gtin14}",
+        f"/01/{lot.gtin14}/21/S1",
+        "/ARHKVAdpQg",
+        "/.well-known/gs1resolver",
+    ]
+    assert len(resolver_routes()) == len(urls)  # a new resolver route is added here too
+    before = b_snapshot(world)
+    scans = lot.scan_count
+    for client in (Client(), _signed_in(world["a_user"])):
+        for url in urls:
+            for method in ("post", "put", "patch", "delete"):
+                response = getattr(client, method)(url)
+                assert response.status_code == 405, (method, url, response.status_code)
+                assert B_SECRET not in response.content.decode(errors="replace")
+            assert client.get(url + "?linkType=all").status_code in (200, 404)  # not ours: 404
+    assert b_snapshot(world) == before
+    assert Lot.objects.get(pk=lot.pk).scan_count == scans
+
+
+def _signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def test_producer_a_gets_nothing_of_producer_b_from_any_dashboard_url(world):

@@ -277,10 +277,11 @@ def test_reloading_a_lot_page_is_one_scan():
         assert browser.get(path).status_code == 200
     assert scans(lot) == 1
     page = browser.get("/en" + path).content.decode()
-    assert "This label has been scanned 1 time." in page
-    # A visitor who keeps no cookie is known by address and browser for the day.
-    for _ in range(3):
-        Client(HTTP_USER_AGENT="curl/8", REMOTE_ADDR="203.0.113.50").get(path)
+    assert "Scanned by 1 person (each counted once a day)." in page
+    # A visitor who keeps no cookie is known by their network for the day, whatever browser
+    # they claim to be.
+    for n in range(3):
+        Client(HTTP_USER_AGENT=f"Mozilla/5.0 (Android {n})", REMOTE_ADDR="203.0.113.50").get(path)
     assert scans(lot) == 2
     # Other people scanning count, each once.
     Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone)", REMOTE_ADDR="198.51.100.9").get(path)
@@ -304,7 +305,7 @@ def test_scans_are_stored_without_personal_data():
 def test_a_forged_scan_cookie_does_not_count_again():
     lot = a_lot()
     path = lot.get_absolute_url()
-    client = Client(REMOTE_ADDR="203.0.113.60")
+    client = Client(REMOTE_ADDR="203.0.113.60", HTTP_USER_AGENT="Mozilla/5.0 (Android 14)")
     client.get(path)
     for n in range(3):
         client.cookies["cho_phien_scan"] = f"forged-{n}"

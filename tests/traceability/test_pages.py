@@ -26,6 +26,10 @@ from traceability.proofs import Domain, attestation_signer
 
 pytestmark = pytest.mark.django_db
 
+PHONE_BROWSER = (
+    "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"
+)
+
 
 def render_pdf(data: bytes, *, dpi: int = 200):
     document = pypdfium2.PdfDocument(data)
@@ -38,6 +42,7 @@ def render_pdf(data: bytes, *, dpi: int = 200):
 
 
 def test_lot_page_in_vietnamese_and_english(client, make_lot, tester_chain):
+    client.defaults["HTTP_USER_AGENT"] = PHONE_BROWSER
     lot = make_lot()
     path = f"/01/{lot.gtin14}/10/{lot.code}"
     assert lot.get_absolute_url() == path
@@ -47,18 +52,19 @@ def test_lot_page_in_vietnamese_and_english(client, make_lot, tester_chain):
     assert "Chờ ghi lên sổ cái" in html and lot.producer.name in html and "Xã Đồng Văn" in html
     tasks.anchor_pending.delay()
     english = client.get("/en" + path).content.decode()
-    assert 'lang="en"' in english and "Verified on the ledger" in english
+    assert 'lang="en"' in english and "Origin verified" in english
     # One visitor (the same browser) reading the page twice is one scan.
-    assert "This label has been scanned 1 time." in english
+    assert "Scanned by 1 person (each counted once a day)." in english
     lot.refresh_from_db()
     assert lot.scan_count == 1 and lot.first_scanned_at is not None
     assert response["Cache-Control"].startswith("max-age=0")
 
 
-def test_unknown_lot_or_bad_gtin_is_404(client, make_lot):
+def test_unknown_lot_is_404_and_a_bad_gtin_400(client, make_lot):
     lot = make_lot()
     assert client.get(f"/01/{lot.gtin14}/10/NOPE").status_code == 404
-    assert client.get(f"/01/{lot.gtin14[:-1]}9/10/{lot.code}").status_code == 404
+    wrong = lot.gtin14[:-1] + str((int(lot.gtin14[-1]) + 1) % 10)
+    assert client.get(f"/01/{wrong}/10/{lot.code}").status_code == 400  # GS1 resolver rules
 
 
 def test_proof_bundle_round_trip(client, make_lot, tester_chain, inspector):
@@ -353,12 +359,13 @@ def test_a_scan_costs_no_rpc_once_the_chain_answers_are_cached(
 
     monkeypatch.setattr(ledger, "_reader", counted)
     path = f"/en/01/{lot.gtin14}/10/{lot.code}"
+    client.defaults["HTTP_USER_AGENT"] = PHONE_BROWSER
     first = client.get(path).content.decode()
-    assert "Verified on the ledger" in first and "accredited on the ledger" in first
+    assert "Origin verified" in first and "accredited on the ledger" in first
     assert calls  # the first scan asks the chain (root anchored? signer accredited?)
     calls.clear()
     again = client.get(path).content.decode()
-    assert "Verified on the ledger" in again and "accredited on the ledger" in again
+    assert "Origin verified" in again and "accredited on the ledger" in again
     assert calls == []  # later scans are answered from the cache
     lot.refresh_from_db()
     assert lot.scan_count == 1

@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from tests.traceability.anvil import ROOT
 from tests.traceability.test_lots import _force_update
 from traceability import services, tasks
+from traceability.chain import Node, RegistryReader
 from traceability.proofs import Status
 from traceability.verify import ChainFacts, verify
 
@@ -64,7 +65,7 @@ def bundle_of(client, lot) -> dict:
 def test_the_verifier_accepts_a_good_bundle_without_django(client, signed_lot, anvil, tmp_path):
     result = run_verifier(bundle_of(client, signed_lot), anvil.url, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Result: VERIFIED — all 3 events hold." in result.stdout
+    assert "Result: VERIFIED — all 3 events hold and the history is complete." in result.stdout
     assert result.stdout.count("[OK  ]") == 3 and "an accredited inspector" in result.stdout
 
 
@@ -128,6 +129,9 @@ def test_the_verifier_core_is_pure(client, make_lot, tester_chain):
 
     domain = Domain(chain_id=anchor["chainId"], contract=anchor["contract"])
     facts.anchored[(domain, anchor["root"])] = 1_700_000_000
+    assert verify(bundle, facts).status is Status.UNCHECKED  # completeness: no logs yet
+    web3, registry = tester_chain
+    facts.heads[domain] = RegistryReader(node=Node(web3), address=registry.address).heads_logs()
     assert verify(bundle, facts).status is Status.VERIFIED
     facts.anchored[(domain, anchor["root"])] = 0
     assert verify(bundle, facts).status is Status.TAMPERED

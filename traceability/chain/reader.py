@@ -73,6 +73,11 @@ class RegistryReader:
         with translated("chain_id"):
             return int(self._web3.eth.chain_id)
 
+    def block_number(self) -> int:
+        """The chain head."""
+        with translated("block_number"):
+            return int(self._web3.eth.block_number)
+
     def anchored_at(self, root: bytes | str) -> int:
         """Return the block timestamp at which ``root`` was anchored, or 0 if it never was."""
         function = self._contract.functions.anchored_at(digest_to_bytes(root))
@@ -83,6 +88,13 @@ class RegistryReader:
         function = self._contract.functions.is_inspector(checksum_address(address))
         with translated("is_inspector"):
             return bool(function.call())
+
+    def is_current(self) -> bool:
+        """Whether the code at the address is this version of the contract (the committed
+        artifact's runtime bytecode): an older registry cannot anchor heads."""
+        with translated("is_current"):
+            code = bytes(self._web3.eth.get_code(self._contract.address))
+        return code == bytes.fromhex(load_artifact().deployed_bytecode.removeprefix("0x"))
 
     def is_anchorer(self, address: str) -> bool:
         function = self._contract.functions.is_anchorer(checksum_address(address))

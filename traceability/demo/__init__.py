@@ -2,7 +2,8 @@
 
 The lots are data (``lots.yaml`` next to this module), by the code of the producer who made them.
 
-A few lots per producer with their harvest, packing and shipping events; a signing key for the
+A few lots per producer with their harvest, packing and shipping events (schema 2, but a
+producer's second lot keeps schema 1, see ``demo_lot_schema``); a signing key for the
 demo inspector and, once the ledger is up, an accredited inspector's signed inspection. After
 the loading transaction commits, an anchoring run is queued: the lots are anchored at once when
 the chain is up, and wait (queued) otherwise.
@@ -60,6 +61,7 @@ def demo_traceability_load() -> int:
             harvest = datetime(2025, 11, 3 + index, 7, 30, tzinfo=HANOI) - timedelta(
                 days=20 * number
             )
+            schema = demo_lot_schema(number)
             lot = services.lot_create(
                 product=product,
                 code=lot_code,
@@ -73,6 +75,7 @@ def demo_traceability_load() -> int:
                 gi_certificate="GI-00045" if product.geographical_indication else "",
                 details=f"Thu hoạch tại {producer.location_label}.",
                 event_time=harvest,
+                schema_version=schema,
             )
             services.event_record(
                 lot=lot,
@@ -80,6 +83,7 @@ def demo_traceability_load() -> int:
                 actor=actor,
                 details="Đóng gói, dán nhãn truy xuất tại cơ sở.",
                 event_time=harvest + timedelta(days=2, hours=3),
+                schema_version=schema,
             )
             if number == 0:
                 services.event_record(
@@ -89,11 +93,19 @@ def demo_traceability_load() -> int:
                     details="Gửi về kho Chợ Phiên.",
                     quantity=Decimal(quantity) / 4,
                     event_time=harvest + timedelta(days=4),
+                    schema_version=schema,
                 )
             created += 1
     _ensure_inspector_key()
     transaction.on_commit(demo_chain_work)
     return created
+
+
+def demo_lot_schema(number: int) -> int:
+    """The event schema of a producer's demo lot ``number`` (0 for the first): the second lot
+    was recorded before personal data was committed and keeps schema 1, so the floor shows both
+    kinds side by side (schema 1 stays verifiable forever); every other lot is schema 2."""
+    return 1 if number == 1 else 2
 
 
 def _ensure_inspector_key() -> None:

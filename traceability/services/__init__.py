@@ -7,7 +7,8 @@ One module per concern; ``from traceability import services`` reaches every serv
 - :mod:`.inspectors`: signing keys, signed inspections (which flag lots), accreditation;
 - :mod:`.registry`: deploying the on-chain registry;
 - :mod:`.anchoring`: the anchoring state machine (batches, leases, submissions);
-- :mod:`.scans`: label scans and lot shipments.
+- :mod:`.scans`: label scans and lot shipments;
+- :mod:`.erasure`: erasing a person's data from lot histories, on their request.
 
 Rules kept here: nothing talks to the chain inside a database transaction; anchoring can be
 resumed at any step after a crash.
@@ -20,6 +21,11 @@ from traceability.services.anchoring import (
     batch_open,
     batch_release,
     lease_seconds,
+)
+from traceability.services.erasure import (
+    erasure_subjects_find,
+    personal_data_erase,
+    personal_data_held,
 )
 from traceability.services.gtin import product_gtin_ensure, products_gtin_allocate
 from traceability.services.inspectors import (
@@ -49,6 +55,7 @@ __all__ = [
     "batch_note_error",
     "batch_open",
     "batch_release",
+    "erasure_subjects_find",
     "event_record",
     "held_reports_expire",
     "inspection_record",
@@ -64,6 +71,8 @@ __all__ = [
     "lot_scan_record",
     "lot_shipment_record",
     "lot_shipment_record_for_order",
+    "personal_data_erase",
+    "personal_data_held",
     "product_gtin_ensure",
     "products_gtin_allocate",
     "registry_deploy",

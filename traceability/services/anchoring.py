@@ -253,6 +253,7 @@ def _batch_confirm(
     )
     AnchorSubmission.objects.filter(tx_hash=batch.tx_hash).update(outcome="confirmed")
     ledger.forget_root(domain=ledger.domain_of(batch.registry), root=batch.root)
+    ledger.forget_heads_logs(domain=ledger.domain_of(batch.registry))
     batch.refresh_from_db()
     logger.info("anchored %s events under %s in %s", batch.count, batch.root, batch.tx_hash)
     return batch

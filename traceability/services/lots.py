@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shop import geo, people, roles
-from shop.partner.models import ProducerKind
 from shop.uploads.files import LOT_ATTACHMENT, upload_clean
 from shop.uploads.storage import private
 from traceability import gs1
@@ -167,7 +166,7 @@ def append_event(
     )
     disclosures = []
     if version >= 2:
-        household = locked.producer.kind == ProducerKind.HOUSEHOLD
+        household = locked.producer.kind == "household"  # shop.partner.models.ProducerKind
         paths = ["/chophien:actor/name"] if getattr(actor, "pk", None) else []
         if household:
             paths += ["/ilmd/chophien:producer/name", "/bizLocation/chophien:geo"]
