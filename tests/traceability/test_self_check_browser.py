@@ -1,11 +1,13 @@
 """In headless Chromium at 360 px: a buyer presses "Tự kiểm chứng" on the page of a lot anchored
 through the services on anvil, the page's public node (CHAIN_PUBLIC_RPC_URL) being anvil
 itself. Each check ticks in turn and the lot is verified; a tampered and a truncated bundle
-(served through ``page.route`` on the ``?format=json`` URL) fail in words. Every verdict the
+(served through ``page.route`` on the ``?format=json`` URL) fail in words, and so does a forged
+certificate, while a valid and an expired one are said in words (check 9). Every verdict the
 browser reaches (``window.choPhienSelfCheck``) is the Python verifier's on the same bundle."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -13,12 +15,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser import OVERFLOW_SCRIPT, PHONE
 from tests.conftest import require
 from tests.traceability.verify_browser_cases import (
     anchored_lot,
+    certified,
     comparable,
     python_verdict,
     variants,
@@ -103,10 +107,14 @@ def test_buyer_verifies_the_lot_in_the_browser_and_sees_lies_fail(
     require(AXE.exists(), f"needs axe-core ({AXE}; npm ci)")
     settings.CHAIN_PUBLIC_RPC_URL = anvil.url
     lot = anchored_lot(make_lot, django_user_model)
+    certified(lot, now=timezone.now())  # an OCOP rating in force, an indication expired
     path = f"/01/{lot.gtin14}/10/{lot.code}"
     good = Client().get(path + "?format=json").json()
     assert len(good["events"]) == 4 and good["head"]["count"] == 4
     cases = {k: v for k, v in variants(good).items() if k != "forged_disclosure"}
+    forged = copy.deepcopy(good)
+    forged["attestations"][0]["message"]["reference"] += "-X"
+    cases["forged_certificate"] = forged
     expected = {name: python_verdict(bundle, anvil.url) for name, bundle in cases.items()}
     assert expected["good"]["status"] == "verified" and expected["good"]["ok"]
 
@@ -121,9 +129,7 @@ def test_buyer_verifies_the_lot_in_the_browser_and_sees_lies_fail(
     # The lot as the site serves it: every check ticks, one after the other, and holds.
     verdict = self_check(page, live_server.url + path)
     assert comparable(verdict) == expected["good"]
-    assert page.evaluate("window.__ticks") == [
-        f"{check}:{'none' if check == 'certificates' else 'ok'}" for check in CHECKS
-    ]
+    assert page.evaluate("window.__ticks") == [f"{check}:ok" for check in CHECKS]
     section = page.locator(".self-check")
     expect(section).to_have_attribute("data-state", "verified")
     expect(page.locator(".self-check-result")).to_have_text(
@@ -131,6 +137,9 @@ def test_buyer_verifies_the_lot_in_the_browser_and_sees_lies_fail(
     )
     expect(page.locator('[data-check="anchor"] .self-check-detail')).to_contain_text("4")
     expect(page.locator('[data-check="signature"] .self-check-detail')).to_contain_text("1")
+    certificates = page.locator('[data-check="certificates"] .self-check-detail')
+    expect(certificates).to_contain_text("OCOP 4 sao OCOP-HG-2025-007: còn hiệu lực đến")
+    expect(certificates).to_contain_text("GI-00045: đã hết hiệu lực từ")
     no_sideways_scroll(page, "verified")
     problems += axe_on_self_check(page, "verified")
     shoot(page, "trace-self-check-verified-360")
@@ -172,5 +181,15 @@ def test_buyer_verifies_the_lot_in_the_browser_and_sees_lies_fail(
     assert comparable(verdict) == expected["erased"]
     expect(section).to_have_attribute("data-state", "verified")
     expect(page.locator('[data-check="disclosures"] .self-check-detail')).not_to_be_empty()
+
+    # A certificate's number changed after it was signed: the bundle fails, in words.
+    verdict = self_check(page, live_server.url + path, cases["forged_certificate"])
+    assert comparable(verdict) == expected["forged_certificate"]
+    expect(section).to_have_attribute("data-state", "tampered")
+    assert states(page)["certificates"] == "fail"
+    expect(page.locator('[data-check="certificates"] .self-check-detail')).to_have_text(
+        "chữ ký của một chứng nhận không khớp với người ký"
+    )
+    no_sideways_scroll(page, "forged certificate")
     context.close()
     assert not problems, "\n".join(problems)

@@ -7,10 +7,12 @@ from __future__ import annotations
 import copy
 
 import pytest
+from django.utils import timezone
 
 from tests.traceability.anvil import free_port
 from tests.traceability.verify_browser_cases import (
     anchored_lot,
+    certified,
     comparable,
     node_verdicts,
     python_verdict,
@@ -74,3 +76,35 @@ def test_a_node_on_another_chain_or_no_node_is_not_verified(
     assert offline["status"] == "unchecked" and not offline["ok"]
     assert offline["completeness"] == "unchecked" and not offline["problems"]
     assert all(e["status"] == "unchecked" and not e["problems"] for e in offline["events"])
+
+
+def test_certificates_agree_with_the_python_verifier_on_anvil(
+    client, make_lot, anvil_chain, anvil, django_user_model
+):
+    lot = anchored_lot(make_lot, django_user_model)
+    now = timezone.now()
+    certified(lot, now=now)
+    good = client.get(f"/01/{lot.gtin14}/10/{lot.code}?format=json").json()
+    assert len(good["attestations"]) == 2
+    changed = copy.deepcopy(good)
+    [ocop] = [a for a in changed["attestations"] if a["message"]["kind"] == "ocop"]
+    ocop["message"]["level"] = 5
+    revoked = copy.deepcopy(good)
+    revoked["attestations"][0]["revokedAt"] = "2026-12-01T08:00:00Z"
+    cases = {"good": good, "changed": changed, "revoked": revoked}
+    moment = int(now.timestamp())
+    expected = {name: python_verdict(b, anvil.url, now=moment) for name, b in cases.items()}
+    found = dict(
+        zip(cases, node_verdicts(list(cases.values()), anvil.url, now=moment), strict=True)
+    )
+    for name in cases:
+        assert comparable(found[name]) == expected[name], name
+
+    states = {c["reference"]: c["state"] for c in found["good"]["certificates"]}
+    assert states == {"OCOP-HG-2025-007": "valid", "GI-00045": "expired"}
+    assert found["good"]["status"] == "verified" and found["good"]["ok"]  # expired is history
+    assert found["changed"]["status"] == "tampered"
+    assert found["changed"]["problems"] == ["a certificate's signature does not match its signer"]
+    assert found["changed"]["checks"] == {"certificates": "fail"}
+    assert found["revoked"]["certificates"][0]["state"] == "revoked"
+    assert found["revoked"]["status"] == "verified"

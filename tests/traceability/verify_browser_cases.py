@@ -43,6 +43,30 @@ def anchored_lot(make_lot, django_user_model, *, code: str = "MO-2512-01"):
     return lot
 
 
+def certified(lot, *, now) -> None:
+    """Two certificates of the lot's product signed by its inspector: an OCOP rating valid
+    since ten days, and a geographical indication that expired yesterday."""
+    from datetime import timedelta
+
+    from traceability.models import InspectorKey
+
+    inspector = InspectorKey.objects.get().user
+    for kind, reference, level, start, end in (
+        ("ocop", "OCOP-HG-2025-007", 4, now - timedelta(days=10), None),
+        ("gi", "GI-00045", 0, now - timedelta(days=900), now - timedelta(days=1)),
+    ):
+        services.certificate_issue(
+            product=lot.product,
+            kind=kind,
+            reference=reference,
+            level=level,
+            valid_from=start,
+            valid_until=end,
+            issuer=inspector,
+            passphrase=PASSPHRASE,
+        )
+
+
 def variants(good: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The good bundle and its lies: tampered, truncated two ways, erased, forged disclosure."""
     out = {"good": good}
