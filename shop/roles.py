@@ -118,6 +118,10 @@ producer_or_operator_required = _guard(lambda user: is_operator(user) or is_prod
 inspector_required = _guard(is_inspector)
 """Inspectors only: anonymous users go to the login page, anyone else gets 403."""
 
+inspector_or_operator_required = _guard(lambda user: is_inspector(user) or is_operator(user))
+"""Pages of signing keys and certificates: inspectors and operators (who sign with their own
+accredited key); anonymous users go to the login page, anyone else gets 403."""
+
 
 # --------------------------------------------------------------------------- producer pages
 # A producer's user belongs to exactly one partner and sees that partner's data only. An

@@ -187,3 +187,64 @@ class ErasureForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I checked the person's identity. Erase their data for good."),
     )
+
+
+class CertificateForm(forms.Form):
+    """Issue a certificate (``services.certificate_issue``); dates are local days."""
+
+    product = forms.ModelChoiceField(queryset=None, label=_("Product"))
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("ocop", _("OCOP star rating")), ("gi", _("Geographical indication"))],
+    )
+    reference = forms.CharField(label=_("Certificate number"), max_length=100)
+    level = forms.TypedChoiceField(
+        label=_("Stars"),
+        coerce=int,
+        required=False,
+        empty_value=0,
+        choices=[("", "—"), (3, "3★"), (4, "4★"), (5, "5★")],
+        help_text=_("OCOP ratings only."),
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "The first day it is no longer valid. An OCOP rating expires 36 months after it"
+            " starts unless you give an earlier day."
+        ),
+    )
+    passphrase = forms.CharField(
+        label=_("Signing passphrase"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from oscar.core.loading import get_model
+
+        super().__init__(*args, **kwargs)
+        products = get_model("catalogue", "Product").objects.filter(producer__isnull=False)
+        self.fields["product"].queryset = products.select_related("producer").order_by("title")
+
+    def clean(self):
+        data = super().clean()
+        kind, level = data.get("kind"), data.get("level")
+        if kind == "ocop" and not level:
+            self.add_error("level", _("Choose the number of stars."))
+        if kind == "gi" and not data.get("valid_until"):
+            self.add_error("valid_until", _("Say until when the right to the indication is valid."))
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end <= start:
+            self.add_error("valid_until", _("It must expire after it starts."))
+        return data
+
+    @staticmethod
+    def moment(day):
+        """The start of ``day`` in the site's time zone."""
+        from datetime import datetime, time
+
+        return timezone.make_aware(datetime.combine(day, time.min)) if day else None

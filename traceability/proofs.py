@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from traceability import merkle
 from traceability.canonical import event_digest
+from traceability.certificates import CertificateVerdict, check_attestations
 from traceability.chain.crypto import (
     is_address,
     to_checksum_address,
@@ -152,6 +153,8 @@ class LotVerdict:
     """Problems with the bundle as a whole (format, lot, completeness)."""
     completeness: Completeness | None = None
     """``None`` when the caller did not ask the chain for heads (version 1 behaviour)."""
+    certificates: list[CertificateVerdict] = field(default_factory=list)
+    """Check 9: the state of each of the bundle's ``attestations`` (its certificates)."""
 
     @property
     def status(self) -> Status:
@@ -201,6 +204,7 @@ def verify_bundle(
     is_inspector: IsInspector,
     signature_domains: Mapping[int, Domain] | None = None,
     heads_logs: HeadsLogs | None = None,
+    now: int | None = None,
 ) -> LotVerdict:
     """Check everything a proof bundle claims, asking the chain only through the callables.
 
@@ -208,6 +212,7 @@ def verify_bundle(
     caller knows it (the site stores it); otherwise the event's own anchor says, or the first
     anchor of the bundle. ``heads_logs`` reads a registry's ``HeadsAnchored`` logs for the
     completeness check (check 7); without it completeness is not checked, as in version 1.
+    ``now`` (Unix seconds, the clock by default) is when certificates must be valid (check 9).
     """
     verdict = LotVerdict(events=[])
     version = bundle.get("version") if isinstance(bundle, Mapping) else None
@@ -246,7 +251,17 @@ def verify_bundle(
         previous = event_verdict.digest
     if heads_logs is not None and key is not None:
         _check_completeness(verdict, bundle, key, domains, heads_logs)
+    _check_certificates(verdict, bundle, is_inspector, now)
     return verdict
+
+
+def _check_certificates(
+    verdict: LotVerdict, bundle: Mapping[str, Any], is_inspector: IsInspector, now: int | None
+) -> None:
+    """Check 9: each certificate's form, product and signature (a failure fails the bundle),
+    then its state (valid, expired, revoked…), which does not."""
+    verdict.certificates, problems = check_attestations(bundle, is_inspector=is_inspector, now=now)
+    verdict.problems.extend(problems)
 
 
 def _check_completeness(

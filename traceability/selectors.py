@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shop import roles
 from shop.links import absolute_url
 from traceability import gs1, ledger
+from traceability.certificates import attestation_item
 from traceability.completeness import STOPS_EARLY, Completeness
 from traceability.heads import filter_contains, lot_key
 from traceability.models import (
@@ -28,6 +29,7 @@ from traceability.models import (
     EventAttachment,
     EventDisclosure,
     HeldLabReport,
+    InspectorKey,
     Lot,
     LotHead,
     LotShipment,
@@ -217,9 +219,46 @@ def lot_absences(*, lot: Lot) -> list[dict[str, Any]]:
     return found
 
 
+def product_certificates(*, product: Any) -> QuerySet[Certificate]:
+    """Every certificate of a product, withdrawn and expired ones included, oldest first."""
+    return Certificate.objects.filter(product=product).order_by("valid_from", "pk")
+
+
+def product_rating_certificate(*, product: Any) -> Certificate | None:
+    """The valid OCOP certificate behind the product's stars (the one valid longest), or None.
+    One query; ``traceability.services.certificates`` keeps the stars in step with it."""
+    now = timezone.now()
+    accredited = InspectorKey.objects.filter(accredited_at__isnull=False).values("address")
+    return (
+        Certificate.objects.filter(
+            product=product,
+            kind=Certificate.Kind.OCOP,
+            level=product.ocop_stars,
+            revoked_at=None,
+            valid_from__lte=now,
+            valid_until__gt=now,
+            signer__in=accredited,
+        )
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def certificate_attestation(certificate: Certificate) -> dict[str, Any]:
+    """A certificate as an item of the bundle's ``attestations``."""
+    return attestation_item(
+        message=certificate.typed_data,
+        domain=Domain(chain_id=certificate.chain_id, contract=certificate.contract),
+        signer=certificate.signer,
+        signature=certificate.signature,
+        revoked_at=certificate.revoked_at,
+    )
+
+
 def lot_attestations(*, lot: Lot) -> list[dict[str, Any]]:
-    """The signed certificates of the lot's product (``PROOF_FORMAT.md``, "Certificates")."""
-    return []
+    """The signed certificates of the lot's product (``PROOF_FORMAT.md``, "Certificates"):
+    all of them, so a verifier sees the history (expired and withdrawn ones say so)."""
+    return [certificate_attestation(c) for c in product_certificates(product=lot.product_id)]
 
 
 def lot_bundle(*, lot: Lot, events: list[Event] | None = None) -> dict[str, Any]:

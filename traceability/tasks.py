@@ -101,3 +101,11 @@ def accredit_inspector(self, key_id: int, allowed: bool = True) -> str | None:
 def held_reports_expire() -> int:
     """Forget lab reports kept for a new try longer than TRACE_HELD_REPORT_SECONDS."""
     return services.held_reports_expire()
+
+
+@shared_task(name="traceability.certificates_sync", ignore_result=True)
+def certificates_sync() -> int:
+    """Daily: products' OCOP stars follow their certificates (expired ones stop showing)."""
+    from traceability.services.certificates import certificates_sync as sync
+
+    return sync()

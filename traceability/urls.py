@@ -8,7 +8,7 @@ GS1-Conformant resolver; the HTML lot page stays ``views.lot_page``.
 
 from django.urls import path, re_path
 
-from traceability import dashboard, resolver, views
+from traceability import certificate_views, dashboard, resolver, views
 
 app_name = "traceability"
 urlpatterns = [
@@ -37,4 +37,10 @@ urlpatterns = [
     path("trace/inspections/key/", views.signing_key, name="signing-key"),
     path("trace/inspections/lots/<int:pk>/", views.inspection_create, name="inspect"),
     path("trace/scan/", views.scanner, name="scanner"),
+    path("trace/certificates/", certificate_views.certificates, name="certificates"),
+    path(
+        "trace/certificates/<int:pk>/revoke/",
+        certificate_views.certificate_revoke,
+        name="certificate-revoke",
+    ),
 ]

@@ -8,7 +8,9 @@ which it asks for one JSON-RPC batch and one ``eth_getLogs`` per registry named 
 It recomputes every digest, checks the hash chain, folds each Merkle proof to its root, checks
 ``anchored_at(root)`` on chain, recovers each EIP-712 signature and checks that the signer is an
 accredited inspector, opens each disclosed commitment, and checks from the registries'
-``HeadsAnchored`` logs that the history is complete (check 7).
+``HeadsAnchored`` logs that the history is complete (check 7). It also checks the bundle's
+certificates (check 9): each one's signature and product, and says whether it is valid now,
+expired, not yet valid, withdrawn or signed by a key not accredited.
 Exit status: 0 only if everything holds; 1 if something does not; 2 if it could not check.
 """
 
@@ -22,6 +24,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from traceability.certificates import CertificateState, certificate_domains
 from traceability.chain import ChainError, RegistryReader, connect
 from traceability.completeness import STOPS_EARLY, Completeness, HeadsLog
 from traceability.proofs import Domain, LotVerdict, Status, bundle_domains, verify_bundle
@@ -111,7 +114,27 @@ def fetch_facts(
             # a block past the chain's head holds no logs (nodes refuse to be asked)
             found = client.heads_logs(from_block=start) if start <= client.block_number() else []
             facts.heads[domain] = found
+    fetch_certificate_facts(bundle, node=node, facts=facts)
     return facts
+
+
+def fetch_certificate_facts(bundle: Mapping[str, Any], *, node: Any, facts: ChainFacts) -> None:
+    """Ask each registry a certificate names whether its signers are accredited (check 9)."""
+    signers: dict[Domain, set[str]] = defaultdict(set)
+    for item in bundle.get("attestations") or ():
+        if isinstance(item, Mapping) and isinstance(item.get("signer"), str):
+            for domain in certificate_domains({"attestations": [item]}):
+                signers[domain].add(item["signer"])
+    for domain, addresses in signers.items():
+        wanted = sorted(a for a in addresses if (domain, a.lower()) not in facts.inspectors)
+        if not wanted:
+            continue
+        client = RegistryReader(node=node, address=domain.contract)
+        chain_id, _anchored, accredited = client.read_many(roots=[], inspectors=wanted)
+        if chain_id != domain.chain_id:
+            facts.wrong_chain[domain] = chain_id
+        for address, allowed in accredited.items():
+            facts.inspectors[(domain, address.lower())] = allowed
 
 
 def verify(bundle: Mapping[str, Any], facts: ChainFacts) -> LotVerdict:
@@ -198,6 +221,7 @@ def report(bundle: Mapping[str, Any], verdict: LotVerdict, facts: ChainFacts, ou
         )
         for line in lines:
             out.write(f"         {line}\n")
+    failed |= report_certificates(verdict, out)
     if failed:
         out.write("Result: FAILED — something in this bundle does not hold.\n")
         return EXIT_FAILED
@@ -209,6 +233,27 @@ def report(bundle: Mapping[str, Any], verdict: LotVerdict, facts: ChainFacts, ou
     )
     out.write(f"Result: VERIFIED — all {len(verdict.events)} events hold{complete}.\n")
     return EXIT_OK
+
+
+def report_certificates(verdict: LotVerdict, out: TextIO) -> bool:
+    """Print check 9, one line per certificate; True if one fails the bundle."""
+    if not verdict.certificates:
+        return False
+    out.write("  Certificates:\n")
+    failed = False
+    for certificate in verdict.certificates:
+        bad = certificate.state is CertificateState.INVALID
+        failed |= bad
+        mark = "FAIL" if bad else ("OK  " if certificate.valid else "--  ")
+        what = (
+            f"OCOP {certificate.level} stars"
+            if certificate.kind == "ocop"
+            else ("geographical indication" if certificate.kind == "gi" else "certificate")
+        )
+        reference = f" {certificate.reference}" if certificate.reference else ""
+        signer = f", signed by {certificate.signer}" if certificate.signer else ""
+        out.write(f"  [{mark}] {what}{reference}: {certificate.words}{signer}\n")
+    return failed
 
 
 def main(argv: list[str] | None = None, out: TextIO = sys.stdout) -> int:

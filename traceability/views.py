@@ -252,7 +252,7 @@ def inspections(request):
     return render(request, "traceability/inspections.html", context)
 
 
-@inspector_required
+@roles.inspector_or_operator_required  # operators sign certificates with their own key
 @require_http_methods(["GET", "POST"])
 def signing_key(request):
     key = InspectorKey.objects.filter(user=request.user, revoked_at=None).first()
@@ -266,6 +266,8 @@ def signing_key(request):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Your signing key is ready."))
+            if not roles.is_inspector(request.user):  # an operator, who signs certificates
+                return redirect("traceability:certificates")
             return redirect("traceability:inspections")
     return render(request, "traceability/signing_key.html", {"form": form, "key": key})
 

@@ -47,6 +47,10 @@ class ProductDetailView(OscarProductDetailView):
             origin=origin, destination=delivery.buyer_province(self.request.user)
         )
         context.update(self.get_reviews_context(product))
+        if product.ocop_stars:  # the signed certificate behind the stars (one query)
+            from traceability.selectors import product_rating_certificate
+
+            context["ocop_certificate"] = product_rating_certificate(product=product)
         return context
 
     def get_reviews_context(self, product) -> dict:

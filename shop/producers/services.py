@@ -33,7 +33,8 @@ REVIEWED_FIELDS = (
     "description_en",
     "origin_province_code",
     "origin_ward_code",
-    "ocop_stars",
+    # no "ocop_stars": a rating shows only while a signed certificate says so
+    # (traceability.services.certificates), never from a producer's own word
     "geographical_indication",
     "geographical_indication_en",
     "season",
@@ -93,7 +94,7 @@ def _current(product) -> dict:
 def _apply(product, proposal: dict) -> None:
     Product = type(product)
     for name, value in proposal.items():
-        if name == "categories":
+        if name not in REVIEWED_FIELDS:  # "categories", or a field no longer reviewed (stars)
             continue
         field = Product._meta.get_field(reviewed_column(name))
         empty = None if field.null else ""

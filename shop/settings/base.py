@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # Settings by concern, in their own modules: Oscar's (its defaults, and ours over them), the
@@ -438,6 +439,11 @@ CELERY_BEAT_SCHEDULE["traceability-anchor"] = {
 CELERY_BEAT_SCHEDULE["traceability-held-reports"] = {
     "task": "traceability.held_reports_expire",
     "schedule": 15 * 60,
+}
+# Certificates expire at midnight (their windows are whole days): stars follow them daily.
+CELERY_BEAT_SCHEDULE["traceability-certificates"] = {
+    "task": "traceability.certificates_sync",
+    "schedule": crontab(hour=0, minute=5),
 }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A broker host that does not answer fails a request's hand-over in seconds, not minutes:

@@ -25,6 +25,7 @@ from oscar.core.loading import get_model
 
 from traceability import ledger, services
 from traceability.chain import ChainError
+from traceability.demo.certificates import demo_certificates
 from traceability.models import BizStep, InspectorKey, Lot
 from traceability.selectors import registry_current
 
@@ -133,6 +134,7 @@ def demo_chain_work() -> None:
                         notes="Mẫu đạt chỉ tiêu an toàn thực phẩm (kết quả kiểm nghiệm kèm theo).",
                         passphrase=DEMO_SIGNING_PASSPHRASE,
                     )
+            demo_certificates(key=key, passphrase=DEMO_SIGNING_PASSPHRASE, lots=LOTS, zone=HANOI)
         except ChainError:
             logger.warning("the chain is not reachable: demo inspections wait", exc_info=True)
     if settings.CHAIN_RPC_URL:

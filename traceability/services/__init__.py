@@ -8,7 +8,8 @@ One module per concern; ``from traceability import services`` reaches every serv
 - :mod:`.registry`: deploying the on-chain registry;
 - :mod:`.anchoring`: the anchoring state machine (batches, leases, submissions);
 - :mod:`.scans`: label scans and lot shipments;
-- :mod:`.erasure`: erasing a person's data from lot histories, on their request.
+- :mod:`.erasure`: erasing a person's data from lot histories, on their request;
+- :mod:`.certificates`: certificates of products (signed, withdrawn) and the stars they show.
 
 Rules kept here: nothing talks to the chain inside a database transaction; anchoring can be
 resumed at any step after a crash.
@@ -21,6 +22,12 @@ from traceability.services.anchoring import (
     batch_open,
     batch_release,
     lease_seconds,
+)
+from traceability.services.certificates import (
+    certificate_issue,
+    certificate_revoke,
+    certificates_sync,
+    product_stars_sync,
 )
 from traceability.services.erasure import (
     erasure_subjects_find,
@@ -56,6 +63,9 @@ __all__ = [
     "batch_open",
     "batch_release",
     "erasure_subjects_find",
+    "certificate_issue",
+    "certificate_revoke",
+    "certificates_sync",
     "event_record",
     "held_reports_expire",
     "inspection_record",
@@ -74,6 +84,7 @@ __all__ = [
     "personal_data_erase",
     "personal_data_held",
     "product_gtin_ensure",
+    "product_stars_sync",
     "products_gtin_allocate",
     "registry_deploy",
 ]

@@ -179,4 +179,8 @@ def inspector_accredit(*, key: InspectorKey, allowed: bool = True, timeout: floa
         accredited_at=timezone.now() if allowed else None, accreditation_tx=tx_hash
     )
     ledger.forget_inspector(domain=ledger.domain_of(registry), address=key.address)
+    # the stars of the certificates this key signed show only while it is accredited
+    from traceability.services.certificates import certificates_sync
+
+    certificates_sync()
     return tx_hash
