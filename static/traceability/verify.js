@@ -19,7 +19,13 @@
     return (w.problems && w.problems[text]) || text;
   }
 
-  const day = (seconds) => new Date(seconds * 1000).toISOString().slice(0, 10);
+  /** A UTC day as the page's language writes it: 26/11/2029 in Vietnamese, else 2029-11-26. */
+  function day(seconds) {
+    const iso = new Date(seconds * 1000).toISOString().slice(0, 10);
+    if (!(document.documentElement.lang || "").startsWith("vi")) return iso;
+    const [y, m, d] = iso.split("-");
+    return `${d}/${m}/${y}`;
+  }
 
   /** One certificate in words: "OCOP 4 stars OCOP-BG-2025-014: valid until 2028-01-01". */
   function certificateWords(c, w) {
@@ -27,7 +33,7 @@
     if (c.state === "invalid") return say(c.problem, w);
     const what = c.kind === "ocop" ? t.ocop.replace("%(n)s", c.level) : t.gi;
     const when = {
-      revoked: (c.revokedAt || "").slice(0, 10),
+      revoked: Number.isNaN(Date.parse(c.revokedAt)) ? c.revokedAt : day(Date.parse(c.revokedAt) / 1000),
       not_yet_valid: day(c.validFrom),
       expired: day(c.validUntil),
       valid: day(c.validUntil),
