@@ -4,8 +4,9 @@
  * `facts` (gathered by `chainFacts`, which asks a JSON-RPC node through ethers) and the public
  * libraries as `libs` (ethers, @openzeppelin/merkle-tree, canonicalize: window.ChoPhienLibs).
  * Each problem is named in words and tied to the check it fails (digest, chain, lot,
- * disclosures, merkle, anchor, signature, completeness, bundle), so the page can tick each check
- * and a test can compare the verdicts with the Python verifier's (traceability.proofs).
+ * disclosures, merkle, anchor, signature, completeness, certificates, bundle), so the page can
+ * tick each check and a test can compare the verdicts with the Python verifier's
+ * (traceability.proofs). Check 9 (certificates) is verify-certificates.js, loaded first.
  */
 (function (root) {
   "use strict";
@@ -269,6 +270,7 @@
       digest: typeof claimed === "string" ? claimed : "",
       problems: [],
       checks: {},
+      reasons: {},
       anchoredAt: null,
       anchorUnchecked: false,
       waiting: false,
@@ -279,6 +281,7 @@
     const fail = (check, text) => {
       v.problems.push(text);
       v.checks[check] = "fail";
+      (v.reasons[check] = v.reasons[check] || []).push(text);
     };
     if (!isObject(item) || !isObject(item.event)) {
       fail("digest", "no event object");
@@ -390,10 +393,11 @@
 
   /** Check everything a bundle claims; the chain's answers come from `facts`. */
   function verifyBundle(bundle, facts, libs) {
-    const verdict = { events: [], problems: [], checks: {}, completeness: null, status: "tampered", ok: false };
+    const verdict = { events: [], problems: [], checks: {}, reasons: {}, completeness: null, certificates: [], status: "tampered", ok: false };
     const fail = (check, text) => {
       verdict.problems.push(text);
       verdict.checks[check] = "fail";
+      (verdict.reasons[check] = verdict.reasons[check] || []).push(text);
     };
     const version = isObject(bundle) ? bundle.version : null;
     if (version !== 1 && version !== 2) {
@@ -446,6 +450,11 @@
       verdict.completeness = result.completeness;
       result.problems.forEach((text) => fail("completeness", text));
     }
+    // 9. Certificates: a malformed, misdirected or forged one fails the bundle; an expired,
+    // revoked or unaccredited one is only reported in its state.
+    const certificates = root.ChoPhienCertificates.checkAttestations(bundle, facts, libs);
+    verdict.certificates = certificates.certificates;
+    certificates.problems.forEach((text) => fail("certificates", text));
     return finish(verdict);
   }
 
@@ -498,6 +507,7 @@
     const inspectors = new Map();
     const heads = new Map();
     const wrongChain = new Set();
+    const otherChainCertificates = new Set();
     const domains = bundleDomains(libs, bundle);
     const items = Array.isArray(bundle.events) ? bundle.events : [];
     for (const domain of domains) {
@@ -542,6 +552,21 @@
         heads.set(id, null);
       }
     }
+    for (const { domain, signer } of root.ChoPhienCertificates.certificateSigners(bundle, libs)) {
+      const id = domainId(domain);
+      const who = `${id}|${signer.toLowerCase()}`;
+      if (inspectors.has(who) || wrongChain.has(id)) continue;
+      if (nodeChain !== domain.chainId) {
+        otherChainCertificates.add(id);
+        continue;
+      }
+      try {
+        const contract = new libs.Contract(domain.contract, registry, provider);
+        inspectors.set(who, Boolean(await contract.is_inspector(signer)));
+      } catch (error) {
+        /* the registry did not answer: accreditation unchecked */
+      }
+    }
     provider.destroy();
     return {
       nodeChain,
@@ -552,7 +577,7 @@
         return found === undefined ? null : found;
       },
       isInspector(domain, address) {
-        if (wrongChain.has(domainId(domain))) return false;
+        if (wrongChain.has(domainId(domain)) || otherChainCertificates.has(domainId(domain))) return false;
         const found = inspectors.get(`${domainId(domain)}|${address.toLowerCase()}`);
         return found === undefined ? null : found;
       },

@@ -91,3 +91,4 @@ def test_collectstatic_after_the_build_step_ships_the_scanner_and_the_charts_wit
         '"vendor/chartjs/chart.umd.min.js"' in manifest and '"satisfaction/charts.js"' in manifest
     )
     assert '"vendor/verifier/libs.js"' in manifest and '"traceability/verify-core.js"' in manifest
+    assert '"traceability/verify-certificates.js"' in manifest

@@ -43,6 +43,30 @@ def anchored_lot(make_lot, django_user_model, *, code: str = "MO-2512-01"):
     return lot
 
 
+def certified(lot, *, now) -> None:
+    """Two certificates of the lot's product signed by its inspector: an OCOP rating valid
+    since ten days, and a geographical indication that expired yesterday."""
+    from datetime import timedelta
+
+    from traceability.models import InspectorKey
+
+    inspector = InspectorKey.objects.get().user
+    for kind, reference, level, start, end in (
+        ("ocop", "OCOP-HG-2025-007", 4, now - timedelta(days=10), None),
+        ("gi", "GI-00045", 0, now - timedelta(days=900), now - timedelta(days=1)),
+    ):
+        services.certificate_issue(
+            product=lot.product,
+            kind=kind,
+            reference=reference,
+            level=level,
+            valid_from=start,
+            valid_until=end,
+            issuer=inspector,
+            passphrase=PASSPHRASE,
+        )
+
+
 def variants(good: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The good bundle and its lies: tampered, truncated two ways, erased, forged disclosure."""
     out = {"good": good}
@@ -76,8 +100,9 @@ def variants(good: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def python_verdict(bundle: dict[str, Any], rpc: str) -> dict[str, Any]:
-    """The Python verifier's verdict, in the JS verifier's terms."""
+def python_verdict(bundle: dict[str, Any], rpc: str, *, now: int | None = None) -> dict[str, Any]:
+    """The Python verifier's verdict, in the JS verifier's terms (certificates valid at ``now``,
+    Unix seconds, the clock by default)."""
     facts = fetch_facts(bundle, rpc=rpc)
     node = connect(rpc, timeout=10)
     logs = {
@@ -89,6 +114,7 @@ def python_verdict(bundle: dict[str, Any], rpc: str) -> dict[str, Any]:
         anchored_at=facts.anchored_at,
         is_inspector=facts.is_inspector,
         heads_logs=lambda domain: logs.get(domain),
+        **({} if now is None else {"now": now}),
     )
     return {
         "status": str(verdict.status),
@@ -105,6 +131,21 @@ def python_verdict(bundle: dict[str, Any], rpc: str) -> dict[str, Any]:
                 "anchoredAt": e.anchored_at,
             }
             for e in verdict.events
+        ],
+        "certificates": [
+            {
+                "index": c.index,
+                "state": str(c.state),
+                "kind": c.kind,
+                "level": c.level,
+                "reference": c.reference,
+                "validFrom": c.valid_from,
+                "validUntil": c.valid_until,
+                "signer": c.signer,
+                "revokedAt": c.revoked_at,
+                "problem": c.problem,
+            }
+            for c in getattr(verdict, "certificates", [])
         ],
     }
 
@@ -127,14 +168,19 @@ def comparable(verdict: dict[str, Any]) -> dict[str, Any]:
             }
             for e in verdict["events"]
         ],
+        "certificates": verdict.get("certificates", []),
     }
 
 
-def node_verdicts(bundles: list[dict[str, Any]], rpc: str) -> list[dict[str, Any]]:
-    """verify-core.js's verdicts, run by Node with the bundled npm libraries."""
+def node_verdicts(
+    bundles: list[dict[str, Any]], rpc: str, *, now: int | None = None
+) -> list[dict[str, Any]]:
+    """verify-core.js's verdicts, run by Node with the bundled npm libraries (certificates
+    valid at ``now``, Unix seconds, the clock by default)."""
+    question = {"rpc": rpc, "bundles": bundles, **({} if now is None else {"now": now})}
     result = subprocess.run(
         ["node", str(ROOT / "tests" / "traceability" / "verify_core.cjs")],
-        input=json.dumps({"rpc": rpc, "bundles": bundles}),
+        input=json.dumps(question),
         capture_output=True,
         text=True,
         timeout=120,

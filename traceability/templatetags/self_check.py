@@ -40,6 +40,18 @@ def self_check_words() -> dict:
             "unchecked": _("The chain could not be asked whether events are missing."),
             "incomplete": "",
         },
+        "certificates": {
+            "ocop": _("OCOP %(n)s stars"),
+            "gi": _("Geographical indication"),
+            "states": {
+                "valid": _("valid until %(date)s"),
+                "expired": _("expired on %(date)s"),
+                "not_yet_valid": _("valid from %(date)s"),
+                "revoked": _("withdrawn on %(date)s"),
+                "unaccredited": _("signed by a key that is not accredited"),
+                "unchecked": _("accreditation could not be checked"),
+            },
+        },
         "status": {
             "verified": _("Verified by your own browser: every check holds."),
             "waiting": _("Nothing is wrong, but some events are not anchored yet."),
@@ -76,4 +88,8 @@ PROBLEMS = (
     gettext_noop("the chain has no record of this head"),
     gettext_noop("the head's proof does not lead to the anchored heads root"),
     gettext_noop("the batch's lot filter leaves this lot out"),
+    gettext_noop("the attestations are not a list"),
+    gettext_noop("a certificate is malformed"),
+    gettext_noop("a certificate is about another product"),
+    gettext_noop("a certificate's signature does not match its signer"),
 )
