@@ -189,8 +189,8 @@ def test_completeness_in_words(make_lot):
 
     def words(completeness, problems=()):
         verdict = SimpleNamespace(completeness=completeness, problems=list(problems))
-        note = selectors.completeness_note(verdict, bundle)
         with translation.override("en"):
+            note = selectors.completeness_note(verdict, bundle)
             facts = lotpage.plain_facts(lot=lot, items=[], completeness=note)
             return facts.completeness_words
 
