@@ -56,12 +56,12 @@ def five_event_lot(anvil):
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from eth_account import Account
 
     from tests import factories
     from traceability import services, tasks
+    from traceability.chain.crypto import account_create
 
-    account = Account.create()
+    account = account_create()
     anvil.rpc("anvil_setBalance", account.address, hex(10 * 10**18))
     settings.CHAIN_RPC_URL = anvil.url
     settings.CHAIN_PUBLIC_RPC_URL = anvil.url
