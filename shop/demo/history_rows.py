@@ -333,6 +333,14 @@ def _backdate(model, fields: tuple[str, ...], values: list[tuple]) -> None:
     if not values:
         return
     table = model._meta.db_table
+    if connection.vendor != "postgresql":  # SQLite (the embedded demo): a statement a row
+        assignments = ", ".join(f'"{name}" = %s' for name in fields)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f'UPDATE "{table}" SET {assignments} WHERE id = %s',  # noqa: S608 (model names)
+                [(*item[1:], item[0]) for item in values],
+            )
+        return
     columns = ", ".join(f'"{name}" = v."{name}"' for name in fields)
     names = ", ".join(f'"{name}"' for name in fields)
     row = "(%s" + ", %s::timestamptz" * len(fields) + ")"

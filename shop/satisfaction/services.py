@@ -20,13 +20,14 @@ the product has none.
 
 from __future__ import annotations
 
+import statistics
 import zoneinfo
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Avg, Case, Count, F, Q, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -144,17 +145,32 @@ def _complaints(start: datetime, end: datetime, scope: str) -> dict:
     duration = models.ExpressionWrapper(
         F("decided_at") - F("opened_at"), output_field=models.DurationField()
     )
-    return _grouped(
-        queryset,
-        scope,
-        "line__",
-        {
-            "complaints": Count("pk"),
-            "complaints_resolved": Count("pk", filter=settled),
-            "complaints_resolved_in_time": Count("pk", filter=Q(resolved_in_time=True)),
-            "median_resolution_seconds": Median(duration, filter=Q(decided_at__isnull=False)),
-        },
-    )
+    measures = {
+        "complaints": Count("pk"),
+        "complaints_resolved": Count("pk", filter=settled),
+        "complaints_resolved_in_time": Count("pk", filter=Q(resolved_in_time=True)),
+    }
+    if connection.vendor == "postgresql":
+        measures["median_resolution_seconds"] = Median(duration, filter=Q(decided_at__isnull=False))
+        return _grouped(queryset, scope, "line__", measures)
+    # SQLite (the embedded demo) has no median: the same figure, computed here
+    grouped = _grouped(queryset, scope, "line__", measures)
+    decided = queryset.filter(decided_at__isnull=False)
+    if scope == Scope.FLOOR:
+        decided = decided.annotate(group=models.Value(FLOOR_KEY))
+    elif scope == Scope.PRODUCER:
+        decided = decided.annotate(group=F("partner_id"))
+    else:
+        field = "province" if scope == Scope.PROVINCE else "commune"
+        decided = decided.annotate(group=_origin("line__", field))
+    durations = defaultdict(list)
+    for group, opened, decided_at in decided.values_list("group", "opened_at", "decided_at"):
+        durations[group].append((decided_at - opened).total_seconds())
+    for group, row in grouped.items():
+        row["median_resolution_seconds"] = (
+            statistics.median(durations[group]) if durations.get(group) else None
+        )
+    return grouped
 
 
 def _payments(start: datetime, end: datetime, scope: str) -> dict:
