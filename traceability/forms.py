@@ -3,11 +3,17 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shop.uploads.files import LOT_ATTACHMENT
 from shop.uploads.forms import UploadField
 from traceability.models import BizStep, Unit, lot_code_validator
+
+PUBLIC_TEXT = _(
+    "Anyone can read this text and it can never be changed or erased: write no one's name, "
+    "phone number or address here."
+)
 
 
 class LotForm(forms.Form):
@@ -35,7 +41,9 @@ class LotForm(forms.Form):
     gi_certificate = forms.CharField(
         label=_("Geographical indication certificate"), required=False, max_length=100
     )
-    details = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+    details = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea, help_text=PUBLIC_TEXT
+    )
     attachment = UploadField(label=_("Photo or document"), required=False, policy=LOT_ATTACHMENT)
 
     def __init__(self, *args, products=None, **kwargs):
@@ -73,7 +81,9 @@ class EventForm(forms.Form):
         label=_("Details"),
         required=False,
         widget=forms.Textarea,
-        help_text=_("To correct an earlier event, say here what was wrong."),
+        help_text=format_lazy(
+            "{} {}", _("To correct an earlier event, say here what was wrong."), PUBLIC_TEXT
+        ),
     )
     attachment = UploadField(label=_("Photo or document"), required=False, policy=LOT_ATTACHMENT)
 
@@ -127,7 +137,7 @@ class InspectionForm(forms.Form):
         choices=[("pass", _("Passed")), ("fail", _("Failed: stop selling this lot"))],
         widget=forms.RadioSelect,
     )
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, help_text=PUBLIC_TEXT)
     lab_report = UploadField(label=_("Lab report"), required=False, policy=LOT_ATTACHMENT)
     forget_held_report = forms.BooleanField(  # shown only while a report is kept
         label=_("Do not attach the kept report"), required=False

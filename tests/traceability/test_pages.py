@@ -123,6 +123,9 @@ def test_producer_records_a_lot_and_downloads_labels_with_a_scannable_qr(client,
     product = factories.product("Mật ong bạc hà Đồng Văn 500ml", maker=maker)
     user = factories.producer_user(maker, email="sinh@example.vn")
     client.force_login(user)
+    # the notes become public and permanent: the form says so before anyone writes a name
+    form_page = client.get(reverse("traceability:lot-create")).content.decode()
+    assert "đừng ghi tên, số điện thoại hay địa chỉ của bất kỳ ai" in form_page
     response = client.post(
         reverse("traceability:lot-create"),
         {
