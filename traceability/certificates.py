@@ -36,6 +36,7 @@ __all__ = [
     "check_attestations",
 ]
 
+# The EIP-712 domain of every signature on the floor (events' attestations in proofs.py too).
 DOMAIN_NAME: Final = "Cho Phien Traceability"
 DOMAIN_VERSION: Final = "1"
 SCHEME: Final = "EIP-712"
@@ -116,7 +117,7 @@ def message_problem(message: Any) -> str | None:
     return None
 
 
-def _domain_json(*, chain_id: int, contract: str) -> dict[str, Any]:
+def domain_json(*, chain_id: int, contract: str) -> dict[str, Any]:
     return {
         "name": DOMAIN_NAME,
         "version": DOMAIN_VERSION,
@@ -130,7 +131,7 @@ def certificate_typed_data(*, message: Mapping[str, Any], domain: Any) -> dict[s
     return {
         "types": {"EIP712Domain": DOMAIN_FIELDS, "Certificate": CERTIFICATE_FIELDS},
         "primaryType": "Certificate",
-        "domain": _domain_json(chain_id=domain.chain_id, contract=domain.contract),
+        "domain": domain_json(chain_id=domain.chain_id, contract=domain.contract),
         "message": dict(message),
     }
 
@@ -167,7 +168,7 @@ def attestation_item(
     """A certificate as an item of the bundle's ``attestations``."""
     return {
         "scheme": SCHEME,
-        "domain": _domain_json(chain_id=domain.chain_id, contract=domain.contract),
+        "domain": domain_json(chain_id=domain.chain_id, contract=domain.contract),
         "message": dict(message),
         "signer": to_checksum_address(signer),
         "signature": signature,

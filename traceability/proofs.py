@@ -18,7 +18,13 @@ from typing import Any, Final
 
 from traceability import merkle
 from traceability.canonical import event_digest
-from traceability.certificates import CertificateVerdict, check_attestations
+from traceability.certificates import (
+    DOMAIN_FIELDS,
+    SCHEME,
+    CertificateVerdict,
+    check_attestations,
+    domain_json,
+)
 from traceability.chain.crypto import (
     is_address,
     to_checksum_address,
@@ -44,17 +50,9 @@ __all__ = [
 
 BUNDLE_VERSION: Final = 2
 BUNDLE_VERSIONS: Final = (1, 2)
-DOMAIN_NAME: Final = "Cho Phien Traceability"
-DOMAIN_VERSION: Final = "1"
-SIGNATURE_SCHEME: Final = "EIP-712"
-
+SIGNATURE_SCHEME: Final = SCHEME
 ATTESTATION_TYPES: Final = {
-    "EIP712Domain": [
-        {"name": "name", "type": "string"},
-        {"name": "version", "type": "string"},
-        {"name": "chainId", "type": "uint256"},
-        {"name": "verifyingContract", "type": "address"},
-    ],
+    "EIP712Domain": DOMAIN_FIELDS,
     "Attestation": [{"name": "digest", "type": "bytes32"}],
 }
 
@@ -82,12 +80,7 @@ def attestation_typed_data(*, digest: str, domain: Domain) -> dict[str, Any]:
     return {
         "types": ATTESTATION_TYPES,
         "primaryType": "Attestation",
-        "domain": {
-            "name": DOMAIN_NAME,
-            "version": DOMAIN_VERSION,
-            "chainId": domain.chain_id,
-            "verifyingContract": to_checksum_address(domain.contract),
-        },
+        "domain": domain_json(chain_id=domain.chain_id, contract=domain.contract),
         "message": {"digest": digest},
     }
 

@@ -35,16 +35,8 @@ from shop.complaints.models import (
 from shop.fulfilment.models import Shipment
 
 Order = get_model("order", "Order")
-Line = get_model("order", "Line")
-ShippingAddress = get_model("order", "ShippingAddress")
-OrderStatusChange = get_model("order", "OrderStatusChange")
-PaymentEvent = get_model("order", "PaymentEvent")
-PaymentEventType = get_model("order", "PaymentEventType")
-Source = get_model("payment", "Source")
-SourceType = get_model("payment", "SourceType")
 Product = get_model("catalogue", "Product")
 Partner = get_model("partner", "Partner")
-ProductReview = get_model("reviews", "ProductReview")
 
 Status = Shipment.Status
 Kind = ComplaintStep.Kind

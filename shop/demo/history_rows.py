@@ -36,7 +36,9 @@ from shop.demo.history import (
     STEP_STATE,
     VIETQR,
     Floor,
+    Kind,
     PlannedOrder,
+    Status,
     _working_hours,
 )
 from shop.fulfilment.models import Shipment, ShipmentEvent
@@ -56,10 +58,6 @@ SourceType = get_model("payment", "SourceType")
 Product = get_model("catalogue", "Product")
 Partner = get_model("partner", "Partner")
 ProductReview = get_model("reviews", "ProductReview")
-
-
-Status = Shipment.Status
-Kind = ComplaintStep.Kind
 
 
 def history_write(floor: Floor, orders: list[PlannedOrder], rng: random.Random, *, now) -> dict:
