@@ -65,27 +65,28 @@ B_TITLE = "Chè Shan Tuyết cổ thụ Tà Xùa (B)"
 B_SECRET = "9704369999000111"  # B's payout account number
 
 
+def _walk(patterns, prefix=""):
+    """(route with <converters>, URL pattern) for every URL pattern below ``patterns``."""
+    for entry in patterns:
+        pattern = entry.pattern
+        if isinstance(pattern, LocalePrefixPattern):
+            piece = ""
+        elif isinstance(pattern, RoutePattern):
+            piece = pattern._route
+        else:
+            piece = "\x00" + pattern._regex.lstrip("^").rstrip("$") + "\x00"
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + piece)
+        elif isinstance(entry, URLPattern):
+            yield prefix + piece, entry
+
+
 def routes():
     """(route with <converters>, is_regex) for every URL pattern of the site, from the resolver."""
-
-    def walk(patterns, prefix=""):
-        for entry in patterns:
-            pattern = entry.pattern
-            if isinstance(pattern, LocalePrefixPattern):
-                piece = ""
-            elif isinstance(pattern, RoutePattern):
-                piece = pattern._route
-            else:
-                piece = "\x00" + pattern._regex.lstrip("^").rstrip("$") + "\x00"
-            if isinstance(entry, URLResolver):
-                yield from walk(entry.url_patterns, prefix + piece)
-            elif isinstance(entry, URLPattern):
-                yield prefix + piece
-
     return sorted(
         {
             r
-            for r in walk(get_resolver().url_patterns)
+            for r, _ in _walk(get_resolver().url_patterns)
             if r.startswith(SCOPE) and not r.startswith(OUT_OF_SCOPE)
         }
     )
@@ -280,24 +281,13 @@ def leaks(body: str, world) -> list[str]:
 def resolver_routes():
     """The GS1 resolver's routes (traceability/resolver.py): public like the lot page, and
     read-only."""
-
-    def walk(patterns, prefix=""):
-        for entry in patterns:
-            pattern = entry.pattern
-            if isinstance(pattern, LocalePrefixPattern):
-                piece = ""
-            elif isinstance(pattern, RoutePattern):
-                piece = pattern._route
-            else:
-                piece = "\x00" + pattern._regex.lstrip("^").rstrip("$") + "\x00"
-            if isinstance(entry, URLResolver):
-                yield from walk(entry.url_patterns, prefix + piece)
-            elif isinstance(entry, URLPattern) and entry.callback.__module__ == (
-                "traceability.resolver"
-            ):
-                yield prefix + piece
-
-    return sorted(set(walk(get_resolver().url_patterns)))
+    return sorted(
+        {
+            r
+            for r, entry in _walk(get_resolver().url_patterns)
+            if entry.callback.__module__ == "traceability.resolver"
+        }
+    )
 
 
 def test_the_resolver_is_public_and_read_only(world):
