@@ -60,6 +60,10 @@ class Partner(AbstractPartner):
     registration_number = models.CharField(
         _("Cooperative or business registration number"), max_length=32, blank=True
     )
+    # Who the tax authority knows the seller as: a tax code (10 digits, or 10-3 for a unit) or,
+    # for a household or an individual, the 12-digit personal ID number that serves as its tax
+    # code. The floor withholds VAT and PIT for households (shop/settlements/tax.py).
+    tax_id = models.CharField(_("Tax code or personal ID number"), max_length=14, blank=True)
 
     # Each producer ships separately and sets its own rates (see shop/shipping).
     shipping_same_province = models.DecimalField(

@@ -70,6 +70,10 @@ class Entry(models.Model):
     quantity = models.PositiveIntegerField(_("Quantity"), null=True, blank=True)
     gross = models.DecimalField(_("Gross"), **MONEY)
     commission = models.DecimalField(_("Commission"), **MONEY)
+    # Tax the floor withholds and pays on the seller's behalf (Decree 117/2025/NĐ-CP): on a
+    # sale of a household seller's goods, and given back (negative) on its refund.
+    vat_withheld = models.DecimalField(_("VAT withheld"), default=Decimal(0), **MONEY)
+    pit_withheld = models.DecimalField(_("PIT withheld"), default=Decimal(0), **MONEY)
     net = models.DecimalField(_("Net"), **MONEY)
     rate = models.DecimalField(_("Commission rate"), max_digits=5, decimal_places=4)
     earned_at = models.DateTimeField(_("Earned at"), db_index=True)
@@ -102,7 +106,10 @@ class Entry(models.Model):
                 name="settlements_one_entry_per_refund",
             ),
             models.CheckConstraint(
-                condition=Q(net=F("gross") - F("commission")), name="settlements_net_is_gross_less"
+                condition=Q(
+                    net=F("gross") - F("commission") - F("vat_withheld") - F("pit_withheld")
+                ),
+                name="settlements_net_is_gross_less",
             ),
             models.CheckConstraint(
                 condition=Q(rate__gte=0, rate__lte=1), name="settlements_rate_fraction"
@@ -122,7 +129,16 @@ class Entry(models.Model):
         raise LedgerLocked("ledger entries are append-only")
 
 
-TOTALS = ("gross_sales", "shipping", "refunds", "carried", "commission", "net")
+TOTALS = (
+    "gross_sales",
+    "shipping",
+    "refunds",
+    "carried",
+    "commission",
+    "vat_withheld",
+    "pit_withheld",
+    "net",
+)
 
 
 class StatementQuerySet(models.QuerySet):
@@ -155,6 +171,8 @@ class Statement(models.Model):
     refunds = models.DecimalField(_("Refunds"), default=Decimal(0), **MONEY)
     carried = models.DecimalField(_("Brought forward"), default=Decimal(0), **MONEY)
     commission = models.DecimalField(_("Commission"), default=Decimal(0), **MONEY)
+    vat_withheld = models.DecimalField(_("VAT withheld"), default=Decimal(0), **MONEY)
+    pit_withheld = models.DecimalField(_("PIT withheld"), default=Decimal(0), **MONEY)
     net = models.DecimalField(_("Net payable"), default=Decimal(0), **MONEY)
     issued_at = models.DateTimeField(_("Issued at"))
     paid_at = models.DateTimeField(_("Paid at"), null=True, blank=True)
@@ -178,6 +196,8 @@ class Statement(models.Model):
                     + F("refunds")
                     + F("carried")
                     - F("commission")
+                    - F("vat_withheld")
+                    - F("pit_withheld")
                 ),
                 name="settlements_statement_net_adds_up",
             ),
