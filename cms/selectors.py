@@ -236,3 +236,37 @@ def content_search(*, query: str, locale: int):
         return Page.objects.none()
     pages = Page.objects.live().public().filter(locale=locale).exclude(depth=1)
     return pages.search(" ".join(terms), operator="and")
+
+
+# The floor's legal pages -------------------------------------------------------------------
+
+# Pages the law asks every page to link to (Decree 52/2013 as amended by 85/2021): the operating
+# regulations, the complaints policy and the privacy policy. Found by their Vietnamese slug under
+# the home page; ``legal_page_url`` gives the page in the language being shown.
+LEGAL_PAGE_SLUGS = {
+    "regulation": "quy-che-hoat-dong",
+    "complaints": "chinh-sach-giai-quyet-khieu-nai",
+    "privacy": "chinh-sach-bao-ve-du-lieu-ca-nhan",
+}
+
+
+def legal_page(*, key: str) -> Page | None:
+    """The live legal page `key` (in the active language where translated), or None."""
+    from django.utils import translation
+    from wagtail.models import Locale
+
+    page = Page.objects.live().filter(slug=LEGAL_PAGE_SLUGS[key], locale__language_code="vi")
+    page = page.first()
+    if page is None:
+        return None
+    try:
+        locale = Locale.objects.get(language_code=translation.get_language() or "vi")
+    except Locale.DoesNotExist:
+        return page
+    return page.get_translation_or_none(locale) or page
+
+
+def legal_page_url(*, key: str, request=None) -> str:
+    """Where the legal page `key` is, or "" before an editor has published it."""
+    page = legal_page(key=key)
+    return page.get_url(request) if page is not None else ""
