@@ -7,7 +7,8 @@ range is whole calendar months (March is compared with February, a quarter with 
 before), otherwise the same number of days just before.
 
 `PeriodForm` reads a range from a query string: a preset (``month``, ``last-month``,
-``quarter``, ``year``, ``last-year``, ``12-months``) or ``start`` and ``end`` dates. A range
+``quarter``, ``last-quarter``, ``half-year``, ``last-half-year``, ``year``, ``last-year``,
+``12-months``) or ``start`` and ``end`` dates. A range
 that ends before it starts, starts before the floor's first year or spans more than
 `MAX_DAYS` is a form error, said in words.
 """
@@ -109,6 +110,15 @@ def preset_range(name: str, *, today: date | None = None) -> DateRange:
     if name == "quarter":
         start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
         return DateRange(start, _add_months(start, 3) - timedelta(days=1))
+    if name == "last-quarter":
+        start = _add_months(date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), -3)
+        return DateRange(start, _add_months(start, 3) - timedelta(days=1))
+    if name == "half-year":
+        start = date(today.year, 1 if today.month <= 6 else 7, 1)
+        return DateRange(start, _add_months(start, 6) - timedelta(days=1))
+    if name == "last-half-year":
+        start = _add_months(date(today.year, 1 if today.month <= 6 else 7, 1), -6)
+        return DateRange(start, _add_months(start, 6) - timedelta(days=1))
     if name == "year":
         return year_range(today.year)
     if name == "last-year":
@@ -123,6 +133,10 @@ PRESETS = [
     ("month", _("This month")),
     ("last-month", _("Last month")),
     ("quarter", _("This quarter")),
+    # The Ministry of Industry and Trade asks floors for figures per quarter and half-year.
+    ("last-quarter", _("Last quarter")),
+    ("half-year", _("This half-year")),
+    ("last-half-year", _("Last half-year")),
     ("year", _("This year")),
     ("last-year", _("Last year")),
     ("12-months", _("The last 12 months")),

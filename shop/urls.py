@@ -3,6 +3,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -42,6 +43,8 @@ urlpatterns = [
     path("dashboard/translations/", include("shop.catalogue.dashboard.urls")),
     path("dashboard/waybills/", include("shop.fulfilment.dashboard.operator_urls")),
     path("dashboard/complaint-payouts/", include("shop.complaints.dashboard.payout_urls")),
+    # The Ministry of Industry and Trade's periodic statistics (operators).
+    path("dashboard/moit-statistics/", include("shop.figures.dashboard.urls")),
     path(
         "dashboard/",
         (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),
@@ -76,6 +79,8 @@ urlpatterns += i18n_patterns(
     path("", include("traceability.urls")),
     path("search/", cms_views.search, name="content-search"),
     path("satisfaction/", include("shop.satisfaction.urls")),
+    # The floor's public figures by commune: /so-lieu/ in Vietnamese, /en/figures/ in English.
+    path(_("figures/"), include("shop.figures.urls")),
     # Wagtail's catch-all comes last.
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "shop.zns",
     "shop.complaints",
     "shop.satisfaction",
+    "shop.figures",  # the public figures by commune and the Ministry's statistics
     "cms",
     "payments",
     "traceability",

@@ -167,6 +167,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "producer-orders:carrier-callbacks",
                 "access_fn": producer_menu.operators,
             },
+            {
+                "label": _("Statistics for the Ministry"),
+                "url_name": "moit-statistics:index",
+                "access_fn": producer_menu.operators,
+            },
         ],
     },
     {
