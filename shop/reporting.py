@@ -24,6 +24,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_DAYS = 3 * 366 + 1
 EARLIEST = date(2019, 1, 1)
@@ -146,11 +147,20 @@ PRESETS = [
 class PeriodForm(forms.Form):
     """A period from GET parameters; unbound or empty means `default` (this month)."""
 
-    preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    # "reporting": the words for a report's period, apart from settlements' and addresses'.
+    preset = forms.ChoiceField(
+        label=pgettext_lazy("reporting", "Period"), choices=PRESETS, required=False
     )
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("reporting", "From"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}),
+    )
+    end = forms.DateField(
+        label=pgettext_lazy("reporting", "To"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}),
+    )
 
     def __init__(self, *args, default: str = "month", today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from oscar.core.loading import get_model
 
 from shop import exports
@@ -205,7 +206,7 @@ def table(statistics: Statistics, *, floor: str) -> Table:
         columns=[
             Column("number", _("No."), exports.INT),
             Column("indicator", _("Indicator")),
-            Column("unit", _("Unit")),
+            Column("unit", pgettext("statistics", "Unit")),
             Column("value", _("Figure"), exports.INT),
         ],
         rows=[
