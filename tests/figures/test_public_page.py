@@ -100,6 +100,13 @@ def test_the_figures_are_cached(communes, django_assert_num_queries):
     assert selectors.public_figures().income == first.income + 4_000_000
 
 
+def test_a_visitor_s_second_look_costs_no_query(communes, django_assert_num_queries):
+    client = Client()
+    assert client.get("/so-lieu/").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/so-lieu/").status_code == 200
+
+
 def test_an_empty_floor_says_so():
     body = Client().get("/so-lieu/").content.decode()
     assert "Chưa có nhà sản xuất nào bán trên sàn." in body

@@ -449,3 +449,26 @@ def test_a_producer_whose_access_was_taken_away_reaches_no_producer_page(world, 
     assert checked > 200
     assert not reachable, "\n".join(reachable)
     assert b_snapshot(world) == before
+
+
+# --------------------------------------------------------------------------- the floor's figures
+# The Ministry's statistics are for operators: a producer and a buyer are refused, visitors
+# sent to the login page. (The public figures page, /so-lieu/, shows totals by commune only.)
+OPERATOR_ONLY_STATISTICS = "dashboard/moit-statistics/"
+
+
+def test_the_ministry_statistics_are_for_operators_only():
+    maker = factories.producer("HTX Mật ong A", code="a-honey")
+    producer, buyer, operator = Client(), Client(), Client()
+    producer.force_login(factories.producer_user(maker))
+    buyer.force_login(get_user_model().objects.create_user("buyer", "buyer@example.com", "pw-1"))
+    operator.force_login(factories.operator())
+    found = [r for r in routes() if r.startswith(OPERATOR_ONLY_STATISTICS)]
+    assert len(found) == 3  # the page, CSV, XLSX: a new one is listed here too
+    for route in found:
+        url = "/" + route + "?preset=last-quarter"
+        assert producer.get(url).status_code == 403, url
+        assert buyer.get(url).status_code == 403, url
+        anonymous = Client().get(url)
+        assert anonymous.status_code == 302 and "login" in anonymous.url, url
+        assert operator.get(url).status_code == 200, url
