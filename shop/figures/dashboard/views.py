@@ -52,7 +52,8 @@ def statistics_download(request, kind: str):
         return _page(request, form, status=400)
     figures = statistics.moit_statistics(period=form.range)
     table = statistics.table(figures, floor=settings.OSCAR_SHOP_NAME)
-    stem = f"{_('moit-statistics')}-{form.range.slug}"
+    name = _("moit-statistics")  # the file's name, in the operator's language
+    stem = f"{name}-{form.range.slug}"
     if kind == "csv":
         return exports.csv_response(table, stem=stem)
     return exports.xlsx_response(table, stem=stem)
