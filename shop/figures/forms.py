@@ -11,6 +11,10 @@ class StatisticsPeriodForm(PeriodForm):
     """A period (shop.reporting.PeriodForm) that has begun: a report of days still to come
     would count nothing and mislead."""
 
+    def __init__(self, *args, default: str = "month", **kwargs):
+        kwargs.setdefault("initial", {"preset": default})  # the period shown is the one picked
+        super().__init__(*args, default=default, **kwargs)
+
     def clean(self):
         data = super().clean()
         chosen = data.get("range")
