@@ -42,6 +42,7 @@ urlpatterns = [
     path("dashboard/translations/", include("shop.catalogue.dashboard.urls")),
     path("dashboard/waybills/", include("shop.fulfilment.dashboard.operator_urls")),
     path("dashboard/complaint-payouts/", include("shop.complaints.dashboard.payout_urls")),
+    path("dashboard/privacy/", include("shop.privacy.dashboard.urls")),  # personal data requests
     path(
         "dashboard/",
         (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),
@@ -70,6 +71,7 @@ urlpatterns += i18n_patterns(
     path("shop/sell/", include("shop.onboarding.urls")),
     path("shop/accounts/messages/", accounts_views.message_settings, name="account-messages"),
     path("shop/complaints/", include("shop.complaints.urls")),
+    path("shop/accounts/privacy/", include("shop.privacy.urls")),  # the buyer's personal data
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("payments.urls")),
     path("shipping/", include("shop.fulfilment.urls")),

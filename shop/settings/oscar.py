@@ -167,6 +167,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "producer-orders:carrier-callbacks",
                 "access_fn": producer_menu.operators,
             },
+            # Personal data requests and their deadlines (shop/privacy).
+            {
+                "label": _("Personal data requests"),
+                "url_name": "privacy-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
         ],
     },
     {
