@@ -240,12 +240,11 @@ def _anonymise(*, user: Any, request: PrivacyRequest) -> dict[str, int]:
         "line3": "",
         "postcode": "",
         "search_text": "",
-        "phone_number": "",
     }
     counts["orders"] = orders.update(guest_email="")
     counts["shipping_addresses"] = ShippingAddress.objects.filter(
         pk__in=orders.values("shipping_address")
-    ).update(notes="", **address)
+    ).update(notes="", phone_number="", **address)
     counts["billing_addresses"] = BillingAddress.objects.filter(
         pk__in=orders.values("billing_address")
     ).update(**address)
