@@ -56,7 +56,10 @@ def test_an_order_on_its_way_makes_it_wait_then_it_goes_through(
     services.consent_record(purpose="account", method="registration", user=mai)
     UserAddress.objects.create(
         user=mai,
-        country=flow.vietnam(), first_name="Phạm Thị Mai", line1="12 Phố Cổ", phone_number="+84912345678"
+        country=flow.vietnam(),
+        first_name="Phạm Thị Mai",
+        line1="12 Phố Cổ",
+        phone_number="+84912345678",
     )
     total, lines = order.total_incl_tax, order.lines.count()
     payments = list(PaymentAttempt.objects.filter(order=order).values_list("reference", "amount"))
@@ -127,7 +130,9 @@ def test_an_open_complaint_makes_it_wait(world, django_capture_on_commit_callbac
     assert "0912" not in "".join(complaint.steps.values_list("text", flat=True))
 
 
-def test_nothing_in_progress_erases_at_once_and_signs_out(world, django_capture_on_commit_callbacks):
+def test_nothing_in_progress_erases_at_once_and_signs_out(
+    world, django_capture_on_commit_callbacks
+):
     deliver(world.tea)
     client = signed_in(world.mai)
     with django_capture_on_commit_callbacks(execute=True):

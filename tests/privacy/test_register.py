@@ -45,7 +45,7 @@ def test_operators_see_every_request_with_overdue_ones_marked(world, lan):
 
 
 def test_an_operator_carries_out_a_waiting_erasure(world, django_capture_on_commit_callbacks):
-    
+
     request = services.erasure_request(user=world.mai, password=PASSWORD)
     services.erasure_carry_out(request_id=request.pk)
     deliver(world.tea)
