@@ -72,6 +72,7 @@ urlpatterns += i18n_patterns(
     path("shop/accounts/messages/", accounts_views.message_settings, name="account-messages"),
     path("shop/complaints/", include("shop.complaints.urls")),
     path("shop/accounts/privacy/", include("shop.privacy.urls")),  # the buyer's personal data
+    path("legal/<slug:key>/", views.legal_page, name="legal-page"),  # consent texts link here
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("payments.urls")),
     path("shipping/", include("shop.fulfilment.urls")),

@@ -1,8 +1,8 @@
 from django import forms
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cms.selectors import legal_page_url
 from shop.privacy import texts
 from shop.privacy.models import RequestKind, RequestState
 
@@ -49,8 +49,8 @@ def consent_field(*, purpose: str, required: bool = True) -> forms.BooleanField:
     page. A consent the service needs (`required`) is given by sending the form with its words
     shown above the button; an optional one is a checkbox left unticked."""
     text = texts.current(purpose)
-    url = legal_page_url(key="privacy")
-    link = format_html('<a href="{}">{}</a>', url, _("Read the privacy policy")) if url else ""
+    url = reverse("legal-page", kwargs={"key": "privacy"})  # cms.selectors.legal_page_url
+    link = format_html('<a href="{}">{}</a>', url, _("Read the privacy policy"))
     if required:
         return ConsentNoticeField(text=text.words, label=_("Your personal data"), help_text=link)
     return forms.BooleanField(label=text.words, required=False, help_text=link)

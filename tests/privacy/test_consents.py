@@ -136,3 +136,11 @@ def test_someone_else_s_consent_cannot_be_withdrawn(client):
     assert consent.withdrawn_at is None
     withdraw_url = reverse("privacy:consent-withdraw", args=[consent.pk])
     assert withdraw_url not in client.get(reverse("privacy:account")).content.decode()
+
+
+def test_the_consent_s_link_leads_to_the_privacy_page_once_published(client):
+    page = client.get(reverse("customer:register")).content.decode()
+    link = reverse("legal-page", kwargs={"key": "privacy"})
+    assert link in page
+    assert client.get(link).status_code == 404  # not published yet: no page to show
+    assert client.get(reverse("legal-page", kwargs={"key": "nonsense"})).status_code == 404
