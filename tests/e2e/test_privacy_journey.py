@@ -41,9 +41,7 @@ def buyer(live_server):
     return lan
 
 
-def test_a_buyer_downloads_their_data_and_asks_for_erasure(
-    browser, live_server, buyer, screenshot
-):
+def test_a_buyer_downloads_their_data_and_asks_for_erasure(browser, live_server, buyer, screenshot):
     base = live_server.url
     page = phone_context(browser, base, language="vi", user=buyer).new_page()
     page.goto(base + "/shop/accounts/privacy/")
@@ -53,7 +51,7 @@ def test_a_buyer_downloads_their_data_and_asks_for_erasure(
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Tải về dạng JSON (cho phần mềm)").click()
-    data = json.loads(open(download_info.value.path(), encoding="utf-8").read())
+    data = json.loads(download_info.value.path().read_text(encoding="utf-8"))
     assert data["profile"]["email"] == "lan@example.com"
     assert data["addresses"][0]["line1"] == "8 Đường Hoa Ban"
     assert {c["purpose"] for c in data["consents"]} == {"account", "news"}
