@@ -222,22 +222,92 @@ def _section_titles() -> dict[str, str]:
     }
 
 
-def _lines(value: Any, indent: int = 0) -> list[tuple[int, str]]:
-    """A nested value as indented "key: value" lines, for reading on paper."""
+def _labels() -> dict[str, str]:
+    """The data's keys as the PDF names them, in the reader's language."""
+    return {
+        "name": _("Name"),
+        "email": _("E-mail"),
+        "joined": _("Joined"),
+        "last_sign_in": _("Last signed in"),
+        "language": _("Language"),
+        "messages_by": _("Messages by"),
+        "phone": _("Phone number"),
+        "line1": _("House number and street"),
+        "line2": _("Hamlet or village"),
+        "ward": _("Ward or commune"),
+        "province": _("Province or city"),
+        "notes": _("Notes"),
+        "number": _("Order number"),
+        "placed": _("Placed"),
+        "status": _("Status"),
+        "total": _("Total"),
+        "shipping": _("Shipping"),
+        "currency": _("Currency"),
+        "shipping_address": _("Delivery address"),
+        "billing_address": _("Billing address"),
+        "lines": _("Products ordered"),
+        "product": _("Product"),
+        "producer": _("Producer"),
+        "quantity": _("Quantity"),
+        "price": _("Price"),
+        "payments": _("Payments"),
+        "method": _("Method"),
+        "reference": _("Reference"),
+        "amount": _("Amount"),
+        "created": _("Created"),
+        "paid": _("Paid"),
+        "refunded": _("Refunded"),
+        "shipments": _("Parcels"),
+        "carrier": _("Carrier"),
+        "tracking_number": _("Tracking number"),
+        "shipped": _("Shipped"),
+        "delivered": _("Delivered"),
+        "score": _("Score"),
+        "title": _("Title"),
+        "body": _("Text"),
+        "written": _("Written"),
+        "state": _("State"),
+        "order": _("Order"),
+        "reason": _("Reason"),
+        "description": _("What happened"),
+        "wish": _("What you want"),
+        "opened": _("Opened"),
+        "steps": _("Steps"),
+        "kind": _("Kind"),
+        "role": _("Role"),
+        "text": _("Text"),
+        "at": _("When"),
+        "since": _("Since"),
+        "products": _("Products"),
+        "purpose": _("Purpose"),
+        "version": _("Text version"),
+        "text_sha256": _("Text hash (SHA-256)"),
+        "given": _("Given"),
+        "how": _("How"),
+        "withdrawn": _("Withdrawn"),
+        "received": _("Received"),
+        "deadline": _("Deadline"),
+        "handled": _("Handled"),
+    }
+
+
+def _lines(value: Any, labels: dict[str, str], indent: int = 0) -> list[tuple[int, str]]:
+    """A nested value as indented "label: value" lines, for reading on paper."""
     out: list[tuple[int, str]] = []
     if isinstance(value, dict):
         for key, item in value.items():
+            label = labels.get(key, key)
             if isinstance(item, (dict, list)):
                 if item:
-                    out.append((indent, f"{key}:"))
-                    out.extend(_lines(item, indent + 1))
+                    out.append((indent, f"{label}:"))
+                    out.extend(_lines(item, labels, indent + 1))
             else:
-                out.append((indent, f"{key}: {'' if item is None else item}"))
+                out.append((indent, f"{label}: {'' if item is None else item}"))
     elif isinstance(value, list):
         for number, item in enumerate(value, 1):
             if isinstance(item, dict):
                 out.append((indent, f"#{number}"))
-                out.extend(_lines(item, indent + 1))
+                out.extend(_lines(item, labels, indent + 1))
             else:
                 out.append((indent, f"- {item}"))
     return out
@@ -277,11 +347,11 @@ def data_pdf(data: dict) -> bytes:
     write("Chợ Phiên", size=14, bold=True)
     write(_("Your personal data at Chợ Phiên"), size=12, bold=True)
     write(_("Made on %(when)s") % {"when": timezone.localtime().strftime("%d/%m/%Y %H:%M")})
-    titles = _section_titles()
+    titles, labels = _section_titles(), _labels()
     for key in SECTIONS:
         y -= 3 * mm
         write(titles[key], size=11, bold=True)
-        lines = _lines(data.get(key))
+        lines = _lines(data.get(key), labels)
         if not lines:
             write(_("Nothing."))
         for indent, line in lines:

@@ -61,7 +61,7 @@ def consent_record(
         user=user,
         email=email,
         method=method,
-        reference=(reference or "")[:64],
+        reference=str(reference or "")[:64],
     )
 
 

@@ -51,8 +51,9 @@ def test_registering_records_the_account_consent_and_news_only_when_ticked(clien
     }
 
 
-def test_a_guest_s_checkout_records_the_order_consent_with_their_email(client):
-    flow.checkout(client, products=[(flow.honey(), 1)], method="cod", email="khach@example.com")
+@pytest.mark.parametrize("method", ["cod", "vietqr"])
+def test_a_guest_s_checkout_records_the_order_consent_with_their_email(client, method):
+    flow.checkout(client, products=[(flow.honey(), 1)], method=method, email="khach@example.com")
     order = flow.latest_order()
     consent = Consent.objects.get(purpose="order")
     assert consent.user is None

@@ -54,6 +54,7 @@ def test_the_pdf_reads_in_vietnamese(world):
     assert "Dữ liệu cá nhân của bạn" in text
     assert world.order.number in text
     assert "Phạm Thị Mai" in text
+    assert "Địa chỉ nhận hàng:" in text and "shipping_address" not in text
 
 
 @pytest.mark.parametrize("name", ["privacy:account", "privacy:data-json", "privacy:data-pdf"])
