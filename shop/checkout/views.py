@@ -237,7 +237,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 payment_services.cod_attempt_create(order=order)
                 order.refresh_from_db()
             payment_services.order_emails_after_placement(order=order)
-            if self.checkout_session._get(NOTIFY, "order_consent"):
+            consented = self.checkout_session._get(NOTIFY, "order_consent")
+            if consented and (order.user_id or order.guest_email):
                 privacy.consent_record(
                     purpose="order",
                     method="checkout",

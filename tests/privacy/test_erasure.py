@@ -177,3 +177,22 @@ def test_an_erased_account_s_requests_name_it_by_number_only(world):
     subjects = set(PrivacyRequest.objects.values_list("subject", flat=True))
     assert subjects == {f"Tài khoản #{world.mai.pk} (đã xoá)"}
     assert get_user_model().objects.filter(email="mai@example.com").count() == 0
+
+
+def test_an_empty_password_or_a_get_changes_nothing(world):
+    client = signed_in(world.mai)
+    empty = client.post(reverse("privacy:erasure"), {})
+    assert empty.status_code == 400
+    assert client.get(reverse("privacy:erasure")).status_code == 405
+    assert not PrivacyRequest.objects.exists()
+
+
+def test_only_a_waiting_erasure_can_be_carried_out_by_an_operator(world):
+    from django.core.exceptions import ValidationError
+
+    download = services.access_record(user=world.mai, kind_of_file="json")
+    with pytest.raises(ValidationError):
+        services.erasure_retry(request=download, operator=world.operator)
+    request = services.erasure_request(user=world.mai, password=PASSWORD)
+    with pytest.raises(ValidationError):
+        services.erasure_retry(request=request, operator=world.honey_user)
