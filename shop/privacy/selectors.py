@@ -27,21 +27,31 @@ def open_erasure_of(*, user: Any) -> PrivacyRequest | None:
     ).first()
 
 
-def erasure_blockers(*, user: Any) -> dict[str, list[str]]:
-    """What must end before `user`'s data can go: orders neither delivered nor failed
-    (cancelled or returned), complaints still open. Empty: nothing holds it back."""
+def open_guest_erasure_of(*, order_number: str) -> PrivacyRequest | None:
+    return PrivacyRequest.objects.filter(
+        user=None, kind="erasure", state__in=OPEN_REQUEST_STATES, outcome__order=order_number
+    ).first()
+
+
+def erasure_blockers(*, user: Any = None, orders: QuerySet | None = None) -> dict[str, list[str]]:
+    """What must end before `user`'s data (or a guest's, on `orders`) can go: orders neither
+    delivered nor failed (cancelled or returned), complaints still open. Empty: nothing holds
+    it back."""
     Order = get_model("order", "Order")
     Complaint = get_model("complaints", "Complaint")
     from shop.complaints.models import OPEN_STATES
 
+    if orders is None:
+        orders = Order.objects.filter(user=user)
     in_progress = (
-        Order.objects.filter(user=user)
-        .exclude(outcomes.succeeded() | outcomes.failed())
+        orders.exclude(outcomes.succeeded() | outcomes.failed())
         .order_by("number")
         .values_list("number", flat=True)
     )
+    mine = Complaint.objects.filter(user=user) if user is not None else Complaint.objects.none()
     complaints = (
-        Complaint.objects.filter(user=user, state__in=OPEN_STATES)
+        (mine | Complaint.objects.filter(order__in=orders))
+        .filter(state__in=OPEN_STATES)
         .order_by("reference")
         .values_list("reference", flat=True)
     )

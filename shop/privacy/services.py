@@ -148,6 +148,34 @@ def erasure_request(*, user: Any, password: str) -> PrivacyRequest:
     return request
 
 
+def guest_erasure_request(*, order_number: str, order_hash: str) -> PrivacyRequest:
+    """A guest asks to erase their details from one order, through the order's signed link
+    (Oscar's verification hash, the link their order e-mail carries): no account, no password,
+    the link is the proof. Recorded and carried out like an account's erasure."""
+    Order = get_model("order", "Order")
+    order = Order.objects.filter(number=order_number, user__isnull=True).first()
+    if order is None or not order.guest_email or not order.check_verification_hash(order_hash):
+        raise ValidationError(_("This link is not valid for any order."))
+    now = timezone.now()
+    with transaction.atomic():
+        Order.objects.select_for_update().get(pk=order.pk)  # one request at a time per order
+        if selectors.open_guest_erasure_of(order_number=order.number) is not None:
+            raise ValidationError(_("You have already asked for erasure; it is under way."))
+        request = PrivacyRequest.objects.create(
+            kind=RequestKind.ERASURE,
+            subject=order.guest_email,
+            received_at=now,
+            deadline_at=_deadline(now),
+            outcome={"order": order.number},
+        )
+        outbox_enqueue(
+            task="privacy.erasure_carry_out",
+            kwargs={"request_id": request.pk},
+            key=f"privacy-erasure:{request.pk}",
+        )
+    return request
+
+
 def erasure_retry(*, request: PrivacyRequest, operator: Any) -> None:
     """An operator carries out a waiting erasure (again: the outbox runs it)."""
     if not roles.is_operator(operator):
@@ -167,8 +195,10 @@ def erasure_carry_out(*, request_id: int, operator_id: int | None = None) -> Pri
     operator = User.objects.filter(pk=operator_id).first() if operator_id else None
     with transaction.atomic():
         request = PrivacyRequest.objects.select_for_update().get(pk=request_id)
-        if request.state == RequestState.DONE or request.user is None:
+        if request.state == RequestState.DONE:
             return request
+        if request.user is None:
+            return _guest_carry_out(request=request, operator=operator)
         user = request.user
         waiting = selectors.erasure_blockers(user=user)
         held = origin_erasure.personal_data_held(user=user)
@@ -204,6 +234,32 @@ def erasure_carry_out(*, request_id: int, operator_id: int | None = None) -> Pri
     return request
 
 
+def _guest_carry_out(*, request: PrivacyRequest, operator: Any) -> PrivacyRequest:
+    """A guest's erasure: their details on the one order the signed link named."""
+    Order = get_model("order", "Order")
+    number = (request.outcome or {}).get("order", "")
+    orders = Order.objects.filter(number=number, user__isnull=True)
+    waiting = selectors.erasure_blockers(orders=orders)
+    if waiting:
+        request.state = RequestState.WAITING
+        request.outcome = {**request.outcome, "waiting": waiting}
+        request.save(update_fields=["state", "outcome"])
+        return request
+    email = orders.values_list("guest_email", flat=True).first() or ""
+    counts = _orders_anonymise(orders=orders)
+    if email:
+        Consent.objects.filter(email=email, reference=number, withdrawn_at=None).update(
+            withdrawn_at=timezone.now(), withdrawal=request
+        )
+    request.state = RequestState.DONE
+    request.handled_at = timezone.now()
+    request.handled_by = operator
+    request.subject = _("Guest of order %(number)s (erased)") % {"number": number}
+    request.outcome = {"order": number, **counts}
+    request.save()
+    return request
+
+
 def erasures_retry() -> int:
     """Try every waiting erasure again (beat): those whose orders arrived go through."""
     done = 0
@@ -218,56 +274,18 @@ def _anonymise(*, user: Any, request: PrivacyRequest) -> dict[str, int]:
     """Remove what identifies `user`; keep accounting records. Returns counts of what changed."""
     Order = get_model("order", "Order")
     UserAddress = get_model("address", "UserAddress")
-    ShippingAddress = get_model("order", "ShippingAddress")
-    BillingAddress = get_model("order", "BillingAddress")
     ProductReview = get_model("reviews", "ProductReview")
     Complaint = get_model("complaints", "Complaint")
-    ComplaintStep = get_model("complaints", "ComplaintStep")
-    ComplaintPhoto = get_model("complaints", "ComplaintPhoto")
     Follow = get_model("partner", "Follow")
     WishList = get_model("wishlists", "WishList")
     Email = get_model("communication", "Email")
     Notification = get_model("communication", "Notification")
 
-    counts: dict[str, int] = {}
-    orders = Order.objects.filter(user=user)
-    address = {
-        "title": "",
-        "first_name": ERASED,
-        "last_name": "",
-        "line1": ERASED,
-        "line2": "",
-        "line3": "",
-        "postcode": "",
-        "search_text": "",
-    }
-    counts["orders"] = orders.update(guest_email="")
-    counts["shipping_addresses"] = ShippingAddress.objects.filter(
-        pk__in=orders.values("shipping_address")
-    ).update(notes="", phone_number="", **address)
-    counts["billing_addresses"] = BillingAddress.objects.filter(
-        pk__in=orders.values("billing_address")
-    ).update(**address)
+    counts = _orders_anonymise(orders=Order.objects.filter(user=user))
     counts["addresses"] = UserAddress.objects.filter(user=user).delete()[0]
     counts["reviews"] = ProductReview.objects.filter(user=user).update(name="", email="")
 
-    complaints = Complaint.objects.filter(user=user)
-    counts["complaints"] = complaints.update(
-        description=ERASED,
-        payout_bank_bin="",
-        payout_account_number="",
-        payout_account_holder="",
-    )
-    # The history is append-only for the parties; erasure empties the buyer's own words.
-    ComplaintStep.objects.filter(complaint__in=complaints, role="buyer").exclude(text="").update(
-        text=ERASED
-    )
-    photos = list(ComplaintPhoto.objects.filter(complaint__in=complaints))
-    for photo in photos:
-        photo.file.delete(save=False)
-    counts["complaint_photos"] = ComplaintPhoto.objects.filter(
-        pk__in=[p.pk for p in photos]
-    ).delete()[0]
+    counts.update(_complaints_anonymise(complaints=Complaint.objects.filter(user=user)))
 
     counts["follows"] = Follow.objects.filter(user=user).delete()[0]
     counts["wishlists"] = WishList.objects.filter(owner=user).delete()[0]
@@ -299,3 +317,58 @@ def consents_record_from_form(
         for purpose in Purpose.values
         if form.cleaned_data.get(f"consent_{purpose}")
     ]
+
+
+def _orders_anonymise(*, orders) -> dict[str, int]:
+    """The buyer's name, address, phone and e-mail on `orders` (and on their complaints);
+    numbers, lines, amounts and payments stay."""
+    ShippingAddress = get_model("order", "ShippingAddress")
+    BillingAddress = get_model("order", "BillingAddress")
+    Complaint = get_model("complaints", "Complaint")
+    address = {
+        "title": "",
+        "first_name": ERASED,
+        "last_name": "",
+        "line1": ERASED,
+        "line2": "",
+        "line3": "",
+        "postcode": "",
+        "search_text": "",
+    }
+    counts = {
+        "shipping_addresses": ShippingAddress.objects.filter(
+            pk__in=orders.values("shipping_address")
+        ).update(notes="", phone_number="", **address),
+        "billing_addresses": BillingAddress.objects.filter(
+            pk__in=orders.values("billing_address")
+        ).update(**address),
+    }
+    complaints = Complaint.objects.filter(order__in=orders)
+    counts.update(_complaints_anonymise(complaints=complaints))
+    counts["orders"] = orders.update(guest_email="")
+    return counts
+
+
+def _complaints_anonymise(*, complaints) -> dict[str, int]:
+    """What the buyer wrote and showed (their words, photos, bank account); the complaint's
+    reference, dates, decisions and amounts stay."""
+    ComplaintStep = get_model("complaints", "ComplaintStep")
+    ComplaintPhoto = get_model("complaints", "ComplaintPhoto")
+    # The history is append-only for the parties; erasure empties the buyer's own words.
+    ComplaintStep.objects.filter(complaint__in=complaints, role="buyer").exclude(text="").update(
+        text=ERASED
+    )
+    photos = list(ComplaintPhoto.objects.filter(complaint__in=complaints))
+    for photo in photos:
+        photo.file.delete(save=False)
+    return {
+        "complaints": complaints.update(
+            description=ERASED,
+            payout_bank_bin="",
+            payout_account_number="",
+            payout_account_holder="",
+        ),
+        "complaint_photos": ComplaintPhoto.objects.filter(pk__in=[p.pk for p in photos]).delete()[
+            0
+        ],
+    }

@@ -9,4 +9,5 @@ urlpatterns = [
     path("data.pdf", views.data_pdf, name="data-pdf"),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("erasure/", views.erasure_ask, name="erasure"),
+    path("guest/<str:number>/<str:order_hash>/", views.guest_erasure, name="guest-erasure"),
 ]

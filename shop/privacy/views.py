@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from oscar.core.loading import get_model
 
 from shop.privacy import export, forms, selectors, services, texts
 
@@ -114,3 +115,26 @@ def erasure_ask(request):
         % {"hours": int((erasure.deadline_at - erasure.received_at).total_seconds() // 3600)},
     )
     return redirect("privacy:account")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def guest_erasure(request, number: str, order_hash: str):
+    """A guest erases their details from one order, through the order's signed link."""
+    Order = get_model("order", "Order")
+    order = Order.objects.filter(number=number, user__isnull=True).first()
+    if order is None or not order.guest_email or not order.check_verification_hash(order_hash):
+        raise Http404
+    pending = selectors.open_guest_erasure_of(order_number=order.number)
+    if request.method == "POST" and pending is None:
+        try:
+            pending = services.guest_erasure_request(order_number=number, order_hash=order_hash)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            pending.refresh_from_db()
+            if pending.state == "done":
+                messages.success(request, _("Your personal data has been erased. Goodbye."))
+                return redirect("/")
+        return redirect(request.path)
+    return render(request, "privacy/guest_erasure.html", {"order": order, "pending": pending})
