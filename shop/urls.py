@@ -45,6 +45,7 @@ urlpatterns = [
     path("dashboard/complaint-payouts/", include("shop.complaints.dashboard.payout_urls")),
     # The Ministry of Industry and Trade's periodic statistics (operators).
     path("dashboard/moit-statistics/", include("shop.figures.dashboard.urls")),
+    path("dashboard/privacy/", include("shop.privacy.dashboard.urls")),  # personal data requests
     path(
         "dashboard/",
         (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),
@@ -73,6 +74,8 @@ urlpatterns += i18n_patterns(
     path("shop/sell/", include("shop.onboarding.urls")),
     path("shop/accounts/messages/", accounts_views.message_settings, name="account-messages"),
     path("shop/complaints/", include("shop.complaints.urls")),
+    path("shop/accounts/privacy/", include("shop.privacy.urls")),  # the buyer's personal data
+    path("legal/<slug:key>/", views.legal_page, name="legal-page"),  # consent texts link here
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("payments/", include("payments.urls")),
     path("shipping/", include("shop.fulfilment.urls")),

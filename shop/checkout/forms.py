@@ -4,6 +4,7 @@ from oscar.apps.checkout import forms as oscar_forms
 
 from payments.gateways_registry import label
 from shop.channels import Channel
+from shop.privacy.forms import consent_field
 
 
 class PaymentMethodForm(forms.Form):
@@ -24,6 +25,7 @@ class PaymentMethodForm(forms.Form):
         self.fields["notify_channel"].choices = [(Channel.EMAIL, _("By e-mail"))] + (
             [(Channel.ZALO, zalo)] if phone else []
         )
+        self.fields["consent_order"] = consent_field(purpose="order")  # shop.privacy
 
     def clean_notify_channel(self) -> str:
         """Not sent (a page without the choice): the buyer's usual channel, else e-mail."""

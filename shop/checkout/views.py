@@ -21,6 +21,7 @@ from payments.start import payment_start_redirect
 from shop.channels import Channel
 from shop.checkout.forms import PaymentMethodForm
 from shop.order import statuses as order_statuses
+from shop.privacy import services as privacy
 from shop.recipients import known_language
 from shop.shipping.forms import ShippingAddressForm
 from shop.shipping.methods import breakdown_of
@@ -84,6 +85,8 @@ class PaymentMethodView(views.PaymentMethodView):
             return self.render_to_response(self.get_context_data(form=form))
         self.checkout_session.pay_by(form.cleaned_data["method"])
         self.checkout_session._set(NOTIFY, "channel", form.cleaned_data["notify_channel"])
+        # The consent shown on this page is recorded with the order (shop.privacy).
+        self.checkout_session._set(NOTIFY, "order_consent", form.cleaned_data["consent_order"])
         return redirect("checkout:preview")
 
 
@@ -234,6 +237,15 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 payment_services.cod_attempt_create(order=order)
                 order.refresh_from_db()
             payment_services.order_emails_after_placement(order=order)
+            consented = self.checkout_session._get(NOTIFY, "order_consent")
+            if consented and (order.user_id or order.guest_email):
+                privacy.consent_record(
+                    purpose="order",
+                    method="checkout",
+                    user=order.user,
+                    email=order.guest_email,
+                    reference=order.number,
+                )
         return order
 
     def update_address_book(self, user, addr):

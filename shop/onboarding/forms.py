@@ -16,6 +16,7 @@ from shop.onboarding.models import Application, Status
 from shop.onboarding.services import APPLICANT_FIELDS
 from shop.partner.models import ACCOUNT_NUMBER, ProducerKind
 from shop.phones import PHONE_WIDGET_ATTRS, normalise_phone
+from shop.privacy.forms import consent_field
 from shop.text import fold
 from shop.uploads import files
 from shop.uploads.forms import UploadsField
@@ -124,6 +125,7 @@ class ApplicationForm(forms.ModelForm):
         documents_field.help_text = documents_field.help_text % {
             "count": settings.ONBOARDING_MAX_DOCUMENTS
         }
+        self.fields["consent_producer"] = consent_field(purpose="producer")  # shop.privacy
 
     def _chosen_province(self) -> int | None:
         raw = self.data.get(self.add_prefix("province_code")) if self.is_bound else None

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from shop.onboarding import forms, links, selectors, services
 from shop.onboarding.models import Application, Status
+from shop.privacy import services as privacy
 
 THANKS_SESSION_KEY = "onboarding_submitted"
 
@@ -24,6 +25,9 @@ def apply(request):
             data=form.cleaned_data,
             uploads=form.cleaned_data["documents"],
             language=translation.get_language() or "vi",
+        )
+        privacy.consents_record_from_form(
+            form=form, method="application", email=application.email, reference=str(application.pk)
         )
         request.session[THANKS_SESSION_KEY] = application.pk
         return redirect("onboarding:thanks")

@@ -567,3 +567,10 @@ CELERY_BEAT_SCHEDULE["settlements-close"] = {
     "task": "settlements.close_periods",
     "schedule": 60 * 60,
 }
+
+# Personal data (shop/privacy, Decree 13/2023/NĐ-CP): a request (download, erasure, consent
+# withdrawal) is answered within PRIVACY_REQUEST_DEADLINE_HOURS; erasures held back by an order
+# on its way or an open complaint are tried again hourly.
+INSTALLED_APPS += ["shop.privacy"]
+PRIVACY_REQUEST_DEADLINE_HOURS = int(os.environ.get("PRIVACY_REQUEST_DEADLINE_HOURS", "72"))
+CELERY_BEAT_SCHEDULE["privacy-erasures"] = {"task": "privacy.erasures_retry", "schedule": 60 * 60}

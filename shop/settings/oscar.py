@@ -172,6 +172,12 @@ OSCAR_DASHBOARD_NAVIGATION = [
                 "url_name": "moit-statistics:index",
                 "access_fn": producer_menu.operators,
             },
+            # Personal data requests and their deadlines (shop/privacy).
+            {
+                "label": _("Personal data requests"),
+                "url_name": "privacy-dashboard:list",
+                "access_fn": producer_menu.operators,
+            },
         ],
     },
     {

@@ -192,6 +192,15 @@ def world(settings):
         title="B review",
         body="Chè ngon",
     )
+    # A personal data request of B's buyer (shop.privacy: the operators' register only).
+    from shop.privacy.models import PrivacyRequest
+
+    b_privacy_request = PrivacyRequest.objects.create(
+        kind="erasure",
+        user=b_review.user,
+        subject="b-buyer@example.com",
+        deadline_at=timezone.now(),
+    )
     ids = {
         "complaint": [complaint.pk],
         "product": [b_product.pk],
@@ -207,6 +216,7 @@ def world(settings):
         "partner": [b.pk],
         "review": [b_review.pk],
         "erasure": [b_erasure.pk, b_user.pk],
+        "privacy_request": [b_privacy_request.pk],  # shop.privacy: operators only
         "attempt": list(
             PaymentAttempt.objects.filter(order__in=b_orders).values_list("pk", flat=True)
         ),
@@ -472,3 +482,22 @@ def test_the_ministry_statistics_are_for_operators_only():
         anonymous = Client().get(url)
         assert anonymous.status_code == 302 and "login" in anonymous.url, url
         assert operator.get(url).status_code == 200, url
+
+
+# Personal data (shop.privacy): the operators' register refuses buyers and producers; a buyer's
+# own pages show only their own consents and requests.
+def test_the_personal_data_register_is_for_operators_only(world):
+    from shop.privacy.models import PrivacyRequest
+
+    (request_id,) = world["ids"]["privacy_request"]
+    buyer = get_user_model().objects.create_user("c-buyer", "c@example.com", "pw-12345678")
+    for user in (world["a_user"], buyer):
+        client = Client()
+        client.force_login(user)
+        assert client.get("/dashboard/privacy/").status_code == 403
+        assert client.post(f"/dashboard/privacy/{request_id}/carry-out/").status_code == 403
+        page = client.get("/shop/accounts/privacy/").content.decode()
+        assert "b-buyer@example.com" not in page
+    assert PrivacyRequest.objects.get(pk=request_id).state == "received"
+    anonymous = Client().get("/dashboard/privacy/")
+    assert anonymous.status_code == 302 and "login" in anonymous.url
