@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from payments.banks import BANKS
 from shop import geo
 from shop.onboarding.models import Application, Status
-from shop.onboarding.services import APPLICANT_FIELDS
+from shop.onboarding.services import APPLICANT_FIELDS, TAX_FIELDS
 from shop.partner.models import ACCOUNT_NUMBER, ProducerKind
+from shop.partner.tax_ids import tax_id_check_for_kind, tax_id_normalise
 from shop.phones import PHONE_WIDGET_ATTRS, normalise_phone
 from shop.text import fold
 from shop.uploads import files
@@ -99,7 +100,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = list(APPLICANT_FIELDS)
+        fields = [*APPLICANT_FIELDS, *TAX_FIELDS]
         widgets = {
             "kind": forms.RadioSelect,
             "products": forms.Textarea(attrs={"rows": 4}),
@@ -107,6 +108,11 @@ class ApplicationForm(forms.ModelForm):
             "representative": forms.TextInput(attrs={"autocomplete": "name"}),
         }
         help_texts = {
+            "tax_id": _(
+                "A household: the representative's 12-digit personal ID number (or the "
+                "household's tax code). A cooperative or an enterprise: its 10-digit tax code. "
+                "The floor withholds VAT and personal income tax for households."
+            ),
             "payout_account_holder": _("As printed by the bank; we remove the accents for you."),
             "products": _("For example: mint honey, buckwheat cakes, corn wine."),
         }
@@ -114,6 +120,8 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ProducerKind.choices
+        self.fields["tax_id"].required = True
+        self.fields["tax_id"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["province_code"].choices = [("", _("Choose a province"))] + list(
             geo.province_choices()
         )
@@ -141,6 +149,9 @@ class ApplicationForm(forms.ModelForm):
         ACCOUNT_NUMBER(number)
         return number
 
+    def clean_tax_id(self):
+        return tax_id_normalise(self.cleaned_data.get("tax_id") or "")
+
     def clean_payout_account_holder(self):
         return normalise_account_holder(self.cleaned_data["payout_account_holder"])
 
@@ -151,6 +162,11 @@ class ApplicationForm(forms.ModelForm):
             self.add_error(
                 "ward_code", _("This commune is not in the province you chose. Choose again.")
             )
+        if "tax_id" in cleaned and cleaned.get("kind"):
+            try:
+                tax_id_check_for_kind(cleaned["tax_id"], kind=cleaned["kind"])
+            except forms.ValidationError as invalid:
+                self.add_error("tax_id", invalid)
         return cleaned
 
 
