@@ -38,6 +38,7 @@ from shop.fulfilment.models import Shipment
 from shop.money import whole_dong
 from shop.notifications import notify
 from shop.order import statuses
+from shop.partner.tax_ids import validate_tax_id
 from shop.settlements import periods, tasks, tax
 from shop.settlements.models import Entry, EntryKind, Statement
 
@@ -368,3 +369,14 @@ def statement_pay(
         statement.save(update_fields=["status", "paid_at", "paid_by", "bank_reference"])
         _tell_producer(statement)
     return statement
+
+
+# --------------------------------------------------------------------------- tax
+
+
+def partner_tax_id_set(*, partner, tax_id: str) -> None:
+    """An operator corrects the producer's tax code or personal ID number (already checked by
+    the form; the model's validator checks its form again)."""
+    validate_tax_id(tax_id)
+    partner.tax_id = tax_id
+    partner.save(update_fields=["tax_id"])
