@@ -64,3 +64,8 @@ def taxable_part(*, revenue: Decimal, earlier_in_year: Decimal) -> Decimal:
     if limit <= 0:
         return revenue
     return max(Decimal(0), min(revenue, earlier_in_year + revenue - limit))
+
+
+def percent(rate: Decimal) -> str:
+    """A rate as Vietnamese write it: 0.005 -> "0,5 %"."""
+    return f"{(rate * 100).normalize():f}".replace(".", ",") + " %"

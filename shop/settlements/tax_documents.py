@@ -51,10 +51,10 @@ def declaration_table(*, rows: list[TaxRow], period) -> Table:
             % {"month": f"{period.start:%m/%Y}"},
             _("Withheld by: %(agent)s") % {"agent": _agent_line()},
             _(
-                "Decree 117/2025/NĐ-CP: VAT %(vat)s %%, PIT %(pit)s %% of revenue; refunds and "
+                "Decree 117/2025/NĐ-CP: VAT %(vat)s, PIT %(pit)s of revenue; refunds and "
                 "cancellations of the month offset its sales."
             )
-            % {"vat": _percent(rates.vat), "pit": _percent(rates.pit)},
+            % {"vat": tax.percent(rates.vat), "pit": tax.percent(rates.pit)},
         ],
     )
     for number, row in enumerate(rows, start=1):
@@ -86,10 +86,6 @@ def declaration_table(*, rows: list[TaxRow], period) -> Table:
             ]
         )
     return table
-
-
-def _percent(rate: Decimal) -> str:
-    return f"{rate * 100:g}".replace(".", ",")
 
 
 def certificate_pdf(*, partner, year: int, months: list[TaxRow]) -> bytes:

@@ -118,7 +118,8 @@ def own_tax(request):
             "partner": request.producer,
             "years": _years(),
             "withheld": tax.is_withheld_kind(request.producer.kind),
-            "rates": tax.rates(),
+            "vat": tax.percent(tax.rates().vat),
+            "pit": tax.percent(tax.rates().pit),
         },
     )
 
