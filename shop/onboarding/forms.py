@@ -89,6 +89,17 @@ class ApplicationForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("6 to 19 digits."),
     )
+    # Longer than the column: people type spaces and dots, which clean_tax_id removes.
+    tax_id = forms.CharField(
+        label=_("Tax code or personal ID number"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_(
+            "A household: the representative's 12-digit personal ID number (or the "
+            "household's tax code). A cooperative or an enterprise: its 10-digit tax code. "
+            "The floor withholds VAT and personal income tax for households."
+        ),
+    )
     documents = DocumentsField(
         label=_("Supporting documents"),
         required=False,
@@ -108,11 +119,6 @@ class ApplicationForm(forms.ModelForm):
             "representative": forms.TextInput(attrs={"autocomplete": "name"}),
         }
         help_texts = {
-            "tax_id": _(
-                "A household: the representative's 12-digit personal ID number (or the "
-                "household's tax code). A cooperative or an enterprise: its 10-digit tax code. "
-                "The floor withholds VAT and personal income tax for households."
-            ),
             "payout_account_holder": _("As printed by the bank; we remove the accents for you."),
             "products": _("For example: mint honey, buckwheat cakes, corn wine."),
         }
@@ -120,8 +126,6 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ProducerKind.choices
-        self.fields["tax_id"].required = True
-        self.fields["tax_id"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["province_code"].choices = [("", _("Choose a province"))] + list(
             geo.province_choices()
         )

@@ -3,6 +3,7 @@ wrong ones clearly, and the approved producer gets it."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from shop.onboarding import services
 from shop.onboarding.models import Application
@@ -31,7 +32,8 @@ def test_wrong_or_missing_numbers_are_refused_and_nothing_is_recorded(client, ki
     assert response.status_code == 200
     (error,) = _errors(response)
     assert error.code == code
-    assert error.messages[0] in response.content.decode()
+    shown = response.context["form"].errors["tax_id"][0]
+    assert escape(shown) in response.content.decode()
     assert not Application.objects.exists()
 
 
