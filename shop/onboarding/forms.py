@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from payments.banks import BANKS
 from shop import geo
 from shop.onboarding.models import Application, Status
-from shop.onboarding.services import APPLICANT_FIELDS
+from shop.onboarding.services import APPLICANT_FIELDS, TAX_FIELDS
 from shop.partner.models import ACCOUNT_NUMBER, ProducerKind
+from shop.partner.tax_ids import tax_id_check_for_kind, tax_id_normalise
 from shop.phones import PHONE_WIDGET_ATTRS, normalise_phone
 from shop.privacy.forms import consent_field
 from shop.text import fold
@@ -89,6 +90,17 @@ class ApplicationForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         help_text=_("6 to 19 digits."),
     )
+    # Longer than the column: people type spaces and dots, which clean_tax_id removes.
+    tax_id = forms.CharField(
+        label=_("Tax code or personal ID number"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_(
+            "A household: the representative's 12-digit personal ID number (or the "
+            "household's tax code). A cooperative or an enterprise: its 10-digit tax code. "
+            "The floor withholds VAT and personal income tax for households."
+        ),
+    )
     documents = DocumentsField(
         label=_("Supporting documents"),
         required=False,
@@ -100,7 +112,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = list(APPLICANT_FIELDS)
+        fields = [*APPLICANT_FIELDS, *TAX_FIELDS]
         widgets = {
             "kind": forms.RadioSelect,
             "products": forms.Textarea(attrs={"rows": 4}),
@@ -143,6 +155,9 @@ class ApplicationForm(forms.ModelForm):
         ACCOUNT_NUMBER(number)
         return number
 
+    def clean_tax_id(self):
+        return tax_id_normalise(self.cleaned_data.get("tax_id") or "")
+
     def clean_payout_account_holder(self):
         return normalise_account_holder(self.cleaned_data["payout_account_holder"])
 
@@ -153,6 +168,11 @@ class ApplicationForm(forms.ModelForm):
             self.add_error(
                 "ward_code", _("This commune is not in the province you chose. Choose again.")
             )
+        if "tax_id" in cleaned and cleaned.get("kind"):
+            try:
+                tax_id_check_for_kind(cleaned["tax_id"], kind=cleaned["kind"])
+            except forms.ValidationError as invalid:
+                self.add_error("tax_id", invalid)
         return cleaned
 
 

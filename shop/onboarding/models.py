@@ -8,6 +8,7 @@ from payments.banks import bank_by_bin
 from shop import geo
 from shop.onboarding.storage import document_path, private_storage
 from shop.partner.models import ACCOUNT_NUMBER, ProducerKind
+from shop.partner.tax_ids import validate_tax_id
 
 
 class Status(models.TextChoices):
@@ -35,6 +36,14 @@ class Application(models.Model):
     ward_code = models.PositiveIntegerField(_("Commune"))
     registration_number = models.CharField(
         _("Cooperative or business registration number"), max_length=32, blank=True
+    )
+    # Required by the form (shop/partner/tax_ids.py: households may give a personal ID number);
+    # blank only on applications made before it was asked.
+    tax_id = models.CharField(
+        _("Tax code or personal ID number"),
+        max_length=14,
+        blank=True,
+        validators=[validate_tax_id],
     )
     payout_bank_bin = models.CharField(_("Bank"), max_length=6)
     payout_account_number = models.CharField(

@@ -19,6 +19,7 @@ from shop.accounts.services import profile_language_set
 from shop.notifications import notify
 from shop.onboarding import tasks
 from shop.onboarding.models import Action, Application, Decision, Document, Reply, Status
+from shop.partner.tax_ids import tax_id_check_for_kind
 from shop.recipients import known_language
 from shop.text import slugify
 from shop.uploads import files
@@ -46,6 +47,9 @@ APPLICANT_FIELDS = (
     "payout_account_holder",
     "products",
 )
+# Asked of every applicant by the form (shop/onboarding/forms.py); optional here so that
+# callers from before it was asked (imports, demo data) still work.
+TAX_FIELDS = ("tax_id",)
 
 
 def _store_documents(*, application: Application, uploads) -> list[Document]:
@@ -70,9 +74,13 @@ def application_submit(*, data: dict, uploads=(), language: str = "vi") -> Appli
     """Record a new application and its documents; the applicant gets their status link."""
     with transaction.atomic():
         application = Application(
-            **{field: data[field] for field in APPLICANT_FIELDS}, language=language
+            **{field: data[field] for field in APPLICANT_FIELDS},
+            **{field: data.get(field) or "" for field in TAX_FIELDS},
+            language=language,
         )
         application.full_clean()
+        if application.tax_id:
+            tax_id_check_for_kind(application.tax_id, kind=application.kind)
         application.save()
         _store_documents(application=application, uploads=uploads)
         notify(
@@ -169,6 +177,7 @@ def application_approve(*, application_id: int, actor, message: str = "") -> App
             phone=application.phone,
             email=application.email,
             registration_number=application.registration_number,
+            tax_id=application.tax_id,
             payout_bank_bin=application.payout_bank_bin,
             payout_account_number=application.payout_account_number,
             payout_account_holder=application.payout_account_holder,

@@ -16,6 +16,7 @@ from oscar.core.loading import get_class
 from shop import geo
 from shop.channels import Channel
 from shop.money import MONEY
+from shop.partner.tax_ids import validate_tax_id
 
 # NAPAS account numbers: 6 to 19 digits.
 ACCOUNT_NUMBER = RegexValidator(
@@ -63,7 +64,12 @@ class Partner(AbstractPartner):
     # Who the tax authority knows the seller as: a tax code (10 digits, or 10-3 for a unit) or,
     # for a household or an individual, the 12-digit personal ID number that serves as its tax
     # code. The floor withholds VAT and PIT for households (shop/settlements/tax.py).
-    tax_id = models.CharField(_("Tax code or personal ID number"), max_length=14, blank=True)
+    tax_id = models.CharField(
+        _("Tax code or personal ID number"),
+        max_length=14,
+        blank=True,
+        validators=[validate_tax_id],
+    )
 
     # Each producer ships separately and sets its own rates (see shop/shipping).
     shipping_same_province = models.DecimalField(

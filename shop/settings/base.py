@@ -574,3 +574,6 @@ CELERY_BEAT_SCHEDULE["settlements-close"] = {
 INSTALLED_APPS += ["shop.privacy"]
 PRIVACY_REQUEST_DEADLINE_HOURS = int(os.environ.get("PRIVACY_REQUEST_DEADLINE_HOURS", "72"))
 CELERY_BEAT_SCHEDULE["privacy-erasures"] = {"task": "privacy.erasures_retry", "schedule": 60 * 60}
+
+# Tax the floor withholds for household sellers (Decree 117/2025/NĐ-CP): shop/settings/tax.py.
+from shop.settings.tax import *  # noqa: E402, F403

@@ -48,6 +48,8 @@ def _rows(statement: Statement) -> list[list]:
             _("Quantity"),
             _("Gross"),
             _("Commission"),
+            _("VAT withheld"),
+            _("PIT withheld"),
             _("Net"),
             _("Date"),
         ]
@@ -62,6 +64,8 @@ def _rows(statement: Statement) -> list[list]:
                     entry.quantity if entry.quantity is not None else "",
                     int(entry.gross),
                     int(entry.commission),
+                    int(entry.vat_withheld),
+                    int(entry.pit_withheld),
                     int(entry.net),
                     timezone.localtime(entry.earned_at).date().isoformat(),
                 ]
@@ -70,12 +74,15 @@ def _rows(statement: Statement) -> list[list]:
 
 
 def _totals(statement: Statement) -> list[tuple[str, Decimal]]:
+    """Revenue (sales less refunds, shipping apart), what is deducted from it, and the net."""
     return [
         (_("Sales"), statement.gross_sales),
         (_("Shipping (passed through, no commission)"), statement.shipping),
         (_("Refunds"), statement.refunds),
         (_("Brought forward"), statement.carried),
         (_("Commission"), -statement.commission),
+        (_("VAT withheld (Decree 117/2025/NĐ-CP)"), -statement.vat_withheld),
+        (_("PIT withheld (Decree 117/2025/NĐ-CP)"), -statement.pit_withheld),
         (_("Net payable"), statement.net),
     ]
 
@@ -155,8 +162,16 @@ def statement_pdf(statement: Statement) -> bytes:
         new_line()
     new_line(3 * mm)
 
-    columns = [left, left + 28 * mm, left + 100 * mm, left + 125 * mm, left + 150 * mm, right]
-    header = [_("Order"), _("Product"), _("Qty"), _("Gross"), _("Commission"), _("Net")]
+    columns = [
+        left,
+        left + 24 * mm,
+        left + 82 * mm,
+        left + 105 * mm,
+        left + 127 * mm,
+        left + 152 * mm,
+        right,
+    ]
+    header = [_("Order"), _("Product"), _("Qty"), _("Gross"), _("Commission"), _("Tax"), _("Net")]
     for index, label in enumerate(header):
         text(columns[index], label, bold=True, align="right" if index >= 2 else "left")
     new_line()
@@ -173,16 +188,17 @@ def statement_pdf(statement: Statement) -> bytes:
         new_line()
         for entry in group:
             text(columns[0], entry.order.number if entry.order_id else "")
-            text(columns[1], clip(describe(entry), 70 * mm))
+            text(columns[1], clip(describe(entry), 50 * mm))
             text(columns[2], entry.quantity if entry.quantity is not None else "", align="right")
             text(columns[3], vnd(entry.gross), align="right")
             text(columns[4], vnd(entry.commission), align="right")
-            text(columns[5], vnd(entry.net), align="right")
+            text(columns[5], vnd(entry.vat_withheld + entry.pit_withheld), align="right")
+            text(columns[6], vnd(entry.net), align="right")
             new_line()
     new_line(3 * mm)
     for label, amount in _totals(statement):
         last = label == _("Net payable")
-        text(columns[3], label, bold=last, align="right")
+        text(columns[4], label, bold=last, align="right")
         text(right, vnd(amount), bold=last, align="right")
         new_line()
     new_line(3 * mm)
@@ -191,6 +207,16 @@ def statement_pdf(statement: Statement) -> bytes:
         _("Shipping charges are passed through in full: the producer pays the carrier."),
         size=8,
     )
+    if statement.vat_withheld or statement.pit_withheld:
+        new_line()
+        text(
+            left,
+            _(
+                "Tax: VAT and personal income tax the floor withholds and pays for you "
+                "(Decree 117/2025/NĐ-CP); your yearly certificate lists them."
+            ),
+            size=8,
+        )
     if statement.status == Statement.Status.NOTHING_TO_PAY and statement.net < 0:
         new_line()
         text(

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import translation
 
 from payments import vietqr
 from payments.banks import bank_by_bin
+from shop import geo
 from shop.fulfilment.models import CodDiscrepancy, Shipment
 from shop.settlements.models import Entry, EntryKind, Statement
 
@@ -96,3 +102,106 @@ def cod_discrepancies(*, resolved: bool = False) -> QuerySet[CodDiscrepancy]:
         if resolved
         else discrepancies.order_by("created_at", "pk")
     )
+
+
+# --------------------------------------------------------------------------- tax withheld
+
+
+@dataclass(frozen=True)
+class TaxRow:
+    """One seller's month (declaration) or one month of a seller's year (certificate)."""
+
+    key: object  # the partner id, or the month's first day
+    sales: Decimal
+    refunds: Decimal  # negative
+    vat: Decimal
+    pit: Decimal
+    name: str = ""
+    tax_id: str = ""
+    address: str = ""
+
+    @property
+    def revenue(self) -> Decimal:
+        return self.sales + self.refunds
+
+
+def _taxed_entries(*, starts_at, ends_at) -> QuerySet[Entry]:
+    """Sales and refunds earned in [starts_at, ends_at) of sellers the floor withholds from
+    (or that had tax withheld, should a producer's type have changed since)."""
+    return Entry.objects.filter(
+        Q(partner__kind__in=settings.TAX_WITHHELD_KINDS) | ~Q(vat_withheld=0) | ~Q(pit_withheld=0),
+        kind__in=(EntryKind.SALE, EntryKind.REFUND),
+        earned_at__gte=starts_at,
+        earned_at__lt=ends_at,
+    )
+
+
+_SUMS = {
+    "sales": Coalesce(Sum("gross", filter=Q(kind=EntryKind.SALE)), Decimal(0)),
+    "refunds": Coalesce(Sum("gross", filter=Q(kind=EntryKind.REFUND)), Decimal(0)),
+    "vat": Sum("vat_withheld"),
+    "pit": Sum("pit_withheld"),
+}
+
+
+def seller_address(*, street: str, ward_code, province_code) -> str:
+    with translation.override("vi"):
+        place = geo.place_label(ward_code=ward_code, province_code=province_code)
+    return ", ".join(part for part in (street, place) if part)
+
+
+def tax_declaration(*, period) -> list[TaxRow]:
+    """Per seller, the month's revenue (sales less refunds, shipping never) and the VAT and PIT
+    withheld, refunds offsetting sales of the same month: one grouped query."""
+    rows = (
+        _taxed_entries(starts_at=period.starts_at, ends_at=period.ends_at)
+        .values(
+            "partner_id",
+            "partner__name",
+            "partner__tax_id",
+            "partner__street",
+            "partner__ward_code",
+            "partner__province_code",
+        )
+        .annotate(**_SUMS)
+        .order_by("partner__name", "partner_id")
+    )
+    return [
+        TaxRow(
+            key=row["partner_id"],
+            name=row["partner__name"],
+            tax_id=row["partner__tax_id"],
+            address=seller_address(
+                street=row["partner__street"],
+                ward_code=row["partner__ward_code"],
+                province_code=row["partner__province_code"],
+            ),
+            sales=row["sales"],
+            refunds=row["refunds"],
+            vat=row["vat"],
+            pit=row["pit"],
+        )
+        for row in rows
+    ]
+
+
+def tax_certificate_months(*, partner, period) -> list[TaxRow]:
+    """One seller's months of `period` (a year) with sales, refunds and tax withheld."""
+    rows = (
+        _taxed_entries(starts_at=period.starts_at, ends_at=period.ends_at)
+        .filter(partner=partner)
+        .annotate(month=TruncMonth("earned_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .values("month")
+        .annotate(**_SUMS)
+        .order_by("month")
+    )
+    return [
+        TaxRow(
+            key=row["month"].date(),
+            sales=row["sales"],
+            refunds=row["refunds"],
+            vat=row["vat"],
+            pit=row["pit"],
+        )
+        for row in rows
+    ]

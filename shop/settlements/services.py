@@ -11,6 +11,11 @@ charges pass through to the producer in full: the producer pays the carrier. A r
 producer's goods claws back its amount, and gives back the commission at the rate the sales of
 that order were charged.
 
+Tax withheld (Decree 117/2025/NĐ-CP, shop/settlements/TAX.md): a sale of a household producer
+has VAT and PIT withheld on its revenue (the line's price), half-up to whole đồng per line; a
+refund gives back the tax withheld on that order's sales in proportion to what it refunds, in
+the period the refund happens, where it offsets that period's sales. Shipping never is.
+
 Balances: a statement whose net is zero or negative has nothing to pay ("nothing to pay");
 a negative net is carried into the producer's next statement as a ``carried`` entry, so the
 marketplace recovers it from later sales instead of asking the producer for money.
@@ -23,7 +28,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -32,7 +38,8 @@ from shop.fulfilment.models import Shipment
 from shop.money import whole_dong
 from shop.notifications import notify
 from shop.order import statuses
-from shop.settlements import periods, tasks
+from shop.partner.tax_ids import validate_tax_id
+from shop.settlements import periods, tasks, tax
 from shop.settlements.models import Entry, EntryKind, Statement
 
 Line = get_model("order", "Line")
@@ -90,11 +97,14 @@ def _sale_entries(*, now: datetime) -> list[Entry]:
         .select_related("partner")
         .order_by("pk")
     )
+    lines = list(lines)
+    year_to_date = _revenue_by_year(lines) if tax.threshold() > 0 else {}
     entries = []
     for line in lines:
         rate = commission_rate_for(partner=line.partner)
         gross = whole_dong(line.line_price_incl_tax)
         commission = commission_on(gross=gross, rate=rate)
+        vat, pit = _withheld_on_sale(line=line, gross=gross, year_to_date=year_to_date)
         entries.append(
             Entry(
                 partner=line.partner,
@@ -105,13 +115,41 @@ def _sale_entries(*, now: datetime) -> list[Entry]:
                 quantity=line.quantity,
                 gross=gross,
                 commission=commission,
-                net=gross - commission,
+                vat_withheld=vat,
+                pit_withheld=pit,
+                net=gross - commission - vat - pit,
                 rate=rate,
                 earned_at=line.delivered_at,
                 recorded_at=now,
             )
         )
     return entries
+
+
+def _revenue_by_year(lines) -> dict[tuple[int, int], Decimal]:
+    """Each seller's revenue already on the ledger per calendar year (sales less refunds)."""
+    partner_ids = {line.partner_id for line in lines}
+    rows = (
+        Entry.objects.filter(
+            partner_id__in=partner_ids, kind__in=(EntryKind.SALE, EntryKind.REFUND)
+        )
+        .annotate(year=ExtractYear("earned_at"))
+        .values("partner_id", "year")
+        .annotate(total=Sum("gross"))
+    )
+    return {(row["partner_id"], row["year"]): row["total"] for row in rows}
+
+
+def _withheld_on_sale(*, line, gross: Decimal, year_to_date: dict) -> tuple[Decimal, Decimal]:
+    rates = tax.rates_for(kind=line.partner.kind, at=line.delivered_at)
+    if rates == tax.NONE:
+        return Decimal(0), Decimal(0)
+    key = (line.partner_id, timezone.localtime(line.delivered_at).year)
+    earlier = year_to_date.get(key, Decimal(0))
+    year_to_date[key] = earlier + gross
+    return tax.withheld_on(
+        revenue=tax.taxable_part(revenue=gross, earlier_in_year=earlier), rates=rates
+    )
 
 
 def _shipping_entries(*, now: datetime) -> list[Entry]:
@@ -152,7 +190,12 @@ def _refund_entries(*, now: datetime) -> list[Entry]:
         # waits for the sales it reverses (and never counts if they never do).
         .filter(Exists(sales))
         .exclude(Exists(Entry.objects.filter(kind=EntryKind.REFUND, refund=OuterRef("pk"))))
-        .annotate(sale_rate=Subquery(sales.order_by("pk").values("rate")[:1]))
+        .annotate(
+            sale_rate=Subquery(sales.order_by("pk").values("rate")[:1]),
+            sales_gross=_sum_of(sales, "gross"),
+            sales_vat=_sum_of(sales, "vat_withheld"),
+            sales_pit=_sum_of(sales, "pit_withheld"),
+        )
         .select_related("attempt")
         .order_by("pk")
     )
@@ -161,6 +204,7 @@ def _refund_entries(*, now: datetime) -> list[Entry]:
         rate = Decimal(refund.sale_rate)
         gross = -whole_dong(refund.amount)
         commission = commission_on(gross=gross, rate=rate)
+        vat, pit = _withheld_given_back(refund=refund, gross=gross)
         entries.append(
             Entry(
                 partner_id=refund.partner_id,
@@ -170,13 +214,30 @@ def _refund_entries(*, now: datetime) -> list[Entry]:
                 description=refund.reason[:255],
                 gross=gross,
                 commission=commission,
-                net=gross - commission,
+                vat_withheld=vat,
+                pit_withheld=pit,
+                net=gross - commission - vat - pit,
                 rate=rate,
                 earned_at=refund.created_at,
                 recorded_at=now,
             )
         )
     return entries
+
+
+def _sum_of(entries, column: str) -> Subquery:
+    return Subquery(
+        entries.order_by().values("partner").annotate(total=Sum(column)).values("total")[:1]
+    )
+
+
+def _withheld_given_back(*, refund, gross: Decimal) -> tuple[Decimal, Decimal]:
+    """The tax withheld on the order's sales, in proportion to the (negative) amount refunded:
+    a full refund gives all of it back."""
+    if not refund.sales_gross:
+        return Decimal(0), Decimal(0)
+    share = gross / Decimal(refund.sales_gross)
+    return whole_dong(share * refund.sales_vat), whole_dong(share * refund.sales_pit)
 
 
 def entries_record(*, now: datetime | None = None) -> int:
@@ -255,6 +316,8 @@ def statement_issue(*, partner_id: int, period: periods.Period, now: datetime) -
         refunds=total(EntryKind.REFUND),
         carried=total(EntryKind.CARRIED),
         commission=sum((e.commission for e in entries), Decimal(0)),
+        vat_withheld=sum((e.vat_withheld for e in entries), Decimal(0)),
+        pit_withheld=sum((e.pit_withheld for e in entries), Decimal(0)),
         net=net,
         issued_at=now,
     )
@@ -306,3 +369,14 @@ def statement_pay(
         statement.save(update_fields=["status", "paid_at", "paid_by", "bank_reference"])
         _tell_producer(statement)
     return statement
+
+
+# --------------------------------------------------------------------------- tax
+
+
+def partner_tax_id_set(*, partner, tax_id: str) -> None:
+    """An operator corrects the producer's tax code or personal ID number (already checked by
+    the form; the model's validator checks its form again)."""
+    validate_tax_id(tax_id)
+    partner.tax_id = tax_id
+    partner.save(update_fields=["tax_id"])

@@ -48,6 +48,7 @@ def valid_data(**overrides) -> dict:
         "province_code": "8",
         "ward_code": str(factories.DONG_VAN),
         "registration_number": "HTX-0123",
+        "tax_id": "0100109106",
         "payout_bank_bin": "970405",
         "payout_account_number": "1234567890123",
         "payout_account_holder": "Lò Thị Mỷ",

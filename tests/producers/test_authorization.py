@@ -501,3 +501,44 @@ def test_the_personal_data_register_is_for_operators_only(world):
     assert PrivacyRequest.objects.get(pk=request_id).state == "received"
     anonymous = Client().get("/dashboard/privacy/")
     assert anonymous.status_code == 302 and "login" in anonymous.url
+
+
+# Tax withheld (shop/settlements/dashboard/tax_views.py): the declaration and any producer's
+# tax code and certificates are the operators'; a producer has only its own certificate, by
+# year, with no producer in the URL.
+TAX_OPERATOR_URLS = (
+    "/dashboard/settlements/tax/",
+    "/dashboard/settlements/tax/?month=2026-11",
+    "/dashboard/settlements/tax/declaration.xlsx?month=2026-11",
+    "/dashboard/settlements/tax/declaration.csv?month=2026-11",
+    "/dashboard/settlements/tax/producers/{b}/",
+    "/dashboard/settlements/tax/producers/{b}/2026/",
+)
+
+
+def test_tax_pages_operators_only_and_a_producer_s_own_certificate(world):
+    b = world["b"].pk
+    a_client, anonymous = _signed_in(world["a_user"]), Client()
+    for url in (u.format(b=b) for u in TAX_OPERATOR_URLS):
+        assert a_client.get(url).status_code == 403, url
+        assert a_client.post(url, {"tax_id": "0100109106"}).status_code in (403, 405), url
+        response = anonymous.get(url)
+        assert response.status_code == 302 and "login" in response.url, url
+    before = b_snapshot(world)
+    year = timezone.localdate().year
+    own = a_client.get(f"/dashboard/producer/statements/tax/{year}/")
+    assert own.status_code == 200
+    body = own.content.decode(errors="replace") if own["Content-Type"] != "application/pdf" else ""
+    assert not leaks(body, world)
+    assert (
+        world["b"].name not in _pdf_text(own) if own["Content-Type"] == "application/pdf" else True
+    )
+    assert b_snapshot(world) == before
+    assert type(world["b"]).objects.get(pk=b).tax_id == world["b"].tax_id
+
+
+def _pdf_text(response) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(response.content)
+    return "".join(page.get_textpage().get_text_range() for page in document)
