@@ -283,7 +283,7 @@ def ledger(s, operator: int) -> None:
         INSERT INTO settlements_entry (id, partner_id, kind, order_id, line_id, shipment_id,
             refund_id, description, quantity, gross, commission, vat_withheld,
             pit_withheld, net, rate, earned_at, recorded_at, statement_id)
-        SELECT {b_entry} + row_number() OVER (ORDER BY e.earned_at, e.kind, e.line_id,
+        SELECT {b_entry} + row_number() OVER (ORDER BY e.order_id, e.kind, e.line_id,
                                                 e.shipment_id, e.refund_id),
                e.partner_id, e.kind, e.order_id, e.line_id, e.shipment_id, e.refund_id,
                e.description, e.quantity, e.gross, e.commission, e.vat, e.pit,
