@@ -28,7 +28,10 @@ What it writes, over the months ending this month (Asia/Ho_Chi_Minh):
 Rows are made by the database (INSERT … SELECT over generate_series, with a seeded hash for
 every random choice, so one seed gives one floor), a few hundred dimension rows by COPY: never
 the ORM row by row. Identifiers continue after the rows already there, so a seeded database
-keeps working (sequences are moved past the seeded ids).
+keeps working (sequences are moved past the seeded ids). The steps live in bench/floor/
+(catalogue, orders, money, trace); ``SEED_TRACE=1`` prints each statement's seconds. The
+command loads without the foreign-key triggers (``--check-references`` keeps them); the tests
+seed with them on, so the references are proven by the database.
 
 Simplifications, stated: event digests are SHA-256 of a compact JSON, not the project's
 canonical EPCIS form (lot pages show them; their verification would not pass); a statement
