@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "shop.zns",
     "shop.complaints",
     "shop.satisfaction",
+    "shop.province",  # the province dashboard and its summary tables
     "cms",
     "payments",
     "traceability",
@@ -565,4 +566,15 @@ MARKETPLACE_COMMISSION_RATE = Decimal(os.environ.get("MARKETPLACE_COMMISSION_RAT
 CELERY_BEAT_SCHEDULE["settlements-close"] = {
     "task": "settlements.close_periods",
     "schedule": 60 * 60,
+}
+
+# The province dashboard (shop/province): its summary tables are rebuilt for the last
+# PROVINCE_REFRESH_DAYS days every PROVINCE_REFRESH_MINUTES (late payments, cancelled cash
+# orders, deliveries and anchored lots change recent days); `manage.py province_refresh`
+# rebuilds older ones.
+PROVINCE_REFRESH_DAYS = int(os.environ.get("PROVINCE_REFRESH_DAYS", "35"))
+PROVINCE_REFRESH_MINUTES = int(os.environ.get("PROVINCE_REFRESH_MINUTES", "10"))
+CELERY_BEAT_SCHEDULE["province-summaries"] = {
+    "task": "province.summaries_refresh",
+    "schedule": PROVINCE_REFRESH_MINUTES * 60,
 }
