@@ -42,6 +42,7 @@ urlpatterns = [
     path("dashboard/translations/", include("shop.catalogue.dashboard.urls")),
     path("dashboard/waybills/", include("shop.fulfilment.dashboard.operator_urls")),
     path("dashboard/complaint-payouts/", include("shop.complaints.dashboard.payout_urls")),
+    path("dashboard/province/", include("shop.province.dashboard")),  # the province's figures
     path(
         "dashboard/",
         (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import formats, timezone
-from django.utils.formats import number_format
+from django.utils import formats, numberformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
@@ -218,7 +217,7 @@ def _deliveries(cur: Figures, prev: Figures) -> list:
 
 
 def _number(value, places: int) -> str:
-    return "" if value is None else number_format(value, places)
+    return "" if value is None else grouped(value, places)
 
 
 def build(dashboard: Dashboard) -> Built:
@@ -447,15 +446,27 @@ def build(dashboard: Dashboard) -> Built:
     return Built(tables=tables, charts=charts, refreshed_at=dashboard.refreshed_at)
 
 
+def grouped(value, places: int = 0) -> str:
+    """A number the way the active language writes it, thousands grouped (1.000.000)."""
+    return numberformat.format(
+        value,
+        formats.get_format("DECIMAL_SEPARATOR"),
+        places,
+        grouping=3,
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
 def _shown(value, kind: str, *, signed: bool = False) -> str:
     if value is None or value == "":
         return "–"
     if kind == MONEY:
-        return f"{number_format(int(value), 0, force_grouping=True)} ₫"
+        return f"{grouped(int(value))} ₫"
     if kind == INT:
-        return number_format(int(value), 0, force_grouping=True)
+        return grouped(int(value))
     if kind == PERCENT:
-        text = number_format(round(Decimal(value) * 100, 1), 1)
+        text = grouped(round(Decimal(value) * 100, 1), 1)
         return f"+{text} %" if signed and value > 0 else f"{text} %"
     if kind == DATE:
         return formats.date_format(value, "SHORT_DATE_FORMAT")
