@@ -30,6 +30,7 @@ from shop.reporting import DateRange
 from traceability.models import AnchorBatch, BizStep, Event, LotHead, LotShipment
 
 HOURS_CAP = 24 * 30  # a parcel slower than a month counts as a month in the histogram
+REFRESH_LOG_DAYS = 30
 
 
 def _tables() -> dict[str, str]:
@@ -153,11 +154,11 @@ def summaries_refresh(*, first: date, last: date) -> Refresh:
             model.objects.filter(day__gte=first, day__lte=last).delete()
         for sql in (SALES_SQL, ORDERS_SQL, BUYERS_SQL, DELIVERIES_SQL):
             cursor.execute(sql.format(**tables), params)
+        now = timezone.now()
+        # The log of refreshes: a month of it is enough to see how long they take.
+        Refresh.objects.filter(finished_at__lt=now - timedelta(days=REFRESH_LOG_DAYS)).delete()
         return Refresh.objects.create(
-            first_day=first,
-            last_day=last,
-            finished_at=timezone.now(),
-            seconds=time.monotonic() - began,
+            first_day=first, last_day=last, finished_at=now, seconds=time.monotonic() - began
         )
 
 

@@ -128,3 +128,19 @@ def test_the_beat_task_rebuilds_the_recent_days(db, settings):
     tasks.summaries_refresh()
     done = Refresh.objects.get()
     assert (done.last_day - done.first_day).days == 2
+
+
+def test_the_refresh_log_keeps_a_month(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.province.models import Refresh
+
+    old = Refresh.objects.create(
+        first_day=date(2026, 1, 1),
+        last_day=date(2026, 1, 1),
+        finished_at=timezone.now() - timedelta(days=31),
+    )
+    done = services.summaries_refresh(first=date(2026, 1, 1), last=date(2026, 1, 2))
+    assert list(Refresh.objects.all()) == [done] and old.pk != done.pk
