@@ -2,9 +2,12 @@
 day (Asia/Ho_Chi_Minh) and by what the dashboard breaks them down by.
 
 They are small next to the orders they summarise (a day holds a few hundred rows where the
-floor holds thousands of order lines), so a period of two years is grouped in well under a
-second. `shop.province.services.summaries_refresh` rebuilds a range of days from the orders
-(one INSERT … SELECT … GROUP BY per table); the beat task keeps the last days fresh and the
+floor holds thousands of order lines), and sales and deliveries are added up again per month
+(`SalesMonth`, `DeliveryMonth`), so a period of two years reads its whole months from a few
+thousand rows and only its odd first and last days from the daily tables.
+
+`shop.province.services.summaries_refresh` rebuilds a range of days from the orders (one
+INSERT … SELECT … GROUP BY per table); the beat task keeps the last days fresh and the
 `province_refresh` command rebuilds any range. Ids are plain integers, not foreign keys: a
 summary row never holds up a change to what it counts.
 """
@@ -15,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 MONEY = {"max_digits": 16, "decimal_places": 0}
 
 
-class SalesDay(models.Model):
-    """Counted orders' lines sold on a day, per producer, top-level category and OCOP stars."""
+class Sales(models.Model):
+    """Counted orders' lines sold, per producer, top-level category and OCOP stars."""
 
-    day = models.DateField()
+    day = models.DateField()  # the day, or the month's first day
     partner_id = models.IntegerField()
     category_id = models.IntegerField(default=0)  # the product's top-level category; 0: none
     ocop_stars = models.SmallIntegerField(default=0)  # 0: not OCOP-rated
@@ -27,11 +30,24 @@ class SalesDay(models.Model):
     traced_units = models.IntegerField(default=0)  # from lots anchored and inspected
 
     class Meta:
-        verbose_name = _("Sales of a day")
-        indexes = [models.Index(fields=["day", "partner_id"], name="province_sales_day")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day} producer {self.partner_id}: {self.gmv}"
+
+
+class SalesDay(Sales):
+    class Meta:
+        verbose_name = _("Sales of a day")
+        indexes = [models.Index(fields=["day", "partner_id"], name="province_sales_day")]
+
+
+class SalesMonth(Sales):
+    """A month's SalesDay rows added up: what a long period reads for its whole months."""
+
+    class Meta:
+        verbose_name = _("Sales of a month")
+        indexes = [models.Index(fields=["day", "partner_id"], name="province_sales_month")]
 
 
 class OrdersDay(models.Model):
@@ -67,15 +83,16 @@ class BuyerDay(models.Model):
         return f"{self.day} buyer {self.buyer}"
 
 
-class DeliveryDay(models.Model):
-    """Shipments delivered on a day, per carrier and whole hours taken (from shipping, and
-    from the order's placing): a histogram medians and averages are read from."""
+class Basis(models.TextChoices):
+    SHIPPED = "shipped", _("From shipping to delivery")
+    PLACED = "placed", _("From order to delivery")
 
-    class Basis(models.TextChoices):
-        SHIPPED = "shipped", _("From shipping to delivery")
-        PLACED = "placed", _("From order to delivery")
 
-    day = models.DateField()
+class Deliveries(models.Model):
+    """Shipments delivered, per carrier and whole hours taken (from shipping, and from the
+    order's placing): a histogram medians and averages are read from."""
+
+    day = models.DateField()  # the day, or the month's first day
     carrier = models.CharField(max_length=64)
     basis = models.CharField(max_length=8, choices=Basis.choices)
     hours = models.IntegerField()
@@ -84,11 +101,22 @@ class DeliveryDay(models.Model):
     on_time = models.IntegerField(default=0)  # delivered by that date (PLACED rows only)
 
     class Meta:
-        verbose_name = _("Deliveries of a day")
-        indexes = [models.Index(fields=["day", "carrier"], name="province_delivery_day")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day} {self.carrier} {self.basis} {self.hours} h: {self.shipments}"
+
+
+class DeliveryDay(Deliveries):
+    class Meta:
+        verbose_name = _("Deliveries of a day")
+        indexes = [models.Index(fields=["day", "carrier"], name="province_delivery_day")]
+
+
+class DeliveryMonth(Deliveries):
+    class Meta:
+        verbose_name = _("Deliveries of a month")
+        indexes = [models.Index(fields=["day", "carrier"], name="province_delivery_month")]
 
 
 class Refresh(models.Model):

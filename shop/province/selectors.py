@@ -19,7 +19,16 @@ from oscar.core.loading import get_model
 
 from shop.onboarding.models import Action, Decision
 from shop.producers.models import ListingChange
-from shop.province.models import BuyerDay, DeliveryDay, OrdersDay, Refresh, SalesDay
+from shop.province.models import (
+    Basis,
+    BuyerDay,
+    DeliveryDay,
+    DeliveryMonth,
+    OrdersDay,
+    Refresh,
+    SalesDay,
+    SalesMonth,
+)
 from shop.reporting import DateRange
 from shop.satisfaction import selectors as satisfaction
 from shop.settlements.models import Statement
@@ -95,12 +104,48 @@ def _flag(period: DateRange) -> Case:
     return Case(When(day__gte=period.start, then=True), default=False)
 
 
+def _month_end(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def segments(period: DateRange) -> list[tuple[str, date, date]]:
+    """Where `period` is read from: its whole months from the monthly tables (their rows are
+    keyed by the month's first day), the odd days before and after them from the daily ones."""
+    first_full = period.start
+    if first_full.day != 1:
+        first_full = _month_end(first_full) + timedelta(days=1)
+    last_full = period.end
+    if last_full != _month_end(last_full):
+        last_full = last_full.replace(day=1) - timedelta(days=1)
+    if first_full > last_full:
+        return [("day", period.start, period.end)]
+    parts = [("month", first_full, last_full.replace(day=1))]
+    if period.start < first_full:
+        parts.insert(0, ("day", period.start, first_full - timedelta(days=1)))
+    if last_full < period.end:
+        parts.append(("day", last_full + timedelta(days=1), period.end))
+    return parts
+
+
+def _union(tables: dict[str, str], columns: str, current: DateRange, previous: DateRange):
+    """One row source for both periods: the segments' rows, each with its period's flag."""
+    parts, params = [], []
+    for flag, period in ((CURRENT, current), (PREVIOUS, previous)):
+        for kind, first, last in segments(period):
+            # Table and column names are ours (no input reaches them); the days are parameters.
+            parts.append(
+                f"SELECT {'TRUE' if flag else 'FALSE'} AS cur, {columns} "  # noqa: S608
+                f"FROM {tables[kind]} WHERE day >= %s AND day <= %s"
+            )
+            params += [first, last]
+    return " UNION ALL ".join(parts), params
+
+
 SALES_SQL = """
-SELECT s.day >= %(start)s AS cur, {dimensions},
+SELECT s.cur, {dimensions},
        GROUPING({dimensions}) AS grouping,
        SUM(s.gmv), SUM(s.units), SUM(s.traced_units), COUNT(DISTINCT s.partner_id)
-FROM {sales} s JOIN {partner} p ON p.id = s.partner_id
-WHERE s.day >= %(first)s AND s.day <= %(last)s
+FROM ({union}) s JOIN {partner} p ON p.id = s.partner_id
 GROUP BY GROUPING SETS ({sets})
 """
 
@@ -118,9 +163,13 @@ def _sales(both: dict[bool, Figures], current: DateRange, previous: DateRange) -
     sets = ", ".join(
         ["(1)"] + [f"(1, {', '.join(columns[d] for d in dims)})" for dims in BREAKDOWNS.values()]
     )
-    sql = SALES_SQL.format(
-        dimensions=dimensions, sets=sets, sales=SalesDay._meta.db_table, partner=partner
+    union, params = _union(
+        {"day": SalesDay._meta.db_table, "month": SalesMonth._meta.db_table},
+        "partner_id, category_id, ocop_stars, gmv, units, traced_units",
+        current,
+        previous,
     )
+    sql = SALES_SQL.format(dimensions=dimensions, sets=sets, union=union, partner=partner)
     # GROUPING(...) has a bit per dimension, 1 when the dimension is not in the set.
     width = len(DIMENSIONS)
     by_mask = {}
@@ -128,7 +177,7 @@ def _sales(both: dict[bool, Figures], current: DateRange, previous: DateRange) -
         mask = sum(1 << (width - 1 - DIMENSIONS.index(d)) for d in DIMENSIONS if d not in dims)
         by_mask[mask] = (name, [DIMENSIONS.index(d) for d in dims])
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"start": current.start, "first": previous.start, "last": current.end})
+        cursor.execute(sql, params)
         for cur, *rest in cursor.fetchall():
             values, (mask, gmv, units, traced, producers) = rest[:width], rest[width:]
             sales = Sales(
@@ -168,32 +217,48 @@ def _trend(figures: Figures, *, monthly: bool) -> None:
         figures.trend[row[step]] = (row["orders"], row["gmv"])
 
 
+BUYERS_SQL = """
+SELECT cur, COUNT(*) FROM (
+    SELECT DISTINCT day >= %(start)s AS cur, buyer FROM {buyers}
+    WHERE day >= %(first)s AND day <= %(last)s
+) seen
+GROUP BY cur
+"""
+
+
 def _buyers(both, current: DateRange, previous: DateRange) -> None:
-    rows = (
-        BuyerDay.objects.filter(day__gte=previous.start, day__lte=current.end)
-        .annotate(cur=_flag(current))
-        .values("cur")
-        .annotate(buyers=Count("buyer", distinct=True))
-        .order_by()
-    )
-    for row in rows:
-        both[row["cur"]].buyers = row["buyers"]
+    # DISTINCT in a subquery: PostgreSQL hashes it (COUNT(DISTINCT …) would sort).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BUYERS_SQL.format(buyers=BuyerDay._meta.db_table),
+            {"start": current.start, "first": previous.start, "last": current.end},
+        )
+        for cur, buyers in cursor.fetchall():
+            both[cur].buyers = buyers
+
+
+DELIVERIES_SQL = """
+SELECT cur, carrier, basis, hours, SUM(shipments), SUM(quoted), SUM(on_time)
+FROM ({union}) d
+GROUP BY 1, 2, 3, 4
+"""
 
 
 def _deliveries(both, current: DateRange, previous: DateRange) -> None:
-    rows = (
-        DeliveryDay.objects.filter(day__gte=previous.start, day__lte=current.end)
-        .annotate(cur=_flag(current))
-        .values("cur", "carrier", "basis", "hours")
-        .annotate(shipments=Sum("shipments"), quoted=Sum("quoted"), on_time=Sum("on_time"))
-        .order_by()
+    union, params = _union(
+        {"day": DeliveryDay._meta.db_table, "month": DeliveryMonth._meta.db_table},
+        "carrier, basis, hours, shipments, quoted, on_time",
+        current,
+        previous,
     )
-    for row in rows:
-        carrier = both[row["cur"]].deliveries.setdefault(row["carrier"], Delivery())
-        histogram = carrier.shipped if row["basis"] == DeliveryDay.Basis.SHIPPED else carrier.placed
-        histogram[row["hours"]] = histogram.get(row["hours"], 0) + row["shipments"]
-        carrier.quoted += row["quoted"]
-        carrier.on_time += row["on_time"]
+    with connection.cursor() as cursor:
+        cursor.execute(DELIVERIES_SQL.format(union=union), params)
+        for cur, carrier_name, basis, hours, shipments, quoted, on_time in cursor.fetchall():
+            carrier = both[cur].deliveries.setdefault(carrier_name, Delivery())
+            histogram = carrier.shipped if basis == Basis.SHIPPED else carrier.placed
+            histogram[hours] = histogram.get(hours, 0) + shipments
+            carrier.quoted += quoted
+            carrier.on_time += on_time
 
 
 def _events(both, current: DateRange, previous: DateRange) -> None:
@@ -236,7 +301,7 @@ def _months(period: DateRange) -> list[date]:
     months, month = [], period.start.replace(day=1)
     while month <= period.end:
         months.append(month)
-        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        month = _month_end(month) + timedelta(days=1)
     return months
 
 

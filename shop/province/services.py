@@ -25,8 +25,16 @@ from oscar.core.loading import get_model
 from payments.models import AttemptStatus, PaymentAttempt
 from shop.fulfilment.models import Shipment
 from shop.order.outcomes import COUNTED_STATUSES
-from shop.province.models import BuyerDay, DeliveryDay, OrdersDay, Refresh, SalesDay
-from shop.reporting import DateRange
+from shop.province.models import (
+    BuyerDay,
+    DeliveryDay,
+    DeliveryMonth,
+    OrdersDay,
+    Refresh,
+    SalesDay,
+    SalesMonth,
+)
+from shop.reporting import DateRange, month_range
 from traceability.models import AnchorBatch, BizStep, Event, LotHead, LotShipment
 
 HOURS_CAP = 24 * 30  # a parcel slower than a month counts as a month in the histogram
@@ -51,6 +59,8 @@ def _tables() -> dict[str, str]:
         "orders": OrdersDay._meta.db_table,
         "buyers": BuyerDay._meta.db_table,
         "deliveries": DeliveryDay._meta.db_table,
+        "sales_month": SalesMonth._meta.db_table,
+        "deliveries_month": DeliveryMonth._meta.db_table,
     }
 
 
@@ -131,6 +141,23 @@ GROUP BY 1, 2, 3, 4
 """
 
 
+# The months the days touch, added up again from the daily rows.
+SALES_MONTH_SQL = """
+INSERT INTO {sales_month} (day, partner_id, category_id, ocop_stars, gmv, units, traced_units)
+SELECT DATE_TRUNC('month', day)::date, partner_id, category_id, ocop_stars,
+       SUM(gmv), SUM(units), SUM(traced_units)
+FROM {sales} WHERE day >= %(first_month)s AND day <= %(last_month_end)s
+GROUP BY 1, 2, 3, 4
+"""
+DELIVERIES_MONTH_SQL = """
+INSERT INTO {deliveries_month} (day, carrier, basis, hours, shipments, quoted, on_time)
+SELECT DATE_TRUNC('month', day)::date, carrier, basis, hours,
+       SUM(shipments), SUM(quoted), SUM(on_time)
+FROM {deliveries} WHERE day >= %(first_month)s AND day <= %(last_month_end)s
+GROUP BY 1, 2, 3, 4
+"""
+
+
 def summaries_refresh(*, first: date, last: date) -> Refresh:
     """Rebuild the summaries of the days `first` to `last` (inclusive)."""
     Category = get_model("catalogue", "Category")
@@ -154,6 +181,14 @@ def summaries_refresh(*, first: date, last: date) -> Refresh:
             model.objects.filter(day__gte=first, day__lte=last).delete()
         for sql in (SALES_SQL, ORDERS_SQL, BUYERS_SQL, DELIVERIES_SQL):
             cursor.execute(sql.format(**tables), params)
+        months = {
+            "first_month": first.replace(day=1),
+            "last_month_end": month_range(last.year, last.month).end,
+        }
+        for model in (SalesMonth, DeliveryMonth):
+            model.objects.filter(day__gte=months["first_month"], day__lte=last).delete()
+        for sql in (SALES_MONTH_SQL, DELIVERIES_MONTH_SQL):
+            cursor.execute(sql.format(**tables), months)
         now = timezone.now()
         # The log of refreshes: a month of it is enough to see how long they take.
         Refresh.objects.filter(finished_at__lt=now - timedelta(days=REFRESH_LOG_DAYS)).delete()

@@ -144,3 +144,42 @@ def test_the_refresh_log_keeps_a_month(db):
     )
     done = services.summaries_refresh(first=date(2026, 1, 1), last=date(2026, 1, 2))
     assert list(Refresh.objects.all()) == [done] and old.pk != done.pk
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ((2026, 11, 1), (2026, 11, 30), [("month", (2026, 11, 1), (2026, 11, 1))]),
+        ((2026, 11, 3), (2026, 11, 20), [("day", (2026, 11, 3), (2026, 11, 20))]),
+        (
+            (2026, 10, 15),
+            (2027, 1, 10),
+            [
+                ("day", (2026, 10, 15), (2026, 10, 31)),
+                ("month", (2026, 11, 1), (2026, 12, 1)),
+                ("day", (2027, 1, 1), (2027, 1, 10)),
+            ],
+        ),
+    ],
+)
+def test_a_period_reads_whole_months_from_the_monthly_tables(first, last, expected):
+    from shop.reporting import DateRange
+
+    parts = selectors.segments(DateRange(date(*first), date(*last)))
+    assert parts == [(kind, date(*a), date(*b)) for kind, a, b in expected]
+
+
+def test_odd_days_and_whole_months_add_up_the_same(floor):
+    """1 to 10 November (days) against 22 to 31 October (days): o1, o2, o3 and p1 fall in
+    them; and October to November read as two whole months."""
+    from shop.reporting import DateRange
+
+    board = selectors.province_dashboard(period=DateRange(date(2026, 11, 1), date(2026, 11, 10)))
+    assert (board.current.sales.gmv, board.current.sales.units) == (Decimal(1_000_000), 7)
+    assert board.current.deliveries["ghn"].on_time == 2
+    assert board.previous.period == DateRange(date(2026, 10, 22), date(2026, 10, 31))
+    assert board.previous.sales.gmv == 0 and board.previous.deliveries == {}
+    two = selectors.province_dashboard(period=DateRange(date(2026, 10, 1), date(2026, 11, 30)))
+    assert (two.current.sales.gmv, two.current.sales.units) == (Decimal(1_200_000), 8)
+    assert two.current.deliveries["ghn"].delivered == 3
+    assert two.current.buyers == 3 and two.current.orders == 4
