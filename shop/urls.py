@@ -46,6 +46,7 @@ urlpatterns = [
     # The Ministry of Industry and Trade's periodic statistics (operators).
     path("dashboard/moit-statistics/", include("shop.figures.dashboard.urls")),
     path("dashboard/privacy/", include("shop.privacy.dashboard.urls")),  # personal data requests
+    path("dashboard/province/", include("shop.province.dashboard")),  # the province's figures
     path(
         "dashboard/",
         (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),

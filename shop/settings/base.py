@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "shop.complaints",
     "shop.satisfaction",
     "shop.figures",  # the public figures by commune and the Ministry's statistics
+    "shop.province",  # the province dashboard and its summary tables
     "cms",
     "payments",
     "traceability",
@@ -577,3 +578,13 @@ CELERY_BEAT_SCHEDULE["privacy-erasures"] = {"task": "privacy.erasures_retry", "s
 
 # Tax the floor withholds for household sellers (Decree 117/2025/NĐ-CP): shop/settings/tax.py.
 from shop.settings.tax import *  # noqa: E402, F403
+# The province dashboard (shop/province): its summary tables are rebuilt for the last
+# PROVINCE_REFRESH_DAYS days every PROVINCE_REFRESH_MINUTES (late payments, cancelled cash
+# orders, deliveries and anchored lots change recent days); `manage.py province_refresh`
+# rebuilds older ones.
+PROVINCE_REFRESH_DAYS = int(os.environ.get("PROVINCE_REFRESH_DAYS", "35"))
+PROVINCE_REFRESH_MINUTES = int(os.environ.get("PROVINCE_REFRESH_MINUTES", "10"))
+CELERY_BEAT_SCHEDULE["province-summaries"] = {
+    "task": "province.summaries_refresh",
+    "schedule": PROVINCE_REFRESH_MINUTES * 60,
+}

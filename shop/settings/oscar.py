@@ -108,6 +108,11 @@ OSCAR_DASHBOARD_NAVIGATION = [
         "icon": "fas fa-handshake",
         "children": [
             {
+                "label": _("Province dashboard"),
+                "url_name": "province-dashboard:index",
+                "access_fn": producer_menu.operators,
+            },
+            {
                 "label": _("Act for a producer"),
                 "url_name": "producer-dashboard:choose",
                 "access_fn": producer_menu.operators,

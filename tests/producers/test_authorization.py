@@ -542,3 +542,27 @@ def _pdf_text(response) -> str:
 
     document = pypdfium2.PdfDocument(response.content)
     return "".join(page.get_textpage().get_text_range() for page in document)
+
+
+# The province dashboard: operators only. Producers and buyers are refused, strangers sent to
+# sign in; the sweep above walks these routes too, this names them.
+PROVINCE_PAGES = (
+    "/dashboard/province/",
+    "/dashboard/province/?preset=year",
+    "/dashboard/province/export/?table=summary&format=csv",
+    "/dashboard/province/export/?table=all&format=xlsx",
+)
+
+
+def test_the_province_dashboard_is_the_operators_alone(world):
+    buyer = get_user_model().objects.create_user("nguoi-mua", "nguoi-mua@example.com", "pw-1234567")
+    for user in (world["a_user"], buyer):
+        client = _signed_in(user)
+        for url in PROVINCE_PAGES:
+            assert client.get(url).status_code == 403, (user, url)
+            assert client.post(url).status_code == 403, (user, url)
+    for url in PROVINCE_PAGES:
+        response = Client().get(url)
+        assert response.status_code == 302 and "login" in response.url
+    operator = _signed_in(get_user_model().objects.get(email="operator@example.com"))
+    assert operator.get(PROVINCE_PAGES[0]).status_code == 200
