@@ -578,6 +578,7 @@ CELERY_BEAT_SCHEDULE["privacy-erasures"] = {"task": "privacy.erasures_retry", "s
 
 # Tax the floor withholds for household sellers (Decree 117/2025/NĐ-CP): shop/settings/tax.py.
 from shop.settings.tax import *  # noqa: E402, F403
+
 # The province dashboard (shop/province): its summary tables are rebuilt for the last
 # PROVINCE_REFRESH_DAYS days every PROVINCE_REFRESH_MINUTES (late payments, cancelled cash
 # orders, deliveries and anchored lots change recent days); `manage.py province_refresh`
