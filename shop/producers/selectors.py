@@ -123,3 +123,32 @@ def producers_for_access_page():
         .prefetch_related("users")
         .order_by("name")
     )
+
+
+def live_listings(*, query: str = "", limit: int = 50):
+    """Products on sale an operator may take down, matching `query` (name or producer), with
+    their producer; at most `limit`."""
+    from shop.text import search_terms
+
+    Product = get_model("catalogue", "Product")
+    products = Product.objects.browsable().filter(producer__isnull=False)
+    for term in search_terms(query):
+        products = products.filter(Q(search_title__contains=term) | Q(producer__name__icontains=term))
+    return products.select_related("producer").order_by("-date_updated", "-pk")[:limit]
+
+
+def listing_takedowns(*, limit: int = 100):
+    """The latest takedowns (active ones and restored ones), with who decided."""
+    from shop.producers.models import ListingTakedown
+
+    return ListingTakedown.objects.select_related(
+        "partner", "product", "taken_down_by", "restored_by"
+    )[:limit]
+
+
+def product_takedowns(*, product):
+    from shop.producers.models import ListingTakedown
+
+    return ListingTakedown.objects.filter(product=product).select_related(
+        "taken_down_by", "restored_by"
+    )
