@@ -41,8 +41,6 @@ def send_listing_takedown_message(*, takedown_id: int, restored: int = 0) -> Non
         context={
             "takedown": takedown,
             "restored": bool(restored),
-            "product_url": page_url(
-                "producer-dashboard:product-list", language=recipient.language
-            ),
+            "product_url": page_url("producer-dashboard:product-list", language=recipient.language),
         },
     )

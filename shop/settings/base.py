@@ -566,3 +566,13 @@ CELERY_BEAT_SCHEDULE["settlements-close"] = {
     "task": "settlements.close_periods",
     "schedule": 60 * 60,
 }
+
+# The floor's registration with the Ministry of Industry and Trade (Decree 52/2013/NĐ-CP as
+# amended by Decree 85/2021/NĐ-CP: a trading floor registers its website and shows it). The
+# footer shows the notice only when the number is set: "number" as the Ministry issued it,
+# "url" its record on online.gov.vn, "badge" the address of the Ministry's badge image.
+MOIT_REGISTRATION = {
+    "number": os.environ.get("MOIT_REGISTRATION_NUMBER", ""),
+    "url": os.environ.get("MOIT_REGISTRATION_URL", ""),
+    "badge": os.environ.get("MOIT_REGISTRATION_BADGE", ""),
+}
