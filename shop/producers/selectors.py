@@ -26,14 +26,15 @@ def producer_products(producer):
     """The producer's products, with their stock record and any pending review."""
     from django.db.models import Exists, OuterRef, Prefetch
 
-    from shop.producers.models import ListingChange
+    from shop.producers.models import ListingChange, ListingTakedown
 
     Product = get_model("catalogue", "Product")
     StockRecord = get_model("partner", "StockRecord")
     pending = ListingChange.objects.filter(product=OuterRef("pk"), status="pending")
+    taken_down = ListingTakedown.objects.filter(product=OuterRef("pk"), restored_at__isnull=True)
     return (
         Product.objects.filter(producer=producer)
-        .annotate(has_pending_change=Exists(pending))
+        .annotate(has_pending_change=Exists(pending), is_taken_down=Exists(taken_down))
         .prefetch_related(
             Prefetch(
                 "stockrecords",

@@ -172,7 +172,10 @@ def test_the_producer_cannot_put_it_back_on_sale(client, honey, product):
     services.listing_take_down(product=product, actor=factories.operator(), reason=REASON)
     client.force_login(user)
     edit = reverse("producer-dashboard:product-edit", kwargs={"pk": product.pk})
-    assert client.get(edit).status_code == 200  # they still see and may fix their product
+    page = client.get(edit)  # they still see and may fix their product, and read why
+    assert page.status_code == 200 and REASON in page.content.decode()
+    listing = client.get(reverse("producer-dashboard:product-list")).content.decode()
+    assert "Bị sàn gỡ" in listing
     change = services.product_update(
         product=product,
         producer=honey,
@@ -234,3 +237,14 @@ def get_user_model_buyer():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user("buyer", "buyer@example.com", "pw-12345678")
+
+
+def test_a_basket_filled_before_the_takedown_cannot_buy_it(product):
+    from oscar.core.loading import get_class
+
+    Selector = get_class("partner.strategy", "Selector")
+    assert Selector().strategy().fetch_for_product(product).availability.is_available_to_buy
+    services.listing_take_down(product=product, actor=factories.operator(), reason=REASON)
+    info = Selector().strategy().fetch_for_product(Product.objects.get(pk=product.pk))
+    allowed, message = info.availability.is_purchase_permitted(1)
+    assert not allowed and message == "Không còn bán"
