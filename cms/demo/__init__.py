@@ -1,7 +1,8 @@
 """Demo content for the floor, in Vietnamese and English, loaded by `shop.demo.demo_load()`.
 
 The content is data: the YAML files next to this module (home, regions, producers' stories,
-articles, the about page and the FAQ, their pictures and the content accounts). Every text is
+articles, the about page and the FAQ, the floor's three legal pages, their pictures and the
+content accounts). Every text is
 written once as a {vi, en} pair. Pages are built in Vietnamese (the source language) and
 translated into English through wagtail-localize with the English halves, so the English pages
 are ordinary translations that editors can revise in the translation editor.
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
@@ -112,6 +114,7 @@ REGIONS: dict = _data("regions.yaml")
 STORIES: dict = _data("stories.yaml")
 ARTICLES: dict = _data("articles.yaml")
 PAGES: dict = _data("pages.yaml")
+LEGAL: dict = _data("legal.yaml")
 CONTENT_ACCOUNTS: list[dict] = _data("accounts.yaml")
 
 
@@ -273,6 +276,40 @@ def _page_ensure(resolver: Resolver, parent: Page, model, spec: dict, **fields) 
     return page
 
 
+def legal_figures() -> dict[str, int]:
+    """The figures the legal pages quote from the settings that enforce them."""
+    return {
+        "window_days": settings.COMPLAINT_WINDOW_DAYS,
+        "answer_hours": settings.COMPLAINT_ANSWER_HOURS,
+        "buyer_days": settings.COMPLAINT_BUYER_DAYS,
+        "resolve_days": settings.COMPLAINT_RESOLVE_DAYS,
+        "erasure_hours": getattr(settings, "PRIVACY_REQUEST_DEADLINE_HOURS", 72),
+    }
+
+
+def _with_figures(value, figures: dict):
+    """`value` (a spec of legal.yaml) with its {placeholders} filled from `figures`."""
+    if isinstance(value, T):
+        return T(value.vi.format_map(figures), value.en.format_map(figures))
+    if isinstance(value, Rich):
+        return Rich(tuple(_with_figures(part, figures) for part in value.parts))
+    if isinstance(value, dict):
+        return {key: _with_figures(item, figures) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_figures(item, figures) for item in value]
+    return value
+
+
+def legal_pages_ensure(resolver: "Resolver", home: Page) -> list[Page]:
+    """The operating regulations, the complaints policy and the privacy policy under the home
+    page, at the slugs the footer looks for (``cms.selectors.LEGAL_PAGE_SLUGS``)."""
+    figures = legal_figures()
+    return [
+        _page_ensure(resolver, home, models.StandardPage, _with_figures(LEGAL[key], figures))
+        for key in ("regulation", "complaints", "privacy")
+    ]
+
+
 def _translation_ensure(page: Page, locale: Locale, strings: dict[str, str]) -> None:
     translated = page.get_translations().filter(locale=locale).first()
     if translated is not None and translated.alias_of_id is None:
@@ -298,7 +335,8 @@ def _accounts_ensure(*, password: str) -> None:
 
 @transaction.atomic
 def content_demo_load(*, password: str) -> dict[str, int]:
-    """Home, regions, producers' stories, articles, about and FAQ, in Vietnamese and English;
+    """Home, regions, producers' stories, articles, about, FAQ and the legal pages, in
+    Vietnamese and English;
     the content accounts sign in with `password` (the floor's demo password)."""
     locales = services.locales_ensure()
     english = locales["en"]
@@ -361,6 +399,7 @@ def content_demo_load(*, password: str) -> dict[str, int]:
     faq_spec = PAGES["faq"]
     faq_questions = vi.stream([{"question": item} for item in faq_spec["questions"]])
     faq = _page_ensure(vi, home, models.FaqPage, faq_spec, questions=faq_questions)
+    legal = legal_pages_ensure(vi, home)
 
     # The home page: its own fields and body (once, unless editors already built it).
     home_body = vi.stream(HOME["body"])
@@ -381,7 +420,7 @@ def content_demo_load(*, password: str) -> dict[str, int]:
     strings = dict(vi.strings)
     strings.update({url: url for url in ("/shop/",)})
     pages = [home, regions_index, *regions, stories_index, *stories, articles_index, *articles]
-    pages += [about, faq]
+    pages += [about, faq, *legal]
     for page in pages:
         _translation_ensure(page, english, strings)
 

@@ -36,7 +36,25 @@ class FlaggedLotsWithdrawn:
         return self._flagged_ids
 
 
-class Default(FlaggedLotsWithdrawn, oscar_strategy.Default):
+class NoLongerOnSale(Unavailable):
+    code = "unavailable withdrawn"
+    message = _("No longer on sale")
+
+    def is_purchase_permitted(self, quantity):
+        return False, self.message
+
+
+class HiddenNotSold:
+    """Mixin: a product hidden from buyers (an operator took the listing down, say) is not sold,
+    even from a basket filled before it was hidden."""
+
+    def availability_policy(self, product, stockrecord):
+        if not product.is_public:
+            return NoLongerOnSale()
+        return super().availability_policy(product, stockrecord)
+
+
+class Default(HiddenNotSold, FlaggedLotsWithdrawn, oscar_strategy.Default):
     pass
 
 

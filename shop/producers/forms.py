@@ -206,3 +206,14 @@ class MessagesForm(forms.Form):
             "initial", {"language": producer.language, "notify_channel": producer.notify_channel}
         )
         super().__init__(*args, **kwargs)
+
+
+class TakedownForm(forms.Form):
+    """Why an operator takes a listing down, or restores it (the producer reads it)."""
+
+    reason = forms.CharField(
+        label=_("Why (the producer reads this)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why: the producer will read it.")},
+    )

@@ -66,3 +66,56 @@ class ListingChangeImage(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class ListingTakedown(models.Model):
+    """An operator took a live listing off the floor (Decree 52/2013/NĐ-CP as amended by Decree
+    85/2021/NĐ-CP: the floor removes goods that break the law or its regulations).
+
+    The product is hidden from buyers at once and only an operator can put it back, with a
+    reason too. Records are kept: who took it down, when and why; who restored it, when and why.
+    """
+
+    product = models.ForeignKey(
+        "catalogue.Product",
+        related_name="takedowns",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    partner = models.ForeignKey(
+        "partner.Partner", related_name="takedowns", on_delete=models.PROTECT
+    )
+    # The product's name when it was taken down, kept should the product be deleted.
+    product_title = models.CharField(max_length=255)
+    reason = models.TextField(_("Reason"))
+    taken_down_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT
+    )
+    taken_down_at = models.DateTimeField(_("Taken down at"))
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+    restored_at = models.DateTimeField(_("Restored at"), null=True, blank=True)
+    restore_reason = models.TextField(_("Reason for restoring"), blank=True)
+
+    class Meta:
+        ordering = ["-taken_down_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(restored_at__isnull=True),
+                name="one_active_takedown_per_product",
+            ),
+            models.CheckConstraint(
+                condition=Q(restored_at__isnull=True) | ~Q(restore_reason=""),
+                name="takedown_restored_with_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_title}: {self.taken_down_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.restored_at is None

@@ -26,14 +26,15 @@ def producer_products(producer):
     """The producer's products, with their stock record and any pending review."""
     from django.db.models import Exists, OuterRef, Prefetch
 
-    from shop.producers.models import ListingChange
+    from shop.producers.models import ListingChange, ListingTakedown
 
     Product = get_model("catalogue", "Product")
     StockRecord = get_model("partner", "StockRecord")
     pending = ListingChange.objects.filter(product=OuterRef("pk"), status="pending")
+    taken_down = ListingTakedown.objects.filter(product=OuterRef("pk"), restored_at__isnull=True)
     return (
         Product.objects.filter(producer=producer)
-        .annotate(has_pending_change=Exists(pending))
+        .annotate(has_pending_change=Exists(pending), is_taken_down=Exists(taken_down))
         .prefetch_related(
             Prefetch(
                 "stockrecords",
@@ -123,3 +124,62 @@ def producers_for_access_page():
         .prefetch_related("users")
         .order_by("name")
     )
+
+
+def live_listings(*, query: str = "", limit: int = 50):
+    """Products on sale an operator may take down, matching `query` (name or producer), with
+    their producer; at most `limit`."""
+    from shop.text import search_terms
+
+    Product = get_model("catalogue", "Product")
+    products = Product.objects.browsable().filter(producer__isnull=False)
+    for term in search_terms(query):
+        products = products.filter(
+            Q(search_title__contains=term) | Q(producer__name__icontains=term)
+        )
+    return products.select_related("producer").order_by("-date_updated", "-pk")[:limit]
+
+
+def listing_takedowns(*, limit: int = 100):
+    """The latest takedowns (active ones and restored ones), with who decided."""
+    from shop.producers.models import ListingTakedown
+
+    return ListingTakedown.objects.select_related(
+        "partner", "product", "taken_down_by", "restored_by"
+    )[:limit]
+
+
+def product_takedowns(*, product):
+    from shop.producers.models import ListingTakedown
+
+    return ListingTakedown.objects.filter(product=product).select_related(
+        "taken_down_by", "restored_by"
+    )
+
+
+def seller_disclosure(*, producer) -> list[tuple[str, str]]:
+    """What a producer's public page says of the seller (Decree 52/2013/NĐ-CP, art. 29, as
+    amended by Decree 85/2021/NĐ-CP): name, address, registration or tax number, contact and
+    representative; (label, value) rows, without the ones the producer has not given.
+
+    A household's tax number may be its owner's 12-digit personal ID number (which serves as
+    the tax code): only its first and last three digits are shown, enough to check it against
+    an invoice without publishing the person's identity number.
+    """
+    from shop.phones import national
+
+    address = ", ".join(part for part in (producer.street, producer.location_label) if part)
+    tax_id = producer.tax_id or ""
+    if len(tax_id) == 12 and tax_id.isdigit():
+        tax_id = f"{tax_id[:3]}••••••{tax_id[-3:]}"
+    rows = [
+        (_("Seller"), producer.name),
+        (_("Producer type"), producer.get_kind_display()),
+        (_("Address"), address),
+        (_("Business or cooperative registration number"), producer.registration_number),
+        (_("Tax code"), tax_id),
+        (_("Representative"), producer.representative),
+        (_("Phone number"), national(producer.phone) if producer.phone else ""),
+        (_("E-mail"), producer.email),
+    ]
+    return [(label, value) for label, value in rows if value]

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop import pagecache
 from shop.money import VND, whole_dong
 from shop.notifications import notify
 from shop.partner.models import FollowNews
 from shop.partner.services import follow_news_record, season_opens
 from shop.producers import tasks
-from shop.producers.models import ListingChange, ListingChangeImage
+from shop.producers.models import ListingChange, ListingChangeImage, ListingTakedown
 from shop.recipients import known_language
 from shop.richtext import clean_html
 from shop.uploads.files import PRODUCT_IMAGE, Upload, upload_clean
@@ -271,7 +272,9 @@ def listing_change_approve(*, change: ListingChange, actor) -> ListingChange:
                     for added in change.new_images.all()
                 ),
             )
-        if not product.is_public:
+        # A listing an operator took down stays down until an operator restores it.
+        taken_down = product.takedowns.filter(restored_at__isnull=True).exists()
+        if not product.is_public and not taken_down:
             product.is_public = True
             product.save(update_fields=["is_public", "date_updated"])
             if change.kind == ListingChange.Kind.NEW:  # followers hear of it in their digest
@@ -304,6 +307,74 @@ def _tell_producer(change: ListingChange) -> None:
         change_id=change.pk,
         key=f"listing-decision-email:{change.pk}",
     )
+
+
+# --------------------------------------------------------------------------- takedowns
+
+
+def listing_take_down(*, product, actor, reason: str) -> ListingTakedown:
+    """Take a live listing off the floor at once, for `reason` (required, the producer reads
+    it). Lists, search and the product page stop showing it on commit (cached pages too); the
+    producer is told in its language, by its channel; only an operator can restore it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the listing is taken down: the producer will read it."))
+    Product = _models()[0]
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        if product.takedowns.filter(restored_at__isnull=True).exists():
+            raise ValidationError(_("This listing is already taken down."))
+        if not product.is_public or product.producer_id is None:
+            raise ValidationError(_("This product is not on sale: there is nothing to take down."))
+        product.is_public = False
+        product.save(update_fields=["is_public", "date_updated"])
+        takedown = ListingTakedown.objects.create(
+            product=product,
+            partner_id=product.producer_id,
+            product_title=product.title[:255],
+            reason=reason,
+            taken_down_by=actor,
+            taken_down_at=timezone.now(),
+        )
+        notify(
+            tasks.send_listing_takedown_message,
+            takedown_id=takedown.pk,
+            key=f"listing-takedown:{takedown.pk}",
+        )
+        # No page rendered from the old rows before the commit survives it.
+        pagecache.bump_generation_now_and_on_commit()
+        return takedown
+
+
+def listing_restore(*, product, actor, reason: str) -> ListingTakedown:
+    """Put a listing an operator took down back on sale, for `reason` (required); the
+    producer is told. The takedown's record is kept, with who restored it, when and why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the listing is restored."))
+    Product = _models()[0]
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=product.pk)
+        takedown = (
+            ListingTakedown.objects.select_for_update()
+            .filter(product=product, restored_at__isnull=True)
+            .first()
+        )
+        if takedown is None:
+            raise ValidationError(_("This listing is not taken down."))
+        takedown.restored_by, takedown.restored_at = actor, timezone.now()
+        takedown.restore_reason = reason
+        takedown.save(update_fields=["restored_by", "restored_at", "restore_reason"])
+        product.is_public = True
+        product.save(update_fields=["is_public", "date_updated"])
+        notify(
+            tasks.send_listing_takedown_message,
+            takedown_id=takedown.pk,
+            restored=1,
+            key=f"listing-restored:{takedown.pk}",
+        )
+        pagecache.bump_generation_now_and_on_commit()
+        return takedown
 
 
 # --------------------------------------------------------------------------- access

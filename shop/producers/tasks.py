@@ -4,8 +4,8 @@ ids; queued by the services with `shop.notifications.notify`)."""
 from celery import shared_task
 
 from shop.links import page_url
-from shop.notifications import email_send
-from shop.producers.models import ListingChange
+from shop.notifications import email_send, message_send
+from shop.producers.models import ListingChange, ListingTakedown
 from shop.recipients import producer_addresses, producer_recipient
 
 
@@ -24,4 +24,23 @@ def send_listing_decision_email(*, change_id: int) -> None:
             ),
         },
         user=recipient.user,
+    )
+
+
+@shared_task(name="producers.send_listing_takedown_message")
+def send_listing_takedown_message(*, takedown_id: int, restored: int = 0) -> None:
+    """The producer hears that an operator took its listing down (or, `restored`, put it back),
+    and why, in its language and by its channel (Zalo when it chose it and a template exists,
+    else e-mail)."""
+    takedown = ListingTakedown.objects.select_related("partner").get(pk=takedown_id)
+    recipient = producer_recipient(takedown.partner)
+    message_send(
+        recipient=recipient,
+        template="producers/listing_takedown",
+        to=producer_addresses(takedown.partner),
+        context={
+            "takedown": takedown,
+            "restored": bool(restored),
+            "product_url": page_url("producer-dashboard:product-list", language=recipient.language),
+        },
     )

@@ -569,23 +569,16 @@ CELERY_BEAT_SCHEDULE["settlements-close"] = {
     "schedule": 60 * 60,
 }
 
-# Personal data (shop/privacy, Decree 13/2023/NĐ-CP): a request (download, erasure, consent
-# withdrawal) is answered within PRIVACY_REQUEST_DEADLINE_HOURS; erasures held back by an order
-# on its way or an open complaint are tried again hourly.
-INSTALLED_APPS += ["shop.privacy"]
-PRIVACY_REQUEST_DEADLINE_HOURS = int(os.environ.get("PRIVACY_REQUEST_DEADLINE_HOURS", "72"))
-CELERY_BEAT_SCHEDULE["privacy-erasures"] = {"task": "privacy.erasures_retry", "schedule": 60 * 60}
-
-# Tax the floor withholds for household sellers (Decree 117/2025/NĐ-CP): shop/settings/tax.py.
+# The province's floor, its legal duties and its dashboard: personal data requests
+# (Decree 13/2023/NĐ-CP), the summaries of the province dashboard, the Ministry's registration
+# notice, and the tax withheld for household sellers (Decree 117/2025/NĐ-CP):
+# shop/settings/floor.py and shop/settings/tax.py.
+from shop.settings.floor import *  # noqa: E402, F403
 from shop.settings.tax import *  # noqa: E402, F403
 
-# The province dashboard (shop/province): its summary tables are rebuilt for the last
-# PROVINCE_REFRESH_DAYS days every PROVINCE_REFRESH_MINUTES (late payments, cancelled cash
-# orders, deliveries and anchored lots change recent days); `manage.py province_refresh`
-# rebuilds older ones.
-PROVINCE_REFRESH_DAYS = int(os.environ.get("PROVINCE_REFRESH_DAYS", "35"))
-PROVINCE_REFRESH_MINUTES = int(os.environ.get("PROVINCE_REFRESH_MINUTES", "10"))
+INSTALLED_APPS += ["shop.privacy"]
+CELERY_BEAT_SCHEDULE["privacy-erasures"] = {"task": "privacy.erasures_retry", "schedule": 60 * 60}
 CELERY_BEAT_SCHEDULE["province-summaries"] = {
     "task": "province.summaries_refresh",
-    "schedule": PROVINCE_REFRESH_MINUTES * 60,
+    "schedule": PROVINCE_REFRESH_MINUTES * 60,  # noqa: F405
 }

@@ -566,3 +566,30 @@ def test_the_province_dashboard_is_the_operators_alone(world):
         assert response.status_code == 302 and "login" in response.url
     operator = _signed_in(get_user_model().objects.get(email="operator@example.com"))
     assert operator.get(PROVINCE_PAGES[0]).status_code == 200
+
+
+# Taking listings down (operators only; Decree 52/2013/NĐ-CP as amended by 85/2021/NĐ-CP):
+# producers and buyers are refused, anonymous visitors sent to the login page, nothing changes.
+TAKEDOWN_ROUTES = (
+    "/dashboard/listings/takedowns/",
+    "/dashboard/listings/products/{}/takedown/",
+    "/dashboard/listings/products/{}/restore/",
+)
+
+
+def test_taking_listings_down_is_for_operators_only(world):
+    from shop.producers.models import ListingTakedown
+
+    buyer = get_user_model().objects.create_user("t-buyer", "t-buyer@example.com", "pw-12345678")
+    urls = [route.format(world["b_product"].pk) for route in TAKEDOWN_ROUTES]
+    before = b_snapshot(world)
+    for url in urls:
+        anonymous = Client().post(url, {"reason": "x"})
+        assert anonymous.status_code == 302 and "login" in anonymous.url, url
+        for user in (world["a_user"], world["b"].users.get(), buyer):
+            client = _signed_in(user)
+            for method in ("get", "post"):
+                response = getattr(client, method)(url, {"reason": "x"})
+                assert response.status_code in (403, 405), (user, method, url)
+    assert b_snapshot(world) == before
+    assert not ListingTakedown.objects.exists()

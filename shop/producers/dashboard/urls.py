@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shop.producers.dashboard import views
+from shop.producers.dashboard import takedowns, views
 
 # /dashboard/producer/: a producer's own shop (operators choose whom they act for).
 producer = (
@@ -24,6 +24,10 @@ listings = (
     [
         path("", views.listing_list, name="list"),
         path("<int:pk>/", views.listing_detail, name="detail"),
+        # Taking live listings down (and restoring them), with a reason.
+        path("takedowns/", takedowns.takedown_list, name="takedowns"),
+        path("products/<int:pk>/takedown/", takedowns.takedown, name="takedown"),
+        path("products/<int:pk>/restore/", takedowns.restore, name="restore"),
     ],
     "listings-dashboard",
 )

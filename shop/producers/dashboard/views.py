@@ -131,7 +131,13 @@ def product_edit(request, pk: int):
     return render(
         request,
         "producers/dashboard/product_form.html",
-        {"form": form, "product": product, "pending": pending, "last_decision": last},
+        {
+            "form": form,
+            "product": product,
+            "pending": pending,
+            "last_decision": last,
+            "takedown": product.takedowns.filter(restored_at__isnull=True).first(),
+        },
     )
 
 
