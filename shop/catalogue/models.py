@@ -29,6 +29,13 @@ class NetUnit(models.TextChoices):
     PIECE = "piece", _("piece")
 
 
+TAKEN_DOWN = _(
+    "An operator took this listing down, so it cannot be made public here. To put it back on "
+    "sale, restore it with a reason: follow “Take this listing down, or restore it” on the "
+    "product's dashboard page."
+)
+
+
 class Product(AbstractProduct):
     producer = models.ForeignKey(
         "partner.Partner",
@@ -164,7 +171,21 @@ class Product(AbstractProduct):
         if (self.net_quantity is None) != (not self.net_unit):
             raise ValidationError({"net_unit": _("Enter both the net quantity and its unit.")})
 
+    @property
+    def is_taken_down(self) -> bool:
+        """Whether an operator took this listing down and has not restored it (shop.producers,
+        Decree 52/2013/NĐ-CP as amended by Decree 85/2021/NĐ-CP). Only restoring it, with a
+        reason, puts it back on sale."""
+        return self.pk is not None and self.takedowns.filter(restored_at__isnull=True).exists()
+
     def save(self, *args, **kwargs):
+        # The last guard of a takedown: whatever form, command or script saves the product, it
+        # cannot make a taken-down listing public (forms say so first: TAKEN_DOWN).
+        update_fields = kwargs.get("update_fields")
+        republishing = self.is_public and (update_fields is None or "is_public" in update_fields)
+        if republishing and self.is_taken_down:
+            raise ValidationError({"is_public": TAKEN_DOWN}, code="taken_down")
+
         # Derived columns, not business rules: the folded text the search index reads, in both
         # languages, so English words find the English name and Vietnamese ones the Vietnamese.
         def both(field: str) -> str:

@@ -2,9 +2,11 @@
 (shop/uploads), and products and categories are written in Vietnamese and English."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.catalogue import forms as oscar_forms
 
+from shop.catalogue.models import TAKEN_DOWN
 from shop.translated import columns, form_languages_label
 from shop.uploads.files import PRODUCT_IMAGE, Upload
 from shop.uploads.forms import UploadField
@@ -72,6 +74,14 @@ class ProductForm(TranslatedSEOMixin, oscar_forms.ProductForm):
         for name in columns("title"):
             if name in self.fields:
                 self.fields[name].widget = forms.TextInput(attrs={"autocomplete": "off"})
+
+    def clean_is_public(self):
+        """A listing an operator took down goes back on sale only by restoring it, with a
+        reason (shop.producers); ticking "Public" here would bypass that record."""
+        public = self.cleaned_data.get("is_public")
+        if public and self.instance.is_taken_down:
+            raise ValidationError(TAKEN_DOWN, code="taken_down")
+        return public
 
     def delete_non_child_fields(self):
         """A variant shows its parent's description, in either language."""
