@@ -12,6 +12,32 @@ class CheckoutSessionMixin(OscarCheckoutSessionMixin):
                 message=_("Please choose how you will pay."),
             )
 
+    def check_basket_is_valid(self, request):
+        """Oscar's, with a message naming the line to remove: a product taken off sale after it
+        went into the basket (an operator's takedown, a withdrawn lot) cannot be ordered."""
+        problems = []
+        for line in request.basket.all_lines():
+            availability = request.strategy.fetch_for_line(line).availability
+            allowed, reason = availability.is_purchase_permitted(line.quantity)
+            if allowed:
+                continue
+            values = {"title": line.product.get_title(), "reason": reason}
+            if availability.is_available_to_buy:  # only this many cannot be bought
+                problems.append(
+                    _("“%(title)s”: %(reason)s. Lower its quantity in your basket to go on.")
+                    % values
+                )
+            else:
+                problems.append(
+                    _(
+                        "“%(title)s” can no longer be bought (%(reason)s). Remove this line "
+                        "from your basket to go on."
+                    )
+                    % values
+                )
+        if problems:
+            raise exceptions.FailedPreCondition(url=reverse("basket:summary"), messages=problems)
+
     def check_a_valid_shipping_address_is_captured(self):
         """Oscar's, and the address must be deliverable: an address-book entry saved before
         phones and wards were asked cannot reach an order (a cash order needs the phone)."""

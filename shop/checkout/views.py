@@ -6,7 +6,7 @@ import logging
 from django.contrib import messages
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -100,6 +100,24 @@ def notify_channel_of(request, checkout_session) -> str:
         return chosen
     profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
     return profile.notify_channel if profile else Channel.EMAIL
+
+
+def lines_off_sale(basket) -> list[str]:
+    """What to tell the buyer of each basket line whose product (or whose variant's parent) is
+    hidden from buyers now, read afresh from the database."""
+    Product = get_model("catalogue", "Product")
+    ids = {line.product_id for line in basket.all_lines()}
+    hidden = Product.objects.filter(pk__in=ids).filter(
+        Q(is_public=False) | Q(parent__is_public=False)
+    )
+    return [
+        _(
+            "“%(title)s” can no longer be bought (%(reason)s). Remove this line from your "
+            "basket to go on."
+        )
+        % {"title": product.get_title(), "reason": _("No longer on sale")}
+        for product in hidden.select_related("parent").order_by("pk")
+    ]
 
 
 class OrderAlreadyPlaced(Exception):
@@ -225,9 +243,13 @@ class PaymentDetailsView(views.PaymentDetailsView):
             placed = Order.objects.filter(basket_id=basket.pk).first()
             if placed is not None:
                 raise OrderAlreadyPlaced(placed)
+            UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
             if locked.status not in (Basket.OPEN, Basket.FROZEN):
-                UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
                 raise UnableToPlaceOrder(_("This basket can no longer be ordered."))
+            # Taken off sale since the pre-conditions were checked (a takedown, a moment ago)
+            off_sale = lines_off_sale(basket)
+            if off_sale:
+                raise UnableToPlaceOrder(" ".join(off_sale))
             kwargs["notify_channel"] = notify_channel_of(self.request, self.checkout_session)
             order = super().place_order(language=known_language(get_language()), **kwargs)
             parts = breakdown_of(kwargs["shipping_method"], basket) or []

@@ -46,10 +46,12 @@ class NoLongerOnSale(Unavailable):
 
 class HiddenNotSold:
     """Mixin: a product hidden from buyers (an operator took the listing down, say) is not sold,
-    even from a basket filled before it was hidden."""
+    even from a basket filled before it was hidden; nor is a variant of a hidden product (a
+    takedown hides the parent, its variants keep their own flag)."""
 
     def availability_policy(self, product, stockrecord):
-        if not product.is_public:
+        hidden_parent = product.parent_id is not None and not product.parent.is_public
+        if not product.is_public or hidden_parent:
             return NoLongerOnSale()
         return super().availability_policy(product, stockrecord)
 
