@@ -148,7 +148,7 @@ class FeaturedProducersBlock(blocks.StructBlock):
             counted = selectors.producers_by_id(producer.pk for producer in producers)
             producers = [counted[p.pk] for p in producers if p.pk in counted]
         context["producers"] = [
-            (producer, stories.get(producer.pk)) for producer in producers if producer.is_public
+            (producer, stories.get(producer.pk)) for producer in producers if producer.is_on_floor
         ]
         return context
 

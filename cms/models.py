@@ -287,7 +287,7 @@ class ProducerStoryPage(ContentPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         producer = self.producer
-        if producer is not None and producer.is_public:
+        if producer is not None and producer.is_on_floor:
             context["products"] = selectors.producer_products(
                 producer=producer, limit=STORY_PRODUCTS
             )

@@ -122,7 +122,7 @@ class ProducerSitemap(CatalogueSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Partner.objects.filter(is_public=True).only("pk", "code").order_by("pk")
+        return Partner.objects.on_floor().only("pk", "code").order_by("pk")
 
 
 def sitemap(request):

@@ -225,7 +225,7 @@ def ocop_counts() -> dict[int, int]:
 
 def public_producers() -> QuerySet:
     return (
-        Partner.objects.filter(is_public=True)
+        Partner.objects.on_floor()
         .annotate(n_products=Count("products", filter=Q(products__is_public=True)))
         .order_by(shown("name"), "pk")
     )

@@ -30,6 +30,13 @@ class ProducerKind(models.TextChoices):
     ENTERPRISE = "enterprise", _("OCOP enterprise")
 
 
+class PartnerQuerySet(models.QuerySet):
+    def on_floor(self):
+        """Producers buyers may see: public and not suspended. A suspended producer's public
+        page, follow button and sitemap entry are gone like a hidden one's, until reinstated."""
+        return self.filter(is_public=True, suspended_at__isnull=True)
+
+
 class Partner(AbstractPartner):
     kind = models.CharField(
         _("Producer type"),
@@ -130,6 +137,8 @@ class Partner(AbstractPartner):
     rating = models.FloatField(_("Rating"), null=True, blank=True, editable=False)
     reviews_count = models.PositiveIntegerField(_("Reviews"), default=0, editable=False)
 
+    objects = PartnerQuerySet.as_manager()
+
     class Meta(AbstractPartner.Meta):
         constraints = [
             models.CheckConstraint(
@@ -146,6 +155,11 @@ class Partner(AbstractPartner):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
+
+    @property
+    def is_on_floor(self) -> bool:
+        """Whether buyers may see this producer's page (see PartnerQuerySet.on_floor)."""
+        return self.is_public and self.suspended_at is None
 
     @property
     def location_label(self) -> str:

@@ -41,7 +41,7 @@ class ProducerDetailView(ProductListView):
     template_name = "oscar/partner/producer_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.producer = get_object_or_404(Partner, code=kwargs["code"], is_public=True)
+        self.producer = get_object_or_404(Partner.objects.on_floor(), code=kwargs["code"])
         return super().get(request, *args, **kwargs)
 
     def get_filters(self) -> dict:
@@ -70,7 +70,7 @@ def _back(request, fallback: str) -> str:
 def follow(request, code: str):
     """Follow (``wanted=1``) or stop following (``wanted=0``) a producer. Someone who was sent
     to sign in first comes back here by GET and is shown the producer's page."""
-    producer = get_object_or_404(Partner, code=code, is_public=True)
+    producer = get_object_or_404(Partner.objects.on_floor(), code=code)
     if request.method != "POST":
         return redirect(producer.get_absolute_url())
     wanted = request.POST.get("wanted")
