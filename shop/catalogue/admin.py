@@ -16,7 +16,7 @@ class ProductAdminForm(forms.ModelForm):
 
     def clean_is_public(self):
         public = self.cleaned_data.get("is_public")
-        if public and self.instance.is_taken_down:
+        if public and self.instance.has_active_takedown:
             raise ValidationError(TAKEN_DOWN, code="taken_down")
         return public
 

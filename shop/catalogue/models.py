@@ -172,7 +172,7 @@ class Product(AbstractProduct):
             raise ValidationError({"net_unit": _("Enter both the net quantity and its unit.")})
 
     @property
-    def is_taken_down(self) -> bool:
+    def has_active_takedown(self) -> bool:
         """Whether an operator took this listing down and has not restored it (shop.producers,
         Decree 52/2013/NĐ-CP as amended by Decree 85/2021/NĐ-CP). Only restoring it, with a
         reason, puts it back on sale."""
@@ -183,7 +183,7 @@ class Product(AbstractProduct):
         # cannot make a taken-down listing public (forms say so first: TAKEN_DOWN).
         update_fields = kwargs.get("update_fields")
         republishing = self.is_public and (update_fields is None or "is_public" in update_fields)
-        if republishing and self.is_taken_down:
+        if republishing and self.has_active_takedown:
             raise ValidationError({"is_public": TAKEN_DOWN}, code="taken_down")
 
         # Derived columns, not business rules: the folded text the search index reads, in both

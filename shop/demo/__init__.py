@@ -159,7 +159,7 @@ def floor_load() -> dict[str, int]:
             f"<p>{title['en']}: a specialty of {producer.name_en}, "
             f"{_location(producer, 'en')}.</p><p>{producer.story_en}</p>"
         )
-        product.is_public = not product.is_taken_down  # a takedown outlives a reload
+        product.is_public = not product.has_active_takedown  # a takedown outlives a reload
         product.save()
         product.categories.set([categories[row["category"]]])
         StockRecord.objects.update_or_create(

@@ -79,7 +79,7 @@ class ProductForm(TranslatedSEOMixin, oscar_forms.ProductForm):
         """A listing an operator took down goes back on sale only by restoring it, with a
         reason (shop.producers); ticking "Public" here would bypass that record."""
         public = self.cleaned_data.get("is_public")
-        if public and self.instance.is_taken_down:
+        if public and self.instance.has_active_takedown:
             raise ValidationError(TAKEN_DOWN, code="taken_down")
         return public
 
