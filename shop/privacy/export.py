@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from shop.privacy import selectors, texts
+from shop.privacy.readable import readable
 from traceability.labels import FONT, FONT_BOLD, register_fonts
 
 SCHEMA = "cho-phien/personal-data/1"
@@ -314,6 +315,8 @@ def _lines(value: Any, labels: dict[str, str], indent: int = 0) -> list[tuple[in
 
 
 def data_pdf(data: dict) -> bytes:
+    """`data` on A4, for reading: the codes in words (shop.privacy.readable)."""
+    data = readable(data)
     register_fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)

@@ -24,7 +24,7 @@ from oscar.core.loading import get_model
 
 from shop import pagecache, roles
 from shop.outbox.services import outbox_enqueue
-from shop.privacy import selectors, texts
+from shop.privacy import selectors, texts, traces
 from shop.privacy.models import (
     Consent,
     Method,
@@ -246,7 +246,8 @@ def _guest_carry_out(*, request: PrivacyRequest, operator: Any) -> PrivacyReques
         request.save(update_fields=["state", "outcome"])
         return request
     email = orders.values_list("guest_email", flat=True).first() or ""
-    counts = _orders_anonymise(orders=orders)
+    counts = traces.traces_erase(who=traces.who_of(orders=orders))
+    counts.update(_orders_anonymise(orders=orders))
     if email:
         Consent.objects.filter(email=email, reference=number, withdrawn_at=None).update(
             withdrawn_at=timezone.now(), withdrawal=request
@@ -278,10 +279,11 @@ def _anonymise(*, user: Any, request: PrivacyRequest) -> dict[str, int]:
     Complaint = get_model("complaints", "Complaint")
     Follow = get_model("partner", "Follow")
     WishList = get_model("wishlists", "WishList")
-    Email = get_model("communication", "Email")
-    Notification = get_model("communication", "Notification")
 
-    counts = _orders_anonymise(orders=Order.objects.filter(user=user))
+    orders = Order.objects.filter(user=user)
+    # The logs first: they are found by the name, phone and e-mail about to be erased.
+    counts = traces.traces_erase(who=traces.who_of(orders=orders, user=user))
+    counts.update(_orders_anonymise(orders=orders))
     counts["addresses"] = UserAddress.objects.filter(user=user).delete()[0]
     counts["reviews"] = ProductReview.objects.filter(user=user).update(name="", email="")
 
@@ -289,8 +291,6 @@ def _anonymise(*, user: Any, request: PrivacyRequest) -> dict[str, int]:
 
     counts["follows"] = Follow.objects.filter(user=user).delete()[0]
     counts["wishlists"] = WishList.objects.filter(owner=user).delete()[0]
-    counts["emails"] = Email.objects.filter(user=user).delete()[0]
-    counts["notifications"] = Notification.objects.filter(recipient=user).delete()[0]
     Consent.objects.filter(user=user, withdrawn_at=None).update(
         withdrawn_at=timezone.now(), withdrawal=request
     )

@@ -13,3 +13,10 @@ def erasure_carry_out(*, request_id: int, operator_id: int | None = None) -> str
 @shared_task(name="privacy.erasures_retry", ignore_result=True)
 def erasures_retry() -> int:
     return services.erasures_retry()
+
+
+@shared_task(name="privacy.retention_apply", ignore_result=True)
+def retention_apply() -> dict:
+    from shop.privacy.retention import retention_apply as apply
+
+    return apply()

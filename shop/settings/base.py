@@ -578,6 +578,11 @@ from shop.settings.tax import *  # noqa: E402, F403
 
 INSTALLED_APPS += ["shop.privacy"]
 CELERY_BEAT_SCHEDULE["privacy-erasures"] = {"task": "privacy.erasures_retry", "schedule": 60 * 60}
+# The retention table, daily at 03:20 (shop/privacy/retention.py).
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.retention_apply",
+    "schedule": crontab(hour=3, minute=20),
+}
 CELERY_BEAT_SCHEDULE["province-summaries"] = {
     "task": "province.summaries_refresh",
     "schedule": PROVINCE_REFRESH_MINUTES * 60,  # noqa: F405

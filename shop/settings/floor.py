@@ -7,6 +7,14 @@ import os
 # withdrawal) is answered within PRIVACY_REQUEST_DEADLINE_HOURS; erasures held back by an order
 # on its way or an open complaint are tried again hourly.
 PRIVACY_REQUEST_DEADLINE_HOURS = int(os.environ.get("PRIVACY_REQUEST_DEADLINE_HOURS", "72"))
+# The retention table (the privacy page), applied daily by shop/privacy/retention.py: consents
+# and handled requests kept 5 years after withdrawal or handling; sign-in records (django-axes)
+# and the lots' scan digests 90 days; complaint photos 3 years after the complaint closed.
+PRIVACY_RECORDS_KEEP_YEARS = int(os.environ.get("PRIVACY_RECORDS_KEEP_YEARS", "5"))
+SECURITY_LOGS_KEEP_DAYS = int(os.environ.get("SECURITY_LOGS_KEEP_DAYS", "90"))
+PRIVACY_COMPLAINT_PHOTOS_KEEP_YEARS = int(
+    os.environ.get("PRIVACY_COMPLAINT_PHOTOS_KEEP_YEARS", "3")
+)
 
 # The province dashboard (shop/province): its summary tables are rebuilt for the last
 # PROVINCE_REFRESH_DAYS days every PROVINCE_REFRESH_MINUTES (late payments, cancelled cash

@@ -61,3 +61,35 @@ def test_the_pdf_reads_in_vietnamese(world):
 def test_anonymous_users_are_sent_to_sign_in(name):
     response = Client().get(reverse(name))
     assert response.status_code == 302 and "login" in response.url
+
+
+def _pdf_text(content: bytes) -> str:
+    document = pypdfium2.PdfDocument(content)
+    return "".join(page.get_textpage().get_text_range() for page in document)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_pdf_names_statuses_and_methods_in_words(world, language):
+    from django.utils import translation
+
+    from payments.gateways_registry import label as method_label
+    from shop.fulfilment.models import Shipment
+    from shop.order.statuses import label as status_label
+    from shop.privacy.models import Method, Purpose
+
+    services.consent_record(purpose="account", method="registration", user=world.mai)
+    with translation.override(language):
+        response = signed_in(world.mai).get(reverse("privacy:data-pdf"))
+        text = _pdf_text(response.content)
+        words = {
+            "delivered": str(Shipment.Status.DELIVERED.label),
+            "shipped": str(Shipment.Status.SHIPPED.label),
+            "cod": method_label("cod"),
+            "order": status_label(world.order.status),
+            "purpose": str(Purpose.ACCOUNT.label),
+            "how": str(Method.REGISTRATION.label),
+        }
+    for code, word in words.items():
+        assert word and word in text, (code, word)
+    for raw in (": delivered", ": shipped", ": cod", ": account", ": registration", ": access"):
+        assert raw not in text, raw
