@@ -22,6 +22,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from shop import charts as plot
 from shop import geo
 from shop.reporting import local_zone
 
@@ -135,17 +136,21 @@ def public_figures(*, now: datetime | None = None) -> PublicFigures:
 
 
 def chart_data(figures: PublicFigures) -> dict:
-    """What the chart draws (income per commune, in million đồng), for json_script."""
+    """What the chart draws (income per commune, in million đồng), as `shop.charts` specs."""
     from django.utils.translation import gettext as _
 
     return {
-        "labels": [c.name for c in figures.communes],
-        "series": [
-            {
-                "label": _("Income paid to producers (million ₫)"),
-                "values": [
-                    float(round(c.income / Decimal(1_000_000), 1)) for c in figures.communes
-                ],
-            }
-        ],
+        "income": plot.chart(
+            kind=plot.BAR,
+            horizontal=True,
+            row_height=2,  # every commune's bar, one under the other
+            minimum=0,
+            labels=[c.name for c in figures.communes],
+            series=[
+                plot.series(
+                    _("Income paid to producers (million ₫)"),
+                    [round(c.income / Decimal(1_000_000), 1) for c in figures.communes],
+                )
+            ],
+        )
     }

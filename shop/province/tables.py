@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from oscar.core.loading import get_model
 
 from payments import gateways_registry
+from shop import charts as plot
 from shop import geo
 from shop.exports import DATE, INT, MONEY, PERCENT, Column, Table
 from shop.partner.models import ProducerKind
@@ -92,17 +93,15 @@ def _breakdown(name: str, dashboard: Dashboard, names: dict) -> tuple[list, dict
             [names(key), now.gmv, before.gmv, change(now.gmv, before.gmv), now.units, now.producers]
         )
     rows.sort(key=lambda r: (-r[1], -r[2], r[0]))
-    chart = {
-        "type": "doughnut" if name == "kind" else "bar",
-        "labels": [r[0] for r in rows[:15]],
-        "money": True,
-        "series": [
-            {"label": _("This period"), "values": [float(r[1]) for r in rows[:15]]},
-            {"label": _("Previous period"), "values": [float(r[2]) for r in rows[:15]]},
+    chart = plot.chart(
+        kind=plot.DOUGHNUT if name == "kind" else plot.BAR,  # a doughnut: this period only
+        unit=plot.MONEY,
+        labels=[r[0] for r in rows[:15]],
+        series=[
+            plot.series(_("This period"), [r[1] for r in rows[:15]]),
+            plot.series(_("Previous period"), [r[2] for r in rows[:15]]),
         ],
-    }
-    if name == "kind":
-        chart["series"] = chart["series"][:1]
+    )
     return rows, chart
 
 
@@ -266,12 +265,12 @@ def build(dashboard: Dashboard) -> Built:
         ],
         trend_rows,
     )
-    charts["trend"] = {
-        "type": "line",
-        "money": True,
-        "labels": [day.strftime("%m/%Y" if monthly else "%d/%m") for day, *_r in trend_rows],
-        "series": [{"label": _("Sales (₫)"), "values": [float(r[2]) for r in trend_rows]}],
-    }
+    charts["trend"] = plot.chart(
+        kind=plot.LINE,
+        unit=plot.MONEY,
+        labels=[day.strftime("%m/%Y" if monthly else "%d/%m") for day, *_r in trend_rows],
+        series=[plot.series(_("Sales (₫)"), [r[2] for r in trend_rows])],
+    )
     for name in ("province", "commune", "category", "kind", "stars"):
         rows, chart = _breakdown(name, dashboard, names[name])
         columns = [Column("name", str(NAME_LABELS[name])), *BREAKDOWN_COLUMNS[1:]]
@@ -297,11 +296,11 @@ def build(dashboard: Dashboard) -> Built:
         ],
         method_rows,
     )
-    charts["payments"] = {
-        "type": "doughnut",
-        "labels": [r[0] for r in method_rows],
-        "series": [{"label": _("Orders"), "values": [r[1] for r in method_rows]}],
-    }
+    charts["payments"] = plot.chart(
+        kind=plot.DOUGHNUT,
+        labels=[r[0] for r in method_rows],
+        series=[plot.series(_("Orders"), [r[1] for r in method_rows])],
+    )
     delivery_rows = _deliveries(cur, prev)
     table(
         "deliveries",
@@ -317,21 +316,21 @@ def build(dashboard: Dashboard) -> Built:
         ],
         delivery_rows,
     )
-    charts["deliveries"] = {
-        "type": "bar",
-        "percent": True,
-        "labels": [r[0] for r in delivery_rows],
-        "series": [
-            {
-                "label": _("Delivered by the quoted date (%)"),
-                "values": [None if r[6] is None else float(r[6] * 100) for r in delivery_rows],
-            },
-            {
-                "label": _("Previous period (%)"),
-                "values": [None if r[7] is None else float(r[7] * 100) for r in delivery_rows],
-            },
+    charts["deliveries"] = plot.chart(
+        kind=plot.BAR,
+        unit=plot.PERCENT,
+        labels=[r[0] for r in delivery_rows],
+        series=[
+            plot.series(
+                _("Delivered by the quoted date (%)"),
+                [None if r[6] is None else r[6] * 100 for r in delivery_rows],
+            ),
+            plot.series(
+                _("Previous period (%)"),
+                [None if r[7] is None else r[7] * 100 for r in delivery_rows],
+            ),
         ],
-    }
+    )
     income_rows = []
     for kind, label in ProducerKind.choices:
         count, net = cur.income_paid.get(kind, (0, Decimal(0)))
@@ -349,15 +348,15 @@ def build(dashboard: Dashboard) -> Built:
         ],
         income_rows,
     )
-    charts["income"] = {
-        "type": "bar",
-        "money": True,
-        "labels": [r[0] for r in income_rows],
-        "series": [
-            {"label": _("This period"), "values": [float(r[2]) for r in income_rows]},
-            {"label": _("Previous period"), "values": [float(r[3]) for r in income_rows]},
+    charts["income"] = plot.chart(
+        kind=plot.BAR,
+        unit=plot.MONEY,
+        labels=[r[0] for r in income_rows],
+        series=[
+            plot.series(_("This period"), [r[2] for r in income_rows]),
+            plot.series(_("Previous period"), [r[3] for r in income_rows]),
         ],
-    }
+    )
     trace_rows = []
     if cur.sales.units or prev.sales.units:
         trace_rows.append(
@@ -391,17 +390,16 @@ def build(dashboard: Dashboard) -> Built:
         ],
         trace_rows,
     )
-    charts["traceability"] = {
-        "type": "bar",
-        "percent": True,
-        "labels": [r[0] for r in trace_rows],
-        "series": [
-            {
-                "label": _("Coverage (%)"),
-                "values": [None if r[3] is None else float(r[3] * 100) for r in trace_rows],
-            }
+    charts["traceability"] = plot.chart(
+        kind=plot.BAR,
+        unit=plot.PERCENT,
+        labels=[r[0] for r in trace_rows],
+        series=[
+            plot.series(
+                _("Coverage (%)"), [None if r[3] is None else r[3] * 100 for r in trace_rows]
+            )
         ],
-    }
+    )
     satisfaction_rows = []
     for row in dashboard.satisfaction:
         f = row.figures
@@ -435,14 +433,14 @@ def build(dashboard: Dashboard) -> Built:
         ],
         satisfaction_rows,
     )
-    charts["satisfaction"] = {
-        "type": "bar",
-        "labels": [f"{r[0]:%m/%Y}" for r in satisfaction_rows],
-        "series": [
-            {"label": _("Complaints"), "values": [r[4] for r in satisfaction_rows]},
-            {"label": _("Complaints settled"), "values": [r[5] for r in satisfaction_rows]},
+    charts["satisfaction"] = plot.chart(
+        kind=plot.BAR,
+        labels=[f"{r[0]:%m/%Y}" for r in satisfaction_rows],
+        series=[
+            plot.series(_("Complaints"), [r[4] for r in satisfaction_rows]),
+            plot.series(_("Complaints settled"), [r[5] for r in satisfaction_rows]),
         ],
-    }
+    )
     return Built(tables=tables, charts=charts, refreshed_at=dashboard.refreshed_at)
 
 

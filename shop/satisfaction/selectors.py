@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from shop import charts as plot
 from shop import geo
 from shop.satisfaction import method
 from shop.satisfaction.models import MonthlyFigures, Scope
@@ -147,50 +148,34 @@ def places_table(scope: str, month: date) -> list[Row]:
     return _sorted(rows, "index")
 
 
-def _number(value) -> float | None:
-    return None if value is None else float(value)
-
-
 def chart_data(rows: list[Row]) -> dict:
-    """What the charts draw (the page's tables show the same figures)."""
+    """What the charts draw, as `shop.charts` specs (the page's tables show the same figures)."""
+    months = [month_label(r.figures.month, short=True) for r in rows]
     return {
-        "labels": [month_label(r.figures.month, short=True) for r in rows],
-        "charts": {
-            "index": {
-                "type": "line",
-                "max": 100,
-                "series": [
-                    {
-                        "label": _("Satisfaction index (0–100)"),
-                        "values": [_number(r.figures.index) for r in rows],
-                    }
-                ],
-            },
-            "shares": {
-                "type": "bar",
-                "max": 100,
-                "series": [
-                    {
-                        "label": _("Delivered on time (%)"),
-                        "values": [_number(r.on_time) for r in rows],
-                    },
-                    {
-                        "label": _("Complaints resolved in time (%)"),
-                        "values": [_number(r.in_time) for r in rows],
-                    },
-                ],
-            },
-            "rating": {
-                "type": "line",
-                "max": 5,
-                "series": [
-                    {
-                        "label": _("Average rating (1–5)"),
-                        "values": [_number(r.figures.rating) for r in rows],
-                    }
-                ],
-            },
-        },
+        "index": plot.chart(
+            kind=plot.LINE,
+            labels=months,
+            minimum=0,
+            maximum=100,
+            series=[plot.series(_("Satisfaction index (0–100)"), [r.figures.index for r in rows])],
+        ),
+        "shares": plot.chart(
+            kind=plot.BAR,
+            unit=plot.PERCENT,
+            labels=months,
+            minimum=0,
+            series=[
+                plot.series(_("Delivered on time (%)"), [r.on_time for r in rows]),
+                plot.series(_("Complaints resolved in time (%)"), [r.in_time for r in rows]),
+            ],
+        ),
+        "rating": plot.chart(
+            kind=plot.LINE,
+            labels=months,
+            minimum=1,
+            maximum=5,
+            series=[plot.series(_("Average rating (1–5)"), [r.figures.rating for r in rows])],
+        ),
     }
 
 

@@ -4,6 +4,7 @@ and downloads a table as CSV and every table as an Excel workbook."""
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,12 @@ def test_an_operator_changes_the_period_and_downloads_the_figures(
     page.wait_for_timeout(300)
     drawn = page.evaluate(CHARTS_DRAWN)
     assert len(drawn) >= 8 and all(drawn)
+    # Money in Vietnamese grouping, on the chart as in the table.
+    ticks = page.evaluate(
+        "() => window.Chart.getChart(document.querySelector('canvas[data-chart=trend]'))"
+        ".scales.y.ticks.map((t) => t.label)"
+    )
+    assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+ ₫", tick) for tick in ticks), ticks
     assert_fits(page)
     screenshot(page, "province-dashboard-360")
 

@@ -73,7 +73,8 @@ def test_the_page_in_vietnamese_and_english(communes, django_assert_max_num_quer
     assert '<th scope="row">Xã Mèo Vạc</th>' in body and '<th scope="col">Xã/phường</th>' in body
     assert "3.800.000" in body  # the total income, in đồng
     assert 'id="figures-chart-data" type="application/json"' in body
-    assert 'src="/static/figures/charts.js"' in body or "figures/charts." in body
+    assert 'src="/static/shop/charts.js"' in body or "shop/charts." in body
+    assert 'data-chart="income" data-chart-source="figures-chart-data"' in body
     assert "<script>" not in body  # every script is a file (CSP)
 
     english = client.get("/en/figures/").content.decode()

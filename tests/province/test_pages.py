@@ -44,12 +44,13 @@ def test_the_page_shows_every_table_under_its_chart_within_a_query_budget(
         assert f'id="{key}-table"' in body
         assert f"table={key}&amp;format=xlsx" in body
     for key in ("trend", "province", "category", "kind", "stars", "payments", "deliveries"):
-        assert f'data-chart="{key}"' in body
+        assert f'data-chart="{key}" data-chart-source="province-chart-data"' in body
     assert 'id="province-chart-data"' in body
     assert "1.000.000 ₫" in body and "+400,0 %" in body
     assert '<th scope="col"' in body and "<caption>" in body
     assert "<script>" not in body.replace('<script id="province-chart-data"', "")
     assert 'src="/static/vendor/chartjs/chart.umd.min.js"' in body or "chart.umd" in body
+    assert 'src="/static/shop/charts.js"' in body
 
 
 def test_the_page_reads_in_vietnamese(floor):

@@ -51,3 +51,18 @@ def test_producer_dashboard_on_a_phone(live_server, browser, published, screensh
     assert_fits(page)
     screenshot(page, "satisfaction-dashboard-360")
     context.close()
+
+
+def test_the_charts_keep_still_and_speak_the_page_s_language(live_server, browser, published):  # noqa: F811
+    context = phone_context(browser, live_server.url, language="vi")
+    page = context.new_page()
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(live_server.url + "/satisfaction/")
+    page.wait_for_function("() => window.Chart && document.querySelector('canvas[data-chart]')")
+    shares = "window.Chart.getChart(document.querySelector('canvas[data-chart=shares]'))"
+    assert page.evaluate(f"() => {shares}.options.animation") is False
+    ticks = page.evaluate(f"() => {shares}.scales.y.ticks.map((t) => t.label)")
+    assert ticks[-1] == "100 %"
+    rating = "window.Chart.getChart(document.querySelector('canvas[data-chart=rating]'))"
+    assert page.evaluate(f"() => [{rating}.scales.y.min, {rating}.scales.y.max]") == [1, 5]
+    context.close()

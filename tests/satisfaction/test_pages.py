@@ -132,16 +132,19 @@ def test_charts_read_json_from_the_page_and_no_inline_script(client, published):
     ours = page[page.index('<div class="satisfaction">') : page.index("<footer")]
     for attributes, _body in re.findall(r"<script([^>]*)>(.*?)</script>", ours, flags=re.S):
         assert 'type="application/json"' in attributes
-    assert "/static/satisfaction/charts.js" in page
+    assert "/static/shop/charts.js" in page
     assert "/static/vendor/chartjs/chart.umd.min.js" in page
     data = json.loads(
         re.search(
             r'id="satisfaction-chart-data" type="application/json">(.*?)</script>', page, re.S
         ).group(1)
     )
-    assert len(data["labels"]) == 12
-    assert data["charts"]["index"]["series"][0]["values"][-2:] == [64.2, 73.5]
-    assert data["charts"]["shares"]["series"][0]["values"][-1] == pytest.approx(71.4)  # 5 of 7
+    assert len(data["index"]["labels"]) == 12
+    assert data["index"]["series"][0]["values"][-2:] == [64.2, 73.5]
+    assert data["shares"]["series"][0]["values"][-1] == pytest.approx(71.4)  # 5 of 7
+    assert data["shares"]["unit"] == "percent" and data["rating"]["min"] == 1
+    for key in ("index", "shares", "rating"):
+        assert f'data-chart="{key}" data-chart-source="satisfaction-chart-data"' in page
     # The table under the chart has the same figures.
     assert re.search(r"<th scope=\"row\">\d\d/\d{4}</th><td class=\"text-right\">73,5</td>", page)
     assert "content-security-policy" in {k.lower() for k in response.headers}

@@ -87,8 +87,6 @@ def test_collectstatic_after_the_build_step_ships_the_scanner_and_the_charts_wit
     manifest = (static_root / "staticfiles.json").read_text()
     assert '"vendor/jsqr/jsQR.js"' in manifest and '"traceability/scanner.js"' in manifest
     assert (static_root / "vendor" / "jsqr" / "jsQR.js").is_file()
-    assert (
-        '"vendor/chartjs/chart.umd.min.js"' in manifest and '"satisfaction/charts.js"' in manifest
-    )
+    assert '"vendor/chartjs/chart.umd.min.js"' in manifest and '"shop/charts.js"' in manifest
     assert '"vendor/verifier/libs.js"' in manifest and '"traceability/verify-core.js"' in manifest
     assert '"traceability/verify-certificates.js"' in manifest
