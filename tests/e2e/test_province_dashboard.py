@@ -87,6 +87,6 @@ def test_an_operator_changes_the_period_and_downloads_the_figures(
     page.get_by_label("Đến hết ngày").fill("2026-11-01")
     page.locator("form", has=page.get_by_label("Từ ngày")).get_by_role("button").click()
     page.wait_for_url("**start=2026-11-30**")
-    assert "Ngày cuối kỳ đứng trước ngày đầu kỳ." in page.get_by_role("alert").inner_text()
+    assert "Kỳ kết thúc trước khi bắt đầu." in page.get_by_role("alert").inner_text()
     assert page.locator("#summary-table").count() == 0
     context.close()

@@ -72,7 +72,7 @@ def test_a_preset_period_and_the_default_month(operator_client):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"start": "2026-11-30", "end": "2026-11-01"}, "Ngày cuối kỳ đứng trước ngày đầu kỳ."),
+        ({"start": "2026-11-30", "end": "2026-11-01"}, "Kỳ kết thúc trước khi bắt đầu."),
         ({"start": "2026-11-01"}, "Hãy chọn cả ngày đầu và ngày cuối."),
         ({"start": "2026-13-01", "end": "2026-11-01"}, "Vui lòng nhập ngày hợp lệ."),
         ({"preset": "forever"}, "forever"),
@@ -118,7 +118,7 @@ def test_an_empty_period_downloads_a_file_that_says_so(operator_client):
     response = operator_client.get(EXPORT, query)
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
-    nothing = "Không có số liệu trong kỳ này."
+    nothing = "Không có số liệu nào trong kỳ này."
     assert [c for row in sheet.iter_rows(values_only=True) for c in row if c == nothing] == [
         nothing
     ]
