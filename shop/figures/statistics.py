@@ -171,9 +171,7 @@ def rows(statistics: Statistics) -> list[tuple[str, str, int | Decimal, str]]:
 def freshness(statistics: Statistics) -> str:
     """How fresh the orders' figures are: the past days' come from the summaries."""
     if statistics.refreshed_at is None:
-        return _(
-            "The floor's summaries have not been built yet: only today's orders are counted."
-        )
+        return _("The floor's summaries have not been built yet: only today's orders are counted.")
     return _(
         "Orders placed before today are counted with their outcome as it stood when the "
         "floor's summaries were last rebuilt, at %(time)s (Asia/Ho_Chi_Minh); today's orders "

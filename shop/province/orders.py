@@ -80,7 +80,8 @@ def order_outcomes(*, period: DateRange) -> dict:
     columns = ", ".join(FIGURES)
     parts, params = [], []
     if summarised is not None:
-        parts.append(f"SELECT {columns} FROM {OutcomesDay._meta.db_table} WHERE day >= %s AND day <= %s")  # noqa: S608, E501
+        table = OutcomesDay._meta.db_table
+        parts.append(f"SELECT {columns} FROM {table} WHERE day >= %s AND day <= %s")  # noqa: S608
         params += [summarised.start, summarised.end]
     if live is not None:
         sql, live_params = outcomes_per_day(period=live).query.sql_with_params()
@@ -117,7 +118,11 @@ def producers_who_sold(*, period: DateRange) -> int:
         sql, live_params = lines.values("partner_id").order_by().query.sql_with_params()
         parts.append(sql)
         params += live_params
-    # UNION (not ALL): PostgreSQL hashes the producers away once each.
+    # A producer has many rows: GROUP BY (hashed; COUNT(DISTINCT …) would sort) counts it once.
+    union = " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({' UNION '.join(parts)}) sold", params)  # noqa: S608
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT partner_id FROM ({union}) part GROUP BY 1) sold",  # noqa: S608
+            params,
+        )
         return cursor.fetchone()[0]

@@ -8,9 +8,9 @@ day it was placed; a shipment on the day it was delivered.
 
 What changes after the day (a cash order cancelled, a lot anchored a week later, a parcel
 delivered) is picked up because the beat task rebuilds the last `PROVINCE_REFRESH_DAYS` days
-every `PROVINCE_REFRESH_MINUTES` (35 days: an order's outcome may still change that long after it
-was placed: a cash order cancelled, a parcel delivered or returned; `OutcomesDay`, what the
-Ministry's statistics read, relies on it); `manage.py province_refresh --since 2025-01-01` rebuilds older
+every `PROVINCE_REFRESH_MINUTES`: 35 days, as long as an order's outcome may still change (a
+cash order cancelled, a parcel delivered or returned); `OutcomesDay`, what the Ministry's
+statistics read, relies on it. `manage.py province_refresh --since 2025-01-01` rebuilds older
 days.
 """
 
@@ -27,7 +27,6 @@ from oscar.core.loading import get_model
 from payments.models import AttemptStatus, PaymentAttempt
 from shop.fulfilment.models import Shipment
 from shop.order.outcomes import COUNTED_STATUSES
-from shop.province.orders import outcomes_per_day
 from shop.province.models import (
     BuyerDay,
     DeliveryDay,
@@ -38,6 +37,7 @@ from shop.province.models import (
     SalesDay,
     SalesMonth,
 )
+from shop.province.orders import outcomes_per_day
 from shop.reporting import DateRange, month_range
 from traceability.models import AnchorBatch, BizStep, Event, LotHead, LotShipment
 

@@ -3,7 +3,7 @@ brute-force count of the orders in Python, on the known-answer floor (tests/prov
 with late changes: a parcel returned and a cash order cancelled after the day they were placed.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -66,7 +66,22 @@ def test_the_statistics_and_the_dashboard_say_the_same_gmv_and_orders(floor):
     assert figures.gmv == board.gmv == board.sales.gmv == Decimal(1_000_000)
     assert figures.counted_orders == board.orders
     assert figures.selling_sellers == board.sales.producers == 2
-    assert read(NOVEMBER) == brute_force(NOVEMBER)
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        # whole months, odd days (A sold on 1 and 3 November: two rows of A), and both
+        ((2026, 11, 1), (2026, 11, 30)),
+        ((2026, 11, 1), (2026, 11, 15)),
+        ((2026, 9, 1), (2026, 11, 30)),
+        ((2026, 10, 15), (2026, 12, 2)),
+        ((2026, 11, 4), (2026, 11, 9)),
+    ],
+)
+def test_any_period_equals_a_brute_force_count(floor, first, last):
+    period = DateRange(date(*first), date(*last))
+    assert read(period) == brute_force(period)
 
 
 def test_late_changes_count_once_the_days_are_rebuilt(floor, django_assert_max_num_queries):
