@@ -15,22 +15,29 @@ For a period (shop.reporting.DateRange, whole days of the floor's calendar):
   or created in the period by an operator (no listing to review).
 - *Orders*: every order placed in the period (its date in the floor's time zone), and of those
   the counted, successful and failed ones by the one definition in shop/order/outcomes.py, as
-  they stand at the time of the report. The rest are in progress.
-- *GMV*: the counted orders' goods, taxes included, shipping excluded (outcomes.py).
+  they stand at the last refresh of the summaries for the days before today, and as they stand
+  now for today. The rest are in progress.
+- *GMV*: the counted orders' goods, taxes included, shipping excluded (outcomes.py): the
+  province dashboard's GMV, the same number.
+
+Orders and sellers with sales are read from the province summaries (`shop.province.orders`):
+per-day counts rebuilt by `summaries_refresh`, whose beat rebuilds the last 35 days every few
+minutes (an order's outcome may change that long after it was placed); today is read live.
 
 Who is on the floor today stands in for who was on it at the period's end: suspensions are
 not kept as a history. The file says so.
 
-Four aggregate queries, whatever the period's length.
+Four aggregate queries, whatever the period's length (the orders' and sellers' read a year's
+summaries: a few thousand rows, not a million orders).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -38,7 +45,7 @@ from oscar.core.loading import get_model
 
 from shop import exports
 from shop.exports import Column, Table
-from shop.order import outcomes
+from shop.province import orders as province_orders
 from shop.reporting import DateRange
 
 
@@ -55,6 +62,7 @@ class Statistics:
     successful_orders: int
     failed_orders: int
     gmv: Decimal
+    refreshed_at: datetime | None = None  # when the summaries the past days are read from were
 
     @property
     def in_progress_orders(self) -> int:
@@ -112,27 +120,15 @@ def _listings(period: DateRange) -> dict:
 
 
 def _orders(period: DateRange) -> dict:
-    goods = F("total_incl_tax") - F("shipping_incl_tax")
-    return _placed_in(period).aggregate(
-        orders=Count("pk"),
-        counted_orders=Count("pk", filter=outcomes.counted()),
-        successful_orders=Count("pk", filter=outcomes.succeeded()),
-        failed_orders=Count("pk", filter=outcomes.failed()),
-        gmv=Coalesce(Sum(goods, filter=outcomes.counted()), Decimal(0)),
-    )
-
-
-def _placed_in(period: DateRange):
-    Order = get_model("order", "Order")
-    return Order.objects.filter(date_placed__gte=period.starts_at, date_placed__lt=period.ends_at)
-
-
-def _selling_sellers(period: DateRange) -> int:
-    Line = get_model("order", "Line")
-    counted = _placed_in(period).filter(outcomes.counted())
-    return Line.objects.filter(order__in=counted.values("pk")).aggregate(
-        n=Count("partner", distinct=True)
-    )["n"]
+    figures = province_orders.order_outcomes(period=period)
+    return {
+        "orders": figures["placed"],
+        "counted_orders": figures["counted"],
+        "successful_orders": figures["succeeded"],
+        "failed_orders": figures["failed"],
+        "gmv": figures["gmv"],
+        "refreshed_at": figures["refreshed_at"],
+    }
 
 
 def moit_statistics(*, period: DateRange) -> Statistics:
@@ -140,9 +136,9 @@ def moit_statistics(*, period: DateRange) -> Statistics:
         **_sellers(period),
         **_listings(period),
         **_orders(period),
-        "selling_sellers": _selling_sellers(period),
+        "selling_sellers": province_orders.producers_who_sold(period=period),
     }
-    return Statistics(period=period, gmv=Decimal(values.pop("gmv")), **values)
+    return Statistics(period=period, **values)
 
 
 # --------------------------------------------------------------------------- the report
@@ -172,6 +168,17 @@ def rows(statistics: Statistics) -> list[tuple[str, str, int | Decimal, str]]:
     ]
 
 
+def freshness(statistics: Statistics) -> str:
+    """How fresh the orders' figures are: the past days' come from the summaries."""
+    if statistics.refreshed_at is None:
+        return _("The floor's summaries have not been built yet: only today's orders are counted.")
+    return _(
+        "Orders placed before today are counted with their outcome as it stood when the "
+        "floor's summaries were last rebuilt, at %(time)s (Asia/Ho_Chi_Minh); today's orders "
+        "as they stand now."
+    ) % {"time": f"{timezone.localtime(statistics.refreshed_at):%d/%m/%Y %H:%M}"}
+
+
 def notes(statistics: Statistics, *, floor: str) -> list[str]:
     period = statistics.period
     lines = [
@@ -189,6 +196,7 @@ def notes(statistics: Statistics, *, floor: str) -> list[str]:
             "this report. Sellers and listings on sale are those on the floor at the time of this "
             "report, among those approved before the period ended."
         ),
+        freshness(statistics),
     ]
     if statistics.empty:
         lines.append(

@@ -66,6 +66,25 @@ class OrdersDay(models.Model):
         return f"{self.day} {self.method}: {self.orders}"
 
 
+class OutcomesDay(models.Model):
+    """Every order placed on a day, and how many of them count, succeeded and failed as
+    `shop.order.outcomes` says (as they stood at the last refresh), with the counted ones' GMV:
+    what the Ministry's statistics read."""
+
+    day = models.DateField(unique=True)
+    placed = models.IntegerField(default=0)
+    counted = models.IntegerField(default=0)
+    succeeded = models.IntegerField(default=0)
+    failed = models.IntegerField(default=0)
+    gmv = models.DecimalField(default=0, **MONEY)  # counted orders' goods incl. tax
+
+    class Meta:
+        verbose_name = _("Order outcomes of a day")
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.placed} placed, {self.counted} counted"
+
+
 class BuyerDay(models.Model):
     """Who paid on a day: the user's id, or (for a guest) a negative number derived from the
     e-mail address. Distinct buyers over a period are counted from these rows."""

@@ -2,13 +2,15 @@
 
 `summaries_refresh(first=, last=)` replaces the rows of those days (local calendar days,
 Asia/Ho_Chi_Minh) with what the orders, shipments, payments and lots say now, in one
-transaction: four DELETEs and four INSERT … SELECT … GROUP BY, whatever the number of orders.
+transaction: five DELETEs and five INSERT … SELECT … GROUP BY, whatever the number of orders.
 An order counts as `shop.order.outcomes` says (paid, or confirmed for cash on delivery) on the
 day it was placed; a shipment on the day it was delivered.
 
 What changes after the day (a cash order cancelled, a lot anchored a week later, a parcel
 delivered) is picked up because the beat task rebuilds the last `PROVINCE_REFRESH_DAYS` days
-every `PROVINCE_REFRESH_MINUTES`; `manage.py province_refresh --since 2025-01-01` rebuilds older
+every `PROVINCE_REFRESH_MINUTES`: 35 days, as long as an order's outcome may still change (a
+cash order cancelled, a parcel delivered or returned); `OutcomesDay`, what the Ministry's
+statistics read, relies on it. `manage.py province_refresh --since 2025-01-01` rebuilds older
 days.
 """
 
@@ -30,10 +32,12 @@ from shop.province.models import (
     DeliveryDay,
     DeliveryMonth,
     OrdersDay,
+    OutcomesDay,
     Refresh,
     SalesDay,
     SalesMonth,
 )
+from shop.province.orders import outcomes_per_day
 from shop.reporting import DateRange, month_range
 from traceability.models import AnchorBatch, BizStep, Event, LotHead, LotShipment
 
@@ -132,7 +136,8 @@ FROM (
         ('shipped', s.shipped_at, 0, 0),
         ('placed', o.date_placed,
          (s.expected_delivery IS NOT NULL)::int,
-         ((s.delivered_at AT TIME ZONE %(zone)s)::date <= s.expected_delivery)::int)
+         COALESCE((s.delivered_at AT TIME ZONE %(zone)s)::date <= s.expected_delivery,
+                  FALSE)::int)
     ) AS v(basis, since, quoted, on_time)
     WHERE s.status = %(delivered)s AND s.delivered_at >= %(start)s AND s.delivered_at < %(end)s
       AND v.since IS NOT NULL
@@ -158,6 +163,19 @@ GROUP BY 1, 2, 3, 4
 """
 
 
+def _outcomes_refresh(cursor, period: DateRange) -> None:
+    """Every order placed in `period`, per day and outcome (`shop.province.orders`), as the
+    orders and their parcels stand now: an order cancelled or returned after its day is
+    counted as failed from the first refresh of its day that follows."""
+    OutcomesDay.objects.filter(day__gte=period.start, day__lte=period.end).delete()
+    select, params = outcomes_per_day(period=period).query.sql_with_params()
+    table = OutcomesDay._meta.db_table
+    cursor.execute(
+        f"INSERT INTO {table} (day, placed, counted, succeeded, failed, gmv) {select}",  # noqa: S608
+        params,
+    )
+
+
 def summaries_refresh(*, first: date, last: date) -> Refresh:
     """Rebuild the summaries of the days `first` to `last` (inclusive)."""
     Category = get_model("catalogue", "Category")
@@ -181,6 +199,7 @@ def summaries_refresh(*, first: date, last: date) -> Refresh:
             model.objects.filter(day__gte=first, day__lte=last).delete()
         for sql in (SALES_SQL, ORDERS_SQL, BUYERS_SQL, DELIVERIES_SQL):
             cursor.execute(sql.format(**tables), params)
+        _outcomes_refresh(cursor, period)
         months = {
             "first_month": first.replace(day=1),
             "last_month_end": month_range(last.year, last.month).end,

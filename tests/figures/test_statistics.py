@@ -27,6 +27,7 @@ from oscar.core.loading import get_model
 from shop.figures import statistics
 from shop.onboarding.models import Application, Decision
 from shop.producers.models import ListingChange
+from shop.province import services
 from shop.reporting import DateRange, local_zone, preset_range
 from tests import factories
 from tests.figures import floor
@@ -114,6 +115,8 @@ def built(quarter, settings):
     for order in (delivered, confirmed, unpaid, expired):
         Order.objects.filter(pk=order.pk).update(date_placed=at(inside, hour=0))
     Order.objects.filter(pk=outside.pk).update(date_placed=at(after))
+    # The orders' figures of past days are read from the province summaries.
+    services.summaries_refresh(first=quarter.start, last=timezone.localdate())
     return {"operator": operator, "a": a, "b": b}
 
 

@@ -32,6 +32,7 @@ def _page(request, form, *, status=200):
             "form": form,
             "figures": figures,
             "rows": statistics.rows(figures) if figures else [],
+            "freshness": statistics.freshness(figures) if figures else "",
             "query": request.GET.urlencode(),
         },
         status=status,
