@@ -87,7 +87,8 @@ class OutcomesDay(models.Model):
 
 class BuyerDay(models.Model):
     """Who paid on a day: the user's id, or (for a guest) a negative number derived from the
-    e-mail address. Distinct buyers over a period are counted from these rows."""
+    e-mail address. The buyers' bitsets (`BuyerBitsDay`, `BuyerBitsMonth`) are built from these
+    rows, and distinct buyers over a period counted from the bitsets."""
 
     day = models.DateField()
     buyer = models.BigIntegerField()
@@ -100,6 +101,57 @@ class BuyerDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} buyer {self.buyer}"
+
+
+class BitString(models.Field):
+    """A PostgreSQL `bit varying`: written and read in SQL only (bit_or, bit_count)."""
+
+    description = _("Bit string")
+
+    def db_type(self, connection) -> str:
+        return "bit varying"
+
+
+class BuyerKey(models.Model):
+    """The buyers' dictionary: each buyer seen in `BuyerDay` gets a position (0, 1, 2, …) for
+    good, its bit in the `BuyerBits` rows. It only grows."""
+
+    buyer = models.BigIntegerField(unique=True)  # as in BuyerDay
+    position = models.IntegerField(unique=True)
+
+    class Meta:
+        verbose_name = _("Buyer's bit position")
+
+    def __str__(self) -> str:
+        return f"buyer {self.buyer} at bit {self.position}"
+
+
+class BuyerBits(models.Model):
+    """The buyers who paid on a day (or in a month), one bit each at their `BuyerKey` position.
+
+    Every row has the same length (a multiple of `services.BITS_STEP`, with headroom over the
+    dictionary): the paying buyers of any period are `bit_count(bit_or(bits))` over its whole
+    months' and odd days' rows, exact, in a few dozen rows where `BuyerDay` holds a million.
+    When the dictionary outgrows the length, every row is widened (zeros on the right)."""
+
+    day = models.DateField(unique=True)  # the day, or the month's first day
+    bits = BitString()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"buyers of {self.day}"
+
+
+class BuyerBitsDay(BuyerBits):
+    class Meta:
+        verbose_name = _("Buyers of a day")
+
+
+class BuyerBitsMonth(BuyerBits):
+    class Meta:
+        verbose_name = _("Buyers of a month")
 
 
 class Basis(models.TextChoices):

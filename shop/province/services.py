@@ -2,9 +2,14 @@
 
 `summaries_refresh(first=, last=)` replaces the rows of those days (local calendar days,
 Asia/Ho_Chi_Minh) with what the orders, shipments, payments and lots say now, in one
-transaction: five DELETEs and five INSERT … SELECT … GROUP BY, whatever the number of orders.
-An order counts as `shop.order.outcomes` says (paid, or confirmed for cash on delivery) on the
-day it was placed; a shipment on the day it was delivered.
+transaction: a DELETE and an INSERT … SELECT … GROUP BY per table (order outcomes included), whatever the number of
+orders. An order counts as `shop.order.outcomes` says (paid, or confirmed for cash on delivery)
+on the day it was placed; a shipment on the day it was delivered.
+
+The paying buyers are also kept as bitsets (`BuyerBitsDay`, `BuyerBitsMonth`: one bit per buyer,
+at the buyer's position in the `BuyerKey` dictionary), built in SQL from the days' `BuyerDay`
+rows, so that a period's distinct buyers are one `bit_count(bit_or(…))` over a few dozen rows.
+A rebuild longer than the beat's ends with ANALYZE of the summary tables.
 
 What changes after the day (a cash order cancelled, a lot anchored a week later, a parcel
 delivered) is picked up because the beat task rebuilds the last `PROVINCE_REFRESH_DAYS` days
@@ -28,7 +33,10 @@ from payments.models import AttemptStatus, PaymentAttempt
 from shop.fulfilment.models import Shipment
 from shop.order.outcomes import COUNTED_STATUSES
 from shop.province.models import (
+    BuyerBitsDay,
+    BuyerBitsMonth,
     BuyerDay,
+    BuyerKey,
     DeliveryDay,
     DeliveryMonth,
     OrdersDay,
@@ -43,6 +51,23 @@ from traceability.models import AnchorBatch, BizStep, Event, LotHead, LotShipmen
 
 HOURS_CAP = 24 * 30  # a parcel slower than a month counts as a month in the histogram
 REFRESH_LOG_DAYS = 30
+# The buyers' bitsets: their length is a multiple of BITS_STEP (of 4: they are written in hex)
+# with BITS_HEADROOM over the dictionary, so that they are widened now and then, not daily.
+BITS_STEP = 4096
+BITS_HEADROOM = 1.25
+
+
+SUMMARIES = (
+    "sales",
+    "orders",
+    "buyers",
+    "deliveries",
+    "sales_month",
+    "deliveries_month",
+    "keys",
+    "bits",
+    "bits_month",
+)
 
 
 def _tables() -> dict[str, str]:
@@ -65,6 +90,9 @@ def _tables() -> dict[str, str]:
         "deliveries": DeliveryDay._meta.db_table,
         "sales_month": SalesMonth._meta.db_table,
         "deliveries_month": DeliveryMonth._meta.db_table,
+        "keys": BuyerKey._meta.db_table,
+        "bits": BuyerBitsDay._meta.db_table,
+        "bits_month": BuyerBitsMonth._meta.db_table,
     }
 
 
@@ -162,6 +190,75 @@ FROM {deliveries} WHERE day >= %(first_month)s AND day <= %(last_month_end)s
 GROUP BY 1, 2, 3, 4
 """
 
+# The buyers' dictionary: the days' buyers not in it yet get the next positions.
+KEYS_SQL = """
+INSERT INTO {keys} (buyer, position)
+SELECT buyer, base + ROW_NUMBER() OVER (ORDER BY buyer) - 1
+FROM (
+    SELECT DISTINCT b.buyer FROM {buyers} b
+    WHERE b.day >= %(first)s AND b.day <= %(last)s
+      AND NOT EXISTS (SELECT 1 FROM {keys} k WHERE k.buyer = b.buyer)
+) seen
+CROSS JOIN (SELECT COALESCE(MAX(position) + 1, 0) AS base FROM {keys}) counter
+"""
+
+# A day's bitset, written in hex: each hex digit holds 4 positions (the leftmost bit is the
+# lowest position), the digits between the set ones are zeros, and so are those after the last.
+BITS_SQL = """
+INSERT INTO {bits} (day, bits)
+SELECT day,
+       ('x' || STRING_AGG(REPEAT('0', gap) || digit, '' ORDER BY nibble)
+        || REPEAT('0', %(digits)s - MAX(nibble) - 1))::bit varying
+FROM (
+    SELECT day, nibble, digit,
+           nibble - COALESCE(LAG(nibble) OVER (PARTITION BY day ORDER BY nibble), -1) - 1 AS gap
+    FROM (
+        SELECT b.day, k.position / 4 AS nibble, TO_HEX(SUM(8 >> (k.position %% 4))) AS digit
+        FROM {buyers} b JOIN {keys} k ON k.buyer = b.buyer
+        WHERE b.day >= %(first)s AND b.day <= %(last)s
+        GROUP BY 1, 2
+    ) digits
+) runs
+GROUP BY day
+"""
+
+BITS_MONTH_SQL = """
+INSERT INTO {bits_month} (day, bits)
+SELECT DATE_TRUNC('month', day)::date, BIT_OR(bits)
+FROM {bits} WHERE day >= %(first_month)s AND day <= %(last_month_end)s
+GROUP BY 1
+"""
+
+
+def _bits_width(cursor, tables: dict[str, str]) -> int:
+    """The bitsets' length now (0 when there are none)."""
+    cursor.execute(
+        f"SELECT GREATEST((SELECT LENGTH(bits) FROM {tables['bits']} LIMIT 1),"  # noqa: S608
+        f" (SELECT LENGTH(bits) FROM {tables['bits_month']} LIMIT 1))"
+    )
+    return cursor.fetchone()[0] or 0
+
+
+def _buyer_bits_refresh(cursor, tables: dict[str, str], first: date, last: date) -> None:
+    """Rebuild the buyers' bitsets of the days `first` to `last` from their BuyerDay rows
+    (already rebuilt), adding their new buyers to the dictionary and widening every bitset
+    first if it outgrew them. The months' bitsets are rebuilt by the caller."""
+    days = {"first": first, "last": last}
+    BuyerBitsDay.objects.filter(day__gte=first, day__lte=last).delete()
+    cursor.execute(KEYS_SQL.format(**tables), days)
+    cursor.execute(f"SELECT COUNT(*) FROM {tables['keys']}")  # noqa: S608
+    needed = cursor.fetchone()[0]
+    width = _bits_width(cursor, tables)
+    if needed > width:
+        steps = -(-int(needed * BITS_HEADROOM) // BITS_STEP)
+        width = max(steps * BITS_STEP, BITS_STEP)
+        for table in (tables["bits"], tables["bits_month"]):
+            # Casting to bit(n) pads with zeros on the right: every position keeps its bit.
+            cursor.execute(
+                f"UPDATE {table} SET bits = bits::bit({width})::bit varying"  # noqa: S608
+            )
+    cursor.execute(BITS_SQL.format(**tables), {**days, "digits": width // 4})
+
 
 def _outcomes_refresh(cursor, period: DateRange) -> None:
     """Every order placed in `period`, per day and outcome (`shop.province.orders`), as the
@@ -195,25 +292,34 @@ def summaries_refresh(*, first: date, last: date) -> Refresh:
     tables = _tables()
     began = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
+        # One refresh at a time: the dictionary's new positions are MAX + 1, MAX + 2, …
+        cursor.execute(f"LOCK TABLE {tables['keys']} IN SHARE ROW EXCLUSIVE MODE")
         for model in (SalesDay, OrdersDay, BuyerDay, DeliveryDay):
             model.objects.filter(day__gte=first, day__lte=last).delete()
         for sql in (SALES_SQL, ORDERS_SQL, BUYERS_SQL, DELIVERIES_SQL):
             cursor.execute(sql.format(**tables), params)
         _outcomes_refresh(cursor, period)
+        _buyer_bits_refresh(cursor, tables, first, last)
         months = {
             "first_month": first.replace(day=1),
             "last_month_end": month_range(last.year, last.month).end,
         }
-        for model in (SalesMonth, DeliveryMonth):
+        for model in (SalesMonth, DeliveryMonth, BuyerBitsMonth):
             model.objects.filter(day__gte=months["first_month"], day__lte=last).delete()
-        for sql in (SALES_MONTH_SQL, DELIVERIES_MONTH_SQL):
+        for sql in (SALES_MONTH_SQL, DELIVERIES_MONTH_SQL, BITS_MONTH_SQL):
             cursor.execute(sql.format(**tables), months)
         now = timezone.now()
         # The log of refreshes: a month of it is enough to see how long they take.
         Refresh.objects.filter(finished_at__lt=now - timedelta(days=REFRESH_LOG_DAYS)).delete()
-        return Refresh.objects.create(
+        done = Refresh.objects.create(
             first_day=first, last_day=last, finished_at=now, seconds=time.monotonic() - began
         )
+    if period.days > settings.PROVINCE_REFRESH_DAYS:
+        # A rebuild longer than the beat's changes much of the tables: fresh statistics for
+        # the planner (autovacuum would get to it later, and the dashboard is read now).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {', '.join(tables[name] for name in SUMMARIES)}")
+    return done
 
 
 def summaries_refresh_recent(*, days: int | None = None) -> Refresh:

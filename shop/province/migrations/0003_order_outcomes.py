@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("province", "0001_summary_tables"),
+        ("province", "0002_buyer_bitsets"),
     ]
 
     operations = [
