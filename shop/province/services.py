@@ -2,9 +2,10 @@
 
 `summaries_refresh(first=, last=)` replaces the rows of those days (local calendar days,
 Asia/Ho_Chi_Minh) with what the orders, shipments, payments and lots say now, in one
-transaction: a DELETE and an INSERT … SELECT … GROUP BY per table (order outcomes included), whatever the number of
-orders. An order counts as `shop.order.outcomes` says (paid, or confirmed for cash on delivery)
-on the day it was placed; a shipment on the day it was delivered.
+transaction: a DELETE and an INSERT … SELECT … GROUP BY per table (the orders' outcomes
+included), whatever the number of orders. An order counts as `shop.order.outcomes` says (paid,
+or confirmed for cash on delivery) on the day it was placed; a shipment on the day it was
+delivered.
 
 The paying buyers are also kept as bitsets (`BuyerBitsDay`, `BuyerBitsMonth`: one bit per buyer,
 at the buyer's position in the `BuyerKey` dictionary), built in SQL from the days' `BuyerDay`
