@@ -250,23 +250,35 @@ LEGAL_PAGE_SLUGS = {
 }
 
 
-def legal_page(*, key: str) -> Page | None:
-    """The live legal page `key` (in the active language where translated), or None."""
+def legal_pages() -> dict[str, Page]:
+    """The published legal pages by key, each in the active language where translated: two
+    queries at most, whatever the number of pages."""
     from django.utils import translation
-    from wagtail.models import Locale
 
-    page = Page.objects.live().filter(slug=LEGAL_PAGE_SLUGS[key], locale__language_code="vi")
-    page = page.first()
-    if page is None:
-        return None
-    try:
-        locale = Locale.objects.get(language_code=translation.get_language() or "vi")
-    except Locale.DoesNotExist:
-        return page
-    return page.get_translation_or_none(locale) or page
+    slugs = {slug: key for key, slug in LEGAL_PAGE_SLUGS.items()}
+    found = {
+        slugs[page.slug]: page
+        for page in Page.objects.live().filter(slug__in=slugs, locale__language_code="vi")
+    }
+    language = translation.get_language() or "vi"
+    if found and language != "vi":
+        translated = {
+            page.translation_key: page
+            for page in Page.objects.live().filter(
+                translation_key__in=[page.translation_key for page in found.values()],
+                locale__language_code=language,
+            )
+        }
+        found = {key: translated.get(page.translation_key, page) for key, page in found.items()}
+    return found
+
+
+def legal_page_urls(*, request=None) -> dict[str, str]:
+    """Where each published legal page is (a page not yet published is left out)."""
+    return {key: page.get_url(request) for key, page in legal_pages().items()}
 
 
 def legal_page_url(*, key: str, request=None) -> str:
     """Where the legal page `key` is, or "" before an editor has published it."""
-    page = legal_page(key=key)
+    page = legal_pages().get(key)
     return page.get_url(request) if page is not None else ""

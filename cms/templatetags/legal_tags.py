@@ -4,7 +4,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from cms.selectors import LEGAL_PAGE_SLUGS, legal_page_url
+from cms.selectors import LEGAL_PAGE_SLUGS, legal_page_urls
 
 register = template.Library()
 
@@ -20,11 +20,8 @@ def legal_links(context) -> dict:
     """`links`: (label, url) of each legal page an editor has published, in the page's
     language; `urls`: their addresses (the footer lists them apart from other pages)."""
     request = context.get("request")
-    links = []
-    for key in LEGAL_PAGE_SLUGS:
-        url = legal_page_url(key=key, request=request)
-        if url:
-            links.append((LEGAL_PAGE_LABELS[key], url))
+    urls = legal_page_urls(request=request)
+    links = [(LEGAL_PAGE_LABELS[key], urls[key]) for key in LEGAL_PAGE_SLUGS if key in urls]
     return {"links": links, "urls": [url for _label, url in links]}
 
 
