@@ -23,7 +23,11 @@ def story_page_for(producer):
     from wagtail.models import Locale
 
     pages = producer.story_pages.live()
-    return pages.filter(locale=Locale.get_active()).first() or pages.first()
+    try:
+        locale = Locale.get_active()
+    except Locale.DoesNotExist:  # a site whose languages have no Wagtail locale yet
+        return pages.first()
+    return pages.filter(locale=locale).first() or pages.first()
 
 
 ProductListView = get_class("search.views", "ProductListView")

@@ -168,7 +168,11 @@ def test_the_refund_is_clawed_back_from_the_producer_s_statement(client, gateway
     settlements.entries_record()
     clawed = Entry.objects.get(partner=tea_maker, kind=EntryKind.REFUND)
     assert clawed.refund == complaint.refund and clawed.gross == Decimal(-200000)
-    assert clawed.net == clawed.gross - clawed.commission and clawed.net < 0
+    # The commission and the household's withheld VAT and PIT come back with the refund.
+    assert clawed.vat_withheld == Decimal(-2000) and clawed.pit_withheld == Decimal(-1000)
+    withheld = clawed.vat_withheld + clawed.pit_withheld
+    assert clawed.net == clawed.gross - clawed.commission - withheld
+    assert clawed.net < 0
     assert complaint.reference in clawed.description
 
     statements = settlements.statements_close(now=timezone.now() + timedelta(days=40))

@@ -213,4 +213,7 @@ def test_two_parcels_of_one_order_travel_with_two_carriers(
     for partner, price in ((honey_maker, 180000), (tea_maker, 240000)):
         statement = Statement.objects.get(partner=partner)
         charge = shipments[partner.pk].charge
-        assert statement.net == price - whole_dong(Decimal(price) * rate) + charge
+        # Households: the floor withholds 1 % VAT and 0.5 % PIT on goods (Decree 117/2025).
+        vat, pit = whole_dong(Decimal(price) / 100), whole_dong(Decimal(price) / 200)
+        assert (statement.vat_withheld, statement.pit_withheld) == (vat, pit)
+        assert statement.net == price - whole_dong(Decimal(price) * rate) - vat - pit + charge

@@ -133,6 +133,7 @@ def test_two_producers_sell_side_by_side_through_one_checkout(
     applicant.locator("#id_email").fill(APPLICANT)
     applicant.locator("#id_province_code").select_option("8")
     applicant.locator("#id_ward_code").select_option(str(factories.DONG_VAN))
+    applicant.get_by_label("Mã số thuế hoặc số định danh cá nhân").fill("0100109106")
     applicant.locator("#id_payout_bank_bin").select_option("970405")
     applicant.locator("#id_payout_account_number").fill("1234567890123")
     applicant.locator("#id_payout_account_holder").fill("Lò Thị Mỷ")

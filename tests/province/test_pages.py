@@ -73,7 +73,7 @@ def test_a_preset_period_and_the_default_month(operator_client):
     ("query", "message"),
     [
         ({"start": "2026-11-30", "end": "2026-11-01"}, "Kỳ kết thúc trước khi bắt đầu."),
-        ({"start": "2026-11-01"}, "Hãy chọn cả ngày đầu và ngày cuối."),
+        ({"start": "2026-11-01"}, "Hãy nhập cả ngày đầu và ngày cuối."),
         ({"start": "2026-13-01", "end": "2026-11-01"}, "Vui lòng nhập ngày hợp lệ."),
         ({"preset": "forever"}, "forever"),
     ],

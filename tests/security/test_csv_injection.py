@@ -127,7 +127,8 @@ def test_the_settlement_csv_neutralises_names_and_keeps_amounts_as_numbers(clien
         row for row in rows if len(row) > 6 and row[2].endswith('HYPERLINK("http://evil","x")')
     )
     assert sale[2] == "'" + EVIL_PRODUCT
-    assert sale[4:7] == ["350000", "28000", "322000"]
+    # Gross, commission, VAT and PIT withheld for a household (1 % and 0.5 %), net.
+    assert sale[4:9] == ["350000", "28000", "3500", "1750", "316750"]
 
     refund_rows = _rows(
         client.get(reverse("settlements-dashboard:csv", kwargs={"pk": refund_only.pk}))
