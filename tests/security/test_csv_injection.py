@@ -135,8 +135,9 @@ def test_the_settlement_csv_neutralises_names_and_keeps_amounts_as_numbers(clien
     )
     _assert_no_live_formula(refund_rows)
     refund = next(row for row in refund_rows if len(row) > 6 and row[4] == "-50000")
-    assert refund[5:7] == ["-4000", "-46000"]  # negative amounts, written as numbers
-    assert refund_rows[-1][1] == "-46000"
+    # Negative amounts, written as numbers: the commission, VAT and PIT given back, the net.
+    assert refund[5:9] == ["-4000", "-500", "-250", "-45250"]
+    assert refund_rows[-1][1] == "-45250"
 
 
 def test_the_producers_own_statement_download_is_neutralised(client, evil_statement):
