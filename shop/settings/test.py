@@ -1,5 +1,7 @@
 """Test settings: fast hashing, local e-mail, the same database switch as everywhere."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -16,7 +18,9 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 # Each test run gets its own in-process cache; tests that need Redis say so.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# One media folder per test process: a worker that finishes first removes its own, not the files
+# another worker's tests are still serving.
+MEDIA_ROOT = VAR_DIR / f"test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
 THUMBNAIL_DEBUG = True
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
