@@ -14,9 +14,10 @@ class SiteConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        from . import links, pagecache
+        from . import links, pagecache, personal
 
         pagecache.connect_invalidation()
+        personal.connect_invalidation()
         # After the sites app creates its default record (this app has no models of its own,
         # so migrate sends no signal for it).
         post_migrate.connect(

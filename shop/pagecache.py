@@ -1,7 +1,13 @@
-"""Whole-page cache for anonymous visitors who carry no state.
+"""Whole-page cache: one copy of each browsing page, shared by every visitor.
 
-A visitor with no session, no basket and no pending messages sees exactly what every other such
-visitor sees, so their GET pages are cached per URL and language. Two details keep this correct:
+A page is rendered once per URL and language as an anonymous visitor with nothing of their own
+sees it, and stored. A visitor with no session, no basket and no pending messages is served it
+as it is. A visitor with a session, a basket or an account is served it too on the pages for
+browsing the floor (PAGE_CACHE_SHARED_VIEWS), with their own parts filled in: basket, account
+links, messages, hearts, follow button, delivery time (shop/personal.py). While such a page
+renders for them, the request is an anonymous one (``_as_anonymous``), so nothing of theirs can
+go into the copy everyone shares. Any other page of theirs is rendered for them alone. Details
+that keep this correct:
 
 * The CSRF token is per visitor. While a cacheable page renders, templates get a placeholder
   instead of a token; the placeholder is swapped for this visitor's token on every response.
@@ -20,7 +26,9 @@ visitor sees, so their GET pages are cached per URL and language. Two details ke
 import hashlib
 import logging
 import time
+from contextlib import contextmanager
 from functools import cache as memoize
+from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,9 +36,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+
+from shop import personal
 
 CSRF_PLACEHOLDER = "cho-phien-csrf-placeholder-0f5c2b"
 GENERATION_KEY = "pagecache:generation"
@@ -45,15 +57,34 @@ NEVER_CACHED = (
 logger = logging.getLogger(__name__)
 
 
+def _cacheable_request(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not request.path.startswith(NEVER_CACHED)
+
+
 def _stateless(request: HttpRequest) -> bool:
+    """A visitor with nothing of their own: no session, no basket, no messages."""
     cookies = request.COOKIES
     return (
-        request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
-        and settings.SESSION_COOKIE_NAME not in cookies
+        settings.SESSION_COOKIE_NAME not in cookies
         and settings.OSCAR_BASKET_COOKIE_OPEN not in cookies
         and "messages" not in cookies
-        and not request.path.startswith(NEVER_CACHED)
+        and not request.user.is_authenticated
+    )
+
+
+def _shared_for(request: HttpRequest) -> bool:
+    """Whether a visitor with a session, a basket or an account is served this page from the
+    shared cache: a page for browsing the floor (PAGE_CACHE_SHARED_VIEWS), whose prices are
+    the same for everyone (a strategy that prices per visitor says so and is never shared),
+    with a state the visitor's parts can be filled from."""
+    try:
+        view = resolve(request.path_info).view_name
+    except Resolver404:
+        return False
+    return (
+        view in settings.PAGE_CACHE_SHARED_VIEWS
+        and getattr(request.strategy, "same_for_everyone", False)
+        and personal.shareable(request)
     )
 
 
@@ -122,12 +153,15 @@ def _with_token(request: HttpRequest, content: bytes) -> bytes:
     return content
 
 
-class AnonymousPageCacheMiddleware:
+class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.PAGE_CACHE_SECONDS <= 0 or not _stateless(request):
+        if settings.PAGE_CACHE_SECONDS <= 0 or not _cacheable_request(request):
+            return self.get_response(request)
+        stateless = _stateless(request)
+        if not stateless and not _shared_for(request):
             return self.get_response(request)
         try:
             key, dropped = _key(request)
@@ -135,24 +169,43 @@ class AnonymousPageCacheMiddleware:
         except Exception:  # the cache is an optimisation: when it is down, render the page
             logger.warning("page cache unavailable", exc_info=True)
             return self.get_response(request)
-        request.page_cacheable = True
         if cached is not None:
             status, headers, content = cached
-            response = HttpResponse(_with_token(request, content), status=status)
+            response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
             response["X-Page-Cache"] = "hit"
+        else:
+            response = self._render_shared(request, key=key, dropped=dropped, stateless=stateless)
+        if response.streaming:
             return response
+        if stateless:
+            response.content = _with_token(request, personal.strip(response.content))
+        else:
+            response.content = _with_token(request, personal.fill(response.content, request))
+            # This visitor's own page: no shared cache on the way may keep it.
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, ("Cookie",))
+        return response
 
+    def _render_shared(
+        self, request: HttpRequest, *, key: str, dropped: bool, stateless: bool
+    ) -> HttpResponse:
+        """The page as an anonymous visitor with nothing of their own sees it, personal parts
+        marked; stored when nothing of a visitor went into it."""
+        request.page_cacheable = True
         nonce = getattr(request, "csp_nonce", "")
         request.csp_nonce = nonce_placeholder()
         try:
-            response = self.get_response(request)
+            with _as_anonymous(request, really=not stateless):
+                response = self.get_response(request)
+                storable = not dropped and self._storable(request, response)
         finally:
             request.csp_nonce = nonce
+            request.page_cacheable = False
         # A URL with parameters that change nothing gets the page stored under its canonical
         # URL when there is one, and never adds an entry of its own (``?x=1``, ``?x=2``…).
-        if not dropped and self._storable(request, response):
+        if storable:
             headers = [
                 (name, value)
                 for name, value in response.items()
@@ -164,8 +217,6 @@ class AnonymousPageCacheMiddleware:
                 response["X-Page-Cache"] = "miss"
             except Exception:
                 logger.warning("page cache unavailable", exc_info=True)
-        if not response.streaming:
-            response.content = _with_token(request, response.content)
         return response
 
     @staticmethod
@@ -181,6 +232,44 @@ class AnonymousPageCacheMiddleware:
             and "private" not in cache_control
             and _untouched(request)
         )
+
+
+@contextmanager
+def _as_anonymous(request: HttpRequest, *, really: bool):
+    """While a shared page renders for a visitor with a session, a basket or an account, the
+    request is an anonymous visitor's with nothing of their own: no user, an empty session,
+    no cookies, no messages, an empty basket. Nothing of theirs can reach the shared page."""
+    if not really:
+        yield
+        return
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage import default_storage
+    from oscar.core.loading import get_class, get_model
+
+    names = ("user", "session", "COOKIES", "_messages", "strategy", "basket", "_basket_cache")
+    missing = object()
+    saved = {name: request.__dict__.get(name, missing) for name in names}
+    saved_cookies_to_delete = getattr(request, "cookies_to_delete", None)
+    request.user = AnonymousUser()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    request.COOKIES = {}
+    request._messages = default_storage(request)
+    request.strategy = get_class("partner.strategy", "Selector")().strategy(
+        request=request, user=request.user
+    )
+    basket = get_model("basket", "Basket")()
+    basket.strategy = request.strategy
+    request.basket = request._basket_cache = basket
+    request.cookies_to_delete = []
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                request.__dict__.pop(name, None)
+            else:
+                request.__dict__[name] = value
+        request.cookies_to_delete = saved_cookies_to_delete
 
 
 def _untouched(request: HttpRequest) -> bool:

@@ -10,7 +10,6 @@ from oscar.core.loading import get_class
 
 from shop import geo
 from shop.catalogue import selectors
-from shop.shipping import delivery
 
 ProductListView = get_class("search.views", "ProductListView")
 
@@ -37,14 +36,12 @@ class ProductDetailView(OscarProductDetailView):
         return super().get_object(queryset=selectors.product_detail())
 
     def get_context_data(self, **kwargs):
-        """With the typical delivery time from the producer's province to the buyer's: a
-        signed-in buyer's own province, the default one for everyone else (whose pages the
-        page cache shares, so nothing of one visitor's may be in them)."""
+        """With the producer's province, where the typical delivery time to the buyer's province
+        counts from (a personal part of the page: shop/personal.py)."""
         context = super().get_context_data(**kwargs)
         product = self.object
-        origin = getattr(product.producer, "province_code", None) or product.origin_province_code
-        context["delivery_window"] = delivery.delivery_window(
-            origin=origin, destination=delivery.buyer_province(self.request.user)
+        context["delivery_origin"] = (
+            getattr(product.producer, "province_code", None) or product.origin_province_code
         )
         context.update(self.get_reviews_context(product))
         if product.ocop_stars:  # the signed certificate behind the stars (one query)

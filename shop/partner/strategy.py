@@ -57,7 +57,9 @@ class HiddenNotSold:
 
 
 class Default(HiddenNotSold, FlaggedLotsWithdrawn, oscar_strategy.Default):
-    pass
+    # Prices and availability do not depend on who asks, so every visitor may be served the
+    # same page (shop/pagecache.py). A strategy that prices per visitor leaves this False.
+    same_for_everyone = True
 
 
 class Selector(oscar_strategy.Selector):

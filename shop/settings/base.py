@@ -146,8 +146,9 @@ MIDDLEWARE = [
     "shop.accounts.middleware.OperatorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "shop.pagecache.AnonymousPageCacheMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
+    # After the basket's: a shared page gets its visitor's basket (shop/personal.py).
+    "shop.pagecache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out login into shop/accounts/lockout.py's page.
     "axes.middleware.AxesMiddleware",
@@ -375,28 +376,6 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 # No avatars from gravatar.com: the admin loads nothing from another origin, nor tells it who works.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# Anonymous page cache (see shop/pagecache.py).
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-# The query parameters that change what a public page shows (listings, search, content pages);
-# any other parameter (tracking tags, junk) is ignored by the page cache.
-PAGE_CACHE_QUERY_PARAMETERS = frozenset(
-    {
-        "page",
-        "q",
-        "sort",
-        "sort_by",
-        "ocop",
-        "province",
-        "price_min",
-        "price_max",
-        "selected_facets",
-        "kind",
-        "format",
-        "linkType",
-        "month",
-    }
-)
-
 # Traceability (see traceability/): the chain, the anchoring account, batches, GS1 numbering.
 CHAIN_RPC_URL = os.environ.get("CHAIN_RPC_URL", "")
 CHAIN_RPC_TIMEOUT = float(os.environ.get("CHAIN_RPC_TIMEOUT", "10"))
@@ -574,6 +553,7 @@ CELERY_BEAT_SCHEDULE["settlements-close"] = {
 # notice, and the tax withheld for household sellers (Decree 117/2025/NĐ-CP):
 # shop/settings/floor.py and shop/settings/tax.py.
 from shop.settings.floor import *  # noqa: E402, F403
+from shop.settings.pages import *  # noqa: E402, F403
 from shop.settings.tax import *  # noqa: E402, F403
 
 INSTALLED_APPS += ["shop.privacy"]

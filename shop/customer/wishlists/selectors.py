@@ -1,54 +1,23 @@
-"""Reads of favourites: which products a buyer keeps (for every heart on a page at once), and
-the products of their list page.
+"""Reads of favourites: which products a buyer keeps (for every heart on a page at once: part
+of the visitor's state, shop/personal.py, which keeps it in the cache), and the products of
+their list page."""
 
-Which products a buyer keeps is asked on every page they see, so it is kept in the cache
-(``favourites_forget`` drops it whenever the list changes, in ``services``): a page costs no
-query for its hearts, or one when the cache has lost it."""
-
-import logging
-
-from django.core.cache import cache
 from django.db.models import Max, Q, QuerySet
 from oscar.core.loading import get_model
 
 from shop.catalogue import selectors as catalogue
 
 Line = get_model("wishlists", "Line")
-logger = logging.getLogger(__name__)
-CACHE_SECONDS = 24 * 60 * 60
-
-
-def _key(user_id: int) -> str:
-    return f"favourites:{user_id}"
-
-
-def favourites_forget(*, user_id: int) -> None:
-    try:
-        cache.delete(_key(user_id))
-    except Exception:  # a cache outage: the entry expires on its own
-        logger.warning("favourites of %s not dropped from the cache", user_id, exc_info=True)
 
 
 def wishlisted_product_ids(*, user) -> frozenset[int]:
     if not user.is_authenticated:
         return frozenset()
-    try:
-        cached = cache.get(_key(user.pk))
-    except Exception:
-        logger.warning("cache unavailable for favourites", exc_info=True)
-        cached = None
-    if cached is not None:
-        return frozenset(cached)
-    ids = frozenset(
+    return frozenset(
         Line.objects.filter(wishlist__owner=user, product__isnull=False).values_list(
             "product_id", flat=True
         )
     )
-    try:
-        cache.set(_key(user.pk), sorted(ids), CACHE_SECONDS)
-    except Exception:
-        logger.warning("cache unavailable for favourites", exc_info=True)
-    return ids
 
 
 def wishlist_products(*, user) -> QuerySet:

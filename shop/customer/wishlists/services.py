@@ -8,8 +8,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from shop.customer.wishlists.selectors import favourites_forget
-
 WishList = get_model("wishlists", "WishList")
 Line = get_model("wishlists", "Line")
 Product = get_model("catalogue", "Product")
@@ -44,7 +42,6 @@ def wishlist_product_set(*, user, product, wanted: bool) -> bool:
         raise ValidationError(_("Sign in to keep your favourites."))
     if not wanted:
         deleted, _rows = Line.objects.filter(wishlist__owner=user, product=product).delete()
-        _changed(user.pk)
         return bool(deleted)
     if not wishable(product):
         raise ValidationError(_("This product is not on sale here."))
@@ -56,20 +53,10 @@ def wishlist_product_set(*, user, product, wanted: bool) -> bool:
             )
     except IntegrityError:  # the same click twice at once
         return False
-    finally:
-        _changed(user.pk)
     return created
 
 
 def wishlist_line_remove(*, user, line_pk: int) -> bool:
     """Take a line (a product no longer on sale, kept by its title) out of `user`'s list."""
     deleted, _rows = Line.objects.filter(pk=line_pk, wishlist__owner=user).delete()
-    _changed(user.pk)
     return bool(deleted)
-
-
-def _changed(user_id: int) -> None:
-    """The hearts read the list afresh: now, and once the change is committed (a page
-    rendered meanwhile from the old rows does not stay in the cache)."""
-    favourites_forget(user_id=user_id)
-    transaction.on_commit(lambda: favourites_forget(user_id=user_id))
