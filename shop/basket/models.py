@@ -9,11 +9,20 @@ class Basket(AbstractBasket):
         if self.id is not None and self._lines is None:
             self._lines = (
                 self.lines.select_related(
-                    "product", "product__product_class", "product__producer", "stockrecord"
+                    "product",
+                    "product__product_class",
+                    "product__producer",
+                    "stockrecord",
+                    "stockrecord__partner",
                 )
                 .prefetch_related("attributes", "product__images", "product__stockrecords")
                 .order_by(self._meta.pk.name)
             )
+            # Evaluated once (the queryset keeps its results): each stock record knows its
+            # product, which allocating stock at checkout asks for, line by line.
+            for line in self._lines:
+                if line.stockrecord is not None:
+                    line.stockrecord.product = line.product
         return super().all_lines()
 
     @property

@@ -166,6 +166,10 @@ class PaymentDetailsView(views.PaymentDetailsView):
             )
         except signing.BadSignature:
             return None
+        if basket_id == request.basket.pk and request.basket.status == Basket.OPEN:
+            # This request's basket is still open, so no order was written for it; one placed
+            # since it was read is found under the basket's lock (`place_order`).
+            return None
         order = Order.objects.filter(basket_id=basket_id).first()
         if order is None or (order.user_id and order.user_id != request.user.pk):
             return None

@@ -176,12 +176,19 @@ class PerProducer(methods.Base):
 
 
 def _producers(basket, pks: list[int]) -> dict:
-    """The producers `pks`, read once per request for this basket."""
+    """The producers `pks`: those the basket's lines loaded with their stock records, the
+    others read once per request for this basket."""
     memo = quotes.basket_memo(basket)
     key = ("producers", tuple(pks))
     if key not in memo:
+        loaded = {
+            line.stockrecord.partner_id: line.stockrecord.partner
+            for line in basket.all_lines()
+            if line.stockrecord is not None and line.stockrecord.partner_id in pks
+        }
+        missing = [pk for pk in pks if pk not in loaded]
         Partner = get_model("partner", "Partner")
-        memo[key] = Partner.objects.in_bulk(pks)
+        memo[key] = {**loaded, **(Partner.objects.in_bulk(missing) if missing else {})}
     return memo[key]
 
 

@@ -232,9 +232,9 @@ def test_the_preview_with_two_producers_keeps_to_its_query_budget(
     honey_maker, tea_maker, honey, tea = two_carriers_goods()
     client = Client()
     up_to_preview(client, products=[(honey, 1), (tea, 1)])
-    # Oscar prices shipping several times per page: the producers are read once, the quotes
-    # come from the memo and the cache, nothing per producer.
+    # Oscar prices shipping several times per page: the producers come with the basket's
+    # lines (at most one read), the quotes from the memo and the cache, nothing per producer.
     with django_assert_max_num_queries(12) as captured:
         page = client.get(reverse("checkout:preview"))
-    assert sum('FROM "partner_partner"' in q["sql"] for q in captured.captured_queries) == 1
+    assert sum('FROM "partner_partner"' in q["sql"] for q in captured.captured_queries) <= 1
     assert len(shipping_lines(page.content.decode())) == 2
