@@ -3,7 +3,10 @@
 Serves the site with gunicorn (gunicorn.conf.py) on PostgreSQL and Redis with production
 settings, loads the demo floor into a scratch database, and drives each page with wrk:
 home, category, product and search, for an anonymous visitor and for a logged-in buyer with a
-basket, plus a one-line Django view under the same server (the ceiling).
+basket, plus a one-line Django view under the same server (the ceiling). For each page it also
+prints the database queries of one request (counted in-process, same settings and database):
+served from the page cache, and rendered with nothing cached. It stops if a page answers
+anything but 200, or if the buyer's page is not theirs (signed in, basket of two).
 
     python bench/pages.py [--seconds 10] [--connections 16]
 
@@ -40,8 +43,9 @@ def prepare(env: dict) -> dict[str, str]:
     site_prepare(env, database=DB, redis=REDIS)
     py = sys.executable
     script = (
-        "from bench.session import buyer_with_basket, page_paths; "
-        "print(buyer_with_basket()); print(page_paths())"
+        "from bench.session import buyer_with_basket, page_paths, page_queries; "
+        "cookie = buyer_with_basket(); paths = page_paths(); "
+        "print(page_queries(cookie, paths)); print(cookie); print(paths)"
     )
     out = (
         run(
@@ -58,7 +62,8 @@ def prepare(env: dict) -> dict[str, str]:
         .stdout.strip()
         .splitlines()
     )
-    return {"cookie": out[-2], **eval(out[-1])}  # noqa: S307 (our own repr of a dict of str)
+    # our own reprs of dicts of str and int
+    return {"queries": eval(out[-3]), "cookie": out[-2], **eval(out[-1])}  # noqa: S307
 
 
 def wrk(url: str, *, seconds: int, connections: int, cookie: str | None) -> dict[str, float]:
@@ -110,8 +115,11 @@ def main() -> None:
             connections=options.connections,
             cookie=None,
         )
-        print(f"{'page':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of ceiling':>12}{'non-2xx':>9}")
-        line = "{:<28}{:>9.1f}{:>9.1f}{:>9.1f}{:>11.1%}{:>9}"
+        print(
+            f"{'page':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'of ceiling':>12}{'non-2xx':>9}"
+            f"{'queries served/rendered':>25}"
+        )
+        line = "{:<28}{:>9.1f}{:>9.1f}{:>9.1f}{:>11.1%}{:>9}{:>25}"
         print(
             line.format(
                 "one-line view (ceiling)",
@@ -120,6 +128,7 @@ def main() -> None:
                 ceiling["p99"],
                 1.0,
                 ceiling["errors"],
+                "",
             )
         )
         for who, cookie in (("anonymous", None), ("buyer+basket", setup["cookie"])):
@@ -137,6 +146,7 @@ def main() -> None:
                         r["p99"],
                         r["rps"] / ceiling["rps"],
                         r["errors"],
+                        "{served}/{rendered}".format(**setup["queries"][f"{page} ({who})"]),
                     )
                 )
     finally:

@@ -37,3 +37,43 @@ def page_paths() -> dict[str, str]:
         "product": product.get_absolute_url(),
         "search": reverse("search:search") + "?q=mat+ong",
     }
+
+
+def page_queries(cookie: str, paths: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Database queries per page, for an anonymous visitor and for the buyer of `cookie`
+    ("name=value"): served from the page cache, and rendered with nothing cached (neither the
+    page nor the buyer's state). Checks that the buyer's page is theirs: signed in, basket of
+    two."""
+    import re
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from shop import pagecache
+
+    name, value = cookie.split("=", 1)
+    counts = {}
+    for who in ("anonymous", "buyer+basket"):
+        for page, path in paths.items():
+            client = Client(HTTP_HOST="127.0.0.1")
+            if who != "anonymous":
+                client.cookies[name] = value
+            row = {}
+            pagecache.bump_generation()
+            client.get(path)  # thumbnails and other lasting caches, as on a live floor
+            for how in ("rendered", "served"):
+                if how == "rendered":
+                    pagecache.bump_generation()
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(path)
+                if response.status_code != 200:
+                    raise SystemExit(f"{page} ({who}) answered {response.status_code}")
+                html = response.content.decode()
+                if who != "anonymous" and not (
+                    reverse("customer:logout") in html and re.search(r'class="badge"[^>]*>2<', html)
+                ):
+                    raise SystemExit(f"{page} ({who}) is not the signed-in buyer's page")
+                row[how] = len(captured)
+            counts[f"{page} ({who})"] = row
+    return counts

@@ -57,6 +57,16 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
     return response
 
 
+def view_name(request: HttpRequest) -> str | None:
+    """The name of the view the request's path resolves to (None: none), resolved once."""
+    if "_view_name" not in request.__dict__:
+        try:
+            request._view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            request._view_name = None
+    return request._view_name
+
+
 class RateLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -68,9 +78,8 @@ class RateLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Resolved here, not in process_view, so a page served by the page cache counts too.
-        try:
-            view = resolve(request.path_info).view_name
-        except Resolver404:
+        view = view_name(request)
+        if view is None:
             return self.get_response(request)
         group = self.groups.get(view)
         if group is not None and request.method in settings.RATE_LIMITS[group]["methods"]:

@@ -36,13 +36,13 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import salted_hmac
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from shop import personal
+from shop.limits import view_name
 
 CSRF_PLACEHOLDER = "cho-phien-csrf-placeholder-0f5c2b"
 GENERATION_KEY = "pagecache:generation"
@@ -77,23 +77,24 @@ def _shared_for(request: HttpRequest) -> bool:
     shared cache: a page for browsing the floor (PAGE_CACHE_SHARED_VIEWS), whose prices are
     the same for everyone (a strategy that prices per visitor says so and is never shared),
     with a state the visitor's parts can be filled from."""
-    try:
-        view = resolve(request.path_info).view_name
-    except Resolver404:
-        return False
     return (
-        view in settings.PAGE_CACHE_SHARED_VIEWS
+        view_name(request) in settings.PAGE_CACHE_SHARED_VIEWS
         and getattr(request.strategy, "same_for_everyone", False)
         and personal.shareable(request)
     )
 
 
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
+def generation(request: HttpRequest | None = None, *, known: int | None = None) -> int:
+    """The pages' generation (read once per request when given one; `known`: as read)."""
+    if request is not None and "_page_generation" in request.__dict__:
+        return request._page_generation
+    value = known if known is not None else cache.get(GENERATION_KEY)
     if value is None:
         # A fresh start never reuses an old number, even if the key was evicted.
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
         value = cache.get(GENERATION_KEY, 0)
+    if request is not None:
+        request._page_generation = value
     return value
 
 
@@ -128,7 +129,27 @@ def _canonical(request: HttpRequest) -> tuple[str, bool]:
 def _key(request: HttpRequest) -> tuple[str, bool]:
     url, dropped = _canonical(request)
     digest = hashlib.sha256(f"{request.get_host()}|{url}".encode()).hexdigest()
-    return f"pagecache:{generation()}:{get_language()}:{digest}", dropped
+    return f"pagecache:{generation(request)}:{get_language()}:{digest}", dropped
+
+
+def _fetch(request: HttpRequest, *, stateless: bool) -> tuple[str, bool, tuple | None]:
+    """The page's key, whether parameters were dropped, and its cached entry; for a visitor
+    with a state, their state is read in the same round trip (shop/personal.py)."""
+    if stateless:
+        key, dropped = _key(request)
+        return key, dropped, cache.get(key)
+    visitor = personal.who(request)
+    versions = cache.get_many([GENERATION_KEY, personal.version_key(visitor)])
+    generation(request, known=versions.get(GENERATION_KEY))
+    key, dropped = _key(request)
+    own = personal.state_key(
+        visitor,
+        generation=request._page_generation,
+        version=personal.version(visitor, versions.get(personal.version_key(visitor))),
+    )
+    entries = cache.get_many([key, own])
+    request._personal_cached = (own, entries.get(own))
+    return key, dropped, entries.get(key)
 
 
 @memoize
@@ -164,8 +185,7 @@ class PageCacheMiddleware:
         if not stateless and not _shared_for(request):
             return self.get_response(request)
         try:
-            key, dropped = _key(request)
-            cached = cache.get(key)
+            key, dropped, cached = _fetch(request, stateless=stateless)
         except Exception:  # the cache is an optimisation: when it is down, render the page
             logger.warning("page cache unavailable", exc_info=True)
             return self.get_response(request)

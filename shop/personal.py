@@ -25,7 +25,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache as memoize
 
@@ -39,6 +39,7 @@ from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +58,26 @@ class State:
     operator: bool = False
     producer: bool = False
     inspector: bool = False
+    # The parts that show nothing but the state, rendered once in the state's language.
+    html: dict[str, str] = field(default_factory=dict)
+
+
+RENDERED_WITH_STATE = ("basket", "account")
 
 
 # --------------------------------------------------------------------------- the state
 
 
-def _who(request: HttpRequest) -> str | None:
+def who(request: HttpRequest) -> str | None:
     """The cache identity of the visitor's state: ``u<user>``, ``b<basket>`` for an anonymous
     visitor's basket, "" for a visitor with nothing of their own, None when it cannot be kept
     (a basket cookie that does not verify, a cookie basket to merge at sign-in)."""
+    if "_personal_who" not in request.__dict__:
+        request._personal_who = _identify(request)
+    return request._personal_who
+
+
+def _identify(request: HttpRequest) -> str | None:
     cookie = request.COOKIES.get(settings.OSCAR_BASKET_COOKIE_OPEN)
     if request.user.is_authenticated:
         return None if cookie else f"u{request.user.pk}"
@@ -77,18 +89,25 @@ def _who(request: HttpRequest) -> str | None:
         return None
 
 
-def _version_key(who: str) -> str:
+def version_key(who: str) -> str:
     return f"personal:version:{who}"
 
 
-def _version(who: str) -> int:
-    key = _version_key(who)
+def version(who: str, known: int | None = None) -> int:
+    """The version of `who`'s state (`known`: as read already)."""
+    if known is not None:
+        return known
+    key = version_key(who)
     value = cache.get(key)
     if value is None:
         # A lost version never comes back as an old number (the entries of that number).
         cache.add(key, time.time_ns(), timeout=24 * 60 * 60)
         value = cache.get(key, 0)
     return value
+
+
+def state_key(who: str, *, generation: int, version: int) -> str:
+    return f"personal:{generation}:{get_language()}:{who}:{version}"
 
 
 def _compute(request: HttpRequest) -> State:
@@ -121,26 +140,31 @@ def _compute(request: HttpRequest) -> State:
 
 
 def state_of(request: HttpRequest) -> State:
-    """This visitor's state, from the cache when it holds it (kept on the request)."""
+    """This visitor's state, from the cache when it holds it (kept on the request). The page
+    cache may have read it already, with the page (``request._personal_cached``)."""
     known = getattr(request, "_personal_state", None)
     if known is not None:
         return known
-    who = _who(request)
-    if who == "":
+    visitor = who(request)
+    if visitor == "":
         state = State()
-    elif who is None:
+    elif visitor is None:
         state = _compute(request)
     else:
         from shop import pagecache
 
         try:
-            key = f"personal:{pagecache.generation()}:{who}:{_version(who)}"
-            state = cache.get(key)
+            key, state = getattr(request, "_personal_cached", (None, None))
+            if key is None:
+                key = state_key(
+                    visitor, generation=pagecache.generation(request), version=version(visitor)
+                )
+                state = cache.get(key)
         except Exception:  # the cache is an optimisation: without it, ask the database
             logger.warning("cache unavailable for a visitor's state", exc_info=True)
             key, state = None, None
         if state is None:
-            state = _compute(request)
+            state = _rendered(request, _compute(request))
             if key is not None:
                 try:
                     cache.set(key, state, settings.PERSONAL_STATE_SECONDS)
@@ -150,11 +174,21 @@ def state_of(request: HttpRequest) -> State:
     return state
 
 
+def _rendered(request: HttpRequest, state: State) -> State:
+    """`state` with its parts that show nothing else rendered (a CSRF placeholder in them)."""
+    filling, request._personal_filling = getattr(request, "_personal_filling", False), True
+    try:
+        html = {name: PARTS[name](request, state, "") for name in RENDERED_WITH_STATE}
+    finally:
+        request._personal_filling = filling
+    return replace(state, html=html)
+
+
 def visitor_changed(*, user_id: int | None = None, basket_id: int | None = None) -> None:
     """Something in these visitors' states changed: bump their versions now (this request sees
     it) and once committed (no state computed meanwhile from the old rows is used)."""
-    keys = [_version_key(f"u{user_id}")] if user_id else []
-    keys += [_version_key(f"b{basket_id}")] if basket_id else []
+    keys = [version_key(f"u{user_id}")] if user_id else []
+    keys += [version_key(f"b{basket_id}")] if basket_id else []
     if not keys:
         return
 
@@ -189,6 +223,8 @@ def _account(request: HttpRequest, state: State, key: str) -> str:
 
 def _messages(request: HttpRequest, state: State, key: str) -> str:
     messages = list(get_messages(request)) if not _sharing(request) else []
+    if not messages:
+        return '<div id="messages"></div>'  # what the template writes for none
     return render_to_string("oscar/partials/alert_messages.html", {"messages": messages})
 
 
@@ -303,7 +339,8 @@ def fill(content: bytes, request: HttpRequest) -> bytes:
         name, key = name.decode(), key.decode()
         if second is not None:
             return second if CHOICES[name](state, key) else first
-        return PARTS[name](request, state, key).encode()
+        html = state.html.get(name)
+        return (html if html is not None else PARTS[name](request, state, key)).encode()
 
     try:
         return _pattern(settings.SECRET_KEY).sub(part, content)
@@ -324,8 +361,9 @@ def connect_invalidation() -> None:
         owner = basket.values_list("owner_id", flat=True).first()
         visitor_changed(user_id=owner, basket_id=instance.basket_id)
 
-    def basket(sender, instance, **kwargs) -> None:
-        visitor_changed(user_id=instance.owner_id, basket_id=instance.pk)
+    def basket(sender, instance, created=False, **kwargs) -> None:
+        if not created:  # a new basket is empty: nobody's state changes
+            visitor_changed(user_id=instance.owner_id, basket_id=instance.pk)
 
     def favourite(sender, instance, **kwargs) -> None:
         owner = (
@@ -359,4 +397,4 @@ def shareable(request: HttpRequest) -> bool:
     """Whether this visitor's parts can be filled into a shared page: not when their basket
     cookie does not verify (their own page drops it) or a cookie basket is to be merged into
     their account's at sign-in (their own page merges it and says so)."""
-    return _who(request) is not None
+    return who(request) is not None
