@@ -15,16 +15,29 @@ from payments.ports import GatewayEvent
 from payments.services.orders import order_paid
 from payments.services.outcomes import Applied, Outcome
 
+# What moving an attempt forward writes (order_paid may flag it for review).
+MOVED_FIELDS = (
+    "status",
+    "gateway_txn_id",
+    "response_code",
+    "paid_at",
+    "needs_review",
+    "updated_at",
+)
+
 
 def payment_event_apply(*, event: GatewayEvent, method: str) -> Applied:
     """Apply a verified gateway event to its attempt: idempotent, forward-only, locked."""
     with transaction.atomic():
-        attempt = (
-            PaymentAttempt.objects.select_for_update()
-            .filter(reference=event.reference, method=method)
-            .first()
-        )
-        if attempt is None:
+        try:
+            # The attempt and its order, both locked, in one query (the order in the order the
+            # other services lock them: attempt first).
+            attempt = (
+                PaymentAttempt.objects.select_for_update(of=("self", "order"))
+                .select_related("order")
+                .get(reference=event.reference, method=method)
+            )
+        except PaymentAttempt.DoesNotExist:
             return Applied(Outcome.NOT_FOUND)
         if event.currency != attempt.currency or event.amount != attempt.amount:
             return Applied(Outcome.AMOUNT_MISMATCH, attempt)
@@ -39,7 +52,7 @@ def payment_event_apply(*, event: GatewayEvent, method: str) -> Applied:
         if event.status == AttemptStatus.PAID:
             attempt.paid_at = timezone.now()
             order_paid(attempt)
-        attempt.save()
+        attempt.save(update_fields=MOVED_FIELDS)
     return Applied(Outcome.APPLIED, attempt)
 
 

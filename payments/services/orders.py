@@ -2,7 +2,7 @@
 through the order pipeline (the order app's `EventHandler`), which moves the status, records
 Oscar's payment events and opens or cancels the producers' shipments.
 
-Called inside the payment services' transactions, with the attempt's row locked.
+Called inside the payment services' transactions, with the attempt's row (and its order's) locked.
 """
 
 import logging
@@ -23,8 +23,9 @@ InvalidOrderStatus = get_class("order.exceptions", "InvalidOrderStatus")
 
 
 def order_paid(attempt: PaymentAttempt) -> None:
-    """Within the attempt's transaction: the order is paid, unless it no longer wants to be."""
-    order = Order.objects.select_for_update().get(pk=attempt.order_id)
+    """Within the attempt's transaction: the order is paid, unless it no longer wants to be.
+    `attempt.order` is the order, locked with the attempt (`payment_event_apply`)."""
+    order = attempt.order
     try:
         EventHandler().order_paid(
             order,

@@ -101,10 +101,11 @@ def _fit(charges: list[Decimal], total: Decimal) -> list[Decimal]:
     return fitted
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's transaction: no savepoint of its own
 def shipments_open_for_order(*, order, actor=None) -> int:
     """The order is paid, or placed as cash on delivery: its producers can start (pending ->
-    new). Idempotent; returns how many shipments moved."""
+    new). Idempotent; returns how many shipments moved. Within the order's transaction (the
+    order pipeline): a failure here fails the payment or the confirmation with it."""
     moved = 0
     for shipment in Shipment.objects.select_for_update().filter(
         order_id=order.pk, status=Status.PENDING

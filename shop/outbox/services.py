@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -39,18 +39,41 @@ def outbox_enqueue(*, task: str, kwargs: dict, key: str = "") -> None:
     _task(task)  # a typo fails here, in the caller's tests, not later in a worker
     key = key or f"{task}:{uuid.uuid4().hex}"
     now = timezone.now()
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                key=key,
-                task=task,
-                kwargs=kwargs,
-                next_attempt_at=now + timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS),
-            )
-        ],
-        ignore_conflicts=True,
+    using = router.db_for_write(OutboxMessage)
+    message_id = _insert_new(
+        OutboxMessage(
+            key=key,
+            task=task,
+            kwargs=kwargs,
+            next_attempt_at=now + timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS),
+        ),
+        using=using,
     )
-    transaction.on_commit(lambda: outbox_dispatch(key=key), robust=True)
+    if message_id is None:  # recorded before: handed over again if it is not done yet
+        transaction.on_commit(lambda: outbox_dispatch(key=key), using=using, robust=True)
+    else:
+        transaction.on_commit(lambda: _send(message_id, task), using=using, robust=True)
+
+
+def _insert_new(message: OutboxMessage, *, using: str) -> int | None:
+    """Insert `message` unless a row has its key: the new row's id, or None. One statement
+    (``INSERT ... ON CONFLICT DO NOTHING RETURNING``), so that handing the row over after
+    the commit needs no query to find it again."""
+    meta = OutboxMessage._meta
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
+    table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
+    key, pk = quote(meta.get_field("key").column), quote(meta.pk.column)
+    sql = (  # names from the model's meta; the values go as parameters
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def outbox_dispatch(*, key: str) -> bool:

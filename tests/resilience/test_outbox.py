@@ -34,6 +34,33 @@ def test_the_same_side_effect_is_recorded_once(django_capture_on_commit_callback
     assert OutboxMessage.objects.count() == 1
 
 
+def test_a_side_effect_recorded_again_is_handed_over_again_until_done(
+    django_capture_on_commit_callbacks,
+):
+    order = flow.Order.objects.create(
+        number="900003", total_incl_tax=0, total_excl_tax=0, guest_email="mai@example.com"
+    )
+    mail.outbox.clear()
+
+    def enqueue():
+        outbox.outbox_enqueue(
+            task="payments.send_order_email",
+            kwargs={"order_id": order.pk, "code": "PAYMENT_RECEIVED"},
+            key=f"order-email:{order.pk}:PAYMENT_RECEIVED",
+        )
+
+    with django_capture_on_commit_callbacks(execute=False):  # its hand-over was lost
+        enqueue()
+    message = OutboxMessage.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):  # asked again: the row goes now
+        enqueue()
+    message.refresh_from_db()
+    assert message.done_at is not None and len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # once done, never again
+        enqueue()
+    assert OutboxMessage.objects.count() == 1 and len(mail.outbox) == 1
+
+
 def test_an_unknown_task_is_refused_at_once():
     with pytest.raises(ValueError, match="no such task"):
         outbox.outbox_enqueue(task="payments.send_order_mail", kwargs={}, key="typo")
