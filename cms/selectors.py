@@ -123,15 +123,19 @@ def localized_pages(pages: Iterable[Page], *, locale: int) -> dict[int, Page]:
     pages = [page for page in pages if page is not None]
     if not pages:
         return {}
-    candidates = list(
-        public(Page.objects.live())
-        .filter(
-            Q(translation_key__in={page.translation_key for page in pages}, locale_id=locale)
-            | Q(pk__in=[page.pk for page in pages])
-        )
-        .specific()
-    )
-    attach_images(candidates)
+    chosen_or_translated = Q(
+        translation_key__in={page.translation_key for page in pages}, locale_id=locale
+    ) | Q(pk__in=[page.pk for page in pages])
+    models = {page.specific_class for page in pages}
+    model = models.pop() if len(models) == 1 else None
+    if model is not None and any(field.name == "image" for field in model._meta.fields):
+        # Pages of one kind (a page's translations are of its kind): one query for them, with
+        # their images, and one for the images' renditions.
+        live = public(model.objects.live()).filter(chosen_or_translated)
+        candidates = list(with_listing_images(live))
+    else:
+        candidates = list(public(Page.objects.live()).filter(chosen_or_translated).specific())
+        attach_images(candidates)
     translated = {c.translation_key: c for c in candidates if c.locale_id == locale}
     chosen = {c.pk: c for c in candidates}
     result = {}
