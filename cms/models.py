@@ -125,12 +125,15 @@ class HomePage(ContentPage):
 
     @property
     def social_image(self):
+        heroes = [
+            b.value["image"] for b in self.body if b.block_type == "hero" and b.value["image"]
+        ]
+        for image in heroes:  # loaded already with the body: no query when it is the same image
+            if image.pk == self.image_id:
+                return image
         if self.image:
             return self.image
-        for block in self.body:
-            if block.block_type == "hero" and block.value["image"]:
-                return block.value["image"]
-        return None
+        return heroes[0] if heroes else None
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -8,10 +8,11 @@ Page models are looked up through the app registry because `cms.models` imports 
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Length, Substr
 from oscar.core.loading import get_model
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from shop.catalogue import selectors as catalogue
 from shop.text import fold, search_terms
@@ -24,6 +25,16 @@ StockRecord = get_model("partner", "StockRecord")
 
 def _page_model(name: str):
     return apps.get_model("cms", name)
+
+
+def public(pages: QuerySet) -> QuerySet:
+    """`pages` outside any private section, as Wagtail's ``.public()``, without the query it
+    spends listing the restrictions first: a restricted page is one whose path begins with a
+    restricted page's path."""
+    restricted = PageViewRestriction.objects.annotate(
+        prefix=Substr(OuterRef("path"), 1, Length("page__path"))
+    ).filter(prefix=F("page__path"))
+    return pages.exclude(Exists(restricted))
 
 
 # Catalogue items chosen in the admin -------------------------------------------------------
@@ -112,16 +123,19 @@ def localized_pages(pages: Iterable[Page], *, locale: int) -> dict[int, Page]:
     pages = [page for page in pages if page is not None]
     if not pages:
         return {}
-    candidates = list(
-        Page.objects.live()
-        .public()
-        .filter(
-            Q(translation_key__in={page.translation_key for page in pages}, locale_id=locale)
-            | Q(pk__in=[page.pk for page in pages])
-        )
-        .specific()
-    )
-    attach_images(candidates)
+    chosen_or_translated = Q(
+        translation_key__in={page.translation_key for page in pages}, locale_id=locale
+    ) | Q(pk__in=[page.pk for page in pages])
+    models = {page.specific_class for page in pages}
+    model = models.pop() if len(models) == 1 else None
+    if model is not None and any(field.name == "image" for field in model._meta.fields):
+        # Pages of one kind (a page's translations are of its kind): one query for them, with
+        # their images, and one for the images' renditions.
+        live = public(model.objects.live()).filter(chosen_or_translated)
+        candidates = list(with_listing_images(live))
+    else:
+        candidates = list(public(Page.objects.live()).filter(chosen_or_translated).specific())
+        attach_images(candidates)
     translated = {c.translation_key: c for c in candidates if c.locale_id == locale}
     chosen = {c.pk: c for c in candidates}
     result = {}
@@ -180,12 +194,12 @@ def with_listing_images(pages: QuerySet) -> QuerySet:
 
 def child_pages(parent: Page, model_name: str) -> QuerySet:
     model = _page_model(model_name)
-    return with_listing_images(model.objects.child_of(parent).live().public())
+    return with_listing_images(public(model.objects.child_of(parent).live()))
 
 
 def latest_articles(*, locale: int, limit: int, kind: str = "") -> list:
     ArticlePage = _page_model("ArticlePage")
-    articles = ArticlePage.objects.live().public().filter(locale=locale)
+    articles = public(ArticlePage.objects.live()).filter(locale=locale)
     if kind:
         articles = articles.filter(kind=kind)
     return list(with_listing_images(articles).order_by("-date", "-pk")[:limit])
@@ -197,7 +211,7 @@ def story_pages_by_producer(producer_ids: Iterable[int], *, locale: int) -> dict
     if not ids:
         return {}
     StoryPage = _page_model("ProducerStoryPage")
-    stories = StoryPage.objects.live().public().filter(producer_id__in=ids, locale=locale)
+    stories = public(StoryPage.objects.live()).filter(producer_id__in=ids, locale=locale)
     return {story.producer_id: story for story in stories.order_by("pk")}
 
 
@@ -208,10 +222,8 @@ def region_products(*, province_code: int, ward_code: int | None, limit: int) ->
 
 def region_producer_stories(*, province_code: int, ward_code: int | None, locale: int):
     StoryPage = _page_model("ProducerStoryPage")
-    stories = (
-        StoryPage.objects.live()
-        .public()
-        .filter(locale=locale, producer__province_code=province_code)
+    stories = public(StoryPage.objects.live()).filter(
+        locale=locale, producer__province_code=province_code
     )
     if ward_code is not None:
         stories = stories.filter(producer__ward_code=ward_code)
@@ -234,6 +246,7 @@ def content_search(*, query: str, locale: int):
     terms = search_terms(query)
     if not terms:
         return Page.objects.none()
+    # The search backend takes only plain field filters, so Wagtail's own `.public()` here.
     pages = Page.objects.live().public().filter(locale=locale).exclude(depth=1)
     return pages.search(" ".join(terms), operator="and")
 

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -20,6 +21,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
+from shop import pagecache
 from shop.text import search_terms
 
 Product = get_model("catalogue", "Product")
@@ -203,13 +205,19 @@ def origin_counts() -> list[dict]:
 
 
 def origin_provinces() -> list[int]:
-    """The codes of the provinces public products come from."""
-    return list(
-        Product.objects.browsable()
-        .exclude(origin_province_code=None)
-        .values_list("origin_province_code", flat=True)
-        .order_by("origin_province_code")
-        .distinct()
+    """The codes of the provinces public products come from. Every product list's filter form
+    reads them, so they are cached until the catalogue next changes (the page cache's
+    generation)."""
+    return cache.get_or_set(
+        f"catalogue:origin-provinces:{pagecache.generation()}",
+        lambda: list(
+            Product.objects.browsable()
+            .exclude(origin_province_code=None)
+            .values_list("origin_province_code", flat=True)
+            .order_by("origin_province_code")
+            .distinct()
+        ),
+        600,
     )
 
 
