@@ -268,7 +268,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
                 privacy.consent_record(
                     purpose="order",
                     method="checkout",
-                    user=order.user,
+                    user=kwargs["user"] if order.user_id else None,
                     email=order.guest_email,
                     reference=order.number,
                 )

@@ -59,7 +59,10 @@ def shipment_shares(*, order) -> dict[int, Decimal]:
     """What each of the order's shipments is worth to the buyer, by shipment id: its producer's
     lines (tax included, after discounts) plus its shipping charge, in whole đồng, adding up
     exactly to the order's total (rounding goes to the largest share)."""
-    shipments = list(Shipment.objects.filter(order_id=order.pk).order_by("pk"))
+    return _shares(order, list(Shipment.objects.filter(order_id=order.pk).order_by("pk")))
+
+
+def _shares(order, shipments: list[Shipment]) -> dict[int, Decimal]:
     if not shipments:
         return {}
     goods: dict[int, Decimal] = {}
@@ -74,24 +77,24 @@ def shipment_shares(*, order) -> dict[int, Decimal]:
     return {s.pk: share for s, share in zip(shipments, shares, strict=True)}
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # one order's rows: all or nothing with the caller's
 def cod_due_set_for_order(*, order) -> int:
     """The cash-on-delivery order is confirmed: each live shipment is due its share of the
     total. Idempotent; a shipment whose cash was already reported keeps its figures. Returns
     how many shipments were set."""
-    shares = shipment_shares(order=order)
-    changed = 0
-    for shipment in Shipment.objects.select_for_update().filter(
-        order_id=order.pk, cod__in=(Cod.NONE, Cod.DUE)
-    ):
-        if shipment.status in GONE:
+    shipments = list(Shipment.objects.select_for_update().filter(order_id=order.pk).order_by("pk"))
+    shares = _shares(order, shipments)
+    now = timezone.now()
+    changed = []
+    for shipment in shipments:
+        if shipment.cod not in (Cod.NONE, Cod.DUE) or shipment.status in GONE:
             continue
         due = shares.get(shipment.pk, Decimal(0))
         if shipment.cod != Cod.DUE or shipment.cod_due != due:
-            shipment.cod, shipment.cod_due = Cod.DUE, due
-            shipment.save(update_fields=["cod", "cod_due", "updated_at"])
-            changed += 1
-    return changed
+            shipment.cod, shipment.cod_due, shipment.updated_at = Cod.DUE, due, now
+            changed.append(shipment)
+    Shipment.objects.bulk_update(changed, ["cod", "cod_due", "updated_at"])
+    return len(changed)
 
 
 def cod_reported(*, shipment: Shipment, amount: Decimal, source: str, now=None) -> str:

@@ -16,12 +16,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_model
+from oscar.apps.order.signals import order_line_status_changed
+from oscar.core.loading import get_class, get_model
 
 from shop.fulfilment import tasks
 from shop.fulfilment.models import Shipment, ShipmentEvent
 from shop.money import whole_dong
 from shop.notifications import notify
+from shop.outbox.services import outbox_enqueue_many
 
 Line = get_model("order", "Line")
 Status = Shipment.Status
@@ -58,34 +60,35 @@ class ShipmentRefused(Exception):
     """The move asked for is not allowed; the message says why, for the producer."""
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # one order's rows: all or nothing with the caller's
 def shipments_create_for_order(*, order, parts: Iterable) -> list[Shipment]:
     """One shipment per producer with lines in `order`, charged as in the shipping method's
     breakdown `parts` (ProducerShipping items), each recording where its charge came from (a
     carrier's quote, the flat rate, free shipping), the carrier that quoted and the date it
     promised. The charges add up to the order's shipping charge: a shipping discount is shared
     out between producers in proportion to their charge."""
-    partner_ids = sorted(
-        set(order.lines.exclude(partner=None).values_list("partner_id", flat=True))
-    )
+    partner_ids = sorted({line.partner_id for line in order.lines.all() if line.partner_id})
     by_producer = {part.producer.pk: part for part in parts}
     charges = _fit(
         [whole_dong(getattr(by_producer.get(pk), "charge", 0)) for pk in partner_ids],
         whole_dong(order.shipping_incl_tax),
     )
-    shipments = []
-    for partner_id, charge in zip(partner_ids, charges, strict=True):
-        part = by_producer.get(partner_id)
-        shipment = Shipment.objects.create(
-            order=order,
-            partner_id=partner_id,
-            charge=charge,
-            charge_source=getattr(part, "source", ""),
-            quoted_carrier=getattr(part, "carrier", ""),
-            expected_delivery=getattr(part, "expected_delivery", None),
-        )
-        ShipmentEvent.objects.create(shipment=shipment, status=shipment.status)
-        shipments.append(shipment)
+    shipments = Shipment.objects.bulk_create(
+        [
+            Shipment(
+                order=order,
+                partner_id=partner_id,
+                charge=charge,
+                charge_source=getattr(by_producer.get(partner_id), "source", ""),
+                quoted_carrier=getattr(by_producer.get(partner_id), "carrier", ""),
+                expected_delivery=getattr(by_producer.get(partner_id), "expected_delivery", None),
+            )
+            for partner_id, charge in zip(partner_ids, charges, strict=True)
+        ]
+    )
+    ShipmentEvent.objects.bulk_create(
+        [ShipmentEvent(shipment=shipment, status=shipment.status) for shipment in shipments]
+    )
     return shipments
 
 
@@ -106,13 +109,13 @@ def shipments_open_for_order(*, order, actor=None) -> int:
     """The order is paid, or placed as cash on delivery: its producers can start (pending ->
     new). Idempotent; returns how many shipments moved. Within the order's transaction (the
     order pipeline): a failure here fails the payment or the confirmation with it."""
-    moved = 0
-    for shipment in Shipment.objects.select_for_update().filter(
-        order_id=order.pk, status=Status.PENDING
-    ):
-        _move(shipment, Status.NEW, actor=actor, on_behalf=False)
-        moved += 1
-    return moved
+    shipments = list(
+        Shipment.objects.select_for_update()
+        .filter(order_id=order.pk, status=Status.PENDING)
+        .order_by("pk")
+    )
+    _move_many(shipments, Status.NEW, actor=actor)
+    return len(shipments)
 
 
 @transaction.atomic
@@ -186,6 +189,58 @@ def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = ""
         notify(tasks.send_shipment_email, event_id=event.pk, key=f"shipment-email:{event.pk}")
     for line in Line.objects.filter(order_id=shipment.order_id, partner_id=shipment.partner_id):
         line.set_status(LINE_STATUS[to])
+
+
+def _move_many(shipments: list[Shipment], to: str, *, actor) -> None:
+    """`_move` of the shipments of one order at once (a few statements, however many
+    producers), not on behalf of anyone; within the caller's transaction, with them locked."""
+    if not shipments:
+        return
+    now = timezone.now()
+    ids = [shipment.pk for shipment in shipments]
+    Shipment.objects.filter(pk__in=ids).update(status=to, updated_at=now)
+    for shipment in shipments:
+        shipment.status, shipment.updated_at = to, now
+    events = ShipmentEvent.objects.bulk_create(
+        [
+            ShipmentEvent(shipment=shipment, status=to, actor=actor, on_behalf=False)
+            for shipment in shipments
+        ]
+    )
+    if to in (Status.NEW, Status.SHIPPED):
+        outbox_enqueue_many(
+            task=tasks.send_shipment_email.name,
+            kwargs_by_key={
+                f"shipment-email:{event.pk}": {"event_id": event.pk} for event in events
+            },
+        )
+    lines = list(
+        Line.objects.filter(
+            order_id=shipments[0].order_id, partner_id__in=[s.partner_id for s in shipments]
+        ).order_by("pk")
+    )
+    lines_set_status(lines, LINE_STATUS[to])
+
+
+def lines_set_status(lines: list, new_status: str) -> None:
+    """Oscar's `Line.set_status` for each of `lines` (the same refusal of a status its
+    pipeline does not allow, the same signal), written in one UPDATE."""
+    InvalidLineStatus = get_class("order.exceptions", "InvalidLineStatus")
+    moving = [line for line in lines if line.status != new_status]
+    for line in moving:
+        if new_status not in line.available_statuses():
+            raise InvalidLineStatus(
+                _("'%(new_status)s' is not a valid status (current status: '%(status)s')")
+                % {"new_status": new_status, "status": line.status}
+            )
+    if not moving:
+        return
+    Line.objects.filter(pk__in=[line.pk for line in moving]).update(status=new_status)
+    for line in moving:
+        old_status, line.status = line.status, new_status
+        order_line_status_changed.send(
+            sender=line, line=line, old_status=old_status, new_status=new_status
+        )
 
 
 # For the other services of this app (after-sale), once they have made their own checks.

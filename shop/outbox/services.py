@@ -76,6 +76,24 @@ def _insert_new(message: OutboxMessage, *, using: str) -> int | None:
     return row[0] if row else None
 
 
+def outbox_enqueue_many(*, task: str, kwargs_by_key: dict[str, dict]) -> None:
+    """`outbox_enqueue` of `task` once per key (key -> kwargs), in one INSERT."""
+    if not kwargs_by_key:
+        return
+    _task(task)
+    now = timezone.now()
+    next_attempt_at = now + timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS)
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(key=key, task=task, kwargs=kwargs, next_attempt_at=next_attempt_at)
+            for key, kwargs in kwargs_by_key.items()
+        ],
+        ignore_conflicts=True,
+    )
+    for key in kwargs_by_key:
+        transaction.on_commit(lambda key=key: outbox_dispatch(key=key), robust=True)
+
+
 def outbox_dispatch(*, key: str) -> bool:
     """Hand a committed row to the broker; False (logged, never raised) when it is down."""
     message = OutboxMessage.objects.filter(key=key, done_at=None).only("pk", "task").first()

@@ -106,10 +106,6 @@ sizes = pytest.mark.parametrize(
 lines = pytest.mark.parametrize("lines", [1, 20], ids=["1-line", "20-lines"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the page layout (category menu, CMS links, account menu) costs ~10 queries",
-)
 @sizes
 @lines
 def test_basket_page_within_budget(client, buyer, catalogue, lines):
