@@ -101,6 +101,9 @@ class ContentPage(Page):
     def social_image(self):
         return self.image
 
+    def get_view_restrictions(self):
+        return selectors.view_restrictions(self)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["stream_data"] = selectors.stream_context(self.body, locale=self.locale_id)

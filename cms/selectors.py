@@ -5,15 +5,18 @@ Page models are looked up through the app registry because `cms.models` imports 
 (through its blocks).
 """
 
+import hashlib
 from collections.abc import Iterable
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Length, Substr
 from oscar.core.loading import get_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 
+from shop import pagecache
 from shop.catalogue import selectors as catalogue
 from shop.text import fold, search_terms
 
@@ -35,6 +38,19 @@ def public(pages: QuerySet) -> QuerySet:
         prefix=Substr(OuterRef("path"), 1, Length("page__path"))
     ).filter(prefix=F("page__path"))
     return pages.exclude(Exists(restricted))
+
+
+def view_restrictions(page: Page) -> QuerySet:
+    """The restrictions that apply to `page`, as Wagtail's ``Page.get_view_restrictions``, in
+    one query instead of two: those of the page and its ancestors (by path), an alias taking its
+    source page's restrictions instead of its own."""
+    steplen = page.steplen
+    paths = [page.path[:end] for end in range(steplen, len(page.path) + 1, steplen)]
+    on_path = Page.objects.filter(path__in=paths)
+    return PageViewRestriction.objects.filter(
+        Q(page__in=on_path.filter(alias_of__isnull=True).values("pk"))
+        | Q(page__in=on_path.filter(alias_of__isnull=False).values("alias_of_id"))
+    )
 
 
 # Catalogue items chosen in the admin -------------------------------------------------------
@@ -112,7 +128,9 @@ def producers_by_id(ids: Iterable[int]) -> dict[int, Partner]:
 # Pages ---------------------------------------------------------------------------------------
 
 
-def localized_pages(pages: Iterable[Page], *, locale: int) -> dict[int, Page]:
+def localized_pages(
+    pages: Iterable[Page], *, locale: int, renditions: bool = True
+) -> dict[int, Page]:
     """For each chosen page, its live version in `locale` (an id), or the page itself when it
     has none.
 
@@ -132,10 +150,10 @@ def localized_pages(pages: Iterable[Page], *, locale: int) -> dict[int, Page]:
         # Pages of one kind (a page's translations are of its kind): one query for them, with
         # their images, and one for the images' renditions.
         live = public(model.objects.live()).filter(chosen_or_translated)
-        candidates = list(with_listing_images(live))
+        candidates = list(with_listing_images(live, renditions=renditions))
     else:
         candidates = list(public(Page.objects.live()).filter(chosen_or_translated).specific())
-        attach_images(candidates)
+        attach_images(candidates, renditions=renditions)
     translated = {c.translation_key: c for c in candidates if c.locale_id == locale}
     chosen = {c.pk: c for c in candidates}
     result = {}
@@ -146,12 +164,19 @@ def localized_pages(pages: Iterable[Page], *, locale: int) -> dict[int, Page]:
     return result
 
 
+STREAM_CONTEXT_SECONDS = 600
+
+
 def stream_context(stream, *, locale) -> dict:
-    """What the blocks of `stream` show from outside it, fetched in bulk for all of them.
+    """What the blocks of `stream` show from outside it, fetched in bulk for all of them, and
+    kept in the cache for the pages' generation (`shop.pagecache`: any change to the catalogue
+    or the pages starts a new one).
 
     `pages`: chosen page id -> the live page to show (its translation in `locale` when there is
     one); `stories`: producer id -> its story page; `articles`: kind ("" for any) -> the latest
     articles of that kind, as many as the blocks asking for it want (one query per kind).
+    Images come without their renditions, which Wagtail finds in its own cache (a rendition
+    made after this was cached is found there too).
     """
     chosen_pages, producer_ids, article_counts = [], set(), {}
     for block in stream:
@@ -165,31 +190,50 @@ def stream_context(stream, *, locale) -> dict:
         elif block.block_type == "latest_articles":
             kind = value.get("kind") or ""
             article_counts[kind] = max(article_counts.get(kind, 0), value["count"])
-    return {
-        "pages": localized_pages(chosen_pages, locale=locale),
-        "stories": story_pages_by_producer(producer_ids, locale=locale),
-        "articles": {
-            kind: latest_articles(locale=locale, limit=count, kind=kind)
-            for kind, count in article_counts.items()
-        },
-    }
+    asked = repr(
+        (
+            locale,
+            sorted(page.pk for page in chosen_pages if page is not None),
+            sorted(producer_ids),
+            sorted(article_counts.items()),
+        )
+    )
+    digest = hashlib.sha256(asked.encode()).hexdigest()
+    key = f"cms-stream:{pagecache.generation()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = {
+            "pages": localized_pages(chosen_pages, locale=locale, renditions=False),
+            "stories": story_pages_by_producer(producer_ids, locale=locale),
+            "articles": {
+                kind: latest_articles(locale=locale, limit=count, kind=kind, renditions=False)
+                for kind, count in article_counts.items()
+            },
+        }
+        cache.set(key, found, STREAM_CONTEXT_SECONDS)
+    return found
 
 
-def attach_images(pages: list) -> None:
-    """Load the main images of `pages` (and their renditions) in two queries."""
+def attach_images(pages: list, *, renditions: bool = True) -> None:
+    """Load the main images of `pages` (and their renditions unless asked not to) in two
+    queries."""
     Image = get_image_model()
     ids = {getattr(page, "image_id", None) for page in pages} - {None}
     if not ids:
         return
-    images = Image.objects.filter(pk__in=ids).prefetch_related("renditions").in_bulk()
+    images = Image.objects.filter(pk__in=ids)
+    if renditions:
+        images = images.prefetch_related("renditions")
+    images = images.in_bulk()
     for page in pages:
         if getattr(page, "image_id", None) in images:
             page.image = images[page.image_id]
 
 
-def with_listing_images(pages: QuerySet) -> QuerySet:
-    """Pages with their image (and its renditions) loaded, for cards."""
-    return pages.select_related("image").prefetch_related("image__renditions")
+def with_listing_images(pages: QuerySet, *, renditions: bool = True) -> QuerySet:
+    """Pages with their image (and its renditions unless asked not to) loaded, for cards."""
+    pages = pages.select_related("image")
+    return pages.prefetch_related("image__renditions") if renditions else pages
 
 
 def child_pages(parent: Page, model_name: str) -> QuerySet:
@@ -197,12 +241,13 @@ def child_pages(parent: Page, model_name: str) -> QuerySet:
     return with_listing_images(public(model.objects.child_of(parent).live()))
 
 
-def latest_articles(*, locale: int, limit: int, kind: str = "") -> list:
+def latest_articles(*, locale: int, limit: int, kind: str = "", renditions: bool = True) -> list:
     ArticlePage = _page_model("ArticlePage")
     articles = public(ArticlePage.objects.live()).filter(locale=locale)
     if kind:
         articles = articles.filter(kind=kind)
-    return list(with_listing_images(articles).order_by("-date", "-pk")[:limit])
+    articles = with_listing_images(articles, renditions=renditions)
+    return list(articles.order_by("-date", "-pk")[:limit])
 
 
 def story_pages_by_producer(producer_ids: Iterable[int], *, locale: int) -> dict[int, Page]:

@@ -56,11 +56,25 @@ def language_links(context) -> list[dict]:
 
 
 def _wagtail_page_urls(page, request) -> dict[str, str]:
-    """Language code -> URL of each live translation of a Wagtail page (one query)."""
+    """Language code -> URL of each live translation of a Wagtail page (one query, kept in the
+    cache for the pages' generation: publishing or moving a page starts a new one)."""
+    from django.core.cache import cache
     from wagtail.models import Page
 
     if not isinstance(page, Page) or page.pk is None:
         return {}
+    if request is None or getattr(request, "is_preview", False):
+        return _page_translation_urls(page, request)
+    generation = pagecache.generation(request)
+    key = f"page-languages:{generation}:{page.translation_key}:{request.get_host()}"
+    urls = cache.get(key)
+    if urls is None:
+        urls = _page_translation_urls(page, request)
+        cache.set(key, urls, 600)
+    return urls
+
+
+def _page_translation_urls(page, request) -> dict[str, str]:
     translations = page.get_translations(inclusive=True).live().select_related("locale")
     urls = {}
     for translation in translations:
