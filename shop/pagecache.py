@@ -323,6 +323,10 @@ def connect_invalidation() -> None:
         ("offer", "ConditionalOffer"),
         ("wagtailcore", "Page"),
         ("wagtailcore", "Site"),
+        # A page made private, and an image's title or focal point, change the cards that
+        # show them (the home page's blocks are kept for the generation).
+        ("wagtailcore", "PageViewRestriction"),
+        ("wagtailimages", "Image"),
     ):
         model = get_model(app_label, model_name)
         post_save.connect(bump_generation, sender=model, dispatch_uid=f"pagecache-s-{model_name}")

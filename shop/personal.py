@@ -330,7 +330,10 @@ def strip(content: bytes) -> bytes:
 
 
 def fill(content: bytes, request: HttpRequest) -> bytes:
-    """A shared page with this visitor's parts."""
+    """A shared page with this visitor's parts (their state read at the first part)."""
+    pattern = _pattern(settings.SECRET_KEY)
+    if pattern.search(content) is None:
+        return content
     state = state_of(request)
     request._personal_filling = True
 
@@ -343,7 +346,7 @@ def fill(content: bytes, request: HttpRequest) -> bytes:
         return (html if html is not None else PARTS[name](request, state, key)).encode()
 
     try:
-        return _pattern(settings.SECRET_KEY).sub(part, content)
+        return pattern.sub(part, content)
     finally:
         request._personal_filling = False
 

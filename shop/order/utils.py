@@ -171,6 +171,13 @@ FROM unnest(%s::integer[], %s::integer[]) AS v(product_id, quantity) ORDER BY v.
 ON CONFLICT (product_id) DO UPDATE
 SET num_purchases = analytics_productrecord.num_purchases + EXCLUDED.num_purchases
 """
+PRODUCT_BOUGHT = """
+INSERT INTO analytics_productrecord
+    (product_id, num_purchases, num_views, num_basket_additions, score)
+VALUES (%s, %s, 0, 0, 0)
+ON CONFLICT (product_id) DO UPDATE
+SET num_purchases = analytics_productrecord.num_purchases + EXCLUDED.num_purchases
+"""
 USER_ORDERED = """
 INSERT INTO analytics_userrecord (user_id, num_orders, num_order_lines, num_order_items,
     total_spent, date_last_order, num_product_views, num_basket_additions)
@@ -194,8 +201,11 @@ def analytics_record_order(sender, order, user, **kwargs) -> None:
         if line.product_id:
             bought[line.product_id] += line.quantity
     with connection.cursor() as cursor:
-        if bought:
+        if bought and connection.vendor == "postgresql":
             cursor.execute(PRODUCTS_BOUGHT, [list(bought), [bought[pk] for pk in bought]])
+        elif bought:  # the SQLite demo: the same upsert a product
+            for product_id in sorted(bought):
+                cursor.execute(PRODUCT_BOUGHT, [product_id, bought[product_id]])
         if user and user.is_authenticated:
             lines = list(order.lines.all())
             cursor.execute(

@@ -36,10 +36,13 @@ def stock_allocate(*, quantities: dict[int, int], titles: dict[int, str]) -> Non
     if not quantities:
         return
     ids = sorted(quantities)
-    params = [ids, [quantities[pk] for pk in ids], ids]
-    with connection.cursor() as cursor:
-        cursor.execute(ALLOCATE, params)
-        rows = cursor.fetchall()
+    if connection.vendor == "postgresql":
+        params = [ids, [quantities[pk] for pk in ids], ids]
+        with connection.cursor() as cursor:
+            cursor.execute(ALLOCATE, params)
+            rows = cursor.fetchall()
+    else:  # the SQLite demo: one conditional UPDATE a record (its writes are serialised)
+        rows = _allocate_each(ids, quantities)
     allocated = {row[0] for row in rows}
     short = [pk for pk in ids if pk not in allocated]
     if short:
@@ -51,6 +54,23 @@ def stock_allocate(*, quantities: dict[int, int], titles: dict[int, str]) -> Non
     _low_stock_alerts_open(rows)
     _product_alerts_send({row[1] for row in rows})
     pagecache.bump_generation()
+
+
+def _allocate_each(ids: list[int], quantities: dict[int, int]) -> list[tuple]:
+    from django.db.models import F, Value
+    from django.db.models.functions import Coalesce
+
+    done = []
+    for pk in ids:
+        quantity = quantities[pk]
+        free = StockRecord.objects.filter(
+            pk=pk, num_in_stock__gte=Coalesce(F("num_allocated"), Value(0)) + quantity
+        )
+        if free.update(num_allocated=Coalesce(F("num_allocated"), Value(0)) + quantity):
+            done += StockRecord.objects.filter(pk=pk).values_list(
+                "pk", "product_id", "num_in_stock", "num_allocated", "low_stock_threshold"
+            )
+    return done
 
 
 def _low_stock_alerts_open(rows) -> None:

@@ -128,3 +128,20 @@ def test_an_evicted_generation_never_brings_back_old_pages(item):
     record.price = 123000
     record.save()
     assert "123.000" in get(Client(), url).content.decode()
+
+
+def test_a_page_made_private_or_an_image_edited_drops_every_cached_page():
+    from wagtail.images.models import Image
+    from wagtail.models import Page, PageViewRestriction
+
+    from shop import pagecache
+
+    before = pagecache.generation()
+    page = Page.objects.filter(depth=2).first()
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    after_restriction = pagecache.generation()
+    assert after_restriction != before
+    from wagtail.images.tests.utils import get_test_image_file
+
+    Image.objects.create(title="Đồi chè", file=get_test_image_file())
+    assert pagecache.generation() != after_restriction
