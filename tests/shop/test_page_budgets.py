@@ -4,7 +4,8 @@ catalogue and of the buyer's basket.
 The floor is the demo's (producers, categories, products with images, lots, the home page's
 blocks, region and story pages, the legal pages), with reviews, and grown to the catalogue size
 with more products like them. Each page is rendered with the page cache off, once to warm what a
-first visit writes (thumbnail records), then measured.
+first visit writes (thumbnail records) and the buyer's state (shop/personal.py: computed in a
+fixed number of queries whatever their basket, tests/shop/test_personal_pages.py), then measured.
 """
 
 import pytest
@@ -26,15 +27,6 @@ Selector = get_class("partner.strategy", "Selector")
 BUDGETS = {"home": 12, "category": 10, "search": 10, "product": 10}
 CATALOGUE_SIZES = (40, 400)
 BASKET_SIZES = (1, 20)
-# Cases over budget today, and why. A signed-in buyer's page still renders its per-visitor
-# parts (the mini-basket: 7 queries; the account links: 1; the product page's delivery window:
-# 1), which are to be filled in after rendering.
-PER_VISITOR = "per-visitor parts (mini-basket, account links, delivery window) render in the page"
-OVER_BUDGET = {
-    ("category", "buyer"): PER_VISITOR,
-    ("search", "buyer"): PER_VISITOR,
-    ("product", "buyer"): PER_VISITOR,
-}
 
 
 def _reviews(products) -> None:
@@ -139,21 +131,14 @@ def measured(client: Client, url: str, budget: int, django_assert_max_num_querie
     return response
 
 
-def _case(page: str, visitor: str):
-    marks = ()
-    if (page, visitor) in OVER_BUDGET:
-        marks = pytest.mark.xfail(strict=True, reason=OVER_BUDGET[page, visitor])
-    return pytest.param(page, id=page, marks=marks)
-
-
 @pytest.mark.parametrize("lines", BASKET_SIZES, ids=lambda n: f"basket-{n}")
-@pytest.mark.parametrize("page", [_case(page, "buyer") for page in BUDGETS])
+@pytest.mark.parametrize("page", list(BUDGETS))
 def test_buyer_page_budget(floor, django_assert_max_num_queries, page, lines):
     client = buyer_with_basket(lines)
     measured(client, page_urls()[page], BUDGETS[page], django_assert_max_num_queries)
 
 
-@pytest.mark.parametrize("page", [_case(page, "anonymous") for page in BUDGETS])
+@pytest.mark.parametrize("page", list(BUDGETS))
 def test_anonymous_page_budget(floor, django_assert_max_num_queries, page):
     measured(Client(), page_urls()[page], BUDGETS[page], django_assert_max_num_queries)
 
