@@ -46,11 +46,14 @@ def cash_collected(*, order: Order, actor, reason: str = "") -> Applied:
     return applied
 
 
-@transaction.atomic
-def cod_attempt_create(*, order: Order) -> PaymentAttempt:
-    """Cash on delivery: the order is confirmed now and paid when the cash is collected."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    EventHandler().order_cash_on_delivery(order)
+@transaction.atomic(savepoint=False)  # all or nothing with the caller's order
+def cod_attempt_create(*, order: Order, confirmed: bool = False) -> PaymentAttempt:
+    """Cash on delivery: the order is confirmed now and paid when the cash is collected.
+    `confirmed`: the caller placed `order` as cash on delivery in its own transaction (the
+    checkout: `EventHandler.order_placed`), so only the attempt is left to write."""
+    if not confirmed:
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        EventHandler().order_cash_on_delivery(order)
     return PaymentAttempt.objects.create(
         order=order,
         method=Method.COD,

@@ -5,8 +5,8 @@ import logging
 
 from django.contrib import messages
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from payments import services as payment_services
 from payments.gateways_registry import label as payment_label
 from payments.models import Method
 from payments.start import payment_start_redirect
+from shop.address.services import address_book_use
 from shop.channels import Channel
 from shop.checkout.forms import PaymentMethodForm
 from shop.order import statuses as order_statuses
@@ -118,6 +119,21 @@ def lines_off_sale(basket) -> list[str]:
         % {"title": product.get_title(), "reason": _("No longer on sale")}
         for product in hidden.select_related("parent").order_by("pk")
     ]
+
+
+def basket_lock(basket):
+    """`basket`'s row, locked, with whether any of its lines' products is hidden from buyers
+    now (`off_sale`, read afresh) and whether it holds vouchers (`has_vouchers`)."""
+    Product = get_model("catalogue", "Product")
+    hidden = Product.objects.filter(basket_lines__basket_id=OuterRef("pk")).filter(
+        Q(is_public=False) | Q(parent__is_public=False)
+    )
+    vouchers = Basket.vouchers.through.objects.filter(basket_id=OuterRef("pk"))
+    return (
+        Basket.objects.select_for_update()
+        .annotate(off_sale=Exists(hidden), has_vouchers=Exists(vouchers))
+        .get(pk=basket.pk)
+    )
 
 
 class OrderAlreadyPlaced(Exception):
@@ -243,25 +259,30 @@ class PaymentDetailsView(views.PaymentDetailsView):
         The order keeps the language of the page it was placed on: its messages use it."""
         basket = kwargs["basket"]
         with transaction.atomic():
-            locked = Basket.objects.select_for_update().get(pk=basket.pk)
-            placed = Order.objects.filter(basket_id=basket.pk).first()
-            if placed is not None:
-                raise OrderAlreadyPlaced(placed)
+            locked = basket_lock(basket)
             UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
             if locked.status not in (Basket.OPEN, Basket.FROZEN):
+                # An open basket has no order: it turns submitted with the order's writing
+                placed = Order.objects.filter(basket_id=basket.pk).first()
+                if placed is not None:
+                    raise OrderAlreadyPlaced(placed)
                 raise UnableToPlaceOrder(_("This basket can no longer be ordered."))
             # Taken off sale since the pre-conditions were checked (a takedown, a moment ago)
-            off_sale = lines_off_sale(basket)
-            if off_sale:
-                raise UnableToPlaceOrder(" ".join(off_sale))
+            if locked.off_sale:
+                raise UnableToPlaceOrder(" ".join(lines_off_sale(basket)))
+            if not locked.has_vouchers:  # none to lock when the order records their use
+                prefetched = getattr(basket, "_prefetched_objects_cache", None)
+                if prefetched is None:
+                    basket._prefetched_objects_cache = prefetched = {}
+                prefetched["vouchers"] = basket.vouchers.model.objects.none()
             kwargs["notify_channel"] = notify_channel_of(self.request, self.checkout_session)
             order = super().place_order(language=known_language(get_language()), **kwargs)
             parts = breakdown_of(kwargs["shipping_method"], basket) or []
-            EventHandler().order_placed(order, shipping_parts=parts)
+            cash = self.checkout_session.payment_method() == Method.COD
+            EventHandler().order_placed(order, shipping_parts=parts, cash_on_delivery=cash)
             basket.submit()
-            if self.checkout_session.payment_method() == Method.COD:
-                payment_services.cod_attempt_create(order=order)
-                order.refresh_from_db()
+            if cash:
+                payment_services.cod_attempt_create(order=order, confirmed=True)
             payment_services.order_emails_after_placement(order=order)
             consented = self.checkout_session._get(NOTIFY, "order_consent")
             if consented and (order.user_id or order.guest_email):
@@ -275,24 +296,14 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return order
 
     def update_address_book(self, user, addr):
-        """Oscar's, safe when one buyer places two orders at once: the address is added or
-        found (the unique user and hash decide), and its use counted in the database."""
+        """Oscar's, in one statement and safe when one buyer places two orders at once: the
+        address is added or found (the unique user and hash decide), its use counted."""
         counter = (
             "num_orders_as_shipping_address"
             if isinstance(addr, ShippingAddress)
             else "num_orders_as_billing_address"
         )
-        address_hash = addr.generate_hash()
-        saved = user.addresses.filter(hash=address_hash).first()
-        if saved is None:
-            saved = UserAddress(user=user)
-            addr.populate_alternative_model(saved)
-            try:
-                with transaction.atomic():
-                    saved.save()
-            except IntegrityError:  # the same address, saved by a checkout running alongside
-                saved = user.addresses.get(hash=address_hash)
-        UserAddress.objects.filter(pk=saved.pk).update(**{counter: F(counter) + 1})
+        address_book_use(user=user, address=addr, counter=counter)
 
     def send_order_placed_email(self, order):
         """Already in the outbox, written with the order (`place_order`)."""

@@ -63,18 +63,24 @@ def shipment_shares(*, order) -> dict[int, Decimal]:
 
 
 def _shares(order, shipments: list[Shipment]) -> dict[int, Decimal]:
+    prices = Line.objects.filter(order_id=order.pk).values_list("partner_id", "line_price_incl_tax")
+    shares = shares_of(order, shipments, prices=prices)
+    return {s.pk: share for s, share in zip(shipments, shares, strict=True)}
+
+
+def shares_of(order, shipments: list[Shipment], *, prices) -> list[Decimal]:
+    """Each of `shipments`' share of the order's total, in their order; `prices` are the
+    order's lines as (producer id, line price tax included) pairs."""
     if not shipments:
-        return {}
+        return []
     goods: dict[int, Decimal] = {}
-    for partner_id, price in Line.objects.filter(order_id=order.pk).values_list(
-        "partner_id", "line_price_incl_tax"
-    ):
+    for partner_id, price in prices:
         goods[partner_id] = goods.get(partner_id, Decimal(0)) + price
     shares = [whole_dong(goods.get(s.partner_id, 0)) + whole_dong(s.charge) for s in shipments]
     difference = whole_dong(order.total_incl_tax) - sum(shares, Decimal(0))
     largest = max(range(len(shares)), key=lambda i: shares[i])
     shares[largest] = max(shares[largest] + difference, Decimal(0))
-    return {s.pk: share for s, share in zip(shipments, shares, strict=True)}
+    return shares
 
 
 @transaction.atomic(savepoint=False)  # one order's rows: all or nothing with the caller's

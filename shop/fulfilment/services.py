@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.signals import order_line_status_changed
 from oscar.core.loading import get_class, get_model
 
+from shop.fulfilment import cod as shipment_cod
 from shop.fulfilment import tasks
 from shop.fulfilment.models import Shipment, ShipmentEvent
 from shop.money import whole_dong
@@ -61,34 +62,54 @@ class ShipmentRefused(Exception):
 
 
 @transaction.atomic(savepoint=False)  # one order's rows: all or nothing with the caller's
-def shipments_create_for_order(*, order, parts: Iterable) -> list[Shipment]:
+def shipments_create_for_order(
+    *, order, parts: Iterable, cash_on_delivery: bool = False
+) -> list[Shipment]:
     """One shipment per producer with lines in `order`, charged as in the shipping method's
     breakdown `parts` (ProducerShipping items), each recording where its charge came from (a
     carrier's quote, the flat rate, free shipping), the carrier that quoted and the date it
     promised. The charges add up to the order's shipping charge: a shipping discount is shared
-    out between producers in proportion to their charge."""
-    partner_ids = sorted({line.partner_id for line in order.lines.all() if line.partner_id})
+    out between producers in proportion to their charge.
+
+    A cash-on-delivery order (`cash_on_delivery`, confirmed as it is placed) has its shipments
+    written opened at once, each due its share of the total: the same rows, events (pending,
+    then new), e-mails and line statuses as opening them (`shipments_open_for_order`) and
+    setting their cash due (`cod.cod_due_set_for_order`) afterwards."""
+    lines = list(order.lines.all())
+    partner_ids = sorted({line.partner_id for line in lines if line.partner_id})
     by_producer = {part.producer.pk: part for part in parts}
     charges = _fit(
         [whole_dong(getattr(by_producer.get(pk), "charge", 0)) for pk in partner_ids],
         whole_dong(order.shipping_incl_tax),
     )
-    shipments = Shipment.objects.bulk_create(
-        [
-            Shipment(
-                order=order,
-                partner_id=partner_id,
-                charge=charge,
-                charge_source=getattr(by_producer.get(partner_id), "source", ""),
-                quoted_carrier=getattr(by_producer.get(partner_id), "carrier", ""),
-                expected_delivery=getattr(by_producer.get(partner_id), "expected_delivery", None),
-            )
-            for partner_id, charge in zip(partner_ids, charges, strict=True)
-        ]
+    shipments = [
+        Shipment(
+            order=order,
+            partner_id=partner_id,
+            charge=charge,
+            charge_source=getattr(by_producer.get(partner_id), "source", ""),
+            quoted_carrier=getattr(by_producer.get(partner_id), "carrier", ""),
+            expected_delivery=getattr(by_producer.get(partner_id), "expected_delivery", None),
+        )
+        for partner_id, charge in zip(partner_ids, charges, strict=True)
+    ]
+    if not cash_on_delivery:
+        Shipment.objects.bulk_create(shipments)
+        ShipmentEvent.objects.bulk_create(
+            [ShipmentEvent(shipment=shipment, status=shipment.status) for shipment in shipments]
+        )
+        return shipments
+    prices = [(line.partner_id, line.line_price_incl_tax) for line in lines]
+    for shipment, due in zip(
+        shipments, shipment_cod.shares_of(order, shipments, prices=prices), strict=True
+    ):
+        shipment.status, shipment.cod, shipment.cod_due = Status.NEW, Shipment.Cod.DUE, due
+    Shipment.objects.bulk_create(shipments)
+    events = ShipmentEvent.objects.bulk_create(
+        [ShipmentEvent(shipment=shipment, status=Status.PENDING) for shipment in shipments]
+        + [ShipmentEvent(shipment=shipment, status=Status.NEW) for shipment in shipments]
     )
-    ShipmentEvent.objects.bulk_create(
-        [ShipmentEvent(shipment=shipment, status=shipment.status) for shipment in shipments]
-    )
+    _opened(events[len(shipments) :], lines=[line for line in lines if line.partner_id])
     return shipments
 
 
@@ -207,19 +228,29 @@ def _move_many(shipments: list[Shipment], to: str, *, actor) -> None:
             for shipment in shipments
         ]
     )
-    if to in (Status.NEW, Status.SHIPPED):
-        outbox_enqueue_many(
-            task=tasks.send_shipment_email.name,
-            kwargs_by_key={
-                f"shipment-email:{event.pk}": {"event_id": event.pk} for event in events
-            },
-        )
-    lines = list(
-        Line.objects.filter(
-            order_id=shipments[0].order_id, partner_id__in=[s.partner_id for s in shipments]
-        ).order_by("pk")
+    lines = Line.objects.filter(
+        order_id=shipments[0].order_id, partner_id__in=[s.partner_id for s in shipments]
+    ).order_by("pk")
+    if to == Status.NEW:
+        _opened(events, lines=list(lines))
+        return
+    if to == Status.SHIPPED:
+        _emails_enqueue(events)
+    lines_set_status(list(lines), LINE_STATUS[to])
+
+
+def _opened(events: list, *, lines: list) -> None:
+    """Shipments opened (their `events`, new): each producer learns of its order, and the
+    `lines` of those shipments move with them."""
+    _emails_enqueue(events)
+    lines_set_status(lines, LINE_STATUS[Status.NEW])
+
+
+def _emails_enqueue(events: list) -> None:
+    outbox_enqueue_many(
+        task=tasks.send_shipment_email.name,
+        kwargs_by_key={f"shipment-email:{event.pk}": {"event_id": event.pk} for event in events},
     )
-    lines_set_status(lines, LINE_STATUS[to])
 
 
 def lines_set_status(lines: list, new_status: str) -> None:

@@ -32,10 +32,16 @@ REFUNDED_EVENT = "Refunded"
 
 
 class EventHandler(processing.EventHandler):
-    def order_placed(self, order, *, shipping_parts) -> list:
+    def order_placed(self, order, *, shipping_parts, cash_on_delivery: bool = False) -> list:
         """The order is written: one shipment per producer with lines in it, awaiting payment.
-        `shipping_parts` is the shipping method's breakdown (what each producer charges)."""
-        return fulfilment.shipments_create_for_order(order=order, parts=shipping_parts)
+        `shipping_parts` is the shipping method's breakdown (what each producer charges).
+        Placed as cash on delivery (`cash_on_delivery`), it is confirmed at once: the same
+        status change and shipments as `order_cash_on_delivery`, written as they are created."""
+        if cash_on_delivery:
+            self.order_status_move(order, statuses.CASH_ON_DELIVERY)
+        return fulfilment.shipments_create_for_order(
+            order=order, parts=shipping_parts, cash_on_delivery=cash_on_delivery
+        )
 
     def order_cash_on_delivery(self, order) -> None:
         """Cash on delivery: confirmed now (its producers can start), paid on delivery; each

@@ -200,21 +200,29 @@ def analytics_record_order(sender, order, user, **kwargs) -> None:
     for line in order.lines.all():
         if line.product_id:
             bought[line.product_id] += line.quantity
+    buyer = user is not None and user.is_authenticated
     with connection.cursor() as cursor:
+        if bought and connection.vendor == "postgresql" and buyer:  # both in one statement
+            lines = list(order.lines.all())
+            cursor.execute(
+                f"WITH products AS ({PRODUCTS_BOUGHT}) {USER_ORDERED}",
+                [list(bought), [bought[pk] for pk in bought], *_user_figures(user, order, lines)],
+            )
+            return
         if bought and connection.vendor == "postgresql":
             cursor.execute(PRODUCTS_BOUGHT, [list(bought), [bought[pk] for pk in bought]])
         elif bought:  # the SQLite demo: the same upsert a product
             for product_id in sorted(bought):
                 cursor.execute(PRODUCT_BOUGHT, [product_id, bought[product_id]])
-        if user and user.is_authenticated:
-            lines = list(order.lines.all())
-            cursor.execute(
-                USER_ORDERED,
-                [
-                    user.pk,
-                    len(lines),
-                    sum(line.quantity for line in lines),
-                    order.total_incl_tax,
-                    order.date_placed,
-                ],
-            )
+        if buyer:
+            cursor.execute(USER_ORDERED, _user_figures(user, order, list(order.lines.all())))
+
+
+def _user_figures(user, order, lines) -> list:
+    return [
+        user.pk,
+        len(lines),
+        sum(line.quantity for line in lines),
+        order.total_incl_tax,
+        order.date_placed,
+    ]
