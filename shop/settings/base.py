@@ -148,7 +148,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "oscar.apps.basket.middleware.BasketMiddleware",
     # After the basket's: a shared page gets its visitor's basket (shop/personal.py).
-    "shop.pagecache.PageCacheMiddleware",
+    "shop.personal.middleware.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: turns a locked-out login into shop/accounts/lockout.py's page.
     "axes.middleware.AxesMiddleware",

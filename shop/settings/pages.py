@@ -1,5 +1,5 @@
 """Settings of the page cache (shop/pagecache.py) and of the visitors' parts of pages
-(shop/personal.py)."""
+(shop/personal)."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""The parts of a page that belong to its visitor (shop/personal.py).
+"""The parts of a page that belong to its visitor (shop/personal).
 
 {% personal "basket" %}                         a part, for this visitor
 {% personal "delivery" origin %}                a part with a key

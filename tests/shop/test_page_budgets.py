@@ -4,7 +4,7 @@ catalogue and of the buyer's basket.
 The floor is the demo's (producers, categories, products with images, lots, the home page's
 blocks, region and story pages, the legal pages), with reviews, and grown to the catalogue size
 with more products like them. Each page is rendered with the page cache off, once to warm what a
-first visit writes (thumbnail records) and the buyer's state (shop/personal.py: computed in a
+first visit writes (thumbnail records) and the buyer's state (shop/personal: computed in a
 fixed number of queries whatever their basket, tests/shop/test_personal_pages.py), then measured.
 """
 

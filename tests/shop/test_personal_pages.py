@@ -1,5 +1,5 @@
 """Signed-in buyers and buyers with a basket are served the one shared copy of each browsing
-page, their own parts filled in (shop/personal.py, shop/pagecache.py): never another visitor's."""
+page, their own parts filled in (shop/personal, shop/pagecache.py): never another visitor's."""
 
 import re
 from decimal import Decimal

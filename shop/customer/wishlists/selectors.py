@@ -1,5 +1,5 @@
 """Reads of favourites: which products a buyer keeps (for every heart on a page at once: part
-of the visitor's state, shop/personal.py, which keeps it in the cache), and the products of
+of the visitor's state, shop/personal, which keeps it in the cache), and the products of
 their list page."""
 
 from django.db.models import Max, Q, QuerySet

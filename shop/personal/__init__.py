@@ -2,7 +2,8 @@
 
 A browsing page is the same for every visitor but for a few parts: the basket button, the
 account links, the messages, the hearts on products, the follow button and the delivery time to
-the buyer's province (the CSRF token and the CSP nonce are shop/pagecache.py's). Templates
+the buyer's province (the CSRF token and the CSP nonce are shop/pagecache.py's; shop/personal/middleware.py serves
+the pages). Templates
 place those parts with the ``personal`` tags (shop/templatetags/personal.py):
 
 * rendering a page to be shared (``request.page_cacheable``: the page cache stores it), a part
