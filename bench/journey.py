@@ -31,7 +31,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.payments import ADDRESS, PAY_URL, Buyer, checkout_product, site_env  # noqa: E402
+# Buyer talks to bench.payments.PORT: the server here listens there too.
+from bench.payments import (  # noqa: E402
+    ADDRESS,
+    PAY_URL,
+    PORT,
+    Buyer,
+    checkout_product,
+    site_env,
+)
 from bench.server import (  # noqa: E402
     django_start,
     gunicorn_start,
@@ -44,7 +52,6 @@ DB = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/chophien_bench_journey"
 )
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
-PORT = int(os.environ.get("BENCH_PORT", "8767"))
 HOST = "127.0.0.1"
 # Stock Oscar's sandbox, same journey (home to the payment page).
 OSCAR_SANDBOX = {"requests": 10, "queries": 256}
