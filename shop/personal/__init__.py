@@ -2,9 +2,9 @@
 
 A browsing page is the same for every visitor but for a few parts: the basket button, the
 account links, the messages, the hearts on products, the follow button and the delivery time to
-the buyer's province (the CSRF token and the CSP nonce are shop/pagecache.py's; shop/personal/middleware.py serves
-the pages). Templates
-place those parts with the ``personal`` tags (shop/templatetags/personal.py):
+the buyer's province (the CSRF token and the CSP nonce are shop/pagecache.py's). The page cache
+(shop/personal/middleware.py) serves the shared pages. Templates place those parts with the
+``personal`` tags (shop/templatetags/personal.py):
 
 * rendering a page to be shared (``request.page_cacheable``: the page cache stores it), a part
   is written as an anonymous visitor sees it, between two markers; a part with two faces (a

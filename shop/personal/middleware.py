@@ -54,11 +54,11 @@ def _shared_for(request: HttpRequest) -> bool:
 
 def _fetch(request: HttpRequest, *, stateless: bool) -> tuple[str, bool, tuple | None]:
     """The page's key, whether parameters were dropped, and its cached entry; for a visitor
-    with a state, their state is read in the same round trip (shop/py)."""
-    if stateless:
+    with a state of their own, that state is read in the same round trip (shop/personal)."""
+    visitor = None if stateless else personal_who(request)
+    if not visitor:  # nothing of their own kept: a session alone, or messages
         key, dropped = pagecache.page_key(request)
         return key, dropped, cache.get(key)
-    visitor = personal_who(request)
     versions = cache.get_many([pagecache.GENERATION_KEY, version_key(visitor)])
     pagecache.generation(request, known=versions.get(pagecache.GENERATION_KEY))
     key, dropped = pagecache.page_key(request)
