@@ -225,7 +225,7 @@ def _account(request: HttpRequest, state: State, key: str) -> str:
 def _messages(request: HttpRequest, state: State, key: str) -> str:
     messages = list(get_messages(request)) if not _sharing(request) else []
     if not messages:
-        return '<div id="messages"></div>'  # what the template writes for none
+        return NO_MESSAGES
     return render_to_string("oscar/partials/alert_messages.html", {"messages": messages})
 
 
@@ -238,6 +238,8 @@ def _delivery(request: HttpRequest, state: State, key: str) -> str:
     return render_to_string("shipping/_delivery_window.html", {"window": window})
 
 
+# What the messages template writes when there are none.
+NO_MESSAGES = mark_safe('<div id="messages"></div>')  # noqa: S308 (our constant)
 # A part: its HTML for a visitor's state (and the part's key: a province, say).
 PARTS: dict[str, Callable[[HttpRequest, State, str], str]] = {
     "basket": _basket,
@@ -277,9 +279,13 @@ def _token(secret_key: str) -> str:
     return salted_hmac("shop.personal.marker", "marker", secret=secret_key).hexdigest()[:16]
 
 
-def _markers() -> tuple[str, str, str]:
-    token = _token(settings.SECRET_KEY)
-    return f"<!--P{token}:", f"<!--|P{token}-->", f"<!--/P{token}-->"
+def _markers() -> tuple[SafeString, SafeString, SafeString]:
+    token = _token(settings.SECRET_KEY)  # hexadecimal digits
+    return (
+        mark_safe(f"<!--P{token}:"),  # noqa: S308 (our constant)
+        mark_safe(f"<!--|P{token}-->"),  # noqa: S308
+        mark_safe(f"<!--/P{token}-->"),  # noqa: S308
+    )
 
 
 @memoize
@@ -292,36 +298,30 @@ def _pattern(secret_key: str) -> re.Pattern[bytes]:
     )
 
 
-def place(request: HttpRequest | None, name: str, key: str = "") -> SafeString:
-    """A part in a page: for this visitor, or marked with an anonymous visitor's face when the
-    page is to be shared."""
+def place(request: HttpRequest | None, name: str, key: str = "") -> str:
+    """A part in a page (rendered templates, so escaped): for this visitor, or marked with an
+    anonymous visitor's face when the page is to be shared."""
     render = PARTS[name]
     if request is None:
-        return mark_safe(render(request, State(), key))  # noqa: S308 (rendered templates)
+        return render(request, State(), key)
     if not _sharing(request):
-        return mark_safe(render(request, state_of(request), key))  # noqa: S308
+        return render(request, state_of(request), key)
     begin, _alternative, end = _markers()
-    return mark_safe(f"{begin}{name}:{key}-->{render(request, State(), key)}{end}")  # noqa: S308
+    return format_html("{}{}:{}-->{}{}", begin, name, key, render(request, State(), key), end)
 
 
 def place_choice(
     request: HttpRequest | None, name: str, key: str, face: Callable[[bool], str]
-) -> SafeString:
-    """A two-faced part: `face(shown)` is its HTML; both faces are kept in a shared page."""
+) -> str:
+    """A two-faced part: `face(shown)` is its HTML (a rendered template); both faces are kept
+    in a shared page."""
     if request is None:
-        return mark_safe(face(False))  # noqa: S308
+        return face(False)
     if not _sharing(request):
-        return mark_safe(face(CHOICES[name](state_of(request), key)))  # noqa: S308
+        return face(CHOICES[name](state_of(request), key))
     begin, alternative, end = _markers()
     return format_html(
-        "{}{}:{}-->{}{}{}{}",
-        mark_safe(begin),  # noqa: S308
-        name,
-        key,
-        mark_safe(face(False)),  # noqa: S308
-        mark_safe(alternative),  # noqa: S308
-        mark_safe(face(True)),  # noqa: S308
-        mark_safe(end),  # noqa: S308
+        "{}{}:{}-->{}{}{}{}", begin, name, key, face(False), alternative, face(True), end
     )
 
 
@@ -361,8 +361,12 @@ def connect_invalidation() -> None:
     from oscar.core.loading import get_model
 
     def basket_line(sender, instance, **kwargs) -> None:
-        basket = get_model("basket", "Basket").objects.filter(pk=instance.basket_id)
-        owner = basket.values_list("owner_id", flat=True).first()
+        basket = instance._state.fields_cache.get("basket")  # loaded with the line, usually
+        if basket is not None:
+            owner = basket.owner_id
+        else:
+            rows = get_model("basket", "Basket").objects.filter(pk=instance.basket_id)
+            owner = rows.values_list("owner_id", flat=True).first()
         visitor_changed(user_id=owner, basket_id=instance.basket_id)
 
     def basket(sender, instance, created=False, **kwargs) -> None:
