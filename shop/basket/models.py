@@ -1,12 +1,29 @@
+from django.db.models import Exists, OuterRef, prefetch_related_objects
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
+from oscar.apps.basket.managers import OpenBasketManager
 
 from shop.money import round_discount
 
 
+class OpenBaskets(OpenBasketManager):
+    """Oscar's open baskets, each read with whether it holds vouchers (`has_vouchers`): the
+    basket middleware then asks for its vouchers only when it does (shop/basket/middleware.py)."""
+
+    def get_queryset(self):
+        vouchers = self.model.vouchers.through.objects.filter(basket_id=OuterRef("pk"))
+        return super().get_queryset().annotate(has_vouchers=Exists(vouchers))
+
+
 class Basket(AbstractBasket):
+    open = OpenBaskets()
+
     def all_lines(self):
-        """Oscar's cached lines, with what pricing each line needs loaded in the same queries."""
+        """Oscar's cached lines, with what pricing and showing each line needs, in two
+        queries: the lines with their products and stock records, then the products' images.
+        Each line is priced from its own stock record, so the products' other records are not
+        loaded; a line's options are loaded only for the lines that have some (rare here)."""
         if self.id is not None and self._lines is None:
+            LineAttribute = self.lines.model.attributes.rel.related_model
             self._lines = (
                 self.lines.select_related(
                     "product",
@@ -15,14 +32,21 @@ class Basket(AbstractBasket):
                     "stockrecord",
                     "stockrecord__partner",
                 )
-                .prefetch_related("attributes", "product__images", "product__stockrecords")
+                .annotate(has_options=Exists(LineAttribute.objects.filter(line=OuterRef("pk"))))
+                .prefetch_related("product__images")
                 .order_by(self._meta.pk.name)
             )
             # Evaluated once (the queryset keeps its results): each stock record knows its
             # product, which allocating stock at checkout asks for, line by line.
+            with_options = []
             for line in self._lines:
                 if line.stockrecord is not None:
                     line.stockrecord.product = line.product
+                if line.has_options:
+                    with_options.append(line)
+                else:
+                    line._prefetched_objects_cache = {"attributes": line.attributes.none()}
+            prefetch_related_objects(with_options, "attributes")
         return super().all_lines()
 
     @property

@@ -61,6 +61,11 @@ class Default(HiddenNotSold, FlaggedLotsWithdrawn, oscar_strategy.Default):
     # same page (shop/pagecache.py). A strategy that prices per visitor leaves this False.
     same_for_everyone = True
 
+    def fetch_for_line(self, line, stockrecord=None):
+        """Priced from the line's own stock record (loaded with the basket's lines), not by
+        choosing among the product's records again (Oscar's), which costs a query a line."""
+        return self.fetch_for_product(line.product, stockrecord or line.stockrecord)
+
 
 class Selector(oscar_strategy.Selector):
     def strategy(self, request=None, user=None, **kwargs):
