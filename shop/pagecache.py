@@ -142,7 +142,6 @@ def connect_invalidation() -> None:
         ("catalogue", "ProductCategory"),
         ("partner", "StockRecord"),
         ("partner", "Partner"),
-        ("offer", "ConditionalOffer"),
         ("wagtailcore", "Page"),
         ("wagtailcore", "Site"),
         # A page made private, and an image's title or focal point, change the cards that
@@ -153,11 +152,22 @@ def connect_invalidation() -> None:
         model = get_model(app_label, model_name)
         post_save.connect(bump_generation, sender=model, dispatch_uid=f"pagecache-s-{model_name}")
         post_delete.connect(bump_generation, sender=model, dispatch_uid=f"pagecache-d-{model_name}")
-    # A lot flagged (or cleared) by an inspection makes its product unavailable (or available
-    # again) on every page that shows it (shop.partner.strategy).
-    lot = get_model("traceability", "Lot")
-    for signal, uid in ((post_save, "pagecache-s-Lot"), (post_delete, "pagecache-d-Lot")):
-        signal.connect(bump_generation_now_and_on_commit, sender=lot, dispatch_uid=uid)
+    # Bumped now and again on commit: a lot flagged (or cleared) by an inspection makes its
+    # product unavailable (or available again) on every page that shows it
+    # (shop.partner.strategy); an offer, its condition and its benefit are kept for the
+    # generation by the basket middleware (shop/basket/offers.py), and an order counts its
+    # use of an offer inside its transaction.
+    for app_label, model_name in (
+        ("traceability", "Lot"),
+        ("offer", "ConditionalOffer"),
+        ("offer", "Condition"),
+        ("offer", "Benefit"),
+    ):
+        model = get_model(app_label, model_name)
+        for signal, uid in ((post_save, "pagecache-s-"), (post_delete, "pagecache-d-")):
+            signal.connect(
+                bump_generation_now_and_on_commit, sender=model, dispatch_uid=uid + model_name
+            )
     m2m_changed.connect(bump_generation, dispatch_uid="pagecache-m2m")
     page_published.connect(bump_generation, dispatch_uid="pagecache-published")
     page_unpublished.connect(bump_generation, dispatch_uid="pagecache-unpublished")

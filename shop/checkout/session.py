@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import exceptions
 from oscar.apps.checkout.session import CheckoutSessionMixin as OscarCheckoutSessionMixin
 
+from shop.address.selectors import country_by_code
+
 
 class CheckoutSessionMixin(OscarCheckoutSessionMixin):
     def check_payment_data_is_captured(self, request):
@@ -37,6 +39,16 @@ class CheckoutSessionMixin(OscarCheckoutSessionMixin):
                 )
         if problems:
             raise exceptions.FailedPreCondition(url=reverse("basket:summary"), messages=problems)
+
+    def get_shipping_address(self, basket):
+        """Oscar's, its country from the process's copy (`country_by_code`): each step builds
+        the address a few times and shows or saves its country."""
+        address = super().get_shipping_address(basket)
+        if address is not None and address.country_id:
+            country = country_by_code(address.country_id)
+            if country is not None:
+                address.country = country
+        return address
 
     def check_a_valid_shipping_address_is_captured(self):
         """Oscar's, and the address must be deliverable: an address-book entry saved before

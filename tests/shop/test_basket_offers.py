@@ -1,0 +1,98 @@
+"""The basket middleware's offers (shop/basket/): the site's offers kept for the page generation
+still start, change and end on time, and a voucher still applies."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from shop.address.selectors import country_by_code
+from shop.address.services import country_vietnam_ensure
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ConditionalOffer = get_model("offer", "ConditionalOffer")
+Benefit = get_model("offer", "Benefit")
+Condition = get_model("offer", "Condition")
+Range = get_model("offer", "Range")
+Voucher = get_model("voucher", "Voucher")
+
+
+def percent_off(percent: int, *, offer_type=ConditionalOffer.SITE, **fields):
+    everything = Range.objects.create(
+        name=f"Tất cả {percent} {offer_type}", includes_all_products=True
+    )
+    return ConditionalOffer.objects.create(
+        name=f"Giảm {percent}% ({offer_type})",
+        offer_type=offer_type,
+        condition=Condition.objects.create(range=everything, type=Condition.COUNT, value=1),
+        benefit=Benefit.objects.create(range=everything, type=Benefit.PERCENTAGE, value=percent),
+        **fields,
+    )
+
+
+@pytest.fixture
+def basket_of_one(client):
+    item = factories.product("Chè Shan Tuyết", price="100000")
+    client.post(reverse("basket:add", kwargs={"pk": item.pk}), {"quantity": 1})
+
+    def total() -> Decimal:
+        return client.get(reverse("basket:summary")).context["basket"].total_incl_tax
+
+    return total
+
+
+def test_an_offer_made_after_the_basket_was_seen_applies_at_once(basket_of_one):
+    assert basket_of_one() == Decimal("100000")
+    offer = percent_off(10)
+    assert basket_of_one() == Decimal("90000")
+    offer.benefit.value = 20
+    offer.benefit.save()
+    assert basket_of_one() == Decimal("80000")
+    offer.status = ConditionalOffer.SUSPENDED
+    offer.save()
+    assert basket_of_one() == Decimal("100000")
+
+
+def test_an_offer_kept_before_its_start_applies_once_started(basket_of_one, monkeypatch):
+    now = timezone.now()
+    percent_off(10, start_datetime=now + timedelta(hours=1))
+    assert basket_of_one() == Decimal("100000")
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
+    assert basket_of_one() == Decimal("90000")
+
+
+def test_an_offer_kept_past_its_end_no_longer_applies(basket_of_one, monkeypatch):
+    now = timezone.now()
+    percent_off(50, end_datetime=now + timedelta(hours=1))
+    assert basket_of_one() == Decimal("50000")
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
+    assert basket_of_one() == Decimal("100000")
+
+
+def test_a_voucher_added_to_a_basket_applies(client, basket_of_one):
+    assert basket_of_one() == Decimal("100000")
+    voucher = Voucher.objects.create(
+        name="Khách quen",
+        code="KHACHQUEN",
+        usage=Voucher.MULTI_USE,
+        start_datetime=timezone.now() - timedelta(days=1),
+        end_datetime=timezone.now() + timedelta(days=1),
+    )
+    voucher.offers.add(percent_off(25, offer_type=ConditionalOffer.VOUCHER))
+    response = client.post(reverse("basket:vouchers-add"), {"code": "KHACHQUEN"})
+    assert response.status_code == 302
+    assert basket_of_one() == Decimal("75000")
+
+
+def test_a_country_edited_is_read_afresh():
+    country = country_vietnam_ensure()
+    assert country_by_code("VN").printable_name == country.printable_name
+    country.printable_name = "Cộng hoà xã hội chủ nghĩa Việt Nam"
+    country.save()
+    assert country_by_code("VN").printable_name == "Cộng hoà xã hội chủ nghĩa Việt Nam"
+    assert country_by_code("ZZ") is None
