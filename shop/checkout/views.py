@@ -2,12 +2,14 @@
 before the buyer leaves for the gateway, then the payment flow takes over (payments/)."""
 
 import logging
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core import signing
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from oscar.apps.checkout import views
@@ -18,6 +20,7 @@ from payments import services as payment_services
 from payments.gateways_registry import label as payment_label
 from payments.models import Method
 from payments.start import payment_start_redirect
+from shop import personal
 from shop.address.services import address_book_use
 from shop.channels import Channel
 from shop.checkout.forms import PaymentMethodForm
@@ -35,6 +38,7 @@ ShippingAddress = get_model("order", "ShippingAddress")
 UserAddress = get_model("address", "UserAddress")
 CheckoutSessionData = get_class("checkout.utils", "CheckoutSessionData")
 EventHandler = get_class("order.processing", "EventHandler")
+OrderCreator = get_class("order.utils", "OrderCreator")
 
 BASKET_SALT = "shop.checkout.basket"
 BASKET_TOKEN_AGE = 24 * 60 * 60  # a preview form older than a day shows no order
@@ -121,19 +125,51 @@ def lines_off_sale(basket) -> list[str]:
     ]
 
 
-def basket_lock(basket):
-    """`basket`'s row, locked, with whether any of its lines' products is hidden from buyers
-    now (`off_sale`, read afresh) and whether it holds vouchers (`has_vouchers`)."""
-    Product = get_model("catalogue", "Product")
-    hidden = Product.objects.filter(basket_lines__basket_id=OuterRef("pk")).filter(
-        Q(is_public=False) | Q(parent__is_public=False)
-    )
-    vouchers = Basket.vouchers.through.objects.filter(basket_id=OuterRef("pk"))
-    return (
-        Basket.objects.select_for_update()
-        .annotate(off_sale=Exists(hidden), has_vouchers=Exists(vouchers))
-        .get(pk=basket.pk)
-    )
+BASKET_SUBMIT = """
+UPDATE basket_basket SET status = %s, date_submitted = %s
+WHERE id = %s AND status IN (%s, %s)
+RETURNING
+    EXISTS (
+        SELECT 1 FROM basket_line AS l
+        JOIN catalogue_product AS p ON p.id = l.product_id
+        LEFT JOIN catalogue_product AS parent ON parent.id = p.parent_id
+        WHERE l.basket_id = basket_basket.id
+        AND (NOT p.is_public OR NOT COALESCE(parent.is_public, TRUE))
+    ),
+    EXISTS (SELECT 1 FROM basket_basket_vouchers AS v WHERE v.basket_id = basket_basket.id)
+"""
+
+
+@dataclass(frozen=True)
+class Submitted:
+    off_sale: bool  # a line's product (or its parent) is hidden from buyers now
+    has_vouchers: bool
+
+
+def basket_submit(basket) -> Submitted | None:
+    """`basket` turned submitted if it is open (or frozen), in one statement that locks its
+    row until the caller's transaction ends: a second submit of it waits, then finds it
+    submitted (None). Says whether any of its lines' products is hidden from buyers now (read
+    afresh) and whether it holds vouchers. The caller's transaction is rolled back, the basket
+    open again, if its order is not written. Its owner's state shows the basket gone."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BASKET_SUBMIT,
+            [
+                Basket.SUBMITTED,
+                connection.ops.adapt_datetimefield_value(now),
+                basket.pk,
+                Basket.OPEN,
+                Basket.FROZEN,
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    basket.status, basket.date_submitted = Basket.SUBMITTED, now
+    personal.visitor_changed(user_id=basket.owner_id, basket_id=basket.pk)
+    return Submitted(off_sale=bool(row[0]), has_vouchers=bool(row[1]))
 
 
 class OrderAlreadyPlaced(Exception):
@@ -255,32 +291,38 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def place_order(self, **kwargs):
         """One transaction, with the basket locked: the order, its shipments (one per
         producer), the basket submitted, a cash order's confirmation and the buyer's e-mail
-        (in the outbox). A second submit of the basket waits for the lock, then finds it done.
-        The order keeps the language of the page it was placed on: its messages use it."""
+        (in the outbox), and last its stock. A second submit of the basket waits for the lock,
+        then finds it done. The order keeps the language of the page it was placed on: its
+        messages use it."""
         basket = kwargs["basket"]
         with transaction.atomic():
-            locked = basket_lock(basket)
+            submitted = basket_submit(basket)
             UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
-            if locked.status not in (Basket.OPEN, Basket.FROZEN):
+            if submitted is None:
                 # An open basket has no order: it turns submitted with the order's writing
                 placed = Order.objects.filter(basket_id=basket.pk).first()
                 if placed is not None:
                     raise OrderAlreadyPlaced(placed)
                 raise UnableToPlaceOrder(_("This basket can no longer be ordered."))
             # Taken off sale since the pre-conditions were checked (a takedown, a moment ago)
-            if locked.off_sale:
+            if submitted.off_sale:
                 raise UnableToPlaceOrder(" ".join(lines_off_sale(basket)))
-            if not locked.has_vouchers:  # none to lock when the order records their use
+            if not submitted.has_vouchers:  # none to lock when the order records their use
                 prefetched = getattr(basket, "_prefetched_objects_cache", None)
                 if prefetched is None:
                     basket._prefetched_objects_cache = prefetched = {}
                 prefetched["vouchers"] = basket.vouchers.model.objects.none()
             kwargs["notify_channel"] = notify_channel_of(self.request, self.checkout_session)
-            order = super().place_order(language=known_language(get_language()), **kwargs)
-            parts = breakdown_of(kwargs["shipping_method"], basket) or []
             cash = self.checkout_session.payment_method() == Method.COD
-            EventHandler().order_placed(order, shipping_parts=parts, cash_on_delivery=cash)
-            basket.submit()
+            handler = EventHandler()
+            order = super().place_order(
+                language=known_language(get_language()),
+                finish_later=True,
+                **handler.placed_statuses(cash_on_delivery=cash),
+                **kwargs,
+            )
+            parts = breakdown_of(kwargs["shipping_method"], basket) or []
+            handler.order_placed(order, shipping_parts=parts, cash_on_delivery=cash)
             if cash:
                 payment_services.cod_attempt_create(order=order, confirmed=True)
             payment_services.order_emails_after_placement(order=order)
@@ -293,6 +335,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
                     email=order.guest_email,
                     reference=order.number,
                 )
+            # Last: the stock and the purchase counters every buyer of a product shares
+            OrderCreator().place_order_finish(order, basket=basket, user=kwargs["user"])
         return order
 
     def update_address_book(self, user, addr):

@@ -32,12 +32,28 @@ REFUNDED_EVENT = "Refunded"
 
 
 class EventHandler(processing.EventHandler):
+    @staticmethod
+    def placed_statuses(*, cash_on_delivery: bool) -> dict:
+        """The statuses to write a new order and its lines with (`status`, `line_status`):
+        Oscar's initial ones, or, for an order placed as cash on delivery, the ones it is
+        confirmed to at once (see `order_placed`), so that no row is written twice."""
+        if not cash_on_delivery:
+            return {}
+        return {
+            "status": statuses.CASH_ON_DELIVERY,
+            "line_status": fulfilment.LINE_STATUS[fulfilment.Status.NEW],
+        }
+
     def order_placed(self, order, *, shipping_parts, cash_on_delivery: bool = False) -> list:
         """The order is written: one shipment per producer with lines in it, awaiting payment.
         `shipping_parts` is the shipping method's breakdown (what each producer charges).
         Placed as cash on delivery (`cash_on_delivery`), it is confirmed at once: the same
-        status change and shipments as `order_cash_on_delivery`, written as they are created."""
-        if cash_on_delivery:
+        status change and shipments as `order_cash_on_delivery`, written as they are created.
+        An order written with its confirmed statuses already (`placed_statuses`) gets only its
+        status change recorded."""
+        if cash_on_delivery and order.status == statuses.CASH_ON_DELIVERY:
+            self.order_status_recorded(order, old_status=statuses.INITIAL)
+        elif cash_on_delivery:
             self.order_status_move(order, statuses.CASH_ON_DELIVERY)
         return fulfilment.shipments_create_for_order(
             order=order, parts=shipping_parts, cash_on_delivery=cash_on_delivery
@@ -102,6 +118,15 @@ class EventHandler(processing.EventHandler):
                 f"order {order.number} cannot go from {order.status!r} to {new_status!r}"
             )
         super().handle_order_status_change(order, new_status)
+
+    def order_status_recorded(self, order, *, old_status: str) -> None:
+        """The change from `old_status` to the status `order` was written with, recorded as
+        Oscar's `set_status` records it (refused as `order_status_move` refuses)."""
+        if order.status not in statuses.PIPELINE.get(old_status, ()):
+            raise InvalidOrderStatus(
+                f"order {order.number} cannot go from {old_status!r} to {order.status!r}"
+            )
+        order.status_changes.create(old_status=old_status, new_status=order.status)
 
     def handle_order_status_change(self, order, new_status, note_msg=None):
         """A status an operator picks by hand in Oscar's order dashboard. Cancelling goes

@@ -38,7 +38,17 @@ class OrderCreator(utils.OrderCreator):
         **kwargs,
     ):
         """Oscar's, in the caller's transaction. The order number is the basket's, and the
-        caller found no order for this basket under the basket's lock: no number to check."""
+        caller found no order for this basket under the basket's lock: no number to check.
+        The lines are written with `line_status` if given (else Oscar's initial one).
+
+        With `finish_later`, the stock is not allocated nor `order_placed` sent: the caller
+        calls `place_order_finish` as the last write of its transaction. Both lock rows every
+        buyer of a product shares (its stock record, its purchase counter), held until the
+        commit: written last, concurrent orders of one product wait for each other the least."""
+        line_status = kwargs.pop("line_status", None) or getattr(
+            settings, "OSCAR_INITIAL_LINE_STATUS", ""
+        )
+        finish_later = kwargs.pop("finish_later", False)
         if basket.is_empty:
             raise ValueError(_("Empty baskets cannot be submitted"))
         if not order_number:
@@ -81,16 +91,22 @@ class OrderCreator(utils.OrderCreator):
         for voucher in vouchers:
             if voucher.is_active():
                 self.record_voucher_usage(order, voucher, user)
-        lines = self.create_lines(order, basket)
-        self.allocate_stock(basket)
+        lines = self.create_lines(order, basket, status=line_status)
         # The order's lines as written: read by what follows (shipments, analytics).
         written = Line.objects.filter(order=order)
         written._result_cache = lines
         order._prefetched_objects_cache = {"lines": written}
-        order_placed.send(sender=self, order=order, user=user)
+        if not finish_later:
+            self.place_order_finish(order, basket=basket, user=user)
         return order
 
-    def create_lines(self, order, basket) -> list:
+    def place_order_finish(self, order, *, basket, user) -> None:
+        """The stock of `basket`'s lines allocated (Oscar's `UnableToPlaceOrder` when one is
+        short: the caller's transaction places nothing), then Oscar's `order_placed` sent."""
+        self.allocate_stock(basket)
+        order_placed.send(sender=self, order=order, user=user)
+
+    def create_lines(self, order, basket, *, status: str) -> list:
         """The order's lines in basket order (their ids keep the order the buyer saw), then
         their prices and options, each kind in one INSERT."""
         basket_lines = list(basket.all_lines())
@@ -119,7 +135,7 @@ class OrderCreator(utils.OrderCreator):
                     unit_price_excl_tax=basket_line.unit_price_excl_tax,
                     tax_code=basket_line.tax_code,
                     num_allocated=basket_line.quantity,
-                    status=getattr(settings, "OSCAR_INITIAL_LINE_STATUS", ""),
+                    status=status,
                 )
             )
         Line.objects.bulk_create(lines)

@@ -5,7 +5,8 @@ The database decides, as `StockRecord.allocate` does for one record: a record is
 while enough stock is free, the rows are locked in stock-record order (two orders placed at
 once cannot deadlock), and a shortfall on any line places no order. What a save of each record
 would have set off follows once for all of them: the low-stock alerts, the buyers' "back in
-stock" alerts (Oscar's eager alerts) and the shared page cache.
+stock" alerts (Oscar's eager alerts) and, when a product is left with few or none, the shared
+page cache.
 """
 
 from django.conf import settings
@@ -21,11 +22,17 @@ ProductAlert = get_model("customer", "ProductAlert")
 
 
 ALLOCATE = """
+WITH allocated AS (
 UPDATE partner_stockrecord AS s SET num_allocated = COALESCE(s.num_allocated, 0) + v.quantity
 FROM unnest(%s::integer[], %s::integer[]) AS v(id, quantity)
 WHERE s.id = v.id AND s.num_in_stock >= COALESCE(s.num_allocated, 0) + v.quantity
 AND s.id IN (SELECT id FROM partner_stockrecord WHERE id = ANY(%s) ORDER BY id FOR UPDATE)
 RETURNING s.id, s.product_id, s.num_in_stock, s.num_allocated, s.low_stock_threshold
+)
+SELECT a.id, a.product_id, a.num_in_stock, a.num_allocated, a.low_stock_threshold,
+EXISTS (SELECT 1 FROM customer_productalert AS p WHERE p.product_id = a.product_id
+AND p.status = %s) AS alerted
+FROM allocated AS a
 """
 
 
@@ -37,12 +44,14 @@ def stock_allocate(*, quantities: dict[int, int], titles: dict[int, str]) -> Non
         return
     ids = sorted(quantities)
     if connection.vendor == "postgresql":
-        params = [ids, [quantities[pk] for pk in ids], ids]
+        params = [ids, [quantities[pk] for pk in ids], ids, ProductAlert.ACTIVE]
         with connection.cursor() as cursor:
             cursor.execute(ALLOCATE, params)
             rows = cursor.fetchall()
+        alerted = {row[1] for row in rows if row[5]}
     else:  # the SQLite demo: one conditional UPDATE a record (its writes are serialised)
         rows = _allocate_each(ids, quantities)
+        alerted = _alerted({row[1] for row in rows})
     allocated = {row[0] for row in rows}
     short = [pk for pk in ids if pk not in allocated]
     if short:
@@ -51,9 +60,14 @@ def stock_allocate(*, quantities: dict[int, int], titles: dict[int, str]) -> Non
             _("Sorry, “%(product)s” has just sold out. Please adjust your basket.")
             % {"product": titles.get(short[0], "")}
         )
-    _low_stock_alerts_open(rows)
-    _product_alerts_send({row[1] for row in rows})
-    pagecache.bump_generation()
+    _low_stock_alerts_open([row[:5] for row in rows])
+    _product_alerts_send(alerted)
+    # Pages show whether a product can be bought, and its stock only when few are left
+    # (`STOCK_EXACT_AT_MOST`): an order that leaves more changes no page.
+    if any(
+        in_stock - (held or 0) <= settings.STOCK_EXACT_AT_MOST for _, _, in_stock, held, *_ in rows
+    ):
+        pagecache.bump_generation_now_and_on_commit()
 
 
 def _allocate_each(ids: list[int], quantities: dict[int, int]) -> list[tuple]:
@@ -97,17 +111,20 @@ def _low_stock_alerts_open(rows) -> None:
     )
 
 
-def _product_alerts_send(product_ids: set[int]) -> None:
-    """Oscar's eager product alerts, as a save of the record would send them: only for the
-    products some buyer asked to hear about (usually none: one query)."""
-    if not getattr(settings, "OSCAR_EAGER_ALERTS", True):
-        return
-    alerted = set(
+def _alerted(product_ids: set[int]) -> set[int]:
+    """Which of `product_ids` some buyer asked to hear about (the allocating UPDATE answers it
+    on PostgreSQL)."""
+    return set(
         ProductAlert.objects.filter(
             product_id__in=product_ids, status=ProductAlert.ACTIVE
         ).values_list("product_id", flat=True)
     )
-    if not alerted:
+
+
+def _product_alerts_send(alerted: set[int]) -> None:
+    """Oscar's eager product alerts, as a save of the record would send them: only for the
+    products some buyer asked to hear about (`alerted`, usually none)."""
+    if not alerted or not getattr(settings, "OSCAR_EAGER_ALERTS", True):
         return
     AlertsDispatcher = get_class("customer.alerts.utils", "AlertsDispatcher")
     Product = get_model("catalogue", "Product")
