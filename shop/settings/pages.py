@@ -45,6 +45,12 @@ PAGE_CACHE_SHARED_VIEWS = frozenset(
         "figures:index",
     }
 )
+# A product page states the exact stock left (as the quantity field's maximum) only when this
+# many or fewer are left, so that an order renews the cached pages only when it leaves a product
+# there or sells it out (shop/partner/stock.py); above it the field allows QUANTITY_FIELD_MAX
+# and adding to the basket says how many can be bought.
+STOCK_EXACT_AT_MOST = 10
+QUANTITY_FIELD_MAX = 99
 # A visitor's state (their basket's count and total, favourites, follows, delivery province,
 # roles) is kept this long at most; any change to it is seen at once.
 PERSONAL_STATE_SECONDS = int(os.environ.get("PERSONAL_STATE_SECONDS", "3600"))

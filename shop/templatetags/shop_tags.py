@@ -107,6 +107,17 @@ def ocop_stars(stars):
     return {"stars": stars, "range": range(stars or 0)}
 
 
+@register.filter
+def quantity_max(availability) -> int:
+    """The quantity field's maximum on a product page: the stock left when few are left
+    (`STOCK_EXACT_AT_MOST`), else `QUANTITY_FIELD_MAX`. The page is cached and only an order
+    that leaves few renews it (shop/partner/stock.py)."""
+    left = getattr(availability, "num_available", None)
+    if left is not None and left <= settings.STOCK_EXACT_AT_MOST:
+        return left
+    return settings.QUANTITY_FIELD_MAX
+
+
 @register.simple_tag
 def page_cache_generation() -> int:
     """Part of fragment cache keys, so fragments are dropped with the pages (see pagecache)."""

@@ -145,3 +145,30 @@ def test_a_page_made_private_or_an_image_edited_drops_every_cached_page():
 
     Image.objects.create(title="Đồi chè", file=get_test_image_file())
     assert pagecache.generation() != after_restriction
+
+
+def _allocate(item, quantity: int) -> None:
+    from shop.partner.stock import stock_allocate
+
+    record = item.stockrecords.get()
+    stock_allocate(quantities={record.pk: quantity}, titles={record.pk: item.title})
+
+
+def test_an_order_leaving_plenty_keeps_the_cached_pages():
+    """Pages show whether a product can be bought, and its stock only when few are left: an
+    order of a well-stocked product renews no page, one that leaves few or none does."""
+    item = factories.product("Chè Shan Tuyết", price="120000", stock=30)
+    url = item.get_absolute_url()
+    page = get(Client(), url).content.decode()
+    assert 'max="99"' in page
+    assert get(Client(), url)["X-Page-Cache"] == "hit"
+    _allocate(item, 5)  # 25 left
+    assert get(Client(), url)["X-Page-Cache"] == "hit"
+    _allocate(item, 17)  # 8 left: the field says so
+    response = get(Client(), url)
+    assert response["X-Page-Cache"] == "miss"
+    assert 'max="8"' in response.content.decode()
+    _allocate(item, 8)  # sold out
+    response = get(Client(), url)
+    assert response["X-Page-Cache"] == "miss"
+    assert 'id="add_to_basket_form"' not in response.content.decode()
