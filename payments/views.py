@@ -83,41 +83,58 @@ def gateway_callback(request, method: str):
     query = _single_values(request.GET)
     params = query or {}
     headers = {key: value for key, value in request.headers.items()}
-    signature_valid, received = None, None
+    notification = None
+
+    def answer_logged(outcome, summary, *, received=None, signature_valid=None):
+        """The gateway's answer, and the call log row that records it."""
+        ack = gateway.acknowledge(outcome, count=len(received.credits) if received else 0)
+        response = _logged_answer(ack)
+        if received and received.credits:
+            response = {"credits": [[c.bank_reference, c.status] for c in received.credits]}
+        services.call_log(
+            gateway=method,
+            direction=GatewayCall.Direction.IN,
+            operation=route.operation,
+            attempt=received.attempt if received else None,
+            reference=((received and received.reference) or gateway.claimed_reference(params))[:64],
+            request=(notification.log if received else None)
+            or params
+            or {"body": request.body[:2000]},
+            response=response,
+            signature_valid=signature_valid,
+            outcome=summary,
+            remote_addr=_remote(request),
+        )
+        return ack
+
+    acks = []
+
+    def log_applied(received) -> None:  # in the payment's transaction: committed with it
+        acks.append(
+            answer_logged(
+                received.outcome, received.summary, received=received, signature_valid=True
+            )
+        )
+
     try:
         if query is None:
             raise InvalidSignature("a parameter is repeated")
         notification = gateway.parse_notification(params=params, body=request.body, headers=headers)
-        signature_valid = True
-        received = services.notification_apply(method=method, notification=notification)
-        outcome, summary = received.outcome, received.summary
+        services.notification_apply(method=method, notification=notification, log=log_applied)
     except InvalidSignature as exc:
         signature_valid, outcome, summary = False, "invalid_signature", f"refused: {exc}"
     except GatewayError as exc:
         signature_valid, outcome, summary = True, "refused", f"ignored: {exc}"
     except Exception:  # answer as the gateway expects an error, so that it delivers again
         logger.exception("%s callback failed", method)
+        signature_valid = True if notification is not None else None
         outcome, summary = "error", "error: unexpected"
+    else:
+        return _answer(acks[0])
+    # Not applied (refused, or failed and rolled back): logged on its own.
     if signature_valid is False and (throttled := _throttled(request)):
         return throttled
-    ack = gateway.acknowledge(outcome, count=len(received.credits) if received else 0)
-    response = _logged_answer(ack)
-    if received and received.credits:
-        response = {"credits": [[c.bank_reference, c.status] for c in received.credits]}
-    services.call_log(
-        gateway=method,
-        direction=GatewayCall.Direction.IN,
-        operation=route.operation,
-        attempt=received.attempt if received else None,
-        reference=((received and received.reference) or gateway.claimed_reference(params))[:64],
-        request=(notification.log if signature_valid and received else None)
-        or params
-        or {"body": request.body[:2000]},
-        response=response,
-        signature_valid=signature_valid,
-        outcome=summary,
-        remote_addr=_remote(request),
-    )
+    ack = answer_logged(outcome, summary, signature_valid=signature_valid)
     if signature_valid is False:
         logger.warning("%s callback refused from %s: %s", method, _remote(request), summary)
     return _answer(ack)

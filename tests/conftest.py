@@ -28,9 +28,13 @@ def require(condition: bool, reason: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
+    from shop.order.kinds import kinds_forget_all
+
     cache.clear()
+    kinds_forget_all()  # the rows a process keeps, of a database rolled back since
     yield
     cache.clear()
+    kinds_forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
 """A verified delivery from a gateway, applied: once per idempotency key where the gateway
 has one, each event through the state machine, each credit matched by reference."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -23,17 +24,24 @@ class Received:
     credits: list[BankCredit] = field(default_factory=list)
 
 
-def notification_apply(*, method: str, notification: Notification) -> Received:
-    """Apply `notification`, which `method`'s adapter verified. A delivery whose key was
+def notification_apply(
+    *, method: str, notification: Notification, log: Callable[[Received], None] | None = None
+) -> Received:
+    """Apply `notification`, which `method`'s adapter verified, in one transaction with
+    `log(received)`, the delivery's call log (one commit for both). A delivery whose key was
     already processed is a duplicate and changes nothing."""
-    if not notification.key:
-        return _apply(method, notification)
     with transaction.atomic():
-        if not processed_event_claim(gateway=method, event_id=notification.key):
-            return Received(
+        if notification.key and not processed_event_claim(
+            gateway=method, event_id=notification.key
+        ):
+            received = Received(
                 outcome="duplicate", summary="duplicate", reference=_reference(notification)
             )
-        return _apply(method, notification)
+        else:
+            received = _apply(method, notification)
+        if log is not None:
+            log(received)
+    return received
 
 
 def _apply(method: str, notification: Notification) -> Received:

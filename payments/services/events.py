@@ -14,6 +14,7 @@ from payments.models import AttemptStatus, PaymentAttempt, ProcessedEvent
 from payments.ports import GatewayEvent
 from payments.services.orders import order_paid
 from payments.services.outcomes import Applied, Outcome
+from shop.outbox.services import outbox_batch
 
 # What moving an attempt forward writes (order_paid may flag it for review).
 MOVED_FIELDS = (
@@ -27,8 +28,11 @@ MOVED_FIELDS = (
 
 
 def payment_event_apply(*, event: GatewayEvent, method: str) -> Applied:
-    """Apply a verified gateway event to its attempt: idempotent, forward-only, locked."""
-    with transaction.atomic():
+    """Apply a verified gateway event to its attempt: idempotent, forward-only, locked.
+    Within a caller's transaction (a gateway's delivery and its call log), part of it: no
+    savepoint of its own."""
+    # Its side effects (the outbox rows of order_paid's e-mails) in one INSERT.
+    with transaction.atomic(savepoint=False), outbox_batch():
         try:
             # The attempt and its order, both locked, in one query (the order in the order the
             # other services lock them: attempt first).

@@ -15,11 +15,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.apps.order import processing
+from oscar.apps.order.signals import order_status_changed
 from oscar.core.loading import get_class, get_model
 
 from shop.fulfilment import cod as shipment_cod
 from shop.fulfilment import services as fulfilment
 from shop.order import statuses
+from shop.order.kinds import kind_get_or_create
 
 InvalidOrderStatus = get_class("order.exceptions", "InvalidOrderStatus")
 PaymentError = get_class("payment.exceptions", "PaymentError")
@@ -82,9 +84,7 @@ class EventHandler(processing.EventHandler):
         paid, cancelled) and then records nothing."""
         self.order_status_move(order, statuses.PAID)
         fulfilment.shipments_open_for_order(order=order)
-        source_type, _ = SourceType.objects.get_or_create(
-            code=method, defaults={"name": method_name}
-        )
+        source_type = kind_get_or_create(SourceType, method, defaults={"name": method_name})
         order.sources.create(
             source_type=source_type,
             currency=currency,
@@ -117,7 +117,16 @@ class EventHandler(processing.EventHandler):
             raise InvalidOrderStatus(
                 f"order {order.number} cannot go from {order.status!r} to {new_status!r}"
             )
-        super().handle_order_status_change(order, new_status)
+        if order.cascade.get(new_status):  # its lines follow (OSCAR_ORDER_STATUS_CASCADE)
+            super().handle_order_status_change(order, new_status)
+            return
+        # Oscar's `set_status`, writing the status alone rather than every column of the order.
+        old_status, order.status = order.status, new_status
+        order.save(update_fields=["status"])
+        order_status_changed.send(
+            sender=order, order=order, old_status=old_status, new_status=new_status
+        )
+        order.status_changes.create(old_status=old_status, new_status=new_status)
 
     def order_status_recorded(self, order, *, old_status: str) -> None:
         """The change from `old_status` to the status `order` was written with, recorded as
@@ -152,4 +161,4 @@ class EventHandler(processing.EventHandler):
         order.refresh_from_db()
 
     def payment_event_type(self, name: str):
-        return PaymentEventType.objects.get_or_create(name=name)[0]
+        return kind_get_or_create(PaymentEventType, name)

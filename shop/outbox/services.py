@@ -17,7 +17,10 @@ again.
 import logging
 import threading
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timedelta
+from functools import partial
 
 from celery import current_app
 from django.conf import settings
@@ -30,6 +33,10 @@ from shop.outbox.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 
+# The rows an `outbox_batch` collects (None outside one), per thread and task.
+_batch: ContextVar[list[OutboxMessage] | None] = ContextVar("outbox_batch", default=None)
+
+
 def outbox_enqueue(*, task: str, kwargs: dict, key: str = "") -> None:
     """Record that `task` must run with `kwargs` (ids) once the caller's transaction commits.
 
@@ -37,43 +44,7 @@ def outbox_enqueue(*, task: str, kwargs: dict, key: str = "") -> None:
     key, every call is a side effect of its own.
     """
     _task(task)  # a typo fails here, in the caller's tests, not later in a worker
-    key = key or f"{task}:{uuid.uuid4().hex}"
-    now = timezone.now()
-    using = router.db_for_write(OutboxMessage)
-    message_id = _insert_new(
-        OutboxMessage(
-            key=key,
-            task=task,
-            kwargs=kwargs,
-            next_attempt_at=now + timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS),
-        ),
-        using=using,
-    )
-    if message_id is None:  # recorded before: handed over again if it is not done yet
-        transaction.on_commit(lambda: outbox_dispatch(key=key), using=using, robust=True)
-    else:
-        transaction.on_commit(lambda: _send(message_id, task), using=using, robust=True)
-
-
-def _insert_new(message: OutboxMessage, *, using: str) -> int | None:
-    """Insert `message` unless a row has its key: the new row's id, or None. One statement
-    (``INSERT ... ON CONFLICT DO NOTHING RETURNING``), so that handing the row over after
-    the commit needs no query to find it again."""
-    meta = OutboxMessage._meta
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(message, True), connection) for field in fields]
-    table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
-    key, pk = quote(meta.get_field("key").column), quote(meta.pk.column)
-    sql = (  # names from the model's meta; the values go as parameters
-        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
-        f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    return row[0] if row else None
+    _record([_message(task, kwargs, key)])
 
 
 def outbox_enqueue_many(*, task: str, kwargs_by_key: dict[str, dict]) -> None:
@@ -81,17 +52,86 @@ def outbox_enqueue_many(*, task: str, kwargs_by_key: dict[str, dict]) -> None:
     if not kwargs_by_key:
         return
     _task(task)
-    now = timezone.now()
-    next_attempt_at = now + timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS)
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(key=key, task=task, kwargs=kwargs, next_attempt_at=next_attempt_at)
-            for key, kwargs in kwargs_by_key.items()
-        ],
-        ignore_conflicts=True,
+    _record([_message(task, kwargs, key) for key, kwargs in kwargs_by_key.items()])
+
+
+@contextmanager
+def outbox_batch():
+    """Within it, what `outbox_enqueue` and `outbox_enqueue_many` record waits, and is written
+    as it closes, in one INSERT: a change with several side effects (a payment: the buyer's
+    e-mail, each producer's) writes its rows in one statement. Open it inside the caller's
+    transaction; closed by an exception, it writes nothing. One opened within another is part
+    of it."""
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set([])
+    try:
+        yield
+        messages = _batch.get()
+    finally:
+        _batch.reset(token)
+    _write(messages)
+
+
+def _message(task: str, kwargs: dict, key: str) -> OutboxMessage:
+    return OutboxMessage(
+        key=key or f"{task}:{uuid.uuid4().hex}",
+        task=task,
+        kwargs=kwargs,
+        next_attempt_at=timezone.now() + timedelta(seconds=settings.OUTBOX_DISPATCH_GRACE_SECONDS),
     )
-    for key in kwargs_by_key:
-        transaction.on_commit(lambda key=key: outbox_dispatch(key=key), robust=True)
+
+
+def _record(messages: list[OutboxMessage]) -> None:
+    batch = _batch.get()
+    if batch is None:
+        _write(messages)
+    else:
+        batch.extend(messages)
+
+
+def _write(messages: list[OutboxMessage]) -> None:
+    """Insert the rows whose key is new; once the transaction commits, hand each to the
+    broker: a new row by its id, a row recorded before by its key (if it is not done yet)."""
+    by_key: dict[str, OutboxMessage] = {}
+    for message in messages:
+        by_key.setdefault(message.key, message)  # the first of a key wins, as in the table
+    if not by_key:
+        return
+    using = router.db_for_write(OutboxMessage)
+    inserted = _insert_new(list(by_key.values()), using=using)
+    for key, message in by_key.items():
+        if key in inserted:
+            handover = partial(_send, inserted[key], message.task)
+        else:
+            handover = partial(outbox_dispatch, key=key)
+        transaction.on_commit(handover, using=using, robust=True)
+
+
+def _insert_new(messages: list[OutboxMessage], *, using: str) -> dict[str, int]:
+    """Insert `messages` but those whose key a row has: the new rows' ids by key. One
+    statement (``INSERT ... ON CONFLICT DO NOTHING RETURNING``), so that handing the rows over
+    after the commit needs no query to find them again."""
+    meta = OutboxMessage._meta
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    values = [
+        field.get_db_prep_save(field.pre_save(message, True), connection)
+        for message in messages
+        for field in fields
+    ]
+    row = f"({', '.join(['%s'] * len(fields))})"
+    table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
+    key, pk = quote(meta.get_field("key").column), quote(meta.pk.column)
+    sql = (  # names from the model's meta; the values go as parameters
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(messages))} "  # noqa: S608
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}, {key}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return {key: pk for pk, key in cursor.fetchall()}
 
 
 def outbox_dispatch(*, key: str) -> bool:

@@ -11,6 +11,7 @@ from payments.models import AttemptStatus, GatewayCall, PaymentAttempt
 from payments.simulators.vnpay import VNPaySimulatorCore
 from shop.fulfilment.models import Shipment, ShipmentEvent
 from shop.order import statuses
+from shop.order.kinds import kind_get_or_create
 from shop.outbox import services as outbox
 from shop.outbox.models import OutboxMessage
 from tests import factories
@@ -23,12 +24,14 @@ SourceType = get_model("payment", "SourceType")
 
 OPTIONS = settings.PAYMENT_GATEWAYS["vnpay"]["OPTIONS"]
 
-# An order from one producer, one line: lock the attempt and its order, the order's status
-# and its change, the shipment opened (its event, its line, the producer's e-mail), Oscar's
-# payment source and event, the buyer's e-mail, the attempt, the call log.
-PAYING_IPN_QUERIES = 19
-# Already confirmed: the attempt read under its lock, then the call log.
-REPLAYED_IPN_QUERIES = 5
+# An order from one producer, one line, in one transaction (the test's savepoint and its
+# release here, BEGIN and COMMIT in production): lock the attempt and its order, the order's
+# status and its change, the shipment opened (its event, its line), Oscar's payment source
+# and event (their types kept in memory), the attempt, the outbox rows of both e-mails in one
+# INSERT, the call log.
+PAYING_IPN_QUERIES = 15
+# Already confirmed: the attempt read under its lock and the call log, in one transaction.
+REPLAYED_IPN_QUERIES = 4
 
 
 @pytest.fixture
@@ -37,11 +40,13 @@ def bank():
 
 
 @pytest.fixture
-def paid_at_vnpay(client, bank):
+def paid_at_vnpay(client, bank, django_capture_on_commit_callbacks):
     """An order placed with VNPay by a guest, paid at VNPay: the IPN VNPay sends for it. The
-    floor has taken VNPay payments before (Oscar's source and event types exist)."""
-    SourceType.objects.create(code="vnpay", name="VNPay")
-    PaymentEventType.objects.create(name="Paid")
+    floor has taken VNPay payments before (Oscar's source and event types exist, and are kept
+    in memory)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        kind_get_or_create(SourceType, "vnpay", defaults={"name": "VNPay"})
+        kind_get_or_create(PaymentEventType, "Paid")
     maker = factories.producer()
     maker.email = "htx-mat-ong@example.com"
     maker.save()
@@ -69,6 +74,37 @@ def test_a_paying_ipn_stays_within_its_query_budget(
     assert order.sources.get().amount_debited == order.total_incl_tax
     assert Shipment.objects.get(order=order).status == Shipment.Status.NEW
     assert GatewayCall.objects.filter(operation="ipn", outcome="applied").count() == 1
+
+
+def test_a_paying_ipn_with_a_bad_signature_is_logged_and_changes_nothing(client, paid_at_vnpay):
+    order, params = paid_at_vnpay
+    assert ipn(client, {**params, "vnp_Amount": "100"}) == "97"
+    order.refresh_from_db()
+    assert order.status == statuses.PENDING_PAYMENT and not order.sources.exists()
+    assert PaymentAttempt.objects.get(order=order).status == AttemptStatus.PENDING
+    assert not OutboxMessage.objects.filter(key=f"order-email:{order.pk}:PAYMENT_RECEIVED")
+    call = GatewayCall.objects.get(operation="ipn")
+    assert call.signature_valid is False and call.outcome.startswith("refused")
+
+
+def test_a_paying_ipn_that_fails_is_rolled_back_and_logged(client, paid_at_vnpay, monkeypatch):
+    """An error after the payment's writes (here, in the buyer's e-mail): none of them stays,
+    VNPay is asked to deliver again, and the call log keeps the failed delivery."""
+    order, params = paid_at_vnpay
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr("payments.services.orders.order_email_enqueue", broken)
+    assert ipn(client, params) == "99"
+    order.refresh_from_db()
+    assert order.status == statuses.PENDING_PAYMENT and not order.sources.exists()
+    assert PaymentAttempt.objects.get(order=order).status == AttemptStatus.PENDING
+    assert Shipment.objects.get(order=order).status == Shipment.Status.PENDING
+    call = GatewayCall.objects.get(operation="ipn")
+    assert call.signature_valid is True and call.outcome == "error: unexpected"
+    monkeypatch.undo()
+    assert ipn(client, params) == "00"  # delivered again: applied
 
 
 def test_a_replayed_ipn_stays_within_its_query_budget(

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from shop.celery import app
@@ -172,3 +173,40 @@ def test_a_new_process_finds_the_tasks_from_many_threads_at_once():
         )
         assert result.returncode == 0, result.stderr[-2000:]
         assert result.stdout.split()[-1] == "0"
+
+
+def test_a_batch_writes_its_rows_in_one_insert(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """Rows of several tasks in one statement; a key recorded twice (or before) is one row."""
+    outbox.outbox_enqueue(task="payments.send_order_email", kwargs={"order_id": 1}, key="a")
+    with (
+        django_capture_on_commit_callbacks() as handovers,
+        transaction.atomic(),
+        django_assert_num_queries(2),  # the INSERT, and the count below
+        outbox.outbox_batch(),
+    ):
+        outbox.outbox_enqueue(task="payments.send_order_email", kwargs={"order_id": 2}, key="b")
+        outbox.outbox_enqueue_many(
+            task="fulfilment.send_shipment_email",
+            kwargs_by_key={"c": {"event_id": 3}, "b": {"event_id": 4}, "a": {"event_id": 5}},
+        )
+        with outbox.outbox_batch():  # within the other: part of it
+            outbox.outbox_enqueue(task="payments.send_order_email", kwargs={"order_id": 6})
+        assert OutboxMessage.objects.count() == 1  # nothing written yet
+    rows = {m.key: (m.task, m.kwargs) for m in OutboxMessage.objects.all()}
+    assert rows.pop("b") == ("payments.send_order_email", {"order_id": 2})
+    assert rows.pop("c") == ("fulfilment.send_shipment_email", {"event_id": 3})
+    assert rows.pop("a") == ("payments.send_order_email", {"order_id": 1})
+    ((key, row),) = rows.items()
+    assert key.startswith("payments.send_order_email:") and row[1] == {"order_id": 6}
+    assert len(handovers) == 4  # b, c, a (recorded before: handed over again if not done), 6
+
+
+def test_a_batch_closed_by_an_error_writes_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic(), outbox.outbox_batch():
+        outbox.outbox_enqueue(task="payments.send_order_email", kwargs={"order_id": 1}, key="a")
+        raise RuntimeError("the change failed")
+    assert not OutboxMessage.objects.exists()
+    outbox.outbox_enqueue(task="payments.send_order_email", kwargs={"order_id": 1}, key="b")
+    assert OutboxMessage.objects.get().key == "b"  # outside a batch again: written at once
