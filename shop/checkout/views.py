@@ -25,6 +25,7 @@ from shop.address.services import address_book_use
 from shop.channels import Channel
 from shop.checkout.forms import PaymentMethodForm
 from shop.order import statuses as order_statuses
+from shop.outbox.services import outbox_batch
 from shop.privacy import services as privacy
 from shop.recipients import known_language
 from shop.shipping.forms import ShippingAddressForm
@@ -295,7 +296,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
         then finds it done. The order keeps the language of the page it was placed on: its
         messages use it."""
         basket = kwargs["basket"]
-        with transaction.atomic():
+        # Its side effects (the producers' and the buyer's e-mails) in one outbox INSERT
+        with transaction.atomic(), outbox_batch():
             submitted = basket_submit(basket)
             UnableToPlaceOrder = get_class("order.exceptions", "UnableToPlaceOrder")
             if submitted is None:
