@@ -101,12 +101,11 @@ def _write(messages: list[OutboxMessage]) -> None:
         return
     using = router.db_for_write(OutboxMessage)
     inserted = _insert_new(list(by_key.values()), using=using)
-    for key, message in by_key.items():
-        if key in inserted:
-            handover = partial(_send, inserted[key], message.task)
-        else:
-            handover = partial(outbox_dispatch, key=key)
-        transaction.on_commit(handover, using=using, robust=True)
+    new = [(inserted[key], message.task) for key, message in by_key.items() if key in inserted]
+    if new:  # handed over together: one broker message a queue
+        transaction.on_commit(partial(_send_many, new), using=using, robust=True)
+    for key in by_key.keys() - inserted.keys():
+        transaction.on_commit(partial(outbox_dispatch, key=key), using=using, robust=True)
 
 
 def _insert_new(messages: list[OutboxMessage], *, using: str) -> dict[str, int]:
@@ -157,20 +156,35 @@ def _task(name: str):
 
 
 def _send(message_id: int, task: str) -> bool:
-    from shop.outbox.tasks import deliver
+    return _send_many([(message_id, task)])
 
-    queue = current_app.amqp.router.route({}, task)["queue"].name
-    try:
-        deliver.apply_async(kwargs={"message_id": message_id}, queue=queue, retry=False)
-    except Exception as exc:  # noqa: BLE001 (any broker error: the drain hands it over later)
-        if current_app.conf.task_always_eager:
-            raise  # inline: not a broker error
-        logger.warning("outbox message %s waits for the broker: %s", message_id, exc)
-        OutboxMessage.objects.filter(pk=message_id, done_at=None).update(
-            next_attempt_at=timezone.now()
-        )
-        return False
-    return True
+
+def _send_many(messages: list[tuple[int, str]]) -> bool:
+    """Hand committed rows (id, task) to the broker: one broker message for the rows of a
+    queue (a publish costs more than the delivery's own bookkeeping). False (logged, never
+    raised) when the broker is down: the rows are then due for the drain at once."""
+    from shop.outbox.tasks import deliver, deliver_many
+
+    by_queue: dict[str, list[int]] = {}
+    for message_id, task in messages:
+        queue = current_app.amqp.router.route({}, task)["queue"].name
+        by_queue.setdefault(queue, []).append(message_id)
+    handed = True
+    for queue, ids in by_queue.items():
+        try:
+            if len(ids) == 1:
+                deliver.apply_async(kwargs={"message_id": ids[0]}, queue=queue, retry=False)
+            else:
+                deliver_many.apply_async(kwargs={"message_ids": ids}, queue=queue, retry=False)
+        except Exception as exc:  # noqa: BLE001 (any broker error: the drain hands it over)
+            if current_app.conf.task_always_eager:
+                raise  # inline: not a broker error
+            logger.warning("outbox messages %s wait for the broker: %s", ids, exc)
+            OutboxMessage.objects.filter(pk__in=ids, done_at=None).update(
+                next_attempt_at=timezone.now()
+            )
+            handed = False
+    return handed
 
 
 def outbox_deliver(*, message_id: int) -> bool:

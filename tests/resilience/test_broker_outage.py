@@ -118,3 +118,37 @@ def test_every_email_goes_out_exactly_once_after_a_broker_outage(own_redis, clie
         number = cod.number if to == "mai@example.com" else paid.number
         assert number in subject or to.startswith("htx")
     assert all(m.attempts == 1 for m in OutboxMessage.objects.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_emails_of_one_commit_reach_the_broker_as_one_message(own_redis, client, bank):
+    """A paying IPN's e-mails (the buyer's, the producer's) are handed over together: one
+    message on the queue, and a worker sends each exactly once."""
+    with celery_broker(own_redis.url):
+        queue = redis.Redis.from_url(own_redis.url)
+        client, form = buyer_at_preview(
+            client=client,
+            products=[(honey_from_a_producer_with_mail(), 2)],
+            method="vnpay",
+            email="lan@example.com",
+        )
+        response = client.post(reverse("checkout:preview"), form)
+        order = flow.latest_order()
+        queue.delete("default")  # what placing the order handed over
+        before = set(OutboxMessage.objects.values_list("pk", flat=True))
+        txn = bank.accept_pay_url(response["Location"])
+        answer = client.get(reverse("payments:vnpay-ipn"), bank.pay(txn.txn_ref)).json()
+        assert answer["RspCode"] == "00"
+        rows = OutboxMessage.objects.exclude(pk__in=before)
+        assert rows.count() == 2  # the buyer's receipt, the producer's new order
+        (message,) = queue.lrange("default", 0, -1)  # handed over in one message
+        assert b"outbox.deliver_many" in message
+        mail.outbox.clear()
+        with worker():
+            wait_for(lambda: not rows.filter(done_at=None).exists(), what="the e-mails")
+    assert all(row.attempts == 1 for row in rows)
+    assert Counter(to for (to,), _subject in sent()) == {
+        "lan@example.com": 1,
+        "htx-mat-ong@example.com": 1,
+    }
+    assert order.number in " ".join(subject for _to, subject in sent())
