@@ -20,7 +20,7 @@ import threading
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,23 @@ _breakers: dict[tuple[str, ...], _Breaker] = {}
 _breakers_lock = threading.Lock()
 
 
+class ReusedClients(RedisCacheClient):
+    """Django's Redis client, keeping one redis-py client per connection pool. Django builds a
+    new one for every cache call, which costs more CPU than the round trip it makes; a redis-py
+    client may be shared between threads (each command takes a connection from the pool)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients.setdefault(index, super().get_client(key, write=write))
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     """django.core.cache.backends.redis.RedisCache whose errors are misses (see module doc)."""
 
@@ -79,6 +96,7 @@ class FailSoftRedisCache(RedisCache):
         options = dict(params.get("OPTIONS", {}))
         seconds = float(options.pop("BREAKER_SECONDS", 5))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClients
         key = tuple(self._servers)
         with _breakers_lock:
             self._breaker = _breakers.setdefault(key, _Breaker(seconds))

@@ -193,6 +193,8 @@ def test_the_cache_works_again_when_redis_comes_back(redis_server):
     with override_settings(CACHES=cache_settings(f"redis://127.0.0.1:{port}/0", breaker=0.2)):
         cache.set("k", "v")
         assert cache.get("k") == "v"
+        client = cache._cache.get_client(write=True)  # one redis-py client, kept (shop.cache)
+        assert cache._cache.get_client() is client
         stop()
         assert cache.get("k", "miss") == "miss"
         cache.set("k", "w")  # swallowed
@@ -200,6 +202,7 @@ def test_the_cache_works_again_when_redis_comes_back(redis_server):
         time.sleep(0.3)  # the breaker half-opens
         cache.set("k", "again")
         assert cache.get("k") == "again"
+        assert cache._cache.get_client() is client  # the kept client reconnected
 
 
 def free_port() -> int:
