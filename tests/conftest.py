@@ -28,13 +28,21 @@ def require(condition: bool, reason: str) -> None:
 
 @pytest.fixture(autouse=True)
 def _clean_cache():
+    from celery._state import _set_task_join_will_block
+
+    from shop.address.selectors import countries_forget
     from shop.order.kinds import kinds_forget_all
 
     cache.clear()
     kinds_forget_all()  # the rows a process keeps, of a database rolled back since
+    countries_forget()
+    # A test worker's pool marks the process as a worker, where waiting for a result would
+    # block; left behind, it refuses a later test's `.delay().get()`.
+    _set_task_join_will_block(False)
     yield
     cache.clear()
     kinds_forget_all()
+    countries_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from celery._state import _set_task_join_will_block
-
 from shop.celery import app
 from tests.conftest import require
 
@@ -26,10 +24,7 @@ def redis_up() -> bool:
 
 def fresh_connections() -> None:
     """Drop what Celery caches (producer pool, result backend, and the queue selection a test
-    worker made), so the next user of the app gets what ``app.conf`` says; and the mark a test
-    worker's pool leaves in the process that waiting for a result would block, which would
-    refuse every later test's ``.delay().get()``."""
-    _set_task_join_will_block(False)
+    worker made), so the next user of the app gets what ``app.conf`` says."""
     app._after_fork()  # forgets the connection pools, as a freshly forked process would
     app._backend_cache = None
     app._local.__dict__.pop("backend", None)
