@@ -81,8 +81,9 @@ def buyer_sessions(count: int, *, first: int) -> list[str]:
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.backends.cached_db import SessionStore
     from django.db import connection
+
+    from shop.sessions import SessionStore
 
     keys = []
     for n in range(first, first + count):

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.cached_db import SessionStore
 from django.urls import reverse
 from oscar.core.loading import get_class, get_model
+
+from shop.sessions import SessionStore
 
 Basket = get_model("basket", "Basket")
 Selector = get_class("partner.strategy", "Selector")

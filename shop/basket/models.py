@@ -18,10 +18,11 @@ class Basket(AbstractBasket):
     open = OpenBaskets()
 
     def all_lines(self):
-        """Oscar's cached lines, with what pricing and showing each line needs, in two
-        queries: the lines with their products and stock records, then the products' images.
-        Each line is priced from its own stock record, so the products' other records are not
-        loaded; a line's options are loaded only for the lines that have some (rare here)."""
+        """Oscar's cached lines, with what pricing each line needs, in one query: the lines
+        with their products and stock records. Each line is priced from its own stock record,
+        so the products' other records are not loaded; a line's options are loaded only for
+        the lines that have some (rare here); the products' images only by the pages that
+        show them (`images_load`)."""
         if self.id is not None and self._lines is None:
             LineAttribute = self.lines.model.attributes.rel.related_model
             self._lines = (
@@ -33,7 +34,6 @@ class Basket(AbstractBasket):
                     "stockrecord__partner",
                 )
                 .annotate(has_options=Exists(LineAttribute.objects.filter(line=OuterRef("pk"))))
-                .prefetch_related("product__images")
                 .order_by(self._meta.pk.name)
             )
             # Evaluated once (the queryset keeps its results): each stock record knows its
@@ -49,6 +49,13 @@ class Basket(AbstractBasket):
             prefetch_related_objects(with_options, "attributes")
         return super().all_lines()
 
+    def images_load(self) -> None:
+        """The images of the lines' products, in one query, for a page that shows them."""
+        products = [line.product for line in self.all_lines()]
+        prefetch_related_objects(
+            [product for product in products if not _images_loaded(product)], "images"
+        )
+
     @property
     def num_lines(self):
         """Number of lines, from the cached lines every basket page loads anyway.
@@ -56,6 +63,10 @@ class Basket(AbstractBasket):
         Oscar counts with a separate query first; that query was on every page a buyer sees.
         """
         return len(self.all_lines())
+
+
+def _images_loaded(product) -> bool:
+    return "images" in getattr(product, "_prefetched_objects_cache", {})
 
 
 class Line(AbstractLine):

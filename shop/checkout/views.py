@@ -203,6 +203,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        self.request.basket.images_load()  # the preview's thumbnails, in one query
         context = super().get_context_data(**kwargs)
         method = self.checkout_session.payment_method()
         context["payment_method"] = method

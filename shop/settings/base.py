@@ -223,7 +223,7 @@ else:
             "TIMEOUT": 600,
         }
     }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "shop.sessions"  # cached_db, an update without BEGIN and COMMIT
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = None
