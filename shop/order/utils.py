@@ -242,3 +242,37 @@ def _user_figures(user, order, lines) -> list:
         order.total_incl_tax,
         order.date_placed,
     ]
+
+
+PRODUCT_ADDED = """
+INSERT INTO analytics_productrecord
+    (product_id, num_purchases, num_views, num_basket_additions, score)
+VALUES (%s, 0, 0, 1, 0)
+ON CONFLICT (product_id) DO UPDATE
+SET num_basket_additions = analytics_productrecord.num_basket_additions + 1
+"""
+USER_ADDED = """
+INSERT INTO analytics_userrecord (user_id, num_orders, num_order_lines, num_order_items,
+    total_spent, date_last_order, num_product_views, num_basket_additions)
+VALUES (%s, 0, 0, 0, 0, NULL, 0, 1)
+ON CONFLICT (user_id) DO UPDATE
+SET num_basket_additions = analytics_userrecord.num_basket_additions + 1
+"""
+
+
+def analytics_record_basket_addition(sender, product, user, **kwargs) -> None:
+    """Oscar's analytics of a product added to a basket (the product's additions, the
+    buyer's), counted by upserts: one statement on PostgreSQL, not up to four; replaces
+    Oscar's receiver."""
+    if kwargs.get("raw", False):
+        return
+    buyer = user is not None and user.is_authenticated
+    with connection.cursor() as cursor:
+        if buyer and connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH products AS ({PRODUCT_ADDED}) {USER_ADDED}", [product.pk, user.pk]
+            )
+            return
+        cursor.execute(PRODUCT_ADDED, [product.pk])
+        if buyer:
+            cursor.execute(USER_ADDED, [user.pk])
