@@ -46,8 +46,8 @@ def place_cod(client=None):
     return flow.latest_order()
 
 
-def place_vnpay_and_pay(client, bank):
-    """A VNPay order, paid at VNPay, whose signed IPN reaches us: its answer."""
+def place_vnpay(client):
+    """A VNPay order placed: the client and the redirect to VNPay's pay page."""
     client, form = buyer_at_preview(
         client=client,
         products=[(honey_from_a_producer_with_mail(), 2)],
@@ -56,10 +56,21 @@ def place_vnpay_and_pay(client, bank):
     )
     response = client.post(reverse("checkout:preview"), form)
     assert response.status_code == 302 and response["Location"].startswith(OPTIONS["pay_url"])
-    transaction = bank.accept_pay_url(response["Location"])
+    return client, response["Location"]
+
+
+def pay_at_vnpay(client, bank, pay_url):
+    """The order paid at VNPay, whose signed IPN reaches us: its answer."""
+    transaction = bank.accept_pay_url(pay_url)
     answer = client.get(reverse("payments:vnpay-ipn"), bank.pay(transaction.txn_ref))
     assert answer.status_code == 200
-    return flow.latest_order(), answer.json()
+    return answer.json()
+
+
+def place_vnpay_and_pay(client, bank):
+    """A VNPay order, paid at VNPay, whose signed IPN reaches us: its answer."""
+    client, pay_url = place_vnpay(client)
+    return flow.latest_order(), pay_at_vnpay(client, bank, pay_url)
 
 
 def sent() -> Counter:
@@ -126,19 +137,11 @@ def test_the_emails_of_one_commit_reach_the_broker_as_one_message(own_redis, cli
     message on the queue, and a worker sends each exactly once."""
     with celery_broker(own_redis.url):
         queue = redis.Redis.from_url(own_redis.url)
-        client, form = buyer_at_preview(
-            client=client,
-            products=[(honey_from_a_producer_with_mail(), 2)],
-            method="vnpay",
-            email="lan@example.com",
-        )
-        response = client.post(reverse("checkout:preview"), form)
+        client, pay_url = place_vnpay(client)
         order = flow.latest_order()
         queue.delete("default")  # what placing the order handed over
         before = set(OutboxMessage.objects.values_list("pk", flat=True))
-        txn = bank.accept_pay_url(response["Location"])
-        answer = client.get(reverse("payments:vnpay-ipn"), bank.pay(txn.txn_ref)).json()
-        assert answer["RspCode"] == "00"
+        assert pay_at_vnpay(client, bank, pay_url)["RspCode"] == "00"
         rows = OutboxMessage.objects.exclude(pk__in=before)
         assert rows.count() == 2  # the buyer's receipt, the producer's new order
         (message,) = queue.lrange("default", 0, -1)  # handed over in one message
