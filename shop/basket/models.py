@@ -1,3 +1,4 @@
+from django.db import models
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 from oscar.apps.basket.managers import OpenBasketManager
@@ -15,6 +16,8 @@ class OpenBaskets(OpenBasketManager):
 
 
 class Basket(AbstractBasket):
+    # Declared here, `objects` first: the default manager stays the one with every basket.
+    objects = models.Manager()
     open = OpenBaskets()
 
     def all_lines(self):

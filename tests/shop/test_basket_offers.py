@@ -96,3 +96,14 @@ def test_a_country_edited_is_read_afresh():
     country.save()
     assert country_by_code("VN").printable_name == "Cộng hoà xã hội chủ nghĩa Việt Nam"
     assert country_by_code("ZZ") is None
+
+
+def test_the_default_manager_finds_every_basket_and_open_only_open_ones():
+    """The open baskets' manager reads `has_vouchers`; Oscar and Django find any basket by the
+    default manager (a frozen or submitted one too)."""
+    Basket = get_model("basket", "Basket")
+    submitted = Basket.objects.create(status=Basket.SUBMITTED)
+    opened = Basket.objects.create()
+    assert Basket._default_manager.filter(pk=submitted.pk).exists()
+    assert list(Basket.open.filter(pk__in=[submitted.pk, opened.pk])) == [opened]
+    assert Basket.open.get(pk=opened.pk).has_vouchers is False
