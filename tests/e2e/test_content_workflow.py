@@ -149,6 +149,8 @@ def test_editor_submits_moderator_approves_visitor_reads_in_english_and_buys(
     editor.locator("#body-0-value-heading").fill("Đặc sản chợ phiên")
     editor.get_by_role("button", name="Chọn một sản phẩm").click()
     modal = editor.locator(".modal")
+    # The chooser loads its form by a request of its own: slow on a busy machine.
+    expect(modal.locator("input[name=q]")).to_be_visible(timeout=WAIT)
     modal.locator("input[name=q]").fill("thit trau gac bep")  # typed without diacritics
     modal.get_by_role("link", name=PRODUCT).click()
     expect(modal).to_be_hidden()
