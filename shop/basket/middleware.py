@@ -11,11 +11,7 @@ class BasketMiddleware(middleware.BasketMiddleware):
     def get_basket(self, request):
         basket = super().get_basket(request)
         if getattr(basket, "has_vouchers", None) is False:
-            prefetched = getattr(basket, "_prefetched_objects_cache", None)
-            if prefetched is None:
-                basket._prefetched_objects_cache = prefetched = {}
-            # Adding a voucher later in the request (Django's add) forgets this.
-            prefetched.setdefault("vouchers", basket.vouchers.model.objects.none())
+            basket.vouchers_none()
         return basket
 
     def merge_baskets(self, master, slave):

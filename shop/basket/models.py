@@ -52,6 +52,12 @@ class Basket(AbstractBasket):
             prefetch_related_objects(with_options, "attributes")
         return super().all_lines()
 
+    def vouchers_none(self) -> None:
+        """The basket is known to hold no vouchers (read with it): asking for them costs no
+        query. Django's add() of a voucher forgets this."""
+        prefetched = self.__dict__.setdefault("_prefetched_objects_cache", {})
+        prefetched["vouchers"] = self.vouchers.model.objects.none()
+
     def images_load(self) -> None:
         """The images of the lines' products, in one query, for a page that shows them."""
         products = [line.product for line in self.all_lines()]

@@ -311,10 +311,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             if submitted.off_sale:
                 raise UnableToPlaceOrder(" ".join(lines_off_sale(basket)))
             if not submitted.has_vouchers:  # none to lock when the order records their use
-                prefetched = getattr(basket, "_prefetched_objects_cache", None)
-                if prefetched is None:
-                    basket._prefetched_objects_cache = prefetched = {}
-                prefetched["vouchers"] = basket.vouchers.model.objects.none()
+                basket.vouchers_none()
             kwargs["notify_channel"] = notify_channel_of(self.request, self.checkout_session)
             cash = self.checkout_session.payment_method() == Method.COD
             handler = EventHandler()

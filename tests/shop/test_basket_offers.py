@@ -58,20 +58,21 @@ def test_an_offer_made_after_the_basket_was_seen_applies_at_once(basket_of_one):
     assert basket_of_one() == Decimal("100000")
 
 
-def test_an_offer_kept_before_its_start_applies_once_started(basket_of_one, monkeypatch):
+@pytest.mark.parametrize(
+    "dates, before, after",
+    [
+        ({"start_datetime": timedelta(hours=1)}, "100000", "90000"),
+        ({"end_datetime": timedelta(hours=1)}, "90000", "100000"),
+    ],
+    ids=["starts", "ends"],
+)
+def test_a_kept_offer_starts_and_ends_on_time(basket_of_one, monkeypatch, dates, before, after):
+    """Kept for the generation, an offer is still checked against the time at each use."""
     now = timezone.now()
-    percent_off(10, start_datetime=now + timedelta(hours=1))
-    assert basket_of_one() == Decimal("100000")
+    percent_off(10, **{field: now + delta for field, delta in dates.items()})
+    assert basket_of_one() == Decimal(before)
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
-    assert basket_of_one() == Decimal("90000")
-
-
-def test_an_offer_kept_past_its_end_no_longer_applies(basket_of_one, monkeypatch):
-    now = timezone.now()
-    percent_off(50, end_datetime=now + timedelta(hours=1))
-    assert basket_of_one() == Decimal("50000")
-    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
-    assert basket_of_one() == Decimal("100000")
+    assert basket_of_one() == Decimal(after)
 
 
 def test_a_voucher_added_to_a_basket_applies(client, basket_of_one):
