@@ -13,11 +13,13 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_resolver, get_urlconf
+from django.utils.translation import get_language
 from django_ratelimit.core import get_usage
 
 logger = logging.getLogger(__name__)
@@ -60,11 +62,20 @@ def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
 def view_name(request: HttpRequest) -> str | None:
     """The name of the view the request's path resolves to (None: none), resolved once."""
     if "_view_name" not in request.__dict__:
-        try:
-            request._view_name = resolve(request.path_info).view_name
-        except Resolver404:
-            request._view_name = None
+        resolver = get_resolver(get_urlconf())
+        request._view_name = _view_name_of(resolver, get_language(), request.path_info)
     return request._view_name
+
+
+@lru_cache(maxsize=2048)
+def _view_name_of(resolver, language: str | None, path: str) -> str | None:
+    """The view a path resolves to, in the active language (its prefix): what Django's own
+    resolving of the same request would find, once per process rather than once a request
+    more. Keyed by the resolver itself, which a change of URLconf replaces."""
+    try:
+        return resolver.resolve(path).view_name
+    except Resolver404:
+        return None
 
 
 class RateLimitMiddleware:

@@ -27,29 +27,37 @@ urlpatterns = [
     path("epcis/events", epcis_api.events, name="epcis-events"),  # EPCIS 2.0, any language
     path("i18n/setlang/", accounts_views.language_switch, name="set_language"),
     path("shipping/units/", include("shop.address.urls")),  # the same in every language
-    path("dashboard/payments/", include("payments.dashboard.urls")),
-    path("dashboard/producer/orders/", include("shop.fulfilment.dashboard.urls")),
-    path("dashboard/producer/statements/", include(settlements_dashboard.producer)),
-    path("dashboard/producer/reviews/", include("shop.dashboard.reviews.producer_urls")),
-    path("dashboard/producer/complaints/", include(complaints_dashboard.producer)),
-    path("dashboard/producer/satisfaction/", include("shop.satisfaction.dashboard.urls")),
-    path("dashboard/producer/", include(producers_dashboard.producer)),
-    path("dashboard/complaints/", include(complaints_dashboard.operator)),
-    path("dashboard/settlements/", include(settlements_dashboard.operator)),
-    path("dashboard/applications/", include("shop.onboarding.dashboard.urls")),
-    path("dashboard/listings/", include(producers_dashboard.listings)),
-    path("dashboard/producer-access/", include(producers_dashboard.access)),
-    path("dashboard/lockouts/", include("shop.accounts.dashboard.urls")),
-    path("dashboard/translations/", include("shop.catalogue.dashboard.urls")),
-    path("dashboard/waybills/", include("shop.fulfilment.dashboard.operator_urls")),
-    path("dashboard/complaint-payouts/", include("shop.complaints.dashboard.payout_urls")),
-    # The Ministry of Industry and Trade's periodic statistics (operators).
-    path("dashboard/moit-statistics/", include("shop.figures.dashboard.urls")),
-    path("dashboard/privacy/", include("shop.privacy.dashboard.urls")),  # personal data requests
-    path("dashboard/province/", include("shop.province.dashboard")),  # the province's figures
+    # Every dashboard under one prefix: any other path is told apart from all of them at once.
     path(
         "dashboard/",
-        (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),
+        include(
+            [
+                path("payments/", include("payments.dashboard.urls")),
+                path("producer/orders/", include("shop.fulfilment.dashboard.urls")),
+                path("producer/statements/", include(settlements_dashboard.producer)),
+                path("producer/reviews/", include("shop.dashboard.reviews.producer_urls")),
+                path("producer/complaints/", include(complaints_dashboard.producer)),
+                path("producer/satisfaction/", include("shop.satisfaction.dashboard.urls")),
+                path("producer/", include(producers_dashboard.producer)),
+                path("complaints/", include(complaints_dashboard.operator)),
+                path("settlements/", include(settlements_dashboard.operator)),
+                path("applications/", include("shop.onboarding.dashboard.urls")),
+                path("listings/", include(producers_dashboard.listings)),
+                path("producer-access/", include(producers_dashboard.access)),
+                path("lockouts/", include("shop.accounts.dashboard.urls")),
+                path("translations/", include("shop.catalogue.dashboard.urls")),
+                path("waybills/", include("shop.fulfilment.dashboard.operator_urls")),
+                path("complaint-payouts/", include("shop.complaints.dashboard.payout_urls")),
+                # The Ministry of Industry and Trade's periodic statistics (operators).
+                path("moit-statistics/", include("shop.figures.dashboard.urls")),
+                path("privacy/", include("shop.privacy.dashboard.urls")),  # personal data requests
+                path("province/", include("shop.province.dashboard")),  # the province's figures
+                path(
+                    "",
+                    (staff_only_dashboard(oscar_dashboard), dashboard_app, dashboard_namespace),
+                ),
+            ]
+        ),
     ),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -10,11 +10,14 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.test import Client, override_settings
-from django.urls import reverse
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
+from django.urls import path, reverse
+from django.utils import translation
 
 from payments.models import GatewayCall
 from payments.simulators.vnpay import VNPaySimulatorCore
+from shop.limits import view_name
 from tests import factories
 from tests.conftest import require
 from tests.payments import flow
@@ -129,6 +132,25 @@ def test_forwarded_for_counts_only_behind_a_trusted_proxy():
             assert proxy.get(url, **first).status_code == 200
             assert proxy.get(url, **first).status_code == 429
             assert proxy.get(url, **other).status_code == 200
+
+
+# A URLconf of this module's own: the same path, another view.
+urlpatterns = [path("shop/search/", lambda request: HttpResponse("other"), name="other-search")]
+
+
+def test_the_view_a_path_names_depends_on_its_language_and_urlconf():
+    """The limits remember which view a path names, once per process; what the path names
+    in another language, or under another URLconf, is not what was remembered."""
+    factory = RequestFactory()
+    english = f"/en{reverse('search:search')}"
+    with translation.override("en"):
+        assert view_name(factory.get(english)) == "search:search"
+    with translation.override("vi"):
+        assert view_name(factory.get(english)) != "search:search"  # no /en/ prefix in Vietnamese
+        assert view_name(factory.get("/shop/search/")) == "search:search"
+        with override_settings(ROOT_URLCONF=__name__):
+            assert view_name(factory.get("/shop/search/")) == "other-search"
+        assert view_name(factory.get("/shop/search/")) == "search:search"
 
 
 def test_limits_fail_open_when_the_cache_is_down(caplog):
