@@ -18,11 +18,11 @@ SITE_OFFERS_KEY = "offers:site:{generation}"
 
 
 class Applicator(applicator.Applicator):
-    request = None  # the request whose page generation keys the offers, once `apply` is called
+    request = None  # the request whose page generation keys the offers (`get_offers`)
 
-    def apply(self, basket, user=None, request=None):
-        self.request = request
-        super().apply(basket, user, request)
+    def get_offers(self, basket, user=None, request=None):
+        self.request = request  # `apply` calls this first
+        return super().get_offers(basket, user, request)
 
     def get_site_offers(self):
         ConditionalOffer = get_model("offer", "ConditionalOffer")

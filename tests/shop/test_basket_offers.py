@@ -5,6 +5,9 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -88,6 +91,31 @@ def test_a_voucher_added_to_a_basket_applies(client, basket_of_one):
     response = client.post(reverse("basket:vouchers-add"), {"code": "KHACHQUEN"})
     assert response.status_code == 302
     assert basket_of_one() == Decimal("75000")
+
+
+def test_adding_and_the_basket_page_word_the_kept_offers(client):
+    """Adding to the basket and the basket page apply the kept site offers and word Oscar's
+    messages (what one more item would gain; the offer gained), reading no offer again."""
+    item = factories.product("Cam sành", price="50000")
+    everything = Range.objects.create(name="Mọi sản phẩm", includes_all_products=True)
+    ConditionalOffer.objects.create(
+        name="Mua hai giảm mười phần trăm",
+        offer_type=ConditionalOffer.SITE,
+        condition=Condition.objects.create(range=everything, type=Condition.COUNT, value=2),
+        benefit=Benefit.objects.create(range=everything, type=Benefit.PERCENTAGE, value=10),
+    )
+    add = reverse("basket:add", kwargs={"pk": item.pk})
+    client.post(add, {"quantity": 1})  # the offers kept from here on
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("basket:summary"))
+        added = client.post(add, {"quantity": 1})
+    assert [m["offer"].name for m in page.context["upsell_messages"]] == [
+        "Mua hai giảm mười phần trăm"
+    ]
+    assert any("Mua hai giảm mười phần trăm" in str(m) for m in get_messages(added.wsgi_request))
+    assert not [q for q in queries.captured_queries if "offer_conditionaloffer" in q["sql"]]
+    assert client.get(reverse("basket:summary")).context["basket"].total_incl_tax == 90000
 
 
 def test_a_country_edited_is_read_afresh():
