@@ -91,16 +91,24 @@ def payments(s, operator: int) -> None:
     s.sql(
         """
         ALTER TABLE seed_complaint ADD COLUMN state text, ADD COLUMN remedy text,
-            ADD COLUMN decided timestamptz;
+            ADD COLUMN decided timestamptz
+        """
+    )
+    s.sql(  # one statement a call: parameters are bound by the server
+        """
         UPDATE seed_complaint SET
           state = CASE WHEN opened + interval '7 days' > %(now)s THEN 'open'
                        WHEN r1 < 0.1 THEN 'withdrawn' ELSE 'resolved' END,
           remedy = CASE WHEN r2 < 0.6 THEN 'refund' WHEN r2 < 0.8 THEN 'replace'
-                        ELSE 'none' END;
-        UPDATE seed_complaint SET decided = opened + make_interval(secs => 3600 * hours)
-          WHERE state = 'resolved';
+                        ELSE 'none' END
         """,
         {"now": s.now},
+    )
+    s.sql(
+        """
+        UPDATE seed_complaint SET decided = opened + make_interval(secs => 3600 * hours)
+          WHERE state = 'resolved'
+        """
     )
     s.run(
         """

@@ -37,11 +37,11 @@ def buyers_and_orders(s) -> None:
         SELECT o.*, CASE WHEN o.fate < 0.05 THEN 'cancelled'
                          WHEN o.method <> 'cod' AND o.fate < 0.08 AND o.placed > %s
                          THEN 'pending' ELSE 'live' END AS okind
-        FROM seed_order0 o;
-        DROP TABLE seed_order0;
+        FROM seed_order0 o
         """,
         [s.now - timedelta(days=2)],
     )
+    s.sql("DROP TABLE seed_order0")
     # Buyers: each signed-in one joined an hour before their first order; some never order.
     s.run(
         """

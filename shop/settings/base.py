@@ -196,6 +196,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that costs no round trip (shop/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "shop.db.postgresql"
+if DATABASES["default"]["ENGINE"] == "shop.db.postgresql" and os.environ.get(
+    "DB_PREPARE_THRESHOLD", "5"
+):
+    # PostgreSQL binds the parameters itself, and a statement a connection has run this many
+    # times is prepared: planned once, not at every run (a paying IPN's statements are the
+    # same each time). DB_PREPARE_THRESHOLD="" turns both off, for a connection pooler that
+    # cannot carry prepared statements (PgBouncer before 1.21 in transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=int(os.environ.get("DB_PREPARE_THRESHOLD", "5")),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 # Cache and broker: Redis when REDIS_URL is set, in-process otherwise. The cache fails soft
