@@ -52,6 +52,13 @@ class Basket(AbstractBasket):
             prefetch_related_objects(with_options, "attributes")
         return super().all_lines()
 
+    def save(self, *args, **kwargs):
+        """Written for the first time (with its first line), it holds no vouchers yet."""
+        new = self._state.adding
+        super().save(*args, **kwargs)
+        if new:
+            self.vouchers_none()
+
     def vouchers_none(self) -> None:
         """The basket is known to hold no vouchers (read with it): asking for them costs no
         query. Django's add() of a voucher forgets this."""

@@ -25,14 +25,14 @@ Range = get_model("offer", "Range")
 Voucher = get_model("voucher", "Voucher")
 
 
-def percent_off(percent: int, *, offer_type=ConditionalOffer.SITE, **fields):
+def percent_off(percent: int, *, offer_type=ConditionalOffer.SITE, count: int = 1, **fields):
     everything = Range.objects.create(
         name=f"Tất cả {percent} {offer_type}", includes_all_products=True
     )
     return ConditionalOffer.objects.create(
         name=f"Giảm {percent}% ({offer_type})",
         offer_type=offer_type,
-        condition=Condition.objects.create(range=everything, type=Condition.COUNT, value=1),
+        condition=Condition.objects.create(range=everything, type=Condition.COUNT, value=count),
         benefit=Benefit.objects.create(range=everything, type=Benefit.PERCENTAGE, value=percent),
         **fields,
     )
@@ -97,23 +97,15 @@ def test_adding_and_the_basket_page_word_the_kept_offers(client):
     """Adding to the basket and the basket page apply the kept site offers and word Oscar's
     messages (what one more item would gain; the offer gained), reading no offer again."""
     item = factories.product("Cam sành", price="50000")
-    everything = Range.objects.create(name="Mọi sản phẩm", includes_all_products=True)
-    ConditionalOffer.objects.create(
-        name="Mua hai giảm mười phần trăm",
-        offer_type=ConditionalOffer.SITE,
-        condition=Condition.objects.create(range=everything, type=Condition.COUNT, value=2),
-        benefit=Benefit.objects.create(range=everything, type=Benefit.PERCENTAGE, value=10),
-    )
+    offer = percent_off(10, count=2)
     add = reverse("basket:add", kwargs={"pk": item.pk})
     client.post(add, {"quantity": 1})  # the offers kept from here on
 
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("basket:summary"))
         added = client.post(add, {"quantity": 1})
-    assert [m["offer"].name for m in page.context["upsell_messages"]] == [
-        "Mua hai giảm mười phần trăm"
-    ]
-    assert any("Mua hai giảm mười phần trăm" in str(m) for m in get_messages(added.wsgi_request))
+    assert [m["offer"] for m in page.context["upsell_messages"]] == [offer]
+    assert any(offer.name in str(m) for m in get_messages(added.wsgi_request))
     assert not [q for q in queries.captured_queries if "offer_conditionaloffer" in q["sql"]]
     assert client.get(reverse("basket:summary")).context["basket"].total_incl_tax == 90000
 
