@@ -11,6 +11,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
+# Each worker listens on a socket of its own (SO_REUSEPORT), and the kernel shares out new
+# connections between them. On one shared socket, the first worker to wake accepted a burst of
+# keep-alive connections and kept them: one process (one core, for Python) served most requests
+# while the others idled (tests/shop/test_gunicorn.py).
+reuse_port = True
 # Each worker is replaced after this many requests (a guard against slow leaks). A replacement
 # stalls the connections it held, so at hundreds of requests a second per worker it must be rare.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from payments.models import AttemptStatus, PaymentAttempt, ProcessedEvent
 from payments.ports import GatewayEvent
-from payments.services.orders import order_paid
+from payments.services.orders import ORDER_FIELDS_READ, order_paid
 from payments.services.outcomes import Applied, Outcome
 from shop.outbox.services import outbox_batch
 
@@ -26,6 +26,8 @@ MOVED_FIELDS = (
     "updated_at",
 )
 
+_ATTEMPT_FIELDS = tuple(field.name for field in PaymentAttempt._meta.concrete_fields)
+
 
 def payment_event_apply(*, event: GatewayEvent, method: str) -> Applied:
     """Apply a verified gateway event to its attempt: idempotent, forward-only, locked.
@@ -35,10 +37,12 @@ def payment_event_apply(*, event: GatewayEvent, method: str) -> Applied:
     with transaction.atomic(savepoint=False), outbox_batch():
         try:
             # The attempt and its order, both locked, in one query (the order in the order the
-            # other services lock them: attempt first).
+            # other services lock them: attempt first). Of the order, only the columns paying
+            # it reads: a fifth of the columns to compile and send (any other is read if used).
             attempt = (
                 PaymentAttempt.objects.select_for_update(of=("self", "order"))
                 .select_related("order")
+                .only(*_ATTEMPT_FIELDS, *(f"order__{name}" for name in ORDER_FIELDS_READ))
                 .get(reference=event.reference, method=method)
             )
         except PaymentAttempt.DoesNotExist:

@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from payments.models import GatewayCall, PaymentAttempt
+from shop.db.rows import rows_insert
 
 
 def call_log(
@@ -19,7 +20,7 @@ def call_log(
     outcome: str = "",
     remote_addr: str | None = None,
 ) -> GatewayCall:
-    return GatewayCall.objects.create(
+    call = GatewayCall(
         gateway=gateway,
         direction=direction,
         operation=operation,
@@ -31,6 +32,8 @@ def call_log(
         outcome=clean_text(outcome)[:255],
         remote_addr=remote_addr or None,
     )
+    rows_insert(call)  # one per callback and per request to a gateway: the hot path's INSERT
+    return call
 
 
 def _jsonable(value):

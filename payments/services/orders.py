@@ -21,6 +21,10 @@ Order = get_model("order", "Order")
 EventHandler = get_class("order.processing", "EventHandler")
 InvalidOrderStatus = get_class("order.exceptions", "InvalidOrderStatus")
 
+# What paying an order reads of it (`order_paid`, the order pipeline): the columns locked with
+# its attempt.
+ORDER_FIELDS_READ = ("number", "status", "date_placed")
+
 
 def order_paid(attempt: PaymentAttempt) -> None:
     """Within the attempt's transaction: the order is paid, unless it no longer wants to be.

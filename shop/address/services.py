@@ -3,6 +3,8 @@
 from django.db import connection
 from oscar.core.loading import get_model
 
+from shop.db.rows import rows_insert_sql
+
 # Vietnam, the one shipping country (also created by the address app's migration 0009).
 VIETNAM = {
     "iso_3166_1_a3": "VNM",
@@ -32,16 +34,13 @@ def address_book_use(*, user, address, counter: str) -> None:
     saved.hash = saved.generate_hash()
     saved._update_search_text()
     setattr(saved, counter, 1)
-    fields = [field for field in UserAddress._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(saved, True), connection) for field in fields]
     quote = connection.ops.quote_name
     table, count = quote(UserAddress._meta.db_table), quote(counter)
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    sql, values = rows_insert_sql(
+        [saved],
+        using=connection.alias,
+        suffix=f"ON CONFLICT ({quote('user_id')}, {quote('hash')}) "
+        f"DO UPDATE SET {count} = {table}.{count} + 1",
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608 (names)
-            f"ON CONFLICT ({quote('user_id')}, {quote('hash')}) "
-            f"DO UPDATE SET {count} = {table}.{count} + 1",
-            values,
-        )
+        cursor.execute(sql, values)

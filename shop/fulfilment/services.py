@@ -133,6 +133,7 @@ def shipments_open_for_order(*, order, actor=None) -> int:
     shipments = list(
         Shipment.objects.select_for_update()
         .filter(order_id=order.pk, status=Status.PENDING)
+        .only(*MOVED_READ)
         .order_by("pk")
     )
     _move_many(shipments, Status.NEW, actor=actor)
@@ -210,6 +211,10 @@ def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = ""
         notify(tasks.send_shipment_email, event_id=event.pk, key=f"shipment-email:{event.pk}")
     for line in Line.objects.filter(order_id=shipment.order_id, partner_id=shipment.partner_id):
         line.set_status(LINE_STATUS[to])
+
+
+# What `_move_many` reads of the shipments it moves.
+MOVED_READ = ("order_id", "partner_id", "status", "updated_at")
 
 
 def _move_many(shipments: list[Shipment], to: str, *, actor) -> None:

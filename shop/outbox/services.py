@@ -28,6 +28,7 @@ from django.db import connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from shop.db.rows import rows_insert_sql
 from shop.outbox.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -113,22 +114,12 @@ def _insert_new(messages: list[OutboxMessage], *, using: str) -> dict[str, int]:
     statement (``INSERT ... ON CONFLICT DO NOTHING RETURNING``), so that handing the rows over
     after the commit needs no query to find them again."""
     meta = OutboxMessage._meta
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    values = [
-        field.get_db_prep_save(field.pre_save(message, True), connection)
-        for message in messages
-        for field in fields
-    ]
-    row = f"({', '.join(['%s'] * len(fields))})"
-    table, columns = quote(meta.db_table), ", ".join(quote(field.column) for field in fields)
+    quote = connections[using].ops.quote_name
     key, pk = quote(meta.get_field("key").column), quote(meta.pk.column)
-    sql = (  # names from the model's meta; the values go as parameters
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(messages))} "  # noqa: S608
-        f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}, {key}"
+    sql, values = rows_insert_sql(
+        messages, using=using, suffix=f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}, {key}"
     )
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, values)
         return {key: pk for pk, key in cursor.fetchall()}
 
