@@ -3,10 +3,12 @@
 import http.client
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections import Counter
 from collections.abc import Callable
@@ -35,7 +37,13 @@ def site_prepare(env: dict, *, database: str, redis: str) -> None:
 def gunicorn_start(
     env: dict[str, str], base: str, *, ping: str = "/bench/ping"
 ) -> subprocess.Popen:
-    """Start gunicorn (gunicorn.conf.py) with `env` and wait until `base` + `ping` answers."""
+    """Start gunicorn (gunicorn.conf.py) with `env` and wait until `base` + `ping` answers.
+    Refuses a port something already listens on: gunicorn's workers bind with SO_REUSEPORT, so
+    a server left running there would silently take part of the load."""
+    address = urllib.parse.urlsplit(base)
+    with socket.socket() as probe:
+        if probe.connect_ex((address.hostname, address.port)) == 0:
+            raise SystemExit(f"{base} is already served: stop that server first")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
         cwd=ROOT,
