@@ -21,9 +21,9 @@ Order = get_model("order", "Order")
 EventHandler = get_class("order.processing", "EventHandler")
 InvalidOrderStatus = get_class("order.exceptions", "InvalidOrderStatus")
 
-# What paying an order reads of it (`order_paid`, the order pipeline): the columns locked with
-# its attempt.
-ORDER_FIELDS_READ = ("number", "status", "date_placed")
+# What paying an order reads of it (`order_paid` here reads its status too): the columns locked
+# with its attempt.
+ORDER_FIELDS_READ = EventHandler.ORDER_PAID_READS
 
 
 def order_paid(attempt: PaymentAttempt) -> None:

@@ -213,7 +213,7 @@ def _move(shipment: Shipment, to: str, *, actor, on_behalf: bool, note: str = ""
         line.set_status(LINE_STATUS[to])
 
 
-# What `_move_many` reads of the shipments it moves.
+# The columns `_move_many` reads or sets of the shipments it moves (a caller may load only these).
 MOVED_READ = ("order_id", "partner_id", "status", "updated_at")
 
 

@@ -38,6 +38,11 @@ REFUNDED_EVENT = "Refunded"
 
 
 class EventHandler(processing.EventHandler):
+    # What `order_paid` reads of the order: its number (in a refusal), its status, and the date
+    # it was placed, which Oscar's `Order.save` fills in when missing. A caller may load the
+    # order with these columns only (the payment state machine locks it so).
+    ORDER_PAID_READS = ("number", "status", "date_placed")
+
     @staticmethod
     def placed_statuses(*, cash_on_delivery: bool) -> dict:
         """The statuses to write a new order and its lines with (`status`, `line_status`):
