@@ -92,7 +92,7 @@ def buyer_sessions(count: int, *, first: int) -> list[str]:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         # The backend a password login records (the first one only throttles).
-        session[BACKEND_SESSION_KEY] = "oscar.apps.customer.auth_backends.EmailBackend"
+        session[BACKEND_SESSION_KEY] = "shop.accounts.backends.EmailBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         keys.append(session.session_key)

@@ -23,7 +23,7 @@ def buyer_with_basket() -> str:
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     # The backend a password login records (the first one only throttles and never signs in).
-    session[BACKEND_SESSION_KEY] = "oscar.apps.customer.auth_backends.EmailBackend"
+    session[BACKEND_SESSION_KEY] = "shop.accounts.backends.EmailBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

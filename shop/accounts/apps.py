@@ -13,10 +13,16 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
-        from shop.accounts import receivers
+        from shop.accounts import backends, receivers
 
+        for signal in (post_save, post_delete):
+            signal.connect(
+                backends.user_changed,
+                sender=settings.AUTH_USER_MODEL,
+                dispatch_uid=f"shop.accounts.user_changed.{signal is post_save}",
+            )
         post_save.connect(
             receivers.profile_create,
             sender=settings.AUTH_USER_MODEL,

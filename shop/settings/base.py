@@ -271,8 +271,10 @@ CELERY_BEAT_SCHEDULE["outbox-drain"] = {"task": "outbox.drain", "schedule": OUTB
 AUTHENTICATION_BACKENDS = (
     # First: refuses a locked-out account at its address before any password is checked.
     "shop.accounts.backends.LoginThrottleBackend",
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Oscar's (an e-mail address) and Django's (a username), with the account read from the
+    # cache on each request.
+    "shop.accounts.backends.EmailBackend",
+    "shop.accounts.backends.ModelBackend",
 )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
