@@ -34,13 +34,15 @@ def when_ready(server):
     requests made, and no longer stalls a request for tens of milliseconds; the pages the
     workers share with the master stay shared (a collection writes to every object it scans).
 
-    The URLconf, and the views, forms and models it imports, are loaded here too rather than
-    by each worker's first request (which took tens of milliseconds longer for it). No
-    database connection is carried across the fork."""
+    The URLconf, the views, forms and models it imports, the caches' clients, each language's
+    catalogues and URL names and the project's templates are loaded here too
+    (shop/warm.py), rather than by each worker's first requests. No database connection is
+    carried across the fork."""
     from django.db import connections
-    from django.urls import get_resolver
 
-    get_resolver().url_patterns  # noqa: B018 (loads the URLconf)
+    from shop.warm import process_warm
+
+    process_warm()
     connections.close_all()
     gc.collect()
     gc.freeze()

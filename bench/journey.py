@@ -74,28 +74,16 @@ def journey_paths() -> dict[str, str]:
 
 def buyer_sessions(count: int, *, first: int) -> list[str]:
     """`count` signed-in buyers with empty baskets: each one's session key."""
-    from django.conf import settings  # noqa: F401 (settings loaded before the models)
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
+    from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from shop.sessions import SessionStore
+    from bench.session import signed_in_session
 
     keys = []
     for n in range(first, first + count):
         email = f"journey{n}@bench.test"
         user = get_user_model().objects.create_user(f"journey{n}", email)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        # The backend a password login records (the first one only throttles).
-        session[BACKEND_SESSION_KEY] = "shop.accounts.backends.EmailBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        keys.append(session.session_key)
+        keys.append(signed_in_session(user))
     connection.close()
     return keys
 

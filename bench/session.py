@@ -20,13 +20,18 @@ def buyer_with_basket() -> str:
     basket.strategy = Selector().strategy(user=user)
     for product in Product.objects.order_by("pk")[:2]:
         basket.add_product(product, 1)
+    return f"{settings.SESSION_COOKIE_NAME}={signed_in_session(user)}"
+
+
+def signed_in_session(user) -> str:
+    """The key of a new session of `user`, signed in as a password login signs in."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     # The backend a password login records (the first one only throttles and never signs in).
     session[BACKEND_SESSION_KEY] = "shop.accounts.backends.EmailBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return session.session_key
 
 
 def page_paths() -> dict[str, str]:
