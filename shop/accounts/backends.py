@@ -2,16 +2,12 @@
 e-mail address, Oscar's; a username, Django's), each reading the signed-in account from the
 cache (`CachedUser`)."""
 
-import logging
-
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.cache import cache
 from django.db import transaction
 from oscar.apps.customer.auth_backends import EmailBackend as OscarEmailBackend
-
-logger = logging.getLogger(__name__)
 
 # How long a copy of an account is kept. Every save or deletion of the account replaces the
 # copy at once (`user_changed`); this only bounds a copy's life should that write be lost
