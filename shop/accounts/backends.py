@@ -2,21 +2,21 @@
 e-mail address, Oscar's; a username, Django's), each reading the signed-in account from the
 cache (`CachedUser`)."""
 
+from uuid import uuid4
+
 from axes.backends import AxesStandaloneBackend
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.cache import cache
 from django.db import transaction
 from oscar.apps.customer.auth_backends import EmailBackend as OscarEmailBackend
 
-# How long a copy of an account is kept. Every save or deletion of the account replaces the
+# How long a copy of an account is kept. Every save or deletion of the account outdates the
 # copy at once (`user_changed`); this only bounds a copy's life should that write be lost
 # (Redis unreachable at that moment).
 USER_CACHE_SECONDS = 60
-# After a change, readers neither use nor store a copy for this long: a request that read the
-# row just before the change committed cannot put its old copy back.
-USER_CHANGED_SECONDS = 10
-_CHANGED = "changed"
+# An account's version lives longer than any copy of it. Should it go all the same (evicted),
+# readers start a new one, which no copy carries.
+USER_VERSION_SECONDS = 24 * 60 * 60
 
 # Sessions signed in before the backends moved here name the classes they extend.
 LEGACY_BACKENDS = {
@@ -43,6 +43,10 @@ def user_cache_key(user_id) -> str:
     return f"auth-user:{user_id}"
 
 
+def user_version_key(user_id) -> str:
+    return f"auth-user-version:{user_id}"
+
+
 class CachedUser:
     """The signed-in account of every request, read from the cache rather than the database:
     on a page served from the page cache, it was the one query left.
@@ -50,16 +54,28 @@ class CachedUser:
     The copy is the row as the database returned it, taken before the request touches it.
     Django checks the session against it as against the row (the password's hash, so a new
     password signs out other sessions), and an account that is no longer active is refused.
-    A miss, or Redis down (the cache fails soft), reads the row."""
+
+    Each copy carries the account's version as it stood before its row was read; a change to
+    the account gives it a new version when it commits (`user_changed`). A copy whose version
+    is not the account's is not used, so a request that read the row just before a change
+    committed and stored its copy just after stores one nobody uses. Copy and version come in
+    one round trip. A miss, or Redis down (the cache fails soft), reads the row."""
 
     def get_user(self, user_id):
-        key = user_cache_key(user_id)
-        copy = cache.get(key)
-        if isinstance(copy, get_user_model()):
-            return copy if self.user_can_authenticate(copy) else None
+        key, version_key = user_cache_key(user_id), user_version_key(user_id)
+        found = cache.get_many([key, version_key])
+        version = found.get(version_key)
+        copy = found.get(key)
+        if version is not None and isinstance(copy, tuple) and copy[0] == version:
+            user = copy[1]
+            return user if self.user_can_authenticate(user) else None
+        if version is None:  # first sign-in, or evicted: a version to read the row under
+            version = uuid4().hex
+            if not cache.add(version_key, version, USER_VERSION_SECONDS):
+                version = None  # another request started one; this one keeps no copy
         user = super().get_user(user_id)
-        if user is not None and copy is None:  # not just after a change (`user_changed`)
-            cache.add(key, user, USER_CACHE_SECONDS)
+        if user is not None and version is not None:
+            cache.set(key, (version, user), USER_CACHE_SECONDS)
         return user
 
 
@@ -72,13 +88,13 @@ class ModelBackend(CachedUser, DjangoModelBackend):
 
 
 def user_changed(sender, instance, **kwargs) -> None:
-    """An account was saved or deleted: its copy goes when the transaction commits, and until
-    shortly after, readers read the row and keep no copy. It goes at once too, so that what
-    runs after the change in the same transaction reads the changed row."""
-    key = user_cache_key(instance.pk)
+    """An account was saved or deleted: it gets a new version when the transaction commits,
+    which outdates every copy. It gets one at once too, so that what runs after the change in
+    the same transaction reads the changed row."""
+    version_key = user_version_key(instance.pk)
 
-    def forget() -> None:
-        cache.set(key, _CHANGED, USER_CHANGED_SECONDS)
+    def outdate() -> None:
+        cache.set(version_key, uuid4().hex, USER_VERSION_SECONDS)
 
-    forget()
-    transaction.on_commit(forget, robust=True)
+    outdate()
+    transaction.on_commit(outdate, robust=True)

@@ -205,17 +205,12 @@ def test_prices_per_visitor_bypass_the_shared_cache(floor, monkeypatch):
 def test_a_shared_page_costs_a_signed_in_buyer_a_fixed_few_queries(
     floor, django_assert_max_num_queries
 ):
-    from django.core.cache import cache
-
-    from shop.accounts.backends import user_cache_key
-
     user, client = buyer("mai")
     for product in [floor["honey"], floor["tea"]] + [
         factories.product(f"Cam sành {n}", maker=floor["maker"]) for n in range(18)
     ]:
         add(client, product, 1)
     url = reverse("catalogue:index")
-    cache.delete(user_cache_key(user.pk))  # signing in saved the account: seconds ago, here
     page(client, url)  # the shared copy, the buyer's state and their account, once
     # The session and its account come from the cache: no query at all, per line or card.
     with django_assert_max_num_queries(0):
