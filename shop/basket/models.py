@@ -59,6 +59,14 @@ class Basket(AbstractBasket):
         if new:
             self.vouchers_none()
 
+    def add_product(self, product, quantity=1, options=None):
+        """Oscar's. A basket written here, with its first line, is known to have no lines yet:
+        the currency of its lines is not asked of the database."""
+        if not self.id:
+            self.save()
+            self._lines = self.lines.none()
+        return super().add_product(product, quantity, options)
+
     def vouchers_none(self) -> None:
         """The basket is known to hold no vouchers (read with it): asking for them costs no
         query. Django's add() of a voucher forgets this."""

@@ -1,6 +1,9 @@
+from django.shortcuts import get_object_or_404
+from django.views.generic import FormView
 from oscar.apps.basket import views
 
 from shop.basket.offers import Applicator
+from shop.catalogue.selectors import product_to_add
 
 
 class BasketView(views.BasketView):
@@ -18,3 +21,12 @@ class BasketView(views.BasketView):
             for offer in offers
             if offer.is_condition_partially_satisfied(basket) and offer not in applied_offers
         ]
+
+
+class BasketAddView(views.BasketAddView):
+    def post(self, request, *args, **kwargs):
+        """Oscar's, with the product read once with all that adding it asks of it
+        (`product_to_add`): the form's checks and the new line each chose its stock record
+        again, and asked for its class and options."""
+        self.product = get_object_or_404(product_to_add(), pk=kwargs["pk"])
+        return FormView.post(self, request, *args, **kwargs)

@@ -7,6 +7,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -25,6 +26,7 @@ from shop import pagecache
 from shop.text import search_terms
 
 Product = get_model("catalogue", "Product")
+Option = get_model("catalogue", "Option")
 ProductImage = get_model("catalogue", "ProductImage")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
@@ -89,6 +91,22 @@ def product_detail() -> QuerySet:
         Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
         Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk")),
         "categories",
+    )
+
+
+def product_to_add() -> QuerySet:
+    """Any product (the basket's checks decide) with what adding it to a basket asks of it, in
+    two queries: its class, whether it has options (its class's or its own: Oscar's annotations)
+    and its stock records, the one the strategy picks first among them."""
+    return (
+        Product.objects.select_related("product_class", "parent__product_class")
+        .annotate(
+            has_product_class_options=Exists(
+                Option.objects.filter(productclass=OuterRef("product_class"))
+            ),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+        )
+        .prefetch_related(Prefetch("stockrecords", queryset=StockRecord.objects.order_by("pk")))
     )
 
 

@@ -169,7 +169,7 @@ def basket_submit(basket) -> Submitted | None:
     if row is None:
         return None
     basket.status, basket.date_submitted = Basket.SUBMITTED, now
-    personal.visitor_changed(user_id=basket.owner_id, basket_id=basket.pk)
+    personal.visitor_changed(user_id=basket.owner_id, basket_id=basket.pk, basket_only=True)
     return Submitted(off_sale=bool(row[0]), has_vouchers=bool(row[1]))
 
 

@@ -17,7 +17,10 @@ a visitor is their ``State``, one cache entry a visitor, computed in a few queri
 size of their basket or list. It is never reused after a change: a basket line, a favourite, a
 follow, an address or the account bumps the visitor's version (now, and again once committed),
 and any change to what pages show (prices, offers, producers, roles) bumps the page cache's
-generation; both are part of the entry's key.
+generation; both are part of the entry's key. What a signed-in buyer's state holds besides their
+basket (their ``Account``) is kept too, under a version of its own that a change to the basket
+leaves alone: adding to the basket does not read the favourites, follows, province and roles
+again.
 """
 
 from __future__ import annotations
@@ -64,6 +67,18 @@ class State:
 
 
 RENDERED_WITH_STATE = ("basket", "account")
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What a signed-in visitor's state holds besides their basket."""
+
+    favourites: frozenset[int]
+    follows: frozenset[int]
+    province: int
+    operator: bool
+    producer: bool
+    inspector: bool
 
 
 # --------------------------------------------------------------------------- the state
@@ -113,31 +128,54 @@ def state_key(who: str, *, generation: int, version: int) -> str:
 
 def _compute(request: HttpRequest) -> State:
     """The visitor's state from the database: Oscar's basket (a cookie basket merged at sign-in,
-    offers applied), favourites, follows, delivery province and roles."""
-    from shop import roles
-    from shop.customer.wishlists.selectors import wishlisted_product_ids
-    from shop.partner.selectors import followed_partner_ids
-    from shop.shipping.delivery import buyer_province
-
+    offers applied), and a signed-in visitor's `Account`."""
     basket = request.basket
     count = basket.num_items if basket.id else 0
     total = basket.total_incl_tax if count else Decimal(0)
     user = request.user
     if not user.is_authenticated:
         return State(basket_count=count, basket_total=total, currency=basket.currency)
-    work = roles.work_of(user)
     return State(
         signed_in=True,
         basket_count=count,
         basket_total=total,
         currency=basket.currency,
-        favourites=frozenset(wishlisted_product_ids(user=user)),
-        follows=frozenset(followed_partner_ids(user=user)),
-        province=buyer_province(user),
-        operator=roles.is_operator(user),
-        producer=work["producer"],
-        inspector=work["inspector"],
+        **{name: getattr(_account_of(request), name) for name in Account.__slots__},
     )
+
+
+def _account_of(request: HttpRequest) -> Account:
+    """The signed-in visitor's `Account`: from the cache under its own version (``a<user>``)
+    and the pages' generation (roles change it), else from the database."""
+    from shop import pagecache, roles
+    from shop.customer.wishlists.selectors import wishlisted_product_ids
+    from shop.partner.selectors import followed_partner_ids
+    from shop.shipping.delivery import buyer_province
+
+    user = request.user
+    try:
+        owner = f"a{user.pk}"
+        key = f"personal:account:{pagecache.generation(request)}:{owner}:{version(owner)}"
+        account = cache.get(key)
+    except Exception:  # the cache is an optimisation: without it, ask the database
+        logger.warning("cache unavailable for a visitor's state", exc_info=True)
+        key, account = None, None
+    if account is None:
+        work = roles.work_of(user)
+        account = Account(
+            favourites=frozenset(wishlisted_product_ids(user=user)),
+            follows=frozenset(followed_partner_ids(user=user)),
+            province=buyer_province(user),
+            operator=roles.is_operator(user),
+            producer=work["producer"],
+            inspector=work["inspector"],
+        )
+        if key is not None:
+            try:
+                cache.set(key, account, settings.PERSONAL_STATE_SECONDS)
+            except Exception:
+                logger.warning("cache unavailable for a visitor's state", exc_info=True)
+    return account
 
 
 def state_of(request: HttpRequest) -> State:
@@ -185,10 +223,14 @@ def _rendered(request: HttpRequest, state: State) -> State:
     return replace(state, html=html)
 
 
-def visitor_changed(*, user_id: int | None = None, basket_id: int | None = None) -> None:
-    """Something in these visitors' states changed: bump their versions now (this request sees
-    it) and once committed (no state computed meanwhile from the old rows is used)."""
+def visitor_changed(
+    *, user_id: int | None = None, basket_id: int | None = None, basket_only: bool = False
+) -> None:
+    """Something in these visitors' states changed (`basket_only`: only their basket): bump
+    their versions now (this request sees it) and once committed (no state computed meanwhile
+    from the old rows is used)."""
     keys = [version_key(f"u{user_id}")] if user_id else []
+    keys += [version_key(f"a{user_id}")] if user_id and not basket_only else []
     keys += [version_key(f"b{basket_id}")] if basket_id else []
     if not keys:
         return
@@ -367,11 +409,11 @@ def connect_invalidation() -> None:
         else:
             rows = get_model("basket", "Basket").objects.filter(pk=instance.basket_id)
             owner = rows.values_list("owner_id", flat=True).first()
-        visitor_changed(user_id=owner, basket_id=instance.basket_id)
+        visitor_changed(user_id=owner, basket_id=instance.basket_id, basket_only=True)
 
     def basket(sender, instance, created=False, **kwargs) -> None:
         if not created:  # a new basket is empty: nobody's state changes
-            visitor_changed(user_id=instance.owner_id, basket_id=instance.pk)
+            visitor_changed(user_id=instance.owner_id, basket_id=instance.pk, basket_only=True)
 
     def favourite(sender, instance, **kwargs) -> None:
         owner = (

@@ -145,6 +145,32 @@ def test_a_change_shows_on_the_next_page_and_only_to_its_buyer(floor):
     assert "1.200.000" in page(mai_client, url)[1]
 
 
+def test_a_basket_change_reads_the_basket_again_and_not_the_rest_of_the_buyer(floor):
+    """The state's account part (favourites, follows, province, roles) is kept apart from the
+    basket: adding to the basket does not read it again, and a change to it still shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    honey, tea, maker = floor["honey"], floor["tea"], floor["maker"]
+    mai, client = buyer("mai")
+    url = reverse("catalogue:index")
+    wishlists.wishlist_product_set(user=mai, product=honey, wanted=True)
+    page(client, url)
+    add(client, tea, 2)
+    with CaptureQueriesContext(connection) as captured:
+        html = page(client, url)[1]
+    tables = " ".join(query["sql"] for query in captured)
+    assert "basket_line" in tables
+    for table in ("wishlists_line", "partner_follow", "address_useraddress", "auth_permission"):
+        assert table not in tables, table
+    assert badge(html) == 2 and heart_pressed(html, honey)
+    Follow.objects.create(user=mai, partner=maker)
+    wishlists.wishlist_product_set(user=mai, product=honey, wanted=False)
+    html = page(client, maker.get_absolute_url())[1]
+    assert follow_pressed(html) and badge(html) == 2
+    assert not heart_pressed(page(client, url)[1], honey)
+
+
 def test_roles_show_their_links_on_shared_pages(floor):
     url = reverse("catalogue:index")
     page(Client(), url)
