@@ -29,10 +29,21 @@ def expiry_for(method: str) -> timedelta:
     return timedelta(seconds=settings.PAYMENT_EXPIRY_SECONDS[method])
 
 
-@transaction.atomic
 def attempt_create(*, order: Order, method: str, now: datetime | None = None) -> PaymentAttempt:
-    """A new attempt to pay `order` by `method`, with its own reference."""
+    """A new attempt to pay `order` by `method`, with its own reference. A reference drawn
+    twice (rare: about one in ten thousand with a hundred thousand attempts on record) rolls
+    that try back whole, and another is drawn: each try is one transaction, no savepoint in it."""
     now = now or timezone.now()
+    for _ in range(5):
+        try:
+            return _attempt_insert(order=order, method=method, now=now, reference=reference_new())
+        except IntegrityError:  # a reference collision: draw again
+            continue
+    raise PaymentNotAllowed("could not allocate a unique payment reference")
+
+
+@transaction.atomic
+def _attempt_insert(*, order: Order, method: str, now: datetime, reference: str) -> PaymentAttempt:
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != statuses.PENDING_PAYMENT:
         raise PaymentNotAllowed(f"order {order.number} is {order.status!r}, not awaiting payment")
@@ -41,21 +52,15 @@ def attempt_create(*, order: Order, method: str, now: datetime | None = None) ->
     amount = whole_dong(order.total_incl_tax)
     if amount != order.total_incl_tax or amount <= 0:
         raise PaymentNotAllowed(f"order {order.number} total {order.total_incl_tax} is not payable")
-    for _ in range(5):
-        try:
-            with transaction.atomic():
-                return PaymentAttempt.objects.create(
-                    order=order,
-                    method=method,
-                    reference=reference_new(),
-                    amount=amount,
-                    currency=order.currency,
-                    created_at=now,
-                    expires_at=now + expiry_for(method),
-                )
-        except IntegrityError:  # a reference collision: draw again
-            continue
-    raise PaymentNotAllowed("could not allocate a unique payment reference")
+    return PaymentAttempt.objects.create(
+        order=order,
+        method=method,
+        reference=reference,
+        amount=amount,
+        currency=order.currency,
+        created_at=now,
+        expires_at=now + expiry_for(method),
+    )
 
 
 def attempt_start(

@@ -21,36 +21,43 @@ class Basket(AbstractBasket):
     open = OpenBaskets()
 
     def all_lines(self):
-        """Oscar's cached lines, with what pricing each line needs, in one query: the lines
-        with their products and stock records. Each line is priced from its own stock record,
-        so the products' other records are not loaded; a line's options are loaded only for
-        the lines that have some (rare here); the products' images only by the pages that
-        show them (`images_load`)."""
+        """Oscar's cached lines, with what pricing each line needs, in one query
+        (`lines_priced`)."""
         if self.id is not None and self._lines is None:
-            LineAttribute = self.lines.model.attributes.rel.related_model
-            self._lines = (
-                self.lines.select_related(
-                    "product",
-                    "product__product_class",
-                    "product__producer",
-                    "stockrecord",
-                    "stockrecord__partner",
-                )
-                .annotate(has_options=Exists(LineAttribute.objects.filter(line=OuterRef("pk"))))
-                .order_by(self._meta.pk.name)
-            )
-            # Evaluated once (the queryset keeps its results): each stock record knows its
-            # product, which allocating stock at checkout asks for, line by line.
-            with_options = []
-            for line in self._lines:
-                if line.stockrecord is not None:
-                    line.stockrecord.product = line.product
-                if line.has_options:
-                    with_options.append(line)
-                else:
-                    line._prefetched_objects_cache = {"attributes": line.attributes.none()}
-            prefetch_related_objects(with_options, "attributes")
+            self._lines = self.lines_priced(self.lines.all())
         return super().all_lines()
+
+    @classmethod
+    def lines_priced(cls, lines: models.QuerySet) -> models.QuerySet:
+        """`lines` read with what pricing each line needs, in one query: with their products
+        and stock records. Each line is priced from its own stock record, so the products'
+        other records are not loaded; a line's options are loaded only for the lines that have
+        some (rare here); the products' images only by the pages that show them
+        (`images_load`). Returned evaluated (the queryset keeps its results)."""
+        LineAttribute = cls.lines.rel.related_model.attributes.rel.related_model
+        lines = (
+            lines.select_related(
+                "product",
+                "product__product_class",
+                "product__producer",
+                "stockrecord",
+                "stockrecord__partner",
+            )
+            .annotate(has_options=Exists(LineAttribute.objects.filter(line=OuterRef("pk"))))
+            .order_by("pk")
+        )
+        # Each stock record knows its product, which allocating stock at checkout asks for,
+        # line by line.
+        with_options = []
+        for line in lines:
+            if line.stockrecord is not None:
+                line.stockrecord.product = line.product
+            if line.has_options:
+                with_options.append(line)
+            else:
+                line._prefetched_objects_cache = {"attributes": line.attributes.none()}
+        prefetch_related_objects(with_options, "attributes")
+        return lines
 
     def save(self, *args, **kwargs):
         """Written for the first time (with its first line), it holds no vouchers yet."""

@@ -163,3 +163,24 @@ def test_production_refuses_gateways_pointing_at_a_simulator():
         timeout=120,
     )
     assert result.returncode != 0 and "simulator" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reference_drawn_twice_is_drawn_again_and_the_order_stays_payable(client, monkeypatch):
+    """Outside any transaction, as checkout calls it: the try whose reference is taken rolls
+    back whole, the next one writes the attempt."""
+    from payments.services import attempts
+
+    flow.checkout(client, products=[(flow.honey(), 1)], method="vietqr")
+    order = flow.latest_order()
+    taken = PaymentAttempt.objects.get(order=order).reference
+    draws = iter([taken, taken, "CPNEW234"])
+    monkeypatch.setattr(attempts, "reference_new", lambda: next(draws))
+    attempt = services.attempt_create(order=order, method="vnpay")
+    assert attempt.reference == "CPNEW234"
+    references = PaymentAttempt.objects.filter(order=order).values_list("reference", flat=True)
+    assert sorted(references) == sorted([taken, "CPNEW234"])
+    monkeypatch.setattr(attempts, "reference_new", lambda: taken)
+    with pytest.raises(services.PaymentNotAllowed):
+        services.attempt_create(order=order, method="vnpay")
+    assert PaymentAttempt.objects.filter(order=order).count() == 2
