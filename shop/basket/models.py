@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, OuterRef, prefetch_related_objects
 from oscar.apps.basket.abstract_models import AbstractBasket, AbstractLine
 from oscar.apps.basket.managers import OpenBasketManager
@@ -67,12 +67,69 @@ class Basket(AbstractBasket):
             self.vouchers_none()
 
     def add_product(self, product, quantity=1, options=None):
-        """Oscar's. A basket written here, with its first line, is known to have no lines yet:
-        the currency of its lines is not asked of the database."""
+        """Oscar's, on the basket's lines as read already (the form's checks read them): the
+        line to add to is found among them, or written without asking first and without a
+        transaction of its own. A basket written here, with its first line, has no lines to
+        read."""
+        options = options or []
         if not self.id:
             self.save()
             self._lines = self.lines.none()
-        return super().add_product(product, quantity, options)
+        stock_info = self.get_stock_info(product, options)
+        record, currency = stock_info.stockrecord, self.currency
+        if not stock_info.price.exists:
+            raise ValueError(f"Strategy hasn't found a price for product {product}")
+        if currency and stock_info.price.currency != currency:
+            raise ValueError(f"Basket lines must all have the same currency ({currency})")
+        if record is None:
+            raise ValueError(f"Basket lines must all have stock records ({product})")
+        reference = self._create_line_reference(product, record, options)
+        line = next((line for line in self.all_lines() if line.line_reference == reference), None)
+        created = False
+        if line is None:
+            line = self._line_new(product, record, reference, quantity, stock_info.price)
+            created = line is not None
+            line = line or self.lines.get(line_reference=reference)  # written meanwhile
+        if created:
+            for option in options:
+                line.attributes.create(option=option["option"], value=option["value"])
+        else:
+            line.quantity = max(0, line.quantity + quantity)
+            line.save()
+        self.reset_offer_applications()
+        return line, created
+
+    def product_quantity(self, product):
+        """Oscar's, from the basket's lines (read once a request) rather than a sum query."""
+        if self.id is None:
+            return 0
+        return sum(line.quantity for line in self.all_lines() if line.product_id == product.pk)
+
+    def _line_new(self, product, record, reference, quantity, price):
+        """A new line, or None when another request wrote one with this reference since the
+        lines were read. A single INSERT needs no transaction of its own: inside one, a
+        savepoint keeps that transaction usable after the refusal."""
+        Line = self.lines.model
+        line = Line(
+            basket=self,
+            line_reference=reference,
+            product=product,
+            stockrecord=record,
+            quantity=max(0, quantity),
+            price_excl_tax=price.excl_tax,
+            price_currency=price.currency,
+            tax_code=price.tax_code,
+            price_incl_tax=price.incl_tax if price.is_tax_known else None,
+        )
+        try:
+            if connection.in_atomic_block:
+                with transaction.atomic():
+                    line.save(force_insert=True)
+            else:
+                line.save(force_insert=True)
+        except IntegrityError:
+            return None
+        return line
 
     def vouchers_none(self) -> None:
         """The basket is known to hold no vouchers (read with it): asking for them costs no
