@@ -14,12 +14,15 @@ from shop import limits
 logger = logging.getLogger(__name__)
 
 
-def payment_start_redirect(request, *, order, method: str, failure_message: str) -> HttpResponse:
-    """A new attempt to pay `order` by `method`, started at its gateway: the buyer is sent to
-    the gateway's page, or to the order's payment page (a QR to scan, or `failure_message`
+def payment_start_redirect(
+    request, *, order, method: str, failure_message: str, attempt=None
+) -> HttpResponse:
+    """A new attempt to pay `order` by `method` (or `attempt`, written already: the checkout
+    writes an order's first attempt with the order), started at its gateway: the buyer is sent
+    to the gateway's page, or to the order's payment page (a QR to scan, or `failure_message`
     when the attempt could not start; the order stays payable from there)."""
     try:
-        attempt = services.attempt_create(order=order, method=method)
+        attempt = attempt or services.attempt_create(order=order, method=method)
         action = services.attempt_start(
             attempt=attempt,
             buyer_ip=limits.client_address(request),

@@ -5,7 +5,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
 
@@ -17,6 +17,7 @@ from payments.services.events import payment_event_apply
 from payments.services.log import call_log
 from payments.services.orders import order_cancel_if_abandoned
 from payments.services.outcomes import Outcome, PaymentNotAllowed
+from shop.db.rows import rows_insert_sql
 from shop.money import whole_dong
 from shop.order import statuses
 
@@ -29,22 +30,17 @@ def expiry_for(method: str) -> timedelta:
     return timedelta(seconds=settings.PAYMENT_EXPIRY_SECONDS[method])
 
 
-def attempt_create(*, order: Order, method: str, now: datetime | None = None) -> PaymentAttempt:
-    """A new attempt to pay `order` by `method`, with its own reference. A reference drawn
-    twice (rare: about one in ten thousand with a hundred thousand attempts on record) rolls
-    that try back whole, and another is drawn: each try is one transaction, no savepoint in it."""
-    now = now or timezone.now()
-    for _ in range(5):
-        try:
-            return _attempt_insert(order=order, method=method, now=now, reference=reference_new())
-        except IntegrityError:  # a reference collision: draw again
-            continue
-    raise PaymentNotAllowed("could not allocate a unique payment reference")
-
-
 @transaction.atomic
-def _attempt_insert(*, order: Order, method: str, now: datetime, reference: str) -> PaymentAttempt:
+def attempt_create(*, order: Order, method: str, now: datetime | None = None) -> PaymentAttempt:
+    """A new attempt to pay `order` by `method`, with its own reference."""
     order = Order.objects.select_for_update().get(pk=order.pk)
+    return attempt_write(order=order, method=method, now=now)
+
+
+def attempt_write(*, order: Order, method: str, now: datetime | None = None) -> PaymentAttempt:
+    """An attempt to pay `order` by `method`, the order locked by the caller or written in the
+    caller's transaction: the checkout writes an order's first attempt with the order."""
+    now = now or timezone.now()
     if order.status != statuses.PENDING_PAYMENT:
         raise PaymentNotAllowed(f"order {order.number} is {order.status!r}, not awaiting payment")
     if method not in settings.PAYMENT_METHODS or method == Method.COD:
@@ -52,15 +48,40 @@ def _attempt_insert(*, order: Order, method: str, now: datetime, reference: str)
     amount = whole_dong(order.total_incl_tax)
     if amount != order.total_incl_tax or amount <= 0:
         raise PaymentNotAllowed(f"order {order.number} total {order.total_incl_tax} is not payable")
-    return PaymentAttempt.objects.create(
-        order=order,
-        method=method,
-        reference=reference,
-        amount=amount,
-        currency=order.currency,
-        created_at=now,
-        expires_at=now + expiry_for(method),
+    return attempt_insert(
+        PaymentAttempt(
+            order=order,
+            method=method,
+            amount=amount,
+            currency=order.currency,
+            created_at=now,
+            expires_at=now + expiry_for(method),
+        )
     )
+
+
+def attempt_insert(attempt: PaymentAttempt) -> PaymentAttempt:
+    """Write `attempt` under a reference of its own. A reference drawn twice (rare: about one in
+    ten thousand with a hundred thousand attempts on record) is drawn again; each draw is one
+    statement that writes nothing on a taken reference (``ON CONFLICT DO NOTHING``), so the
+    transaction it runs in (the order's, at checkout) stays usable, without a savepoint."""
+    using = router.db_for_write(PaymentAttempt)
+    quote = connections[using].ops.quote_name
+    meta = PaymentAttempt._meta
+    pk, reference = quote(meta.pk.column), quote(meta.get_field("reference").column)
+    for _ in range(5):
+        attempt.reference = reference_new()
+        sql, values = rows_insert_sql(
+            [attempt], using=using, suffix=f"ON CONFLICT ({reference}) DO NOTHING RETURNING {pk}"
+        )
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, values)
+            row = cursor.fetchone()
+        if row is not None:
+            attempt.pk = row[0]
+            attempt._state.adding, attempt._state.db = False, using
+            return attempt
+    raise PaymentNotAllowed("could not allocate a unique payment reference")
 
 
 def attempt_start(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from oscar.core.loading import get_class, get_model
 
 from payments.models import Method, PaymentAction, PaymentAttempt
-from payments.references import reference_new
+from payments.services.attempts import attempt_insert
 from payments.services.events import payment_event_apply
 from payments.services.manual import manual_event
 from payments.services.outcomes import Applied, Outcome, PaymentNotAllowed
@@ -54,13 +54,14 @@ def cod_attempt_create(*, order: Order, confirmed: bool = False) -> PaymentAttem
     if not confirmed:
         order = Order.objects.select_for_update().get(pk=order.pk)
         EventHandler().order_cash_on_delivery(order)
-    return PaymentAttempt.objects.create(
-        order=order,
-        method=Method.COD,
-        reference=reference_new(),
-        amount=whole_dong(order.total_incl_tax),
-        currency=order.currency,
-        expires_at=timezone.now() + timedelta(days=3650),
+    return attempt_insert(
+        PaymentAttempt(
+            order=order,
+            method=Method.COD,
+            amount=whole_dong(order.total_incl_tax),
+            currency=order.currency,
+            expires_at=timezone.now() + timedelta(days=3650),
+        )
     )
 
 

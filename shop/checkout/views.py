@@ -325,6 +325,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
             handler.order_placed(order, shipping_parts=parts, cash_on_delivery=cash)
             if cash:
                 payment_services.cod_attempt_create(order=order, confirmed=True)
+            else:  # started at the gateway once committed (`start_payment`)
+                self.attempt = self.attempt_write(order)
             payment_services.order_emails_after_placement(order=order)
             consented = self.checkout_session._get(NOTIFY, "order_consent")
             if consented and (order.user_id or order.guest_email):
@@ -365,11 +367,23 @@ class PaymentDetailsView(views.PaymentDetailsView):
             return response
         return self.start_payment(order, method)
 
+    def attempt_write(self, order):
+        """The order's first attempt to pay, written with it (its row is ours already: no lock
+        to take, no transaction of its own). None when it cannot be paid online: the buyer is
+        told so on the order's page, as when the payment cannot start."""
+        try:
+            return payment_services.attempt_write(
+                order=order, method=self.checkout_session.payment_method()
+            )
+        except payment_services.PaymentNotAllowed:
+            return None
+
     def start_payment(self, order, method):
         return payment_start_redirect(
             self.request,
             order=order,
             method=method,
+            attempt=getattr(self, "attempt", None),
             failure_message=_(
                 "The payment service did not answer. Your order is saved: please try again."
             ),

@@ -184,3 +184,26 @@ def test_a_reference_drawn_twice_is_drawn_again_and_the_order_stays_payable(clie
     with pytest.raises(services.PaymentNotAllowed):
         services.attempt_create(order=order, method="vnpay")
     assert PaymentAttempt.objects.filter(order=order).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_reference_drawn_twice_inside_the_orders_transaction_leaves_it_usable(
+    client, monkeypatch
+):
+    """The checkout writes an order's first attempt in the order's transaction: a taken
+    reference writes nothing there and breaks nothing, and the next draw is written."""
+    from django.db import transaction
+    from oscar.core.loading import get_model
+
+    from payments.services import attempts
+
+    flow.checkout(client, products=[(flow.honey(), 1)], method="vietqr")
+    order = flow.latest_order()
+    taken = PaymentAttempt.objects.get(order=order).reference
+    draws = iter([taken, "CPNEW567"])
+    monkeypatch.setattr(attempts, "reference_new", lambda: next(draws))
+    with transaction.atomic():
+        locked = get_model("order", "Order").objects.select_for_update().get(pk=order.pk)
+        attempt = services.attempt_write(order=locked, method="vnpay")
+        assert PaymentAttempt.objects.filter(order=order).count() == 2
+    assert PaymentAttempt.objects.get(pk=attempt.pk).reference == "CPNEW567"
