@@ -135,12 +135,13 @@ def _compute(request: HttpRequest) -> State:
     user = request.user
     if not user.is_authenticated:
         return State(basket_count=count, basket_total=total, currency=basket.currency)
+    account = _account_of(request)
     return State(
         signed_in=True,
         basket_count=count,
         basket_total=total,
         currency=basket.currency,
-        **{name: getattr(_account_of(request), name) for name in Account.__slots__},
+        **{name: getattr(account, name) for name in Account.__slots__},
     )
 
 
