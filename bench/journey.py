@@ -100,7 +100,14 @@ STEPS = [
     ("shipping address (new)", "POST", "address", ADDRESS, 302),
     ("shipping method", "GET", "shipping", None, 302),
     ("payment method", "GET", "method", None, 200),
-    ("payment method (VNPay)", "POST", "method", {"method": "vnpay"}, 302),
+    # What the page's form sends: the method, and the channel radio checked by default
+    (
+        "payment method (VNPay)",
+        "POST",
+        "method",
+        {"method": "vnpay", "notify_channel": "email"},
+        302,
+    ),
     ("preview", "GET", "preview", None, 200),
     ("place order", "POST", "preview", {"action": "place_order"}, 302),
 ]

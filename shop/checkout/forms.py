@@ -29,9 +29,10 @@ class PaymentMethodForm(forms.Form):
 
     def clean_notify_channel(self) -> str:
         """Not sent (a page without the choice): the buyer's usual channel, else e-mail."""
+        field = self.fields["notify_channel"]
         return (
             self.cleaned_data.get("notify_channel")
-            or self.initial.get("notify_channel")
+            or self.get_initial_for_field(field, "notify_channel")
             or Channel.EMAIL
         )
 

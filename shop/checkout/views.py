@@ -85,7 +85,8 @@ class PaymentMethodView(views.PaymentMethodView):
             request.POST,
             methods=self.methods(),
             phone=self.delivery_phone(),
-            initial={"notify_channel": notify_channel_of(request, self.checkout_session)},
+            # Asked only when the buyer sent no choice (a browser sends the checked one)
+            initial={"notify_channel": lambda: notify_channel_of(request, self.checkout_session)},
         )
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))

@@ -55,6 +55,23 @@ def test_a_buyers_account_choice_is_the_default_at_checkout(client):
     assert place(client, method="cod").notify_channel == Channel.ZALO
 
 
+def test_a_channel_chosen_at_checkout_does_not_read_the_account_s(client):
+    """The account's choice is asked only when the form sends none (a browser sends the one
+    checked)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = get_user_model().objects.create_user("lan", "lan@example.com", "pw-123456789")
+    client.force_login(user)
+    to_payment_method(client)
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(
+            reverse("checkout:payment-method"), {"method": "cod", "notify_channel": "email"}
+        )
+    assert answer.status_code == 302
+    assert not [q for q in queries.captured_queries if "accounts_profile" in q["sql"]]
+
+
 URL = "account-messages"
 
 
