@@ -1,5 +1,5 @@
 """A signed-in buyer's journey from the home page to the payment gateway, as bench/journey.py
-scripts it, costs under 60 queries in all (stock Oscar's sandbox made 256 for the same journey):
+scripts it, costs at most 54 queries in all (stock Oscar's sandbox made 256 for the same journey):
 home, a category, a product, adding it to the basket, the basket, every checkout step with a new
 delivery address and VNPay, and placing the order. Run as requests run (autocommit), with the
 pages shared as in production; a first buyer's journey warms what a first visit writes. The
@@ -18,7 +18,8 @@ from payments.models import PaymentAttempt
 from tests import factories
 from tests.payments import flow
 
-JOURNEY_BUDGET = 59
+# The issue asks for under 60; the journey costs 52 now, and its budget keeps two of room.
+JOURNEY_BUDGET = 54
 
 
 def journey(client: Client, paths: dict[str, str]) -> list[tuple[str, int]]:
@@ -32,7 +33,7 @@ def journey(client: Client, paths: dict[str, str]) -> list[tuple[str, int]]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_buyers_journey_to_the_payment_gateway_costs_under_60_queries(settings, monkeypatch):
+def test_a_buyers_journey_to_the_payment_gateway_stays_within_its_budget(settings, monkeypatch):
     from cms.services import home_page_ensure
     from shop.outbox import services as outbox
 
