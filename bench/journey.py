@@ -37,6 +37,7 @@ from bench.payments import (  # noqa: E402
     PAY_URL,
     PORT,
     Buyer,
+    checkout_paths,
     checkout_product,
     site_env,
 )
@@ -58,18 +59,29 @@ OSCAR_SANDBOX = {"requests": 10, "queries": 256}
 
 
 def journey_paths() -> dict[str, str]:
-    """The checkout's paths and its product's (stocked for every buyer, bench/payments.py),
-    with the home page, the product's category and the basket."""
+    """The journey's paths (`journey_paths_for`), for the product the checkout benchmark stocks
+    for every buyer (bench/payments.py) and its category."""
     from django.db import connection
-    from django.urls import resolve, reverse
+    from django.urls import resolve
     from oscar.core.loading import get_model
 
-    paths = checkout_product()
-    product = get_model("catalogue", "Product").objects.get(pk=resolve(paths["add"]).kwargs["pk"])
-    category = product.categories.filter(is_public=True).first()
-    paths.update(home="/", category=category.get_absolute_url(), basket=reverse("basket:summary"))
+    add = checkout_product()["add"]
+    product = get_model("catalogue", "Product").objects.get(pk=resolve(add).kwargs["pk"])
+    paths = journey_paths_for(product, product.categories.filter(is_public=True).first())
     connection.close()
     return paths
+
+
+def journey_paths_for(product, category) -> dict[str, str]:
+    """The checkout's paths and `product`'s, with the home page, `category` and the basket."""
+    from django.urls import reverse
+
+    return {
+        **checkout_paths(product),
+        "home": "/",
+        "category": category.get_absolute_url(),
+        "basket": reverse("basket:summary"),
+    }
 
 
 def buyer_sessions(count: int, *, first: int) -> list[str]:

@@ -168,15 +168,22 @@ def signed_ipns(count: int) -> list[str]:
 def checkout_product() -> dict[str, str]:
     """A demo product with stock for every buyer, and the checkout's paths."""
     from django.db import connection
-    from django.urls import reverse
     from oscar.core.loading import get_model
 
     StockRecord = get_model("partner", "StockRecord")
     record = StockRecord.objects.select_related("product").order_by("pk").first()
     record.num_in_stock, record.num_allocated = 1_000_000, 0
     record.save()
-    product = record.product
-    paths = {
+    paths = checkout_paths(record.product)
+    connection.close()
+    return paths
+
+
+def checkout_paths(product) -> dict[str, str]:
+    """`product`'s page, its add-to-basket form's and the checkout's paths."""
+    from django.urls import reverse
+
+    return {
         "product": product.get_absolute_url(),
         "add": reverse("basket:add", kwargs={"pk": product.pk}),
         "index": reverse("checkout:index"),
@@ -185,8 +192,6 @@ def checkout_product() -> dict[str, str]:
         "method": reverse("checkout:payment-method"),
         "preview": reverse("checkout:preview"),
     }
-    connection.close()
-    return paths
 
 
 def database_check(ipns: int, checkout_refs: list[str]) -> str:

@@ -4,7 +4,6 @@ none, and the site's offers are read from the cache (shop/basket/offers.py). A s
 basket is written with its first line, as an anonymous visitor's is: Oscar writes an empty one
 on the first page they open."""
 
-from django.db.models import Exists, OuterRef
 from oscar.apps.basket import middleware
 from oscar.core.loading import get_model
 
@@ -47,11 +46,10 @@ class BasketMiddleware(middleware.BasketMiddleware):
         """The buyer's open basket read through its lines, all of them in the one query (each
         checkout step asks for them): None when no open basket of theirs has a line, or when
         two have (Oscar merges them)."""
-        vouchers = Basket.vouchers.through.objects.filter(basket_id=OuterRef("basket_id"))
         lines = Basket.lines_priced(
             Line.objects.filter(basket__owner=user, basket__status=Basket.OPEN)
             .select_related("basket")
-            .annotate(basket_has_vouchers=Exists(vouchers))
+            .annotate(basket_has_vouchers=Basket.holds_vouchers("basket_id"))
         )
         if not lines or len({line.basket_id for line in lines}) > 1:
             return None

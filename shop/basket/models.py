@@ -11,14 +11,18 @@ class OpenBaskets(OpenBasketManager):
     basket middleware then asks for its vouchers only when it does (shop/basket/middleware.py)."""
 
     def get_queryset(self):
-        vouchers = self.model.vouchers.through.objects.filter(basket_id=OuterRef("pk"))
-        return super().get_queryset().annotate(has_vouchers=Exists(vouchers))
+        return super().get_queryset().annotate(has_vouchers=self.model.holds_vouchers("pk"))
 
 
 class Basket(AbstractBasket):
     # Declared here, `objects` first: the default manager stays the one with every basket.
     objects = models.Manager()
     open = OpenBaskets()
+
+    @classmethod
+    def holds_vouchers(cls, field: str) -> Exists:
+        """Whether the basket whose id is in the outer query's `field` holds vouchers."""
+        return Exists(cls.vouchers.through.objects.filter(basket_id=OuterRef(field)))
 
     def all_lines(self):
         """Oscar's cached lines, with what pricing each line needs, in one query

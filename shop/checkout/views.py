@@ -314,7 +314,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
             if not submitted.has_vouchers:  # none to lock when the order records their use
                 basket.vouchers_none()
             kwargs["notify_channel"] = notify_channel_of(self.request, self.checkout_session)
-            cash = self.checkout_session.payment_method() == Method.COD
+            method = self.checkout_session.payment_method()
+            cash = method == Method.COD
             handler = EventHandler()
             order = super().place_order(
                 language=known_language(get_language()),
@@ -327,7 +328,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             if cash:
                 payment_services.cod_attempt_create(order=order, confirmed=True)
             else:  # started at the gateway once committed (`start_payment`)
-                self.attempt = self.attempt_write(order)
+                self.attempt = self.attempt_write(order, method)
             payment_services.order_emails_after_placement(order=order)
             consented = self.checkout_session._get(NOTIFY, "order_consent")
             if consented and (order.user_id or order.guest_email):
@@ -368,14 +369,12 @@ class PaymentDetailsView(views.PaymentDetailsView):
             return response
         return self.start_payment(order, method)
 
-    def attempt_write(self, order):
+    def attempt_write(self, order, method):
         """The order's first attempt to pay, written with it (its row is ours already: no lock
         to take, no transaction of its own). None when it cannot be paid online: the buyer is
         told so on the order's page, as when the payment cannot start."""
         try:
-            return payment_services.attempt_write(
-                order=order, method=self.checkout_session.payment_method()
-            )
+            return payment_services.attempt_write(order=order, method=method)
         except payment_services.PaymentNotAllowed:
             return None
 

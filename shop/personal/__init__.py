@@ -154,16 +154,15 @@ def _account_of(request: HttpRequest) -> Account:
     from shop.shipping.delivery import buyer_province
 
     user = request.user
-    try:
+
+    def read() -> tuple[str, Account | None]:
         owner = f"a{user.pk}"
         key = f"personal:account:{pagecache.generation(request)}:{owner}:{version(owner)}"
-        account = cache.get(key)
-    except Exception:  # the cache is an optimisation: without it, ask the database
-        logger.warning("cache unavailable for a visitor's state", exc_info=True)
-        key, account = None, None
-    if account is None:
+        return key, cache.get(key)
+
+    def compute() -> Account:
         work = roles.work_of(user)
-        account = Account(
+        return Account(
             favourites=frozenset(wishlisted_product_ids(user=user)),
             follows=frozenset(followed_partner_ids(user=user)),
             province=buyer_province(user),
@@ -171,12 +170,8 @@ def _account_of(request: HttpRequest) -> Account:
             producer=work["producer"],
             inspector=work["inspector"],
         )
-        if key is not None:
-            try:
-                cache.set(key, account, settings.PERSONAL_STATE_SECONDS)
-            except Exception:
-                logger.warning("cache unavailable for a visitor's state", exc_info=True)
-    return account
+
+    return _kept(read, compute)
 
 
 def state_of(request: HttpRequest) -> State:
@@ -193,25 +188,36 @@ def state_of(request: HttpRequest) -> State:
     else:
         from shop import pagecache
 
-        try:
+        def read() -> tuple[str, State | None]:
             key, state = getattr(request, "_personal_cached", (None, None))
             if key is None:
-                key = state_key(
-                    visitor, generation=pagecache.generation(request), version=version(visitor)
-                )
+                generation = pagecache.generation(request)
+                key = state_key(visitor, generation=generation, version=version(visitor))
                 state = cache.get(key)
-        except Exception:  # the cache is an optimisation: without it, ask the database
-            logger.warning("cache unavailable for a visitor's state", exc_info=True)
-            key, state = None, None
-        if state is None:
-            state = _rendered(request, _compute(request))
-            if key is not None:
-                try:
-                    cache.set(key, state, settings.PERSONAL_STATE_SECONDS)
-                except Exception:
-                    logger.warning("cache unavailable for a visitor's state", exc_info=True)
+            return key, state
+
+        state = _kept(read, lambda: _rendered(request, _compute(request)))
     request._personal_state = state
     return state
+
+
+def _kept(read: Callable[[], tuple[str, object]], compute: Callable[[], object]):
+    """What `read` finds in the cache (its key, and the entry or None), else `compute()`, kept
+    under that key. The cache is an optimisation: when it fails, the value is computed and
+    nothing is kept."""
+    try:
+        key, value = read()
+    except Exception:  # without the cache, ask the database
+        logger.warning("cache unavailable for a visitor's state", exc_info=True)
+        key, value = None, None
+    if value is None:
+        value = compute()
+        if key is not None:
+            try:
+                cache.set(key, value, settings.PERSONAL_STATE_SECONDS)
+            except Exception:
+                logger.warning("cache unavailable for a visitor's state", exc_info=True)
+    return value
 
 
 def _rendered(request: HttpRequest, state: State) -> State:

@@ -79,7 +79,7 @@ def _line_written_meanwhile(buyer, product, quantity):
     record = product.stockrecords.get()
     basket.lines.model.objects.create(
         basket=basket,
-        line_reference=f"{product.pk}_{record.pk}",
+        line_reference=basket._create_line_reference(product, record, []),
         product=product,
         stockrecord=record,
         quantity=quantity,

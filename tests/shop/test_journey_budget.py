@@ -11,9 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from bench.journey import STEPS
+from bench.journey import STEPS, journey_paths_for
 from payments.models import PaymentAttempt
 from tests import factories
 from tests.payments import flow
@@ -44,18 +43,7 @@ def test_a_buyers_journey_to_the_payment_gateway_stays_within_its_budget(setting
     flow.vietnam()
     honey = factories.category("Mật ong")
     product = factories.product("Mật ong bạc hà 500ml", stock=1000, categories=[honey])
-    paths = {
-        "home": "/",
-        "category": honey.get_absolute_url(),
-        "product": product.get_absolute_url(),
-        "add": reverse("basket:add", kwargs={"pk": product.pk}),
-        "basket": reverse("basket:summary"),
-        "index": reverse("checkout:index"),
-        "address": reverse("checkout:shipping-address"),
-        "shipping": reverse("checkout:shipping-method"),
-        "method": reverse("checkout:payment-method"),
-        "preview": reverse("checkout:preview"),
-    }
+    paths = journey_paths_for(product, honey)
     for name in ("lan", "mai"):
         user = get_user_model().objects.create_user(name, f"{name}@example.vn", "pw-123456789")
         client = Client()
