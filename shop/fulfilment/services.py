@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from oscar.apps.order.signals import order_line_status_changed
 from oscar.core.loading import get_class, get_model
 
+from shop.db.rows import rows_locked
 from shop.fulfilment import cod as shipment_cod
 from shop.fulfilment import tasks
 from shop.fulfilment.models import Shipment, ShipmentEvent
@@ -130,11 +131,8 @@ def shipments_open_for_order(*, order, actor=None) -> int:
     """The order is paid, or placed as cash on delivery: its producers can start (pending ->
     new). Idempotent; returns how many shipments moved. Within the order's transaction (the
     order pipeline): a failure here fails the payment or the confirmation with it."""
-    shipments = list(
-        Shipment.objects.select_for_update()
-        .filter(order_id=order.pk, status=Status.PENDING)
-        .only(*MOVED_READ)
-        .order_by("pk")
+    shipments = rows_locked(  # built once (shop.db.rows): a paying IPN runs it every time
+        Shipment, where={"order": order.pk, "status": Status.PENDING}, fields=MOVED_READ
     )
     _move_many(shipments, Status.NEW, actor=actor)
     return len(shipments)

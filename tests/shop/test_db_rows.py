@@ -1,19 +1,22 @@
 """Rows written by a hand-built INSERT (shop/db/rows.py) are the rows `save()` writes, and the
-models written that way have nobody listening to `save()`'s signals."""
+models written that way have nobody listening to `save()`'s signals; rows read and locked by a
+hand-built SELECT are what the ORM's locked read gives, and stay locked."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models.signals import post_save, pre_save
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from oscar.core.loading import get_model
 from wagtail.models import TranslatableMixin
 
-from payments.models import GatewayCall
-from shop.db.rows import rows_insert
+from payments.models import GatewayCall, PaymentAttempt
+from shop.db.rows import rows_insert, rows_locked
 from shop.order import statuses
 from shop.order.kinds import kind_get_or_create
 
@@ -141,3 +144,127 @@ def test_a_written_row_can_be_saved_again_as_an_update():
     change.date_created -= timedelta(days=1)
     change.save()
     assert OrderStatusChange.objects.filter(order=order).count() == 1
+
+
+# --------------------------------------------------------------------------- rows_locked
+
+
+def an_attempt(order, reference="CP8V65AA", method="vnpay"):
+    return PaymentAttempt.objects.create(
+        order=order,
+        method=method,
+        reference=reference,
+        amount=Decimal(185_000),
+        expires_at=timezone.now() + timedelta(minutes=15),
+    )
+
+
+def loaded(row) -> dict:
+    """What a row holds, its state aside."""
+    return {name: value for name, value in vars(row).items() if name != "_state"}
+
+
+def test_a_locked_row_and_its_joined_row_are_what_the_orm_reads():
+    order = an_order()
+    an_attempt(order, reference="CP8V65AB")  # another attempt of the order: not wanted
+    attempt = an_attempt(order, reference="CP8V65AA")
+    expected = (
+        PaymentAttempt.objects.select_for_update(of=("self", "order"))
+        .select_related("order")
+        .only("reference", "amount", "created_at", "order__number", "order__date_placed")
+        .get(reference="CP8V65AA", method="vnpay")
+    )
+    with transaction.atomic():
+        found = rows_locked(
+            PaymentAttempt,
+            where={"reference": "CP8V65AA", "method": "vnpay"},
+            fields=("reference", "amount", "created_at"),
+            join="order",
+            join_fields=("number", "date_placed"),
+        )
+    assert [row.pk for row in found] == [attempt.pk]
+    (row,) = found
+    assert loaded(row) == loaded(expected)
+    assert row.get_deferred_fields() == expected.get_deferred_fields()
+    assert isinstance(row.amount, Decimal) and row.created_at == attempt.created_at
+    assert not row._state.adding and row._state.db == "default"
+    with CaptureQueriesContext(connection) as queries:
+        joined = row.order
+    assert len(queries) == 0
+    assert loaded(joined) == loaded(expected.order)
+    assert joined.get_deferred_fields() == expected.order.get_deferred_fields()
+    assert joined.status == order.status  # deferred: read when used
+
+
+def test_locked_rows_come_in_key_order_and_none_when_nothing_matches():
+    first, second = an_order("800001"), an_order("800002")
+    attempts = [an_attempt(first, "CP8V65AA"), an_attempt(second, "CP8V65AB")]
+    an_attempt(first, "CP8V65AC", method="momo")
+    with transaction.atomic():
+        found = rows_locked(PaymentAttempt, where={"method": "vnpay"}, fields=("status",))
+        nothing = rows_locked(PaymentAttempt, where={"reference": "CP8V6XXX"}, fields=())
+    assert [row.pk for row in found] == [attempt.pk for attempt in attempts]
+    assert nothing == []
+
+
+def test_locked_values_come_back_converted_as_the_orm_converts_them():
+    call = GatewayCall.objects.create(
+        gateway="vnpay",
+        direction="in",
+        operation="ipn",
+        reference="CP8V65AA",
+        request={"vnp_Amount": "18500000", "nested": [1, "hai"]},
+    )
+    with transaction.atomic():
+        (row,) = rows_locked(
+            GatewayCall, where={"reference": "CP8V65AA"}, fields=("request", "created_at")
+        )
+    assert row.request == {"vnp_Amount": "18500000", "nested": [1, "hai"]}
+    assert loaded(row) == loaded(GatewayCall.objects.only("request", "created_at").get())
+    assert row.created_at == call.created_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_are_locked_only_within_a_transaction():
+    with pytest.raises(TransactionManagementError):
+        rows_locked(PaymentAttempt, where={"reference": "CP8V65AA"}, fields=())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_row_and_its_joined_row_stay_locked_until_the_transaction_ends(uses_postgres):
+    attempt = an_attempt(an_order())
+
+    def taken_elsewhere() -> dict[str, bool]:
+        """Whether another connection finds each row locked (it does not wait)."""
+        taken = {}
+
+        def probe():
+            try:
+                for name, model, pk in (
+                    ("attempt", PaymentAttempt, attempt.pk),
+                    ("order", Order, attempt.order_id),
+                ):
+                    try:
+                        with transaction.atomic():
+                            model.objects.select_for_update(nowait=True).get(pk=pk)
+                        taken[name] = False
+                    except DatabaseError:
+                        taken[name] = True
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=probe)
+        thread.start()
+        thread.join()
+        return taken
+
+    with transaction.atomic():
+        rows_locked(
+            PaymentAttempt,
+            where={"reference": attempt.reference},
+            fields=("status",),
+            join="order",
+            join_fields=("status",),
+        )
+        assert taken_elsewhere() == {"attempt": True, "order": True}
+    assert taken_elsewhere() == {"attempt": False, "order": False}
