@@ -1,6 +1,9 @@
 """Products of a provincial marketplace: every product says where it comes from and who made it."""
 
-from django.core.exceptions import ValidationError
+import os
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -104,6 +107,18 @@ class Product(AbstractProduct):
                 fields=["gtin"], condition=~models.Q(gtin=""), name="product_gtin_unique"
             ),
         ]
+
+    def get_missing_image(self):
+        """Oscar's placeholder image, which it links into MEDIA_ROOT the first time one is
+        needed. Requests that need it at once race to make the link, and the losers' attempts
+        fail (Oscar raises): they find it made, and use it."""
+        try:
+            return super().get_missing_image()
+        except (ImproperlyConfigured, OSError):
+            placeholder = os.path.join(settings.MEDIA_ROOT, settings.OSCAR_MISSING_IMAGE_URL)
+            if not os.path.exists(placeholder):
+                raise
+            return super().get_missing_image()
 
     @property
     def origin_province(self):
