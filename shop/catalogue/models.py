@@ -1,8 +1,5 @@
 """Products of a provincial marketplace: every product says where it comes from and who made it."""
 
-import os
-
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -109,15 +106,13 @@ class Product(AbstractProduct):
         ]
 
     def get_missing_image(self):
-        """Oscar's placeholder image, which it links into MEDIA_ROOT the first time one is
-        needed. Requests that need it at once race to make the link, and the losers' attempts
-        fail (Oscar raises): they find it made, and use it."""
+        """Oscar's placeholder image, which it links into the media folder the first time one
+        is needed. Requests that need it at once race to make the link, and the losers'
+        attempts fail (Oscar raises): asked again, Oscar finds the winner's link. Where no
+        link could be made, it raises again."""
         try:
             return super().get_missing_image()
         except (ImproperlyConfigured, OSError):
-            placeholder = os.path.join(settings.MEDIA_ROOT, settings.OSCAR_MISSING_IMAGE_URL)
-            if not os.path.exists(placeholder):
-                raise
             return super().get_missing_image()
 
     @property
