@@ -80,24 +80,23 @@ def rows_locked(
     if connection.get_autocommit():  # as the ORM refuses select_for_update()
         raise TransactionManagementError("rows_locked() cannot be used outside of a transaction.")
     shape = _locked_shape(model, tuple(where), tuple(fields), join, tuple(join_fields), using)
-    values = [
+    params = [
         model._meta.get_field(name).get_db_prep_value(value, connection)
         for name, value in where.items()
     ]
     with connection.cursor() as cursor:
-        cursor.execute(shape.sql, values)
+        cursor.execute(shape.sql, params)
         found = cursor.fetchall()
-    rows = []
-    for values in found:
+    rows, split = [], len(shape.names)
+    for record in found:
         if shape.converters:
-            values = list(values)
+            record = list(record)
             for index, col, converters in shape.converters:
                 for converter in converters:
-                    values[index] = converter(values[index], col, connection)
-        row = model.from_db(using, shape.names, values[: len(shape.names)])
+                    record[index] = converter(record[index], col, connection)
+        row = model.from_db(using, shape.names, record[:split])
         if join is not None:
-            related = shape.join_model.from_db(using, shape.join_names, values[len(shape.names) :])
-            setattr(row, join, related)
+            setattr(row, join, shape.join_model.from_db(using, shape.join_names, record[split:]))
         rows.append(row)
     return rows
 
@@ -116,8 +115,8 @@ def _locked_shape(model, where, fields, join, join_fields, using) -> _Shape:
     quote = connection.ops.quote_name
     meta = model._meta
 
-    def loaded(meta, names):  # the primary key first, as the ORM always loads it
-        chosen = [meta.pk] + [meta.get_field(name) for name in names]
+    def loaded(of, names):  # the primary key first, as the ORM always loads it
+        chosen = [of.pk] + [of.get_field(name) for name in names]
         return list(dict.fromkeys(field for field in chosen if field.concrete))
 
     own = loaded(meta, fields)
